@@ -1,0 +1,2 @@
+/** Embedded in-memory KurrentDB-compatible gRPC server. */
+package io.github.esdb.embedded;
