@@ -1,0 +1,74 @@
+package io.github.esdb.autoconfigure.health;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.KurrentDBClientSettings;
+import io.kurrent.dbclient.ServerVersion;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Health of the KurrentDB connection: UP with the server version and the endpoint when the server answers within the
+ * timeout, DOWN with the reason otherwise. Never shows credentials.
+ */
+public class EsdbHealthIndicator extends AbstractHealthIndicator {
+
+	private final KurrentDBClient client;
+
+	private final String endpoint;
+
+	private final Duration timeout;
+
+	public EsdbHealthIndicator(KurrentDBClient client, KurrentDBClientSettings settings, Duration timeout) {
+		super("KurrentDB health check failed");
+		this.client = client;
+		this.endpoint = describeEndpoint(settings);
+		this.timeout = timeout;
+	}
+
+	private static String describeEndpoint(KurrentDBClientSettings settings) {
+		String hosts = Arrays.stream(settings.getHosts())
+			.map((host) -> host.getHost() + ":" + host.getPort())
+			.collect(Collectors.joining(","));
+		return (settings.isDnsDiscover() ? "discover://" : "") + hosts + (settings.isTls() ? " (tls)" : "");
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		builder.withDetail("endpoint", this.endpoint);
+		if (this.client.isShutdown()) {
+			builder.down().withDetail("error", "The client has shut down (it gives up after its discovery attempts)");
+			return;
+		}
+		try {
+			Optional<ServerVersion> version = this.client.getServerVersion()
+				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+			builder.up().withDetail("version", version.map(EsdbHealthIndicator::format).orElse("unknown"));
+		}
+		catch (TimeoutException ex) {
+			builder.down().withDetail("error", "No answer within " + this.timeout.toMillis() + "ms");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			builder.down().withDetail("error", "Interrupted");
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			builder.down().withDetail("error", cause.getClass().getSimpleName()
+					+ ((cause.getMessage() != null) ? ": " + cause.getMessage() : ""));
+		}
+	}
+
+	private static String format(ServerVersion version) {
+		return version.getMajor() + "." + version.getMinor() + "." + version.getPatch();
+	}
+
+}

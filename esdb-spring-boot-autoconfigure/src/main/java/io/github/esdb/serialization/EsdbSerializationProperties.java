@@ -1,0 +1,28 @@
+package io.github.esdb.serialization;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How payload classes map to event type names, bound from {@code esdb.serialization.*}.
+ */
+@ConfigurationProperties("esdb.serialization")
+public class EsdbSerializationProperties {
+
+	/**
+	 * Event type names mapped to payload classes, for example {@code esdb.serialization.types.OrderPlaced=
+	 * com.example.orders.OrderPlaced}. Overrides the simple-class-name default for classes without @EventType.
+	 */
+	private Map<String, Class<?>> types = new LinkedHashMap<>();
+
+	public Map<String, Class<?>> getTypes() {
+		return this.types;
+	}
+
+	public void setTypes(Map<String, Class<?>> types) {
+		this.types = types;
+	}
+
+}
