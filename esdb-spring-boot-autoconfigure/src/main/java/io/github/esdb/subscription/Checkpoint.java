@@ -1,0 +1,67 @@
+package io.github.esdb.subscription;
+
+import io.kurrent.dbclient.Position;
+
+/**
+ * The position of the last event a catch-up subscription is done with: a stream revision for a stream subscription,
+ * an {@code $all} position for an {@code $all} subscription. The subscription resumes after it (exclusive).
+ *
+ * @param revision the stream revision, or {@code null} for an {@code $all} checkpoint
+ * @param position the {@code $all} position, or {@code null} for a stream checkpoint
+ */
+public record Checkpoint(Long revision, Position position) {
+
+	public Checkpoint {
+		if ((revision == null) == (position == null)) {
+			throw new IllegalArgumentException("A checkpoint is either a stream revision or an $all position");
+		}
+	}
+
+	/**
+	 * A stream checkpoint.
+	 * @param revision the revision of the last handled event
+	 * @return the checkpoint
+	 */
+	public static Checkpoint ofRevision(long revision) {
+		return new Checkpoint(revision, null);
+	}
+
+	/**
+	 * An {@code $all} checkpoint.
+	 * @param position the position of the last handled (or scanned) event
+	 * @return the checkpoint
+	 */
+	public static Checkpoint ofPosition(Position position) {
+		return new Checkpoint(null, position);
+	}
+
+	/**
+	 * Whether this is an {@code $all} checkpoint.
+	 * @return true when it holds a position
+	 */
+	public boolean isPosition() {
+		return this.position != null;
+	}
+
+	/**
+	 * Whether this checkpoint is further than another one of the same kind.
+	 * @param other the other checkpoint, may be {@code null}
+	 * @return true when {@code other} is null or behind this one
+	 */
+	public boolean isAfter(Checkpoint other) {
+		if (other == null) {
+			return true;
+		}
+		if (isPosition()) {
+			return other.isPosition() && this.position.compareTo(other.position) > 0;
+		}
+		return !other.isPosition() && this.revision > other.revision;
+	}
+
+	@Override
+	public String toString() {
+		return isPosition() ? "C:" + this.position.getCommitUnsigned() + "/P:" + this.position.getPrepareUnsigned()
+				: String.valueOf(this.revision);
+	}
+
+}

@@ -1,0 +1,132 @@
+package io.github.esdb.subscription;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Subscribes a bean method, or a bean class whose {@link EventHandler @EventHandler} methods are dispatched by event
+ * type, to a KurrentDB stream, to {@code $all}, or to a persistent subscription group.
+ * <p>
+ * Without {@link #group()} the subscription is a catch-up subscription whose position is kept in a
+ * {@link CheckpointStore}; with a group it is a persistent subscription whose position the server keeps. String
+ * attributes resolve {@code ${...}} placeholders.
+ * <p>
+ * Delivery is at least once: after a crash, events handled since the last committed checkpoint are delivered again,
+ * so handlers should be idempotent.
+ *
+ * <pre class="code">
+ * &#64;EventSubscription(stream = "orders", id = "order-emails")
+ * void on(OrderPlaced event, EventContext context) { ... }
+ * </pre>
+ */
+@Target({ ElementType.METHOD, ElementType.TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface EventSubscription {
+
+	/**
+	 * The subscription's id, unique in the application; it names the checkpoint and appears in logs, events and
+	 * snapshots. Defaults to {@code <beanName>.<methodName>} on a method and {@code <beanName>} on a class.
+	 * @return the id
+	 */
+	String id() default "";
+
+	/**
+	 * The stream to subscribe to; {@code $all} subscribes to every event in the database. Required.
+	 * @return the stream name
+	 */
+	String stream() default "";
+
+	/**
+	 * The persistent subscription group. When set the subscription is a persistent (competing consumers) one,
+	 * otherwise a catch-up subscription.
+	 * @return the group name, empty for a catch-up subscription
+	 */
+	String group() default "";
+
+	/**
+	 * Where to start: {@code start}, {@code end}, a stream revision such as {@code 42} for stream subscriptions, or a
+	 * {@code $all} position such as {@code C:1234/P:1234} (or a single commit position {@code 1234}). A catch-up
+	 * subscription uses it only when no checkpoint is stored; it then defaults to {@code start}. For a persistent
+	 * subscription it is the start of a group this application creates; by default the server's default (the end).
+	 * @return the start position
+	 */
+	String from() default "";
+
+	/**
+	 * For {@code $all}: only events whose type starts with one of these prefixes (sent to the server as an anchored
+	 * regular expression).
+	 * @return event type prefixes
+	 */
+	String[] eventTypePrefixes() default {};
+
+	/**
+	 * For {@code $all}: only events whose type matches this regular expression (unanchored, .NET syntax on the
+	 * server).
+	 * @return a regular expression, empty for none
+	 */
+	String eventTypePattern() default "";
+
+	/**
+	 * For {@code $all}: only events of streams whose name starts with one of these prefixes.
+	 * @return stream name prefixes
+	 */
+	String[] streamPrefixes() default {};
+
+	/**
+	 * For {@code $all}: only events of streams whose name matches this regular expression (unanchored).
+	 * @return a regular expression, empty for none
+	 */
+	String streamPattern() default "";
+
+	/**
+	 * Whether link events ({@code $>}, e.g. in {@code $ce-} and {@code $et-} streams) are resolved to the events
+	 * they point to.
+	 * @return true to resolve links
+	 */
+	boolean resolveLinks() default false;
+
+	/**
+	 * Whether the subscription starts with the application context; when false start it through
+	 * {@link SubscriptionRegistry#start(String)}. Accepts a placeholder such as {@code ${orders.enabled:true}}.
+	 * @return {@code "true"} or {@code "false"}
+	 */
+	String autoStartup() default "true";
+
+	/**
+	 * The bean name of the {@link CheckpointStore} for this catch-up subscription; empty for the default store.
+	 * @return a bean name
+	 */
+	String checkpointStore() default "";
+
+	/**
+	 * Persistent only: how often the server delivers an event before it parks it. -1 for the server default (10).
+	 * @return the maximum retry count
+	 */
+	int maxRetryCount() default -1;
+
+	/**
+	 * Persistent only: how long the server waits for an ack before delivering the event again, as a duration such
+	 * as {@code 30s}; empty for the server default (30s).
+	 * @return the message timeout
+	 */
+	String messageTimeout() default "";
+
+	/**
+	 * Persistent only: how the server spreads events over the group's consumers: {@code RoundRobin} (default),
+	 * {@code DispatchToSingle} or {@code Pinned}.
+	 * @return the consumer strategy name, empty for the default
+	 */
+	String consumerStrategy() default "";
+
+	/**
+	 * Persistent only: how many unacknowledged events the server sends this consumer at once. -1 for
+	 * {@code esdb.subscriptions.persistent.buffer-size}.
+	 * @return the buffer size
+	 */
+	int bufferSize() default -1;
+
+}

@@ -1,0 +1,122 @@
+package io.github.esdb.subscription;
+
+import io.kurrent.dbclient.NackAction;
+
+/**
+ * Thrown by a handler to tell the subscription what to do with the event it cannot handle.
+ * <p>
+ * On a persistent subscription the event is negatively acknowledged with the action and the reason:
+ * {@link Action#PARK} moves it to the group's parked stream, {@link Action#RETRY} has the server deliver it again (and
+ * park it after the group's max retry count), {@link Action#SKIP} drops it, {@link Action#STOP} also stops this
+ * subscription. On a catch-up subscription {@code RETRY} retries in place with the configured back-off,
+ * {@code SKIP} and {@code PARK} move past the event (there is no parked stream; the event is logged), and
+ * {@code STOP} stops the subscription as FAILED without moving past the event.
+ */
+public class NackException extends RuntimeException {
+
+	/** What to do with the event. */
+	public enum Action {
+
+		/** Move the event aside (persistent: the parked stream). */
+		PARK(NackAction.Park),
+		/** Deliver the event again. */
+		RETRY(NackAction.Retry),
+		/** Drop the event and go on. */
+		SKIP(NackAction.Skip),
+		/** Stop the subscription. */
+		STOP(NackAction.Stop);
+
+		private final NackAction clientAction;
+
+		Action(NackAction clientAction) {
+			this.clientAction = clientAction;
+		}
+
+		/**
+		 * The client's action for a persistent subscription nack.
+		 * @return the action sent to the server
+		 */
+		public NackAction clientAction() {
+			return this.clientAction;
+		}
+
+	}
+
+	private final Action action;
+
+	/**
+	 * Create an exception with an action and a reason.
+	 * @param action what to do with the event
+	 * @param reason why, sent to the server with a persistent nack
+	 * @param cause the underlying error, may be {@code null}
+	 */
+	public NackException(Action action, String reason, Throwable cause) {
+		super(reason, cause);
+		if (action == null) {
+			throw new IllegalArgumentException("A NackException needs an action");
+		}
+		this.action = action;
+	}
+
+	/**
+	 * Create an exception with an action and a reason.
+	 * @param action what to do with the event
+	 * @param reason why
+	 */
+	public NackException(Action action, String reason) {
+		this(action, reason, null);
+	}
+
+	/**
+	 * Park the event.
+	 * @param reason why
+	 * @return the exception to throw
+	 */
+	public static NackException park(String reason) {
+		return new NackException(Action.PARK, reason);
+	}
+
+	/**
+	 * Retry the event.
+	 * @param reason why
+	 * @return the exception to throw
+	 */
+	public static NackException retry(String reason) {
+		return new NackException(Action.RETRY, reason);
+	}
+
+	/**
+	 * Skip the event.
+	 * @param reason why
+	 * @return the exception to throw
+	 */
+	public static NackException skip(String reason) {
+		return new NackException(Action.SKIP, reason);
+	}
+
+	/**
+	 * Stop the subscription.
+	 * @param reason why
+	 * @return the exception to throw
+	 */
+	public static NackException stop(String reason) {
+		return new NackException(Action.STOP, reason);
+	}
+
+	/**
+	 * What to do with the event.
+	 * @return the action
+	 */
+	public Action getAction() {
+		return this.action;
+	}
+
+	/**
+	 * Why the handler refused the event.
+	 * @return the reason
+	 */
+	public String getReason() {
+		return getMessage();
+	}
+
+}

@@ -1,0 +1,230 @@
+package io.github.esdb.subscription;
+
+import java.util.Objects;
+
+/**
+ * What to subscribe to and how to hand events over: built from an {@link EventSubscription @EventSubscription}
+ * annotation, or with {@link #toStream}, {@link #toAll} or {@link #persistent} for programmatic registration.
+ *
+ * @param id the unique subscription id
+ * @param stream the stream, or {@code $all}
+ * @param group the persistent subscription group, {@code null} for catch-up
+ * @param from where to start without a checkpoint (catch-up) or where a created group starts (persistent);
+ * {@code null} for the default
+ * @param filter the server-side filter for {@code $all}, {@code null} for none (one may be derived from the
+ * handlers' event types)
+ * @param resolveLinks whether link events are resolved
+ * @param autoStartup whether the registry starts it with the application
+ * @param checkpointStore bean name of the checkpoint store, {@code null} for the default
+ * @param persistentSettings settings of a persistent subscription
+ * @param dispatcher hands events to the handler(s)
+ * @param source what declared the subscription, for messages (e.g. bean and method)
+ */
+public record SubscriptionEndpoint(String id, String stream, String group, StartPosition from, EventFilterSpec filter,
+		boolean resolveLinks, boolean autoStartup, String checkpointStore, PersistentSettings persistentSettings,
+		EventDispatcher dispatcher, String source) {
+
+	/** The name of the stream of all events. */
+	public static final String ALL = "$all";
+
+	public SubscriptionEndpoint {
+		Objects.requireNonNull(id, "id");
+		Objects.requireNonNull(stream, "stream");
+		Objects.requireNonNull(dispatcher, "dispatcher");
+		if (id.isBlank()) {
+			throw new IllegalArgumentException("A subscription id must not be blank");
+		}
+		if (persistentSettings == null) {
+			persistentSettings = PersistentSettings.DEFAULTS;
+		}
+		if (source == null) {
+			source = "subscription '" + id + "'";
+		}
+		if (filter != null && !ALL.equals(stream)) {
+			throw new IllegalArgumentException(source + ": filters apply to $all only, but the stream is '" + stream
+					+ "'; remove the filter or subscribe to $all");
+		}
+	}
+
+	/**
+	 * The kind of subscription.
+	 * @return persistent when there is a group
+	 */
+	public SubscriptionKind kind() {
+		return (this.group != null) ? SubscriptionKind.PERSISTENT : SubscriptionKind.CATCH_UP;
+	}
+
+	/**
+	 * Whether the subscription reads {@code $all}.
+	 * @return true for {@code $all}
+	 */
+	public boolean isAll() {
+		return ALL.equals(this.stream);
+	}
+
+	/**
+	 * Start building a catch-up subscription to a stream.
+	 * @param id the subscription id
+	 * @param stream the stream
+	 * @return a builder
+	 */
+	public static Builder toStream(String id, String stream) {
+		return new Builder(id, stream, null);
+	}
+
+	/**
+	 * Start building a catch-up subscription to {@code $all}.
+	 * @param id the subscription id
+	 * @return a builder
+	 */
+	public static Builder toAll(String id) {
+		return new Builder(id, ALL, null);
+	}
+
+	/**
+	 * Start building a persistent subscription.
+	 * @param id the subscription id
+	 * @param stream the stream, or {@code $all}
+	 * @param group the group
+	 * @return a builder
+	 */
+	public static Builder persistent(String id, String stream, String group) {
+		return new Builder(id, stream, Objects.requireNonNull(group, "group"));
+	}
+
+	/**
+	 * Builds a {@link SubscriptionEndpoint}.
+	 */
+	public static final class Builder {
+
+		private final String id;
+
+		private final String stream;
+
+		private final String group;
+
+		private StartPosition from;
+
+		private EventFilterSpec filter;
+
+		private boolean resolveLinks;
+
+		private boolean autoStartup = true;
+
+		private String checkpointStore;
+
+		private PersistentSettings persistentSettings = PersistentSettings.DEFAULTS;
+
+		private EventDispatcher dispatcher;
+
+		private String source;
+
+		private Builder(String id, String stream, String group) {
+			this.id = id;
+			this.stream = stream;
+			this.group = group;
+		}
+
+		/**
+		 * Where to start.
+		 * @param from the start position
+		 * @return this builder
+		 */
+		public Builder from(StartPosition from) {
+			this.from = from;
+			return this;
+		}
+
+		/**
+		 * Filter {@code $all} on the server.
+		 * @param filter the filter
+		 * @return this builder
+		 */
+		public Builder filter(EventFilterSpec filter) {
+			this.filter = filter;
+			return this;
+		}
+
+		/**
+		 * Resolve link events.
+		 * @param resolveLinks whether to resolve them
+		 * @return this builder
+		 */
+		public Builder resolveLinks(boolean resolveLinks) {
+			this.resolveLinks = resolveLinks;
+			return this;
+		}
+
+		/**
+		 * Whether to start with the registry.
+		 * @param autoStartup true to start automatically
+		 * @return this builder
+		 */
+		public Builder autoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+			return this;
+		}
+
+		/**
+		 * Use a checkpoint store bean other than the default.
+		 * @param beanName the store's bean name
+		 * @return this builder
+		 */
+		public Builder checkpointStore(String beanName) {
+			this.checkpointStore = beanName;
+			return this;
+		}
+
+		/**
+		 * Persistent subscription settings.
+		 * @param settings the settings
+		 * @return this builder
+		 */
+		public Builder persistentSettings(PersistentSettings settings) {
+			this.persistentSettings = settings;
+			return this;
+		}
+
+		/**
+		 * The handler of every event.
+		 * @param handler the handler
+		 * @return this builder
+		 */
+		public Builder handler(SubscriptionHandler handler) {
+			this.dispatcher = EventDispatcher.of(handler);
+			return this;
+		}
+
+		/**
+		 * A dispatcher, e.g. by event type.
+		 * @param dispatcher the dispatcher
+		 * @return this builder
+		 */
+		public Builder dispatcher(EventDispatcher dispatcher) {
+			this.dispatcher = dispatcher;
+			return this;
+		}
+
+		/**
+		 * What declared the subscription, for messages.
+		 * @param source e.g. "bean 'x' method 'y'"
+		 * @return this builder
+		 */
+		public Builder source(String source) {
+			this.source = source;
+			return this;
+		}
+
+		/**
+		 * Build the endpoint.
+		 * @return the endpoint
+		 */
+		public SubscriptionEndpoint build() {
+			return new SubscriptionEndpoint(this.id, this.stream, this.group, this.from, this.filter,
+					this.resolveLinks, this.autoStartup, this.checkpointStore, this.persistentSettings,
+					this.dispatcher, this.source);
+		}
+
+	}
+
+}

@@ -1,0 +1,28 @@
+package io.github.esdb.subscription;
+
+import java.time.Instant;
+
+/**
+ * A read-only view of one subscription at a moment.
+ *
+ * @param id the subscription id
+ * @param kind catch-up or persistent
+ * @param stream the stream or {@code $all}
+ * @param group the persistent group, {@code null} for catch-up
+ * @param state the current state
+ * @param position the last event handled or skipped (catch-up: also the server's filter checkpoints); {@code null}
+ * before the first event
+ * @param committed the last checkpoint stored (catch-up only), {@code null} if none
+ * @param lastError the last handler or connection error message, {@code null} if none
+ * @param lastErrorAt when it happened
+ * @param handled events handed to a handler that returned normally
+ * @param skipped events no handler accepted, or skipped by the error policy or a nack
+ * @param failed handler invocations that threw
+ * @param nacked persistent events negatively acknowledged
+ * @param reconnects resubscriptions after drops
+ */
+public record SubscriptionSnapshot(String id, SubscriptionKind kind, String stream, String group,
+		SubscriptionState state, Checkpoint position, Checkpoint committed, String lastError, Instant lastErrorAt,
+		long handled, long skipped, long failed, long nacked, long reconnects) {
+
+}

@@ -1,0 +1,61 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+
+import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionSnapshot;
+
+/**
+ * Runs one subscription: subscribes, hands events to the handlers on its own thread, resubscribes after drops and
+ * stops gracefully.
+ */
+public interface SubscriptionContainer {
+
+	/**
+	 * What this container subscribes to.
+	 * @return the endpoint
+	 */
+	SubscriptionEndpoint endpoint();
+
+	/**
+	 * Start the subscription; does nothing if it is running.
+	 */
+	void start();
+
+	/**
+	 * Ask the subscription to stop after the event in hand, without waiting.
+	 */
+	void requestStop();
+
+	/**
+	 * Wait for a requested stop to finish; past the timeout the subscription is cancelled and the handler thread
+	 * interrupted.
+	 * @param timeout how long to wait for the in-flight handler
+	 * @return true if it stopped gracefully within the timeout
+	 */
+	boolean awaitStop(Duration timeout);
+
+	/**
+	 * Stop gracefully: the in-flight handler finishes, its event is acked or checkpointed, then the subscription is
+	 * cancelled.
+	 * @param timeout how long to wait for the in-flight handler
+	 * @return true if it stopped within the timeout
+	 */
+	default boolean stop(Duration timeout) {
+		requestStop();
+		return awaitStop(timeout);
+	}
+
+	/**
+	 * Whether the subscription is meant to run (started and not stopped or failed).
+	 * @return true while running
+	 */
+	boolean isRunning();
+
+	/**
+	 * A read-only view of the subscription now.
+	 * @return the snapshot
+	 */
+	SubscriptionSnapshot snapshot();
+
+}
