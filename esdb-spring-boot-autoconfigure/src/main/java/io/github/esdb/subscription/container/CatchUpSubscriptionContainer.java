@@ -253,8 +253,13 @@ public class CatchUpSubscriptionContainer extends AbstractSubscriptionContainer 
 			// Already handled: a resubscription can repeat the boundary event on some servers.
 			return null;
 		}
+		if (isOwnCheckpoint(event)) {
+			// Moving the position for our own checkpoint events would commit again, which writes another one: an
+			// endless loop. Ignoring them costs nothing; a resubscription skips them again.
+			return null;
+		}
 		if (isSystemOrUnresolved(event)) {
-			advance(checkpoint);
+			this.position = checkpoint;
 			return null;
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, null);
@@ -351,10 +356,15 @@ public class CatchUpSubscriptionContainer extends AbstractSubscriptionContainer 
 		if (!this.endpoint.isAll()) {
 			return false;
 		}
-		String stream = event.getOriginalEvent().getStreamId();
-		// Unfiltered $all reads include system streams: never feed our own checkpoints (or other system events) back.
-		return stream.startsWith(this.services.settings().checkpointStreamPrefix()) || stream.startsWith("$")
+		// Unfiltered $all reads include system streams and events: handlers see user events only.
+		return event.getOriginalEvent().getStreamId().startsWith("$")
 				|| event.getEvent().getEventType().startsWith("$");
+	}
+
+	private boolean isOwnCheckpoint(ResolvedEvent event) {
+		return this.endpoint.isAll() && event.getOriginalEvent()
+			.getStreamId()
+			.startsWith(this.services.settings().checkpointStreamPrefix());
 	}
 
 	private void advance(Checkpoint checkpoint) {

@@ -1,0 +1,103 @@
+package io.github.esdb.subscription;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.kurrent.dbclient.EventData;
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.KurrentDBConnectionString;
+import io.kurrent.dbclient.ReadResult;
+import io.kurrent.dbclient.ReadStreamOptions;
+import io.kurrent.dbclient.ResolvedEvent;
+import io.kurrent.dbclient.StreamNotFoundException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
+import io.github.esdb.embedded.EmbeddedEsdbServer;
+import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.subscription.autoconfigure.SubscriptionAutoConfiguration;
+
+/**
+ * A real embedded server over TCP, a client to write test data with, and an application context runner wired to it.
+ */
+final class EmbeddedServerSupport implements AutoCloseable {
+
+	private static final JsonMapper json = new JsonMapper();
+
+	final EmbeddedEsdbServer server;
+
+	final KurrentDBClient client;
+
+	EmbeddedServerSupport() {
+		this.server = EmbeddedEsdbServer.builder().port(0).build().start();
+		this.client = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(this.server.connectionString()));
+	}
+
+	ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
+					EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class))
+			.withPropertyValues("esdb.connection-string=" + this.server.connectionString(),
+					"esdb.subscriptions.resubscribe.initial-interval=100ms",
+					"esdb.subscriptions.resubscribe.max-interval=1s",
+					"esdb.subscriptions.catch-up.retry.initial-interval=20ms",
+					"esdb.subscriptions.catch-up.retry.max-interval=50ms",
+					"esdb.subscriptions.shutdown-timeout=5s");
+	}
+
+	static String unique(String prefix) {
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	static EventData event(Object payload) {
+		String type = payload.getClass().getSimpleName();
+		return EventData.builderAsJson(type, json.writeValueAsBytes(payload)).build();
+	}
+
+	void append(String stream, Object... payloads) {
+		List<EventData> events = new ArrayList<>();
+		for (Object payload : payloads) {
+			events.add((payload instanceof EventData data) ? data : event(payload));
+		}
+		try {
+			this.client.appendToStream(stream, events.iterator()).get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	List<ResolvedEvent> read(String stream) {
+		try {
+			ReadResult result = this.client.readStream(stream, ReadStreamOptions.get().fromStart())
+				.get(10, TimeUnit.SECONDS);
+			return result.getEvents();
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			if (ex.getCause() instanceof StreamNotFoundException) {
+				return List.of();
+			}
+			throw new IllegalStateException(ex);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static Duration wait(int seconds) {
+		return Duration.ofSeconds(seconds);
+	}
+
+	@Override
+	public void close() {
+		this.client.shutdown();
+		this.server.close();
+	}
+
+}
