@@ -30,6 +30,7 @@ import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.CurrentEvent;
 import io.github.esdb.subscription.DefaultCatchUpErrorPolicy;
 import io.github.esdb.subscription.DefaultPersistentErrorPolicy;
+import io.github.esdb.subscription.EventHandlerInterceptor;
 import io.github.esdb.subscription.InvalidSubscriptionException;
 import io.github.esdb.subscription.PersistentErrorPolicy;
 import io.github.esdb.subscription.SubscriptionObserver;
@@ -117,11 +118,13 @@ public class SubscriptionAutoConfiguration {
 	SubscriptionContainerFactory esdbSubscriptionContainerFactory(SubscriptionProperties properties,
 			SubscriptionClients clients, EventSerializer serializer, CurrentEvent currentEvent,
 			ObjectProvider<SubscriptionObserver> observers, CatchUpErrorPolicy catchUpErrorPolicy,
-			PersistentErrorPolicy persistentErrorPolicy, ListableBeanFactory beanFactory) {
+			PersistentErrorPolicy persistentErrorPolicy, ObjectProvider<EventHandlerInterceptor> interceptors,
+			ListableBeanFactory beanFactory) {
 		List<SubscriptionObserver> all = new ArrayList<>(observers.orderedStream().toList());
 		ContainerServices services = new ContainerServices(clients, new EventContextFactory(serializer), currentEvent,
 				new CompositeSubscriptionObserver(all), catchUpErrorPolicy, persistentErrorPolicy,
-				(name) -> checkpointStore(beanFactory, name), settings(properties));
+				(name) -> checkpointStore(beanFactory, name), settings(properties),
+				EventHandlerInterceptor.chain(interceptors.orderedStream().toList()));
 		return new SubscriptionContainerFactory(services);
 	}
 

@@ -321,15 +321,16 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 	}
 
 	/**
-	 * Run the dispatcher with the event as the current one.
+	 * Run the dispatcher with the event as the current one, inside the handler interceptors.
 	 * @param event the event
 	 * @param context its context
 	 * @return true if a handler took it
 	 * @throws Exception what the handler threw
 	 */
 	protected boolean invokeHandler(ResolvedEvent event, EventContext context) throws Exception {
-		return this.services.currentEvent().callWith(context,
-				() -> this.endpoint.dispatcher().dispatch(event, context));
+		return this.services.interceptor()
+			.intercept(this.endpoint, context, () -> this.services.currentEvent()
+				.callWith(context, () -> this.endpoint.dispatcher().dispatch(event, context)));
 	}
 
 	/**
