@@ -1,0 +1,522 @@
+package io.github.esdb.observability;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.Position;
+import io.kurrent.dbclient.ReadAllOptions;
+import io.kurrent.dbclient.ReadResult;
+import io.kurrent.dbclient.ReadStreamOptions;
+import io.kurrent.dbclient.ResolvedEvent;
+import io.kurrent.dbclient.StreamNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.EventHandlerInterceptor;
+import io.github.esdb.subscription.NackException;
+import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionKind;
+import io.github.esdb.subscription.SubscriptionObserver;
+import io.github.esdb.subscription.SubscriptionRegistry;
+import io.github.esdb.subscription.SubscriptionSnapshot;
+import io.github.esdb.subscription.SubscriptionState;
+
+/**
+ * Watches every subscription of the {@link SubscriptionRegistry}: it reads the head of each subscribed stream (or of
+ * {@code $all}) on its own thread at a fixed interval, derives the lag, runs the stall watchdog, remembers which
+ * catch-up subscriptions caught up once, and counts the events inside handlers. Health indicators, metrics and the
+ * actuator endpoint all read it, so they agree with each other.
+ * <p>
+ * It is a {@link SubscriptionObserver} (for caught-up and event timestamps) and an {@link EventHandlerInterceptor}
+ * (for in-flight events); both callbacks only touch in-memory state, never the network.
+ */
+public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerInterceptor, SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(SubscriptionMonitor.class);
+
+	private final Supplier<SubscriptionRegistry> registry;
+
+	private final KurrentDBClient client;
+
+	private final Duration pollInterval;
+
+	private final Duration stallTimeout;
+
+	private final Supplier<List<Listener>> listeners;
+
+	private final Map<String, Track> tracks = new ConcurrentHashMap<>();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private ScheduledExecutorService scheduler;
+
+	private volatile List<Listener> activeListeners = List.of();
+
+	/**
+	 * Create a monitor.
+	 * @param registry the registry, looked up lazily (the registry's containers need this observer first)
+	 * @param client the client to read heads with
+	 * @param pollInterval how often heads are read
+	 * @param stallTimeout how long a subscription may be behind without moving
+	 * @param listeners told when subscriptions appear and disappear, looked up at start
+	 */
+	public SubscriptionMonitor(Supplier<SubscriptionRegistry> registry, KurrentDBClient client, Duration pollInterval,
+			Duration stallTimeout, Supplier<List<Listener>> listeners) {
+		this.registry = registry;
+		this.client = client;
+		this.pollInterval = pollInterval;
+		this.stallTimeout = stallTimeout;
+		this.listeners = listeners;
+	}
+
+	/**
+	 * Told on the monitor's thread when it first sees a subscription and when one is gone, so that per-subscription
+	 * meters can be registered and removed.
+	 */
+	public interface Listener {
+
+		/**
+		 * A subscription appeared in the registry.
+		 * @param snapshot its first snapshot
+		 */
+		void subscriptionAdded(SubscriptionSnapshot snapshot);
+
+		/**
+		 * A subscription was removed from the registry.
+		 * @param id its id
+		 */
+		default void subscriptionRemoved(String id) {
+		}
+
+	}
+
+	/**
+	 * How long a subscription may be behind without moving.
+	 * @return the stall timeout
+	 */
+	public Duration stallTimeout() {
+		return this.stallTimeout;
+	}
+
+	/**
+	 * Whether the registry is running (its auto-started subscriptions were started).
+	 * @return true once the registry started
+	 */
+	public boolean registryRunning() {
+		return this.registry.get().isRunning();
+	}
+
+	/**
+	 * The status of one subscription now (with the head of the last poll).
+	 * @param id the subscription id
+	 * @return the status, empty if there is no such subscription
+	 */
+	public Optional<SubscriptionStatus> status(String id) {
+		return this.registry.get().snapshot(id).map((snapshot) -> track(id).status(snapshot, Instant.now()));
+	}
+
+	/**
+	 * The status of all subscriptions now, in registration order.
+	 * @return the statuses
+	 */
+	public List<SubscriptionStatus> statuses() {
+		Instant now = Instant.now();
+		return this.registry.get()
+			.snapshots()
+			.stream()
+			.map((snapshot) -> track(snapshot.id()).status(snapshot, now))
+			.toList();
+	}
+
+	/**
+	 * The ids of all subscriptions.
+	 * @return the ids, in registration order
+	 */
+	public List<String> ids() {
+		return this.registry.get().ids();
+	}
+
+	/**
+	 * The kind of a subscription, for tagging callbacks that only carry the id.
+	 * @param id the subscription id
+	 * @return the kind, empty if there is no such subscription
+	 */
+	public Optional<SubscriptionKind> kind(String id) {
+		SubscriptionKind known = track(id).kind;
+		if (known != null) {
+			return Optional.of(known);
+		}
+		return this.registry.get().snapshot(id).map((snapshot) -> {
+			track(id).kind = snapshot.kind();
+			return snapshot.kind();
+		});
+	}
+
+	private Track track(String id) {
+		return this.tracks.computeIfAbsent(id, (key) -> new Track());
+	}
+
+	// Observer callbacks: worker threads, in-memory only.
+
+	@Override
+	public void stateChanged(SubscriptionSnapshot snapshot, SubscriptionState previous) {
+		Track track = track(snapshot.id());
+		track.kind = snapshot.kind();
+		if (snapshot.state() == SubscriptionState.STARTING) {
+			// A (re)start is a fresh chance: time stopped or failed does not count towards a stall.
+			track.restarted(Instant.now());
+		}
+		if (snapshot.state() == SubscriptionState.LIVE) {
+			track.caughtUpOnce = true;
+		}
+	}
+
+	@Override
+	public void caughtUp(SubscriptionSnapshot snapshot) {
+		track(snapshot.id()).caughtUpOnce = true;
+	}
+
+	@Override
+	public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
+		track(subscriptionId).lastEventCreated = event.created();
+	}
+
+	@Override
+	public void eventSkipped(String subscriptionId, EventContext event, String reason) {
+		track(subscriptionId).lastEventCreated = event.created();
+	}
+
+	@Override
+	public void eventNacked(String subscriptionId, EventContext event, NackException.Action action, String reason) {
+		track(subscriptionId).lastEventCreated = event.created();
+	}
+
+	// Interceptor: counts the events inside handlers, for the in-flight gauge and the stuck-handler watchdog.
+
+	@Override
+	public boolean intercept(SubscriptionEndpoint endpoint, EventContext event, Invocation invocation)
+			throws Exception {
+		Track track = track(endpoint.id());
+		track.handlerStarted(Instant.now());
+		try {
+			return invocation.proceed();
+		}
+		finally {
+			track.handlerFinished();
+		}
+	}
+
+	// Polling.
+
+	/**
+	 * Read the heads of all subscribed streams now and notify listeners of new and removed subscriptions. Runs on the
+	 * monitor's thread at the poll interval; public so that tests and tools can force a fresh reading.
+	 */
+	public void poll() {
+		SubscriptionRegistry current = this.registry.get();
+		List<SubscriptionSnapshot> snapshots = current.snapshots();
+		Set<String> seen = new java.util.HashSet<>();
+		Map<String, Head> heads = new HashMap<>();
+		Instant now = Instant.now();
+		for (SubscriptionSnapshot snapshot : snapshots) {
+			seen.add(snapshot.id());
+			Track track = track(snapshot.id());
+			track.kind = snapshot.kind();
+			if (!track.announced) {
+				track.announced = true;
+				announce(snapshot);
+			}
+			Head head = heads.computeIfAbsent(snapshot.stream(), this::readHead);
+			if (head != null) {
+				track.head(head, now);
+			}
+			track.status(snapshot, now);
+		}
+		for (String id : new ArrayList<>(this.tracks.keySet())) {
+			Track track = this.tracks.get(id);
+			if (!seen.contains(id) && track != null && track.announced) {
+				this.tracks.remove(id);
+				for (Listener listener : this.activeListeners) {
+					safely(() -> listener.subscriptionRemoved(id));
+				}
+			}
+		}
+	}
+
+	private void announce(SubscriptionSnapshot snapshot) {
+		for (Listener listener : this.activeListeners) {
+			safely(() -> listener.subscriptionAdded(snapshot));
+		}
+	}
+
+	private static void safely(Runnable call) {
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A subscription monitor listener failed", ex);
+		}
+	}
+
+	/**
+	 * The last event of a stream or of {@code $all}.
+	 * @return the head (with a {@code null} checkpoint when empty), or {@code null} when it could not be read
+	 */
+	private Head readHead(String stream) {
+		long timeout = Math.max(1000, Math.min(this.pollInterval.toMillis(), 10_000));
+		try {
+			ReadResult result;
+			if (SubscriptionEndpoint.ALL.equals(stream)) {
+				result = this.client.readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(1))
+					.get(timeout, TimeUnit.MILLISECONDS);
+			}
+			else {
+				result = this.client
+					.readStream(stream, ReadStreamOptions.get().backwards().fromEnd().maxCount(1).notResolveLinkTos())
+					.get(timeout, TimeUnit.MILLISECONDS);
+			}
+			List<ResolvedEvent> events = result.getEvents();
+			if (events.isEmpty()) {
+				return new Head(null);
+			}
+			ResolvedEvent last = events.get(0);
+			if (SubscriptionEndpoint.ALL.equals(stream)) {
+				Position position = last.getPosition().orElse(last.getOriginalEvent().getPosition());
+				return new Head(Checkpoint.ofPosition(position));
+			}
+			return new Head(Checkpoint.ofRevision(last.getOriginalEvent().getRevision()));
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof StreamNotFoundException) {
+				return new Head(null);
+			}
+			logger.debug("Could not read the head of '{}': {}", stream, String.valueOf(ex.getCause()));
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (Exception ex) {
+			logger.debug("Could not read the head of '{}': {}", stream, ex.toString());
+			return null;
+		}
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.scheduler != null) {
+				return;
+			}
+			this.activeListeners = List.copyOf(this.listeners.get());
+			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "esdb-subscription-monitor");
+				// Daemon: a head read stuck on a dead connection must not keep the JVM alive.
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.scheduler.scheduleWithFixedDelay(this::pollSafely, 0, this.pollInterval.toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void pollSafely() {
+		try {
+			poll();
+		}
+		catch (RuntimeException ex) {
+			// Never let one bad poll cancel the schedule: the watchdog must keep watching.
+			logger.warn("Subscription monitor poll failed", ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.scheduler != null) {
+				this.scheduler.shutdownNow();
+				this.scheduler = null;
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		synchronized (this.lifecycleMonitor) {
+			return this.scheduler != null;
+		}
+	}
+
+	/**
+	 * Starts before the registry (so that no subscription goes unwatched) and stops after it.
+	 * @return the phase
+	 */
+	@Override
+	public int getPhase() {
+		return SubscriptionRegistry.PHASE - 1;
+	}
+
+	/** The last event of a stream; a {@code null} checkpoint means the stream is empty. */
+	private record Head(Checkpoint checkpoint) {
+
+	}
+
+	/** What the monitor remembers about one subscription. */
+	private final class Track {
+
+		volatile SubscriptionKind kind;
+
+		volatile boolean announced;
+
+		volatile boolean caughtUpOnce;
+
+		volatile Instant lastEventCreated;
+
+		private final AtomicInteger inFlight = new AtomicInteger();
+
+		private volatile Instant handlerSince;
+
+		private Head head;
+
+		private Instant headReadAt;
+
+		private Checkpoint liveBaseline;
+
+		private Object progressKey;
+
+		private Instant lastProgressAt = Instant.now();
+
+		private Instant behindSince;
+
+		void handlerStarted(Instant now) {
+			if (this.inFlight.getAndIncrement() == 0) {
+				this.handlerSince = now;
+			}
+		}
+
+		void handlerFinished() {
+			if (this.inFlight.decrementAndGet() == 0) {
+				this.handlerSince = null;
+			}
+		}
+
+		synchronized void restarted(Instant now) {
+			this.lastProgressAt = now;
+			this.behindSince = null;
+		}
+
+		synchronized void head(Head head, Instant now) {
+			this.head = head;
+			this.headReadAt = now;
+		}
+
+		synchronized SubscriptionStatus status(SubscriptionSnapshot snapshot, Instant now) {
+			Object key = List.of(Objects.toString(snapshot.position()),
+					snapshot.handled() + snapshot.skipped() + snapshot.nacked());
+			if (!key.equals(this.progressKey)) {
+				this.progressKey = key;
+				this.lastProgressAt = now;
+			}
+			if (snapshot.state() == SubscriptionState.LIVE) {
+				this.caughtUpOnce = true;
+			}
+			Long lag = lag(snapshot);
+			boolean behind = lag != null && lag > 0
+					&& !(SubscriptionEndpoint.ALL.equals(snapshot.stream())
+							&& snapshot.state() == SubscriptionState.LIVE);
+			if (behind && this.behindSince == null) {
+				this.behindSince = now;
+			}
+			else if (!behind) {
+				this.behindSince = null;
+			}
+			Double lagSeconds = null;
+			if (lag != null && !behind) {
+				lagSeconds = 0.0;
+			}
+			else if (behind && this.lastEventCreated != null) {
+				lagSeconds = Math.max(0, Duration.between(this.lastEventCreated, now).toMillis() / 1000.0);
+			}
+			boolean stalled = snapshot.state().isActive() && (stalledBehind(snapshot, behind, now) || stuck(now));
+			return new SubscriptionStatus(snapshot, (this.head != null) ? this.head.checkpoint() : null,
+					this.headReadAt, lag, lagSeconds, behind, stalled, this.caughtUpOnce, this.inFlight.get(),
+					this.lastProgressAt);
+		}
+
+		/**
+		 * Behind and not moving. Only catch-up subscriptions: a persistent consumer's own position says nothing when
+		 * other consumers of the group take the later events.
+		 */
+		private boolean stalledBehind(SubscriptionSnapshot snapshot, boolean behind, Instant now) {
+			if (!behind || snapshot.kind() != SubscriptionKind.CATCH_UP) {
+				return false;
+			}
+			Instant since = this.lastProgressAt.isAfter(this.behindSince) ? this.lastProgressAt : this.behindSince;
+			return Duration.between(since, now).compareTo(SubscriptionMonitor.this.stallTimeout) >= 0;
+		}
+
+		private boolean stuck(Instant now) {
+			Instant since = this.handlerSince;
+			return since != null && Duration.between(since, now).compareTo(SubscriptionMonitor.this.stallTimeout) >= 0;
+		}
+
+		private Long lag(SubscriptionSnapshot snapshot) {
+			if (this.head == null) {
+				return null;
+			}
+			Checkpoint head = this.head.checkpoint();
+			if (head == null) {
+				return 0L;
+			}
+			Checkpoint position = snapshot.position();
+			if (position == null) {
+				if (snapshot.kind() == SubscriptionKind.PERSISTENT) {
+					// Nothing delivered to this consumer yet: the group may start anywhere, so the distance is unknown.
+					return null;
+				}
+				if (snapshot.state() == SubscriptionState.LIVE) {
+					// Live without an event: it started from the end, so measure from the head it went live at.
+					if (this.liveBaseline == null) {
+						this.liveBaseline = head;
+					}
+					return distance(head, this.liveBaseline);
+				}
+				return head.isPosition() ? head.position().getCommitUnsigned() : head.revision() + 1;
+			}
+			this.liveBaseline = null;
+			return distance(head, position);
+		}
+
+		private Long distance(Checkpoint head, Checkpoint position) {
+			if (head.isPosition() != position.isPosition()) {
+				return null;
+			}
+			long distance = head.isPosition()
+					? head.position().getCommitUnsigned() - position.position().getCommitUnsigned()
+					: head.revision() - position.revision();
+			return Math.max(0, distance);
+		}
+
+	}
+
+}
