@@ -321,7 +321,8 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 		private int maxEventSize = AppendLimits.DEFAULT.maxEventSize();
 
-		private final List<ServiceFactory> serviceFactories = new ArrayList<>();
+		private final List<ServiceFactory> serviceFactories = new ArrayList<>(
+				List.of(new io.github.esdb.embedded.persistent.PersistentSubscriptionsServiceFactory()));
 
 		private Builder() {
 		}
