@@ -220,6 +220,14 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 	}
 
 	/**
+	 * Whether calls need Basic credentials (users were configured).
+	 * @return false for an insecure server
+	 */
+	public boolean requiresAuthentication() {
+		return !this.users.isEmpty();
+	}
+
+	/**
 	 * The bound port (the configured one before the first start).
 	 * @return the port
 	 */
