@@ -1,6 +1,8 @@
 package io.github.esdb.embedded.persistent;
 
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.CreateReq;
 import io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.UpdateReq;
@@ -117,13 +119,22 @@ final class RequestMapper {
 	}
 
 	private static AllFilter filter(CreateReq.AllOptions.FilterOptions options) {
-		return switch (options.getFilterCase()) {
+		AllFilter filter = switch (options.getFilterCase()) {
 			case STREAM_IDENTIFIER -> new AllFilter(true, options.getStreamIdentifier().getRegex(),
 					List.copyOf(options.getStreamIdentifier().getPrefixList()));
 			case EVENT_TYPE -> new AllFilter(false, options.getEventType().getRegex(),
 					List.copyOf(options.getEventType().getPrefixList()));
 			default -> throw PersistentErrors.invalidArgument("A filter needs a stream or event type expression.");
 		};
+		if (!filter.regex().isEmpty()) {
+			try {
+				Pattern.compile(filter.regex());
+			}
+			catch (PatternSyntaxException ex) {
+				throw PersistentErrors.invalidArgument("Invalid filter regex '" + filter.regex() + "'.");
+			}
+		}
+		return filter;
 	}
 
 	static String streamName(Shared.StreamIdentifier identifier) {
