@@ -359,8 +359,8 @@ class CatchUpSubscriptionIntegrationTests {
 	static class OrderHandlerConfiguration extends BaseConfiguration {
 
 		@Bean
-		OrderHandler orderHandler(Recorder recorder) {
-			return new OrderHandler(recorder);
+		OrderHandler orderHandler(Recorder recorder, CurrentEvent currentEvent) {
+			return new OrderHandler(recorder, currentEvent);
 		}
 
 	}
@@ -369,12 +369,17 @@ class CatchUpSubscriptionIntegrationTests {
 
 		private final Recorder recorder;
 
-		OrderHandler(Recorder recorder) {
+		private final CurrentEvent currentEvent;
+
+		OrderHandler(Recorder recorder, CurrentEvent currentEvent) {
 			this.recorder = recorder;
+			this.currentEvent = currentEvent;
 		}
 
 		@EventSubscription(id = "${test.id}", stream = "${test.stream}")
 		void on(OrderPlaced event, EventContext context) {
+			// The template reads the event being handled from here, for causation and correlation ids.
+			assertThat(this.currentEvent.get()).containsSame(context);
 			this.recorder.record(event, context);
 		}
 

@@ -1,0 +1,287 @@
+package io.github.esdb.subscription;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
+import io.kurrent.dbclient.EventData;
+import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.github.esdb.subscription.event.SubscriptionStoppedEvent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Persistent subscriptions against the embedded server: acks, each {@link NackException} action and its effect on
+ * the server (parked count, retry count, redelivery), poison events and the default exception policy.
+ */
+class PersistentSubscriptionIntegrationTests {
+
+	private static final String GROUP = "workers";
+
+	private static EmbeddedServerSupport esdb;
+
+	private static KurrentDBPersistentSubscriptionsClient persistent;
+
+	@BeforeAll
+	static void startServer() {
+		esdb = new EmbeddedServerSupport();
+		persistent = KurrentDBPersistentSubscriptionsClient.from(esdb.client);
+		Assumptions.assumeTrue(serverSupportsPersistentSubscriptions(),
+				"the embedded server does not implement persistent subscriptions yet");
+	}
+
+	@AfterAll
+	static void stopServer() {
+		if (esdb != null) {
+			esdb.close();
+		}
+	}
+
+	private static boolean serverSupportsPersistentSubscriptions() {
+		try {
+			// Creating a group is the one call the client never diverts to HTTP when the server lists no
+			// persistent subscription methods.
+			persistent.createToStream(EmbeddedServerSupport.unique("probe"), "probe").get(5, TimeUnit.SECONDS);
+			return true;
+		}
+		catch (ExecutionException ex) {
+			return !(ex.getCause() instanceof StatusRuntimeException status
+					&& status.getStatus().getCode() == Status.Code.UNIMPLEMENTED);
+		}
+		catch (Exception ex) {
+			return false;
+		}
+	}
+
+	private static PersistentSubscriptionToStreamInfo info(String stream) throws Exception {
+		Optional<PersistentSubscriptionToStreamInfo> info = persistent.getInfoToStream(stream, GROUP)
+			.get(5, TimeUnit.SECONDS);
+		assertThat(info).as("group %s on %s", GROUP, stream).isPresent();
+		return info.get();
+	}
+
+	private static long parked(String stream) throws Exception {
+		return info(stream).getStats().getParkedMessageCount();
+	}
+
+	@Test
+	void createsTheGroupWithTheAnnotationSettingsAndAcksHandledEvents() throws Exception {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("b", 2));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
+			.run((context) -> {
+				Worker worker = context.getBean(Worker.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() == 2);
+				assertThat(worker.handled).containsExactly("a", "b");
+				PersistentSubscriptionToStreamInfo info = info(stream);
+				assertThat(info.getSettings().getMaxRetryCount()).isEqualTo(2);
+				assertThat(info.getSettings().getNamedConsumerStrategy().isDispatchToSingle()).isTrue();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> info(stream).getStats().getTotalInFlightMessages() == 0);
+				SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("worker").get();
+				assertThat(snapshot.kind()).isEqualTo(SubscriptionKind.PERSISTENT);
+				assertThat(snapshot.group()).isEqualTo(GROUP);
+				assertThat(snapshot.state()).isEqualTo(SubscriptionState.LIVE);
+				assertThat(snapshot.handled()).isEqualTo(2);
+				assertThat(worker.retryCounts).containsOnly(0);
+			});
+		// A second application start finds the group (ALREADY_EXISTS is fine) and gets only new events.
+		esdb.append(stream, new OrderPlaced("c", 3));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
+			.run((context) -> {
+				Worker worker = context.getBean(Worker.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() == 1);
+				Thread.sleep(300);
+				assertThat(worker.handled).containsExactly("c");
+			});
+	}
+
+	@Test
+	void nackParkMovesTheEventToTheParkedStream() throws Exception {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, new OrderPlaced("park", 1), new OrderPlaced("ok", 2));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
+			.run((context) -> {
+				Worker worker = context.getBean(Worker.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("ok"));
+				await().atMost(Duration.ofSeconds(10)).until(() -> parked(stream) == 1);
+				assertThat(worker.deliveries).containsExactly("park#0", "ok#0");
+				assertThat(context.getBean(SubscriptionRegistry.class).snapshot("worker").get().nacked()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void nackRetryHasTheServerDeliverTheEventAgainWithItsRetryCount() {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, new OrderPlaced("retry-once", 1));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
+			.run((context) -> {
+				Worker worker = context.getBean(Worker.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("retry-once"));
+				assertThat(worker.deliveries).containsExactly("retry-once#0", "retry-once#1");
+				assertThat(parked(stream)).isZero();
+			});
+	}
+
+	@Test
+	void nackSkipDropsTheEventWithoutParkingOrRedelivery() throws Exception {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, new OrderPlaced("skip", 1), new OrderPlaced("ok", 2));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
+			.run((context) -> {
+				Worker worker = context.getBean(Worker.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("ok"));
+				Thread.sleep(500);
+				assertThat(worker.deliveries).containsExactly("skip#0", "ok#0");
+				assertThat(parked(stream)).isZero();
+				assertThat(context.getBean(SubscriptionRegistry.class).snapshot("worker").get().skipped()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void nackStopAlsoStopsTheSubscriptionLocally() {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, new OrderPlaced("stop", 1), new OrderPlaced("after", 2));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
+			.run((context) -> {
+				Worker worker = context.getBean(Worker.class);
+				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.snapshot("worker").get().state() == SubscriptionState.STOPPED);
+				Thread.sleep(300);
+				assertThat(worker.handled).doesNotContain("after");
+				assertThat(registry.snapshot("worker").get().lastError()).contains("stopped by test");
+				assertThat(context.getBean(SubscriptionEventsRecorder.class).of(SubscriptionStoppedEvent.class))
+					.isNotEmpty();
+			});
+	}
+
+	@Test
+	void otherExceptionsAreRetriedByDefaultUntilTheServerParksTheEvent() {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, new OrderPlaced("boom", 1), new OrderPlaced("ok", 2));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
+			.run((context) -> {
+				Worker worker = context.getBean(Worker.class);
+				await().atMost(Duration.ofSeconds(15)).until(() -> parked(stream) == 1);
+				// maxRetryCount = 2: the first delivery and two retries, then the server parks it.
+				assertThat(worker.deliveries.stream().filter((d) -> d.startsWith("boom")).toList())
+					.containsExactly("boom#0", "boom#1", "boom#2");
+				assertThat(worker.handled).contains("ok");
+				assertThat(context.getBean(SubscriptionRegistry.class).snapshot("worker").get().failed()).isEqualTo(3);
+			});
+	}
+
+	@Test
+	void aPoisonEventIsParkedAtOnce() {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, EventData.builderAsJson("OrderPlaced", "{not json".getBytes()).build(),
+				new OrderPlaced("ok", 2));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
+			.run((context) -> {
+				Worker worker = context.getBean(Worker.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> parked(stream) == 1);
+				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("ok"));
+				// The handler never saw it and the server did not retry it.
+				assertThat(worker.deliveries).containsExactly("ok#0");
+				SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("worker").get();
+				assertThat(snapshot.nacked()).isEqualTo(1);
+				assertThat(snapshot.lastError()).contains("Cannot read event type 'OrderPlaced'");
+			});
+	}
+
+	@Test
+	void aGroupCreatedByAnotherInstanceIsUsedAsItIs() throws Exception {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		persistent.createToStream(stream, GROUP, CreatePersistentSubscriptionToStreamOptions.get().fromStart())
+			.get(5, TimeUnit.SECONDS);
+		esdb.append(stream, new OrderPlaced("a", 1));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
+			.run((context) -> {
+				Worker worker = context.getBean(Worker.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("a"));
+				// The existing group kept its own settings.
+				assertThat(info(stream).getSettings().getMaxRetryCount()).isEqualTo(10);
+			});
+	}
+
+	@Test
+	void withoutAutoCreateTheSubscriptionWaitsForTheGroup() throws Exception {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, new OrderPlaced("a", 1));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class)
+			.withPropertyValues("test.stream=" + stream, "esdb.subscriptions.persistent.auto-create=false")
+			.run((context) -> {
+				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.snapshot("worker").get().state() == SubscriptionState.RECONNECTING);
+				persistent.createToStream(stream, GROUP, CreatePersistentSubscriptionToStreamOptions.get().fromStart())
+					.get(5, TimeUnit.SECONDS);
+				Worker worker = context.getBean(Worker.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("a"));
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WorkerConfiguration {
+
+		@Bean
+		Worker worker() {
+			return new Worker();
+		}
+
+		@Bean
+		SubscriptionEventsRecorder subscriptionEventsRecorder() {
+			return new SubscriptionEventsRecorder();
+		}
+
+	}
+
+	static class Worker {
+
+		final List<String> deliveries = new CopyOnWriteArrayList<>();
+
+		final List<String> handled = new CopyOnWriteArrayList<>();
+
+		final List<Integer> retryCounts = new CopyOnWriteArrayList<>();
+
+		@EventSubscription(id = "worker", stream = "${test.stream}", group = "workers", from = "start",
+				maxRetryCount = 2, messageTimeout = "30s", consumerStrategy = "DispatchToSingle")
+		void on(OrderPlaced order, EventContext context) {
+			this.deliveries.add(order.orderId() + "#" + context.retryCount());
+			this.retryCounts.add(context.retryCount());
+			switch (order.orderId()) {
+				case "park" -> throw NackException.park("parked by test");
+				case "skip" -> throw NackException.skip("skipped by test");
+				case "stop" -> throw NackException.stop("stopped by test");
+				case "boom" -> throw new IllegalStateException("boom");
+				case "retry-once" -> {
+					if (context.retryCount() == 0) {
+						throw NackException.retry("try again");
+					}
+				}
+				default -> {
+				}
+			}
+			this.handled.add(order.orderId());
+		}
+
+	}
+
+}

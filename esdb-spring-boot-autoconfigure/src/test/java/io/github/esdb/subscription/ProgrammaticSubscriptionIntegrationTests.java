@@ -1,0 +1,105 @@
+package io.github.esdb.subscription;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Subscriptions registered through the {@link SubscriptionRegistry} API, without annotations.
+ */
+class ProgrammaticSubscriptionIntegrationTests {
+
+	private static EmbeddedServerSupport esdb;
+
+	@BeforeAll
+	static void startServer() {
+		esdb = new EmbeddedServerSupport();
+	}
+
+	@AfterAll
+	static void stopServer() {
+		esdb.close();
+	}
+
+	@Test
+	void subscribesToAStreamAndUnsubscribes() {
+		String stream = EmbeddedServerSupport.unique("orders");
+		esdb.append(stream, new OrderPlaced("a", 1));
+		esdb.runner().run((context) -> {
+			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+			Recorder recorder = new Recorder();
+			registry.subscribeToStream("programmatic", stream,
+					(event, eventContext) -> recorder.record(event.getEvent().getEventType(), eventContext));
+			await().atMost(Duration.ofSeconds(10)).until(() -> recorder.size() == 1);
+			assertThat(recorder.contexts().get(0).subscriptionId()).isEqualTo("programmatic");
+			assertThat(registry.snapshot("programmatic").get().kind()).isEqualTo(SubscriptionKind.CATCH_UP);
+			assertThatExceptionOfType(InvalidSubscriptionException.class)
+				.isThrownBy(() -> registry.subscribeToStream("programmatic", stream, (event, eventContext) -> {
+				}))
+				.withMessageContaining("Duplicate subscription id 'programmatic'");
+			assertThat(registry.unsubscribe("programmatic", Duration.ofSeconds(5))).isTrue();
+			assertThat(registry.snapshot("programmatic")).isEmpty();
+			assertThat(registry.ids()).doesNotContain("programmatic");
+			esdb.append(stream, new OrderPlaced("b", 2));
+			Thread.sleep(500);
+			assertThat(recorder.size()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void subscribesToAllWithAFilter() {
+		String stream = EmbeddedServerSupport.unique("payments");
+		esdb.runner().run((context) -> {
+			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+			Recorder recorder = new Recorder();
+			registry.subscribeToAll("payments", EventFilterSpec.streamPrefixes(stream), (event, eventContext) -> recorder
+				.record(event.getEvent().getStreamId() + "/" + event.getEvent().getEventType(), eventContext));
+			esdb.append(stream, new OrderPlaced("a", 1), new OrderShipped("a"));
+			esdb.append(EmbeddedServerSupport.unique("other"), new OrderPlaced("z", 9));
+			await().atMost(Duration.ofSeconds(10)).until(() -> recorder.size() == 2);
+			Thread.sleep(300);
+			assertThat(recorder.received()).containsExactly(stream + "/OrderPlaced", stream + "/OrderShipped");
+		});
+	}
+
+	@Test
+	void stopWithATimeoutCutsOffASlowHandlerAndStartResumes() {
+		String stream = EmbeddedServerSupport.unique("orders");
+		esdb.append(stream, new OrderPlaced("slow", 1), new OrderPlaced("next", 2));
+		esdb.runner().withPropertyValues("esdb.subscriptions.checkpoint.store=memory").run((context) -> {
+			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+			Recorder recorder = new Recorder();
+			CountDownLatch entered = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			registry.register(SubscriptionEndpoint.toStream("slow", stream).autoStartup(false).handler((event, c) -> {
+				if (c.revision() == 0 && release.getCount() > 0) {
+					entered.countDown();
+					release.await(10, TimeUnit.SECONDS);
+					return;
+				}
+				recorder.record(c.revision(), c);
+			}).build());
+			assertThat(registry.snapshot("slow").get().state()).isEqualTo(SubscriptionState.STOPPED);
+			registry.start("slow");
+			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			long started = System.nanoTime();
+			assertThat(registry.stop("slow", Duration.ofMillis(300))).isFalse();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+			assertThat(registry.snapshot("slow").get().state()).isEqualTo(SubscriptionState.STOPPED);
+			release.countDown();
+			registry.start("slow");
+			await().atMost(Duration.ofSeconds(10)).until(() -> recorder.received().contains(1L));
+			assertThat(registry.stop("slow", Duration.ofSeconds(5))).isTrue();
+			assertThat(registry.snapshot("slow").get().state()).isEqualTo(SubscriptionState.STOPPED);
+		});
+	}
+
+}

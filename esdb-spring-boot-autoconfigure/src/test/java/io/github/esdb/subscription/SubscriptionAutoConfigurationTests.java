@@ -1,0 +1,103 @@
+package io.github.esdb.subscription;
+
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
+import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.subscription.autoconfigure.SubscriptionAutoConfiguration;
+import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
+import io.github.esdb.subscription.checkpoint.KurrentDBCheckpointStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which beans the subscription auto-configuration contributes, and that the application's own beans replace them.
+ */
+class SubscriptionAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
+				EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class))
+		.withPropertyValues("esdb.connection-string=kurrentdb://127.0.0.1:1?tls=false");
+
+	@Test
+	void contributesTheRegistryStorePoliciesAndCurrentEvent() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(SubscriptionRegistry.class);
+			assertThat(context).hasSingleBean(CurrentEvent.class);
+			assertThat(context).hasSingleBean(CatchUpErrorPolicy.class);
+			assertThat(context).hasSingleBean(PersistentErrorPolicy.class);
+			assertThat(context.getBean(CheckpointStore.class)).isInstanceOf(KurrentDBCheckpointStore.class);
+			assertThat(((KurrentDBCheckpointStore) context.getBean(CheckpointStore.class)).streamOf("x"))
+				.isEqualTo("$esdb-checkpoint-x");
+			assertThat(context.getBean(SubscriptionRegistry.class).getPhase()).isEqualTo(SubscriptionRegistry.PHASE);
+		});
+	}
+
+	@Test
+	void memoryStoreOnRequest() {
+		this.runner.withPropertyValues("esdb.subscriptions.checkpoint.store=memory")
+			.run((context) -> assertThat(context.getBean(CheckpointStore.class))
+				.isInstanceOf(InMemoryCheckpointStore.class));
+	}
+
+	@Test
+	void applicationBeansReplaceTheDefaults() {
+		this.runner.withUserConfiguration(CustomBeans.class).run((context) -> {
+			assertThat(context.getBean(CheckpointStore.class)).isSameAs(CustomBeans.STORE);
+			assertThat(context.getBean(PersistentErrorPolicy.class)).isSameAs(CustomBeans.POLICY);
+			assertThat(context.getBean(CurrentEvent.class)).isSameAs(CustomBeans.CURRENT);
+		});
+	}
+
+	@Test
+	void canBeSwitchedOff() {
+		this.runner.withPropertyValues("esdb.subscriptions.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(SubscriptionRegistry.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomBeans {
+
+		static final CheckpointStore STORE = new CheckpointStore() {
+
+			@Override
+			public Optional<Checkpoint> load(String subscriptionId) {
+				return Optional.empty();
+			}
+
+			@Override
+			public void store(String subscriptionId, Checkpoint checkpoint) {
+			}
+
+		};
+
+		static final PersistentErrorPolicy POLICY = (endpoint, event, error) -> NackException.park("always");
+
+		static final CurrentEvent CURRENT = new CurrentEvent();
+
+		@Bean
+		CheckpointStore projectionStore() {
+			return STORE;
+		}
+
+		@Bean
+		PersistentErrorPolicy myPolicy() {
+			return POLICY;
+		}
+
+		@Bean
+		CurrentEvent myCurrentEvent() {
+			return CURRENT;
+		}
+
+	}
+
+}
