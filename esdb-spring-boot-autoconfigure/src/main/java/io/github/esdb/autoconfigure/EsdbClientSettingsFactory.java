@@ -1,11 +1,14 @@
 package io.github.esdb.autoconfigure;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.kurrent.dbclient.ConnectionSettingsBuilder;
@@ -79,16 +82,31 @@ public class EsdbClientSettingsFactory {
 			return;
 		}
 		Path path = Path.of(tlsCaFile);
+		String problem = null;
 		if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-			Matcher inString = TLS_CA_FILE.matcher(connectionString);
-			String property = (this.properties.getTlsCaFile() != null) ? "esdb.tls-ca-file"
-					: "esdb.connection-string (tlsCaFile)";
-			throw new InvalidEsdbConfigurationException(property,
-					"the CA file '" + path.toAbsolutePath() + "' " + (Files.exists(path) ? "cannot be read" : "does not exist"),
-					inString.find() && this.properties.getTlsCaFile() == null
-							? "Point tlsCaFile at a readable PEM file, for example "
-									+ "esdb.connection-string=kurrentdb://localhost:2113?tls=true&tlsCaFile=/etc/kurrentdb/ca.crt"
-							: "Point it at a readable PEM file, for example esdb.tls-ca-file=/etc/kurrentdb/ca.crt");
+			problem = Files.exists(path) ? "cannot be read" : "does not exist";
+		}
+		else if (!containsCertificate(path)) {
+			problem = "holds no PEM certificate";
+		}
+		if (problem != null) {
+			boolean fromProperty = this.properties.getTlsCaFile() != null
+					|| !TLS_CA_FILE.matcher(connectionString).find();
+			throw new InvalidEsdbConfigurationException(
+					fromProperty ? "esdb.tls-ca-file" : "esdb.connection-string (tlsCaFile)",
+					"the CA file '" + path.toAbsolutePath() + "' " + problem,
+					fromProperty ? "Point it at a readable PEM file, for example esdb.tls-ca-file=/etc/kurrentdb/ca.crt"
+							: "Point tlsCaFile at a readable PEM file, for example "
+									+ "esdb.connection-string=kurrentdb://localhost:2113?tls=true&tlsCaFile=/etc/kurrentdb/ca.crt");
+		}
+	}
+
+	private static boolean containsCertificate(Path path) {
+		try (InputStream in = Files.newInputStream(path)) {
+			return !CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty();
+		}
+		catch (IOException | CertificateException ex) {
+			return false;
 		}
 	}
 

@@ -55,7 +55,7 @@ public class PropertiesEsdbConnectionDetails implements EsdbConnectionDetails {
 			query.add("tlsCaFile=" + this.properties.getTlsCaFile());
 		}
 		if (this.properties.getNodePreference() != null) {
-			query.add("nodePreference=" + this.properties.getNodePreference().name().toLowerCase().replace('_', '-'));
+			query.add("nodePreference=" + this.properties.getNodePreference().name().toLowerCase().replace("_", ""));
 		}
 		return (discover ? "kurrentdb+discover://" : "kurrentdb://") + String.join(",", hosts) + query;
 	}
