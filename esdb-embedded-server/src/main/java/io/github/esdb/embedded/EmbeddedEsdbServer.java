@@ -1,0 +1,435 @@
+package io.github.esdb.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.esdb.embedded.grpc.ActiveCalls;
+import io.github.esdb.embedded.grpc.AppendLimits;
+import io.github.esdb.embedded.grpc.AppendSessionService;
+import io.github.esdb.embedded.grpc.AuthInterceptor;
+import io.github.esdb.embedded.grpc.AuthorityInterceptor;
+import io.github.esdb.embedded.grpc.GossipService;
+import io.github.esdb.embedded.grpc.ServerFeaturesService;
+import io.github.esdb.embedded.grpc.StreamsService;
+import io.github.esdb.embedded.store.EventStore;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-memory, single-node KurrentDB-compatible gRPC server for tests and local development. The official client
+ * connects to it over real TCP (plaintext or TLS) exactly as to a KurrentDB node.
+ * <p>
+ * It is neither durable nor distributed: everything lives on the heap of this JVM. {@link #stop()} followed by
+ * {@link #start()} binds the same port again and keeps every stream, so tests can cut clients off and bring the
+ * server back.
+ *
+ * <pre>{@code
+ * try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().build().start()) {
+ *     KurrentDBClient client = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(server.connectionString()));
+ * }
+ * }</pre>
+ */
+public final class EmbeddedEsdbServer implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(EmbeddedEsdbServer.class);
+
+	private final String host;
+
+	private final String advertisedHost;
+
+	private final Map<String, String> users;
+
+	private final Path tlsCertificate;
+
+	private final Path tlsKey;
+
+	private final AppendLimits limits;
+
+	private final List<ServiceFactory> serviceFactories;
+
+	private final EventStore store = new EventStore();
+
+	private final UUID instanceId = UUID.randomUUID();
+
+	private int port;
+
+	private Server server;
+
+	private ScheduledExecutorService executor;
+
+	private ActiveCalls activeCalls;
+
+	private List<Runnable> stopCallbacks;
+
+	private EmbeddedEsdbServer(Builder builder) {
+		this.host = builder.host;
+		this.port = builder.port;
+		this.advertisedHost = builder.advertisedHost;
+		this.users = Map.copyOf(builder.users);
+		this.tlsCertificate = builder.tlsCertificate;
+		this.tlsKey = builder.tlsKey;
+		this.limits = new AppendLimits(builder.maxAppendSize, builder.maxEventSize);
+		this.serviceFactories = List.copyOf(builder.serviceFactories);
+	}
+
+	/**
+	 * A builder with the defaults: 127.0.0.1, a random port, insecure (no authentication, plaintext).
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Binds the port and starts serving. After a {@link #stop()} this binds the same port again, with all data.
+	 * @return this server
+	 * @throws UncheckedIOException when the port cannot be bound
+	 */
+	public synchronized EmbeddedEsdbServer start() {
+		if (this.server != null) {
+			return this;
+		}
+		this.executor = Executors.newScheduledThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+				daemonThreads());
+		this.activeCalls = new ActiveCalls();
+		this.stopCallbacks = new CopyOnWriteArrayList<>();
+		List<ServerServiceDefinition> definitions = new ArrayList<>();
+		ServiceContext context = new RunningContext();
+		definitions.add(ServiceContext
+			.implementedOnly(new StreamsService(this.store, this.executor, this.limits, this.activeCalls),
+					Set.of("Read", "Append", "Delete", "Tombstone"))
+			.bindService());
+		definitions.add(new AppendSessionService(this.store, this.limits).bindService());
+		for (ServiceFactory factory : this.serviceFactories) {
+			BindableService service = factory.create(context);
+			definitions.add(service.bindService());
+		}
+		List<ServerServiceDefinition> advertised = List.copyOf(definitions);
+		List<ServerServiceDefinition> all = new ArrayList<>(definitions);
+		all.add(new ServerFeaturesService(() -> allWith(advertised)).bindService());
+		all.add(ServerInterceptors.intercept(new GossipService(this.instanceId, this.advertisedHost, this::port),
+				new AuthorityInterceptor()));
+
+		NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(this.host, this.port))
+			.permitKeepAliveTime(5, TimeUnit.SECONDS)
+			.permitKeepAliveWithoutCalls(true)
+			.maxInboundMessageSize(17 * 1024 * 1024)
+			.withChildOption(ChannelOption.TCP_NODELAY, true)
+			.withOption(ChannelOption.SO_REUSEADDR, true);
+		for (ServerServiceDefinition definition : all) {
+			builder.addService(this.users.isEmpty() ? definition
+					: ServerInterceptors.intercept(definition, new AuthInterceptor(this.users)));
+		}
+		if (this.tlsCertificate != null) {
+			try {
+				builder.sslContext(
+						GrpcSslContexts.forServer(this.tlsCertificate.toFile(), this.tlsKey.toFile()).build());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot load the TLS certificate or key", ex);
+			}
+		}
+		try {
+			this.server = builder.build().start();
+		}
+		catch (IOException ex) {
+			this.executor.shutdownNow();
+			throw new UncheckedIOException("Cannot bind " + this.host + ":" + this.port, ex);
+		}
+		this.port = this.server.getPort();
+		logger.info("Embedded KurrentDB server listening on {}:{} ({}, {})", this.host, this.port,
+				(this.tlsCertificate != null) ? "TLS" : "plaintext",
+				this.users.isEmpty() ? "insecure" : "authentication required");
+		return this;
+	}
+
+	private List<ServerServiceDefinition> allWith(List<ServerServiceDefinition> services) {
+		List<ServerServiceDefinition> list = new ArrayList<>(services);
+		list.add(ServerFeaturesGrpcDefinition.SERVER_FEATURES);
+		list.add(ServerFeaturesGrpcDefinition.GOSSIP);
+		return list;
+	}
+
+	/**
+	 * Stops serving: open reads and subscriptions end with UNAVAILABLE (like a node shutting down), then the port
+	 * is released. The data is kept; {@link #start()} resumes on the same port.
+	 */
+	public synchronized void stop() {
+		if (this.server == null) {
+			return;
+		}
+		for (Runnable callback : this.stopCallbacks) {
+			try {
+				callback.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Stop callback failed", ex);
+			}
+		}
+		this.activeCalls.failAll("Server is shutting down.");
+		this.server.shutdown();
+		try {
+			if (!this.server.awaitTermination(2, TimeUnit.SECONDS)) {
+				this.server.shutdownNow();
+				this.server.awaitTermination(2, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			this.server.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
+		this.executor.shutdownNow();
+		this.server = null;
+		logger.info("Embedded KurrentDB server on port {} stopped", this.port);
+	}
+
+	/** Same as {@link #stop()}. */
+	@Override
+	public void close() {
+		stop();
+	}
+
+	/**
+	 * Whether the server is serving.
+	 * @return true between start and stop
+	 */
+	public synchronized boolean isRunning() {
+		return this.server != null;
+	}
+
+	/**
+	 * The bound port (the configured one before the first start).
+	 * @return the port
+	 */
+	public synchronized int port() {
+		return this.port;
+	}
+
+	/**
+	 * The host clients should dial: the advertised host, or the bind host (127.0.0.1 for a wildcard bind).
+	 * @return the host
+	 */
+	public String clientHost() {
+		if (this.advertisedHost != null) {
+			return this.advertisedHost;
+		}
+		return (this.host.equals("0.0.0.0") || this.host.equals("::")) ? "127.0.0.1" : this.host;
+	}
+
+	/**
+	 * The connection string for the official client, e.g. {@code kurrentdb://127.0.0.1:2113?tls=false}. With TLS it
+	 * ends in {@code ?tls=true}; use {@link #connectionString(Path)} to add the CA file.
+	 * @return the connection string without credentials
+	 */
+	public String connectionString() {
+		return "kurrentdb://" + clientHost() + ":" + port() + ((this.tlsCertificate != null) ? "?tls=true" : "?tls=false");
+	}
+
+	/**
+	 * The TLS connection string trusting the given CA (or self-signed certificate) file.
+	 * @param caFile the PEM file the client should trust
+	 * @return {@code kurrentdb://host:port?tls=true&tlsCaFile=...}
+	 */
+	public String connectionString(Path caFile) {
+		return "kurrentdb://" + clientHost() + ":" + port() + "?tls=true&tlsCaFile=" + caFile.toAbsolutePath();
+	}
+
+	/**
+	 * The connection string with credentials.
+	 * @param user the user
+	 * @param password the password
+	 * @return {@code kurrentdb://user:password@host:port?tls=...}
+	 */
+	public String connectionString(String user, String password) {
+		return connectionString().replace("kurrentdb://", "kurrentdb://" + user + ":" + password + "@");
+	}
+
+	/**
+	 * The store behind the server (for tests and extra services).
+	 * @return the store
+	 */
+	public EventStore store() {
+		return this.store;
+	}
+
+	private static ThreadFactory daemonThreads() {
+		AtomicInteger counter = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, "esdb-embedded-" + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	private final class RunningContext implements ServiceContext {
+
+		@Override
+		public EventStore store() {
+			return EmbeddedEsdbServer.this.store;
+		}
+
+		@Override
+		public ScheduledExecutorService executor() {
+			return EmbeddedEsdbServer.this.executor;
+		}
+
+		@Override
+		public void onStop(Runnable callback) {
+			EmbeddedEsdbServer.this.stopCallbacks.add(callback);
+		}
+
+	}
+
+	/** Configures an {@link EmbeddedEsdbServer}. */
+	public static final class Builder {
+
+		private String host = "127.0.0.1";
+
+		private int port;
+
+		private String advertisedHost;
+
+		private final Map<String, String> users = new LinkedHashMap<>();
+
+		private Path tlsCertificate;
+
+		private Path tlsKey;
+
+		private int maxAppendSize = AppendLimits.DEFAULT.maxAppendSize();
+
+		private int maxEventSize = AppendLimits.DEFAULT.maxEventSize();
+
+		private final List<ServiceFactory> serviceFactories = new ArrayList<>();
+
+		private Builder() {
+		}
+
+		/**
+		 * The address to bind, default {@code 127.0.0.1}.
+		 * @param host a host name or IP
+		 * @return this builder
+		 */
+		public Builder host(String host) {
+			this.host = Objects.requireNonNull(host);
+			return this;
+		}
+
+		/**
+		 * The port, default 0 (a random free port, kept across restarts).
+		 * @param port the port
+		 * @return this builder
+		 */
+		public Builder port(int port) {
+			this.port = port;
+			return this;
+		}
+
+		/**
+		 * The host announced by Gossip and used in connection strings (default: the host the client dialled).
+		 * @param advertisedHost the host
+		 * @return this builder
+		 */
+		public Builder advertisedHost(String advertisedHost) {
+			this.advertisedHost = advertisedHost;
+			return this;
+		}
+
+		/**
+		 * Adds a user; with at least one user every call must carry valid Basic credentials.
+		 * @param name the user name
+		 * @param password the password
+		 * @return this builder
+		 */
+		public Builder user(String name, String password) {
+			this.users.put(Objects.requireNonNull(name), Objects.requireNonNull(password));
+			return this;
+		}
+
+		/**
+		 * Adds a user from {@code name:password}.
+		 * @param credentials e.g. {@code admin:changeit}
+		 * @return this builder
+		 */
+		public Builder user(String credentials) {
+			int colon = credentials.indexOf(':');
+			if (colon <= 0) {
+				throw new IllegalArgumentException("Expected user:password");
+			}
+			return user(credentials.substring(0, colon), credentials.substring(colon + 1));
+		}
+
+		/**
+		 * Serves TLS with a PEM certificate chain and a PEM (PKCS#8) private key.
+		 * @param certificateChain the certificate file
+		 * @param privateKey the key file
+		 * @return this builder
+		 */
+		public Builder tls(Path certificateChain, Path privateKey) {
+			this.tlsCertificate = Objects.requireNonNull(certificateChain);
+			this.tlsKey = Objects.requireNonNull(privateKey);
+			return this;
+		}
+
+		/**
+		 * Maximum total size of one append, default 1 MiB.
+		 * @param bytes the limit
+		 * @return this builder
+		 */
+		public Builder maxAppendSize(int bytes) {
+			this.maxAppendSize = bytes;
+			return this;
+		}
+
+		/**
+		 * Maximum size of one event (data, metadata and type), default 16 MiB.
+		 * @param bytes the limit
+		 * @return this builder
+		 */
+		public Builder maxEventSize(int bytes) {
+			this.maxEventSize = bytes;
+			return this;
+		}
+
+		/**
+		 * Registers an extra gRPC service built on the store (e.g. persistent subscriptions).
+		 * @param factory the factory, called on every start
+		 * @return this builder
+		 */
+		public Builder service(ServiceFactory factory) {
+			this.serviceFactories.add(Objects.requireNonNull(factory));
+			return this;
+		}
+
+		/**
+		 * Creates the server (not started).
+		 * @return the server
+		 */
+		public EmbeddedEsdbServer build() {
+			return new EmbeddedEsdbServer(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,590 @@
+package io.github.esdb.embedded.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-memory event log: one ordered log ({@code $all}) plus a per-stream index. Thread safe.
+ * <p>
+ * Writes are serialised by one lock, so the commit order is the {@code $all} order and positions strictly increase
+ * (the first record has position 1; commit and prepare positions are the same value). Reads never take the lock: a
+ * reader holds a position or a revision (a cursor) and fetches shared {@link StoredEvent} records from the log, so
+ * slow readers never make the store copy anything.
+ * <p>
+ * Live tailing: register a {@link #onCommit(Runnable) commit listener} (called after every commit, on the writer's
+ * thread, so it must only schedule work) or block in {@link #awaitCommit(long, Duration)}.
+ */
+public final class EventStore {
+
+	private static final Logger logger = LoggerFactory.getLogger(EventStore.class);
+
+	private static final byte[] EMPTY = new byte[0];
+
+	/** How many recent events of a stream an expected-any append compares ids against (idempotency window). */
+	private static final int IDEMPOTENCY_WINDOW = 64;
+
+	private final ObjectMapper json = new ObjectMapper();
+
+	private final Clock clock;
+
+	private final ReentrantLock writeLock = new ReentrantLock();
+
+	private final Condition committed = this.writeLock.newCondition();
+
+	private final CommitLog log = new CommitLog();
+
+	private final Map<String, StreamRecord> streams = new ConcurrentHashMap<>();
+
+	/** Event types are few; sharing the strings keeps them out of the per-event cost. */
+	private final Map<String, String> types = new ConcurrentHashMap<>();
+
+	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+	private long lastTicks;
+
+	/** Creates an empty store using the system clock. */
+	public EventStore() {
+		this(Clock.systemUTC());
+	}
+
+	/**
+	 * Creates an empty store.
+	 * @param clock the clock for {@code created} timestamps and {@code $maxAge}
+	 */
+	public EventStore(Clock clock) {
+		this.clock = clock;
+	}
+
+	// ------------------------------------------------------------------ writes
+
+	/**
+	 * Appends events to one stream, checking the expected revision. Re-appending events whose ids are already the
+	 * next events after the expected revision (or, for {@link ExpectedRevision#ANY}, among the stream's latest
+	 * events) is idempotent and returns the original positions.
+	 * @param stream the stream name (a {@code $$name} metastream updates name's metadata)
+	 * @param expectedRevision the raw expected revision, see {@link ExpectedRevision}
+	 * @param events the events to write
+	 * @return the outcome; never throws for expected-version or deletion problems
+	 */
+	public AppendResult append(String stream, long expectedRevision, List<ProposedEvent> events) {
+		return appendAtomically(List.of(new StreamAppend(stream, expectedRevision, events))).get(0);
+	}
+
+	/**
+	 * Appends to several streams atomically: either every append is written or none is.
+	 * @param appends the appends, each to a distinct stream
+	 * @return one result per append, in order. If any is not a {@link AppendResult.Success}, nothing was written
+	 * and the list holds the first failure only.
+	 */
+	public List<AppendResult> appendAtomically(List<StreamAppend> appends) {
+		List<AppendResult> results = new ArrayList<>(appends.size());
+		this.writeLock.lock();
+		try {
+			List<AppendResult> checks = new ArrayList<>(appends.size());
+			for (StreamAppend append : appends) {
+				AppendResult check = check(append);
+				if (!(check instanceof AppendResult.Success) && check != null) {
+					return List.of(check);
+				}
+				checks.add(check);
+			}
+			for (int i = 0; i < appends.size(); i++) {
+				AppendResult check = checks.get(i);
+				results.add((check != null) ? check : write(appends.get(i)));
+			}
+			this.committed.signalAll();
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+		notifyListeners();
+		return results;
+	}
+
+	/**
+	 * Soft-deletes a stream: writes {@code $tb = Long.MAX_VALUE} into its metadata stream, merged with the existing
+	 * metadata. Reads then report the stream as not found; a later append continues the numbering.
+	 * @param stream the stream
+	 * @param expectedRevision the raw expected revision
+	 * @return success with the position of the metadata record, or a failure
+	 */
+	public AppendResult softDelete(String stream, long expectedRevision) {
+		AppendResult result;
+		this.writeLock.lock();
+		try {
+			StreamRecord record = this.streams.get(stream);
+			result = checkDelete(stream, record, expectedRevision);
+			if (result == null) {
+				StoredEvent meta = writeMetadata(stream, Long.MAX_VALUE);
+				result = new AppendResult.Success(stream, (record != null) ? record.lastRevision() : -1,
+						meta.position());
+				this.committed.signalAll();
+			}
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+		notifyListeners();
+		return result;
+	}
+
+	/**
+	 * Tombstones (hard-deletes) a stream: a {@code $streamDeleted} record is written to it and every later append,
+	 * read or subscription reports the stream as deleted.
+	 * @param stream the stream
+	 * @param expectedRevision the raw expected revision
+	 * @return success with the position of the tombstone record, or a failure
+	 */
+	public AppendResult tombstone(String stream, long expectedRevision) {
+		AppendResult result;
+		this.writeLock.lock();
+		try {
+			StreamRecord record = this.streams.get(stream);
+			result = checkDelete(stream, record, expectedRevision);
+			if (result == null) {
+				record = this.streams.computeIfAbsent(stream, StreamRecord::new);
+				StoredEvent tombstone = addToLog(record.name, Long.MAX_VALUE, UUID.randomUUID(),
+						StoredEvent.STREAM_DELETED_TYPE, false, EMPTY, EMPTY);
+				record.tombstone();
+				result = new AppendResult.Success(stream, record.lastRevision(), tombstone.position());
+				this.committed.signalAll();
+			}
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+		notifyListeners();
+		return result;
+	}
+
+	private AppendResult checkDelete(String stream, StreamRecord record, long expected) {
+		if (record != null && record.tombstoned()) {
+			return new AppendResult.StreamDeleted(stream, true);
+		}
+		long actual = (record != null) ? record.lastRevision() : -1;
+		boolean ok;
+		if (expected == ExpectedRevision.ANY) {
+			ok = true;
+		}
+		else if (expected == ExpectedRevision.NO_STREAM) {
+			ok = actual < 0;
+		}
+		else if (expected == ExpectedRevision.STREAM_EXISTS) {
+			ok = actual >= 0;
+		}
+		else {
+			ok = expected == actual;
+		}
+		return ok ? null : new AppendResult.WrongExpectedVersion(stream, expected, actual);
+	}
+
+	/** Returns null when the append must be written, else its final result (failure or idempotent success). */
+	private AppendResult check(StreamAppend append) {
+		StreamRecord record = this.streams.get(append.stream());
+		long expected = append.expectedRevision();
+		if (record == null) {
+			if (expected == ExpectedRevision.ANY || expected == ExpectedRevision.NO_STREAM) {
+				return null;
+			}
+			return new AppendResult.WrongExpectedVersion(append.stream(), expected, -1);
+		}
+		if (record.tombstoned()) {
+			return new AppendResult.StreamDeleted(append.stream(), true);
+		}
+		long last = record.lastRevision();
+		boolean softDeleted = record.softDeleted();
+		if (expected == ExpectedRevision.STREAM_EXISTS) {
+			if (softDeleted) {
+				return new AppendResult.StreamDeleted(append.stream(), false);
+			}
+			return (last >= 0) ? idempotentOrNull(record, append, -1, true)
+					: new AppendResult.WrongExpectedVersion(append.stream(), expected, last);
+		}
+		if (expected == ExpectedRevision.ANY) {
+			return idempotentOrNull(record, append, -1, true);
+		}
+		long expectedLast = expected;
+		if (expected == ExpectedRevision.NO_STREAM) {
+			if (softDeleted) {
+				return null;
+			}
+			expectedLast = -1;
+		}
+		if (expectedLast == last) {
+			return null;
+		}
+		if (expectedLast < last) {
+			AppendResult idempotent = idempotentOrNull(record, append, expectedLast + 1, false);
+			if (idempotent != null) {
+				return idempotent;
+			}
+		}
+		return new AppendResult.WrongExpectedVersion(append.stream(), expected, last);
+	}
+
+	/**
+	 * When the proposed ids are already written consecutively (from {@code firstRevision}, or anywhere in the
+	 * recent window when searching) the append already happened: report its original result.
+	 */
+	private AppendResult idempotentOrNull(StreamRecord record, StreamAppend append, long firstRevision,
+			boolean search) {
+		List<ProposedEvent> events = append.events();
+		if (events.isEmpty()) {
+			return null;
+		}
+		long count = record.count();
+		UUID first = events.get(0).id();
+		long start = firstRevision;
+		if (search) {
+			start = -1;
+			for (long rev = Math.max(0, count - IDEMPOTENCY_WINDOW); rev < count; rev++) {
+				StoredEvent e = this.log.get(record.logIndex(rev));
+				if (e.idMost() == first.getMostSignificantBits() && e.idLeast() == first.getLeastSignificantBits()) {
+					start = rev;
+					break;
+				}
+			}
+			if (start < 0) {
+				return null;
+			}
+		}
+		if (start + events.size() > count) {
+			return null;
+		}
+		StoredEvent last = null;
+		for (int i = 0; i < events.size(); i++) {
+			StoredEvent e = this.log.get(record.logIndex(start + i));
+			UUID id = events.get(i).id();
+			if (e.idMost() != id.getMostSignificantBits() || e.idLeast() != id.getLeastSignificantBits()) {
+				return null;
+			}
+			last = e;
+		}
+		logger.debug("Idempotent re-append of {} event(s) to {}", events.size(), record.name);
+		return new AppendResult.Success(record.name, last.revision(), last.position());
+	}
+
+	private AppendResult write(StreamAppend append) {
+		StreamRecord record = this.streams.computeIfAbsent(append.stream(), StreamRecord::new);
+		if (append.events().isEmpty()) {
+			return new AppendResult.Success(append.stream(), record.lastRevision(), -1);
+		}
+		if (record.softDeleted() && !append.stream().startsWith("$$")) {
+			// Undelete: numbering continues and $tb moves to the first new event so older events stay hidden.
+			writeMetadata(append.stream(), record.lastRevision() + 1);
+		}
+		StoredEvent last = null;
+		for (ProposedEvent event : append.events()) {
+			last = addToLog(record.name, record.lastRevision() + 1, event.id(), event.type(), event.json(),
+					event.data(), (event.metadata().length == 0) ? EMPTY : event.metadata());
+			record.add(this.log.size() - 1);
+		}
+		if (append.stream().startsWith("$$")) {
+			applyMetadata(append.stream().substring(2), last);
+		}
+		return new AppendResult.Success(append.stream(), record.lastRevision(), last.position());
+	}
+
+	private StoredEvent writeMetadata(String stream, long truncateBefore) {
+		String metaStream = "$$" + stream;
+		StreamRecord metaRecord = this.streams.computeIfAbsent(metaStream, StreamRecord::new);
+		ObjectNode node = null;
+		if (metaRecord.count() > 0) {
+			StoredEvent current = this.log.get(metaRecord.logIndex(metaRecord.lastRevision()));
+			node = parseObject(current.data());
+		}
+		if (node == null) {
+			node = this.json.createObjectNode();
+		}
+		node.put("$tb", truncateBefore);
+		byte[] data = node.toString().getBytes(StandardCharsets.UTF_8);
+		StoredEvent meta = addToLog(metaStream, metaRecord.lastRevision() + 1, UUID.randomUUID(),
+				StoredEvent.METADATA_TYPE, true, data, EMPTY);
+		metaRecord.add(this.log.size() - 1);
+		applyMetadata(stream, meta);
+		return meta;
+	}
+
+	private void applyMetadata(String stream, StoredEvent metaEvent) {
+		ObjectNode node = parseObject(metaEvent.data());
+		StreamMetadata metadata = (node == null) ? StreamMetadata.NONE
+				: new StreamMetadata(longOrNull(node, "$maxCount"), longOrNull(node, "$maxAge"),
+						longOrNull(node, "$tb"));
+		this.streams.computeIfAbsent(stream, StreamRecord::new).metadata(metadata);
+	}
+
+	private ObjectNode parseObject(byte[] data) {
+		try {
+			JsonNode node = this.json.readTree(data);
+			return (node instanceof ObjectNode object) ? object : null;
+		}
+		catch (Exception ex) {
+			// Metadata that is not a JSON object simply has no effect, like on a real node.
+			return null;
+		}
+	}
+
+	private static Long longOrNull(ObjectNode node, String field) {
+		JsonNode value = node.get(field);
+		return (value != null && value.canConvertToLong()) ? value.asLong() : null;
+	}
+
+	private StoredEvent addToLog(String stream, long revision, UUID id, String type, boolean json, byte[] data,
+			byte[] metadata) {
+		long position = this.log.size() + 1L;
+		StoredEvent event = new StoredEvent(stream, revision, position, id.getMostSignificantBits(),
+				id.getLeastSignificantBits(), this.types.computeIfAbsent(type, t -> t), json, data, metadata,
+				nextTicks());
+		this.log.add(event);
+		return event;
+	}
+
+	/** 100 ns ticks since the epoch; kept strictly increasing so events are never created "before" older ones. */
+	private long nextTicks() {
+		Instant now = this.clock.instant();
+		long ticks = now.getEpochSecond() * 10_000_000L + now.getNano() / 100;
+		this.lastTicks = Math.max(ticks, this.lastTicks + 1);
+		return this.lastTicks;
+	}
+
+	private void notifyListeners() {
+		for (Runnable listener : this.listeners) {
+			try {
+				listener.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Commit listener failed", ex);
+			}
+		}
+	}
+
+	// ------------------------------------------------------------------ reads
+
+	/**
+	 * Position of the last committed record.
+	 * @return the position, 0 when the log is empty
+	 */
+	public long lastPosition() {
+		return this.log.size();
+	}
+
+	/**
+	 * The record at an exact log position.
+	 * @param position a position previously handed out
+	 * @return the record, or empty when no record has that position
+	 */
+	public Optional<StoredEvent> eventAt(long position) {
+		if (position < 1 || position > this.log.size()) {
+			return Optional.empty();
+		}
+		return Optional.of(this.log.get((int) (position - 1)));
+	}
+
+	/**
+	 * Reads {@code $all} forwards, including the record at {@code fromPosition} (positions between records start at
+	 * the next record). No filtering: system records are included.
+	 * @param fromPosition the first position to include
+	 * @param max the maximum number of records
+	 * @return the records in commit order, possibly empty
+	 */
+	public List<StoredEvent> readAllForwards(long fromPosition, int max) {
+		int size = this.log.size();
+		long start = Math.max(0, fromPosition - 1);
+		if (start >= size || max <= 0) {
+			return Collections.emptyList();
+		}
+		int end = (int) Math.min(size, start + max);
+		List<StoredEvent> events = new ArrayList<>(end - (int) start);
+		for (int i = (int) start; i < end; i++) {
+			events.add(this.log.get(i));
+		}
+		return events;
+	}
+
+	/**
+	 * Reads {@code $all} backwards, starting with the last record strictly before {@code beforePosition}.
+	 * @param beforePosition exclusive upper bound; use {@code lastPosition() + 1} to start at the head
+	 * @param max the maximum number of records
+	 * @return the records in reverse commit order, possibly empty
+	 */
+	public List<StoredEvent> readAllBackwards(long beforePosition, int max) {
+		int size = this.log.size();
+		long endExclusive = Math.min(size, Math.max(0, beforePosition - 1));
+		if (endExclusive <= 0 || max <= 0) {
+			return Collections.emptyList();
+		}
+		int start = (int) Math.max(0, endExclusive - max);
+		List<StoredEvent> events = new ArrayList<>((int) endExclusive - start);
+		for (int i = (int) endExclusive - 1; i >= start; i--) {
+			events.add(this.log.get(i));
+		}
+		return events;
+	}
+
+	/**
+	 * Reads a stream honouring {@code $tb}, {@code $maxCount} and {@code $maxAge} (metastreams show their latest
+	 * event only).
+	 * @param stream the stream
+	 * @param fromRevision the first revision to return (inclusive); {@link Long#MAX_VALUE} means "the end"
+	 * @param forwards the direction
+	 * @param max the maximum number of events
+	 * @return not found, deleted, or the visible events
+	 */
+	public StreamReadResult readStream(String stream, long fromRevision, boolean forwards, long max) {
+		StreamRecord record = this.streams.get(stream);
+		if (record != null && record.tombstoned()) {
+			return new StreamReadResult.Deleted();
+		}
+		if (record == null || record.count() == 0 || record.softDeleted()) {
+			return new StreamReadResult.NotFound();
+		}
+		long count = record.count();
+		long last = count - 1;
+		long first = firstVisibleRevision(record, count);
+		List<StoredEvent> events = new ArrayList<>((int) Math.min(Math.max(0, max), 512));
+		if (forwards) {
+			for (long rev = Math.max(first, fromRevision); rev <= last && events.size() < max; rev++) {
+				events.add(this.log.get(record.logIndex(rev)));
+			}
+		}
+		else {
+			for (long rev = Math.min(last, fromRevision); rev >= first && events.size() < max; rev--) {
+				events.add(this.log.get(record.logIndex(rev)));
+			}
+		}
+		return new StreamReadResult.Events(events, first, last);
+	}
+
+	private long firstVisibleRevision(StreamRecord record, long count) {
+		StreamMetadata metadata = record.metadata();
+		long first = 0;
+		if (metadata.truncateBefore() != null) {
+			first = Math.max(first, metadata.truncateBefore());
+		}
+		if (metadata.maxCount() != null) {
+			first = Math.max(first, count - metadata.maxCount());
+		}
+		if (metadata.maxAgeSeconds() != null) {
+			Instant cutoff = this.clock.instant().minusSeconds(metadata.maxAgeSeconds());
+			long cutoffTicks = cutoff.getEpochSecond() * 10_000_000L + cutoff.getNano() / 100;
+			// Created times increase with revision: skip forward past the expired prefix.
+			long lo = first;
+			long hi = count;
+			while (lo < hi) {
+				long mid = (lo + hi) >>> 1;
+				if (this.log.get(record.logIndex(mid)).created() < cutoffTicks) {
+					lo = mid + 1;
+				}
+				else {
+					hi = mid;
+				}
+			}
+			first = lo;
+		}
+		return first;
+	}
+
+	/**
+	 * One event of a stream by revision, ignoring metadata-based visibility (used to resolve links).
+	 * @param stream the stream
+	 * @param revision the revision
+	 * @return the event, or empty when absent or the stream is deleted
+	 */
+	public Optional<StoredEvent> readEvent(String stream, long revision) {
+		StreamRecord record = this.streams.get(stream);
+		if (record == null || record.tombstoned() || revision < 0 || revision >= record.count()) {
+			return Optional.empty();
+		}
+		if (revision < firstVisibleRevision(record, record.count())) {
+			return Optional.empty();
+		}
+		return Optional.of(this.log.get(record.logIndex(revision)));
+	}
+
+	/**
+	 * A snapshot of a stream's state.
+	 * @param stream the stream
+	 * @return the state; a stream never written has last revision -1
+	 */
+	public StreamInfo streamInfo(String stream) {
+		StreamRecord record = this.streams.get(stream);
+		if (record == null) {
+			return new StreamInfo(stream, -1, false, false, StreamMetadata.NONE);
+		}
+		return new StreamInfo(stream, record.lastRevision(), record.tombstoned(), record.softDeleted(),
+				record.metadata());
+	}
+
+	/**
+	 * Number of records in the log.
+	 * @return the count
+	 */
+	public int size() {
+		return this.log.size();
+	}
+
+	// ------------------------------------------------------------------ live tailing
+
+	/**
+	 * Registers a listener called after every commit, on the committing thread. It must not block: schedule the
+	 * actual reading elsewhere and read from your own cursor position.
+	 * @param listener the listener
+	 * @return a handle removing it
+	 */
+	public Registration onCommit(Runnable listener) {
+		this.listeners.add(listener);
+		return () -> this.listeners.remove(listener);
+	}
+
+	/**
+	 * Blocks until the log holds a record after {@code afterPosition} or the timeout passes.
+	 * @param afterPosition the last position already seen
+	 * @param timeout the maximum wait
+	 * @return true when a newer record exists
+	 * @throws InterruptedException when interrupted
+	 */
+	public boolean awaitCommit(long afterPosition, Duration timeout) throws InterruptedException {
+		long nanos = timeout.toNanos();
+		this.writeLock.lock();
+		try {
+			while (lastPosition() <= afterPosition) {
+				if (nanos <= 0) {
+					return false;
+				}
+				nanos = this.committed.awaitNanos(nanos);
+			}
+			return true;
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	/**
+	 * Converts a time to the {@code created} tick encoding.
+	 * @param instant the time
+	 * @return 100 ns ticks since the Unix epoch
+	 */
+	public static long toTicks(Instant instant) {
+		return instant.getEpochSecond() * 10_000_000L + instant.getNano() / 100;
+	}
+
+}

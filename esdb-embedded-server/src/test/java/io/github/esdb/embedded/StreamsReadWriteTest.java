@@ -1,0 +1,291 @@
+package io.github.esdb.embedded;
+
+import static io.github.esdb.embedded.TestSupport.body;
+import static io.github.esdb.embedded.TestSupport.cause;
+import static io.github.esdb.embedded.TestSupport.json;
+import static io.github.esdb.embedded.TestSupport.uniqueStream;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kurrent.dbclient.AppendToStreamOptions;
+import io.kurrent.dbclient.DeleteResult;
+import io.kurrent.dbclient.DeleteStreamOptions;
+import io.kurrent.dbclient.EventData;
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.Position;
+import io.kurrent.dbclient.ReadAllOptions;
+import io.kurrent.dbclient.ReadResult;
+import io.kurrent.dbclient.ReadStreamOptions;
+import io.kurrent.dbclient.RecordedEvent;
+import io.kurrent.dbclient.ResolvedEvent;
+import io.kurrent.dbclient.StreamDeletedException;
+import io.kurrent.dbclient.StreamMetadata;
+import io.kurrent.dbclient.StreamNotFoundException;
+import io.kurrent.dbclient.StreamState;
+import io.kurrent.dbclient.WriteResult;
+import io.kurrent.dbclient.WrongExpectedVersionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Append, read, delete, tombstone and metadata through the official client over TCP. */
+class StreamsReadWriteTest {
+
+	static EmbeddedEsdbServer server;
+
+	static KurrentDBClient client;
+
+	@BeforeAll
+	static void start() {
+		server = EmbeddedEsdbServer.builder().maxAppendSize(64 * 1024).maxEventSize(16 * 1024).build().start();
+		client = TestSupport.client(server.connectionString());
+	}
+
+	@AfterAll
+	static void stop() {
+		client.shutdown().join();
+		server.close();
+	}
+
+	private static EventData[] events(int count) {
+		return IntStream.range(0, count).mapToObj((i) -> json("Happened", "{\"n\":" + i + "}")).toArray(EventData[]::new);
+	}
+
+	@Test
+	void appendsAndReadsForwardsAndBackwards() throws Exception {
+		String stream = uniqueStream("rw");
+		Instant before = Instant.now();
+		WriteResult first = client.appendToStream(stream, events(3)).get();
+		assertThat(first.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(2));
+		Position position = first.getLogPosition();
+		assertThat(position.getCommitUnsigned()).isPositive().isEqualTo(position.getPrepareUnsigned());
+
+		ReadResult forwards = client.readStream(stream, ReadStreamOptions.get()).get();
+		assertThat(forwards.getEvents()).extracting(TestSupport::body)
+			.containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":2}");
+		assertThat(forwards.getLastStreamPosition()).isEqualTo(2);
+		RecordedEvent last = forwards.getEvents().get(2).getEvent();
+		assertThat(last.getRevision()).isEqualTo(2);
+		assertThat(last.getPosition()).isEqualTo(position);
+		assertThat(last.getEventType()).isEqualTo("Happened");
+		assertThat(last.getContentType()).isEqualTo("application/json");
+		assertThat(last.getCreated()).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
+		assertThat(forwards.getEvents().get(0).getPosition().get().getCommitUnsigned())
+			.isLessThan(forwards.getEvents().get(1).getPosition().get().getCommitUnsigned());
+
+		ReadResult backwards = client.readStream(stream, ReadStreamOptions.get().backwards().fromEnd()).get();
+		assertThat(backwards.getEvents()).extracting(TestSupport::body)
+			.containsExactly("{\"n\":2}", "{\"n\":1}", "{\"n\":0}");
+
+		ReadResult fromRevision = client.readStream(stream, ReadStreamOptions.get().fromRevision(1).maxCount(1)).get();
+		assertThat(fromRevision.getEvents()).extracting(TestSupport::body).containsExactly("{\"n\":1}");
+
+		ReadResult backwardsFrom1 = client.readStream(stream, ReadStreamOptions.get().backwards().fromRevision(1))
+			.get();
+		assertThat(backwardsFrom1.getEvents()).extracting(TestSupport::body).containsExactly("{\"n\":1}", "{\"n\":0}");
+	}
+
+	@Test
+	void keepsIdsBinaryPayloadAndUserMetadata() throws Exception {
+		String stream = uniqueStream("binary");
+		UUID id = UUID.randomUUID();
+		byte[] data = { 0, 1, 2, (byte) 0xff };
+		client.appendToStream(stream,
+				EventData.builderAsBinary(id, "Bin", data).metadataAsBytes("meta".getBytes(StandardCharsets.UTF_8)).build())
+			.get();
+		RecordedEvent event = client.readStream(stream, ReadStreamOptions.get()).get().getEvents().get(0).getEvent();
+		assertThat(event.getEventId()).isEqualTo(id);
+		assertThat(event.getEventData()).isEqualTo(data);
+		assertThat(event.getUserMetadata()).isEqualTo("meta".getBytes(StandardCharsets.UTF_8));
+		assertThat(event.getContentType()).isEqualTo("application/octet-stream");
+		assertThat(event.getStreamId()).isEqualTo(stream);
+	}
+
+	@Test
+	void missingStreamIsNotFound() {
+		assertThatThrownBy(() -> client.readStream(uniqueStream("missing"), ReadStreamOptions.get()).get())
+			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamNotFoundException.class));
+	}
+
+	@Test
+	void expectedStatesAreChecked() throws Exception {
+		String stream = uniqueStream("expect");
+		client.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.noStream()), events(1)).get();
+		assertThatThrownBy(() -> client
+			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.noStream()), events(1))
+			.get()).satisfies((t) -> {
+				WrongExpectedVersionException wev = (WrongExpectedVersionException) cause(t);
+				assertThat(wev.getStreamName()).isEqualTo(stream);
+				assertThat(wev.getActualState()).isEqualTo(StreamState.streamRevision(0));
+			});
+		assertThatThrownBy(() -> client
+			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.streamRevision(5)), events(1))
+			.get()).satisfies((t) -> {
+				WrongExpectedVersionException wev = (WrongExpectedVersionException) cause(t);
+				assertThat(wev.getExpectedState()).isEqualTo(StreamState.streamRevision(5));
+				assertThat(wev.getActualState()).isEqualTo(StreamState.streamRevision(0));
+			});
+		String absent = uniqueStream("absent");
+		assertThatThrownBy(() -> client
+			.appendToStream(absent, AppendToStreamOptions.get().streamState(StreamState.streamExists()), events(1))
+			.get()).satisfies((t) -> {
+				WrongExpectedVersionException wev = (WrongExpectedVersionException) cause(t);
+				assertThat(wev.getExpectedState()).isEqualTo(StreamState.streamExists());
+				assertThat(wev.getActualState()).isEqualTo(StreamState.noStream());
+			});
+		WriteResult ok = client
+			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.streamRevision(0)), events(2))
+			.get();
+		assertThat(ok.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(2));
+		WriteResult exists = client
+			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.streamExists()), events(1))
+			.get();
+		assertThat(exists.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(3));
+	}
+
+	@Test
+	void reappendingTheSameEventIdsIsIdempotent() throws Exception {
+		String stream = uniqueStream("idem");
+		EventData a = json(UUID.randomUUID(), "A", "{}");
+		EventData b = json(UUID.randomUUID(), "B", "{}");
+		WriteResult first = client
+			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.noStream()), a, b)
+			.get();
+		WriteResult again = client
+			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.noStream()), a, b)
+			.get();
+		WriteResult againAny = client.appendToStream(stream, a, b).get();
+		assertThat(again.getLogPosition()).isEqualTo(first.getLogPosition());
+		assertThat(again.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(1));
+		assertThat(againAny.getLogPosition()).isEqualTo(first.getLogPosition());
+		assertThat(client.readStream(stream, ReadStreamOptions.get()).get().getEvents()).hasSize(2);
+	}
+
+	@Test
+	void sizeLimitsAreEnforced() {
+		String stream = uniqueStream("size");
+		EventData big = EventData.builderAsBinary("Big", new byte[20 * 1024]).build();
+		assertThatThrownBy(() -> client.appendToStream(stream, big).get()).satisfies((t) -> {
+			StatusRuntimeException ex = (StatusRuntimeException) cause(t);
+			assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+			assertThat(ex.getTrailers().get(key("exception"))).isEqualTo("maximum-append-event-size-exceeded");
+			assertThat(ex.getTrailers().get(key("maximum-append-event-size"))).isEqualTo("16384");
+			assertThat(ex.getTrailers().get(key("event-id"))).isEqualTo(big.getEventId().toString());
+		});
+		EventData[] many = IntStream.range(0, 8)
+			.mapToObj((i) -> EventData.builderAsBinary("Chunk", new byte[10 * 1024]).build())
+			.toArray(EventData[]::new);
+		assertThatThrownBy(() -> client.appendToStream(stream, many).get()).satisfies((t) -> {
+			StatusRuntimeException ex = (StatusRuntimeException) cause(t);
+			assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+			assertThat(ex.getTrailers().get(key("exception"))).isEqualTo("maximum-append-size-exceeded");
+			assertThat(ex.getTrailers().get(key("maximum-append-size"))).isEqualTo("65536");
+		});
+		assertThatThrownBy(() -> client.readStream(stream, ReadStreamOptions.get()).get())
+			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamNotFoundException.class));
+	}
+
+	static io.grpc.Metadata.Key<String> key(String name) {
+		return io.grpc.Metadata.Key.of(name, io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+	}
+
+	@Test
+	void softDeleteHidesTheStreamAndAppendsContinueNumbering() throws Exception {
+		String stream = uniqueStream("soft");
+		client.appendToStream(stream, events(2)).get();
+		DeleteResult deleted = client.deleteStream(stream).get();
+		assertThat(deleted.getPosition().getCommitUnsigned()).isPositive();
+		assertThatThrownBy(() -> client.readStream(stream, ReadStreamOptions.get()).get())
+			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamNotFoundException.class));
+		assertThat(client.getStreamMetadata(stream).get().getTruncateBefore()).isEqualTo(Long.MAX_VALUE);
+
+		WriteResult result = client.appendToStream(stream, json("Again", "{\"n\":9}")).get();
+		assertThat(result.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(2));
+		List<ResolvedEvent> events = client.readStream(stream, ReadStreamOptions.get()).get().getEvents();
+		assertThat(events).hasSize(1);
+		assertThat(events.get(0).getEvent().getRevision()).isEqualTo(2);
+		assertThat(client.getStreamMetadata(stream).get().getTruncateBefore()).isEqualTo(2L);
+	}
+
+	@Test
+	void tombstonePermanentlyDeletes() throws Exception {
+		String stream = uniqueStream("tomb");
+		client.appendToStream(stream, events(1)).get();
+		client.tombstoneStream(stream).get();
+		assertThatThrownBy(() -> client.appendToStream(stream, events(1)).get())
+			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamDeletedException.class));
+		assertThatThrownBy(() -> client.tombstoneStream(stream).get())
+			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamDeletedException.class));
+		assertThatThrownBy(() -> client.readStream(stream, ReadStreamOptions.get()).get()).satisfies((t) -> {
+			StatusRuntimeException ex = (StatusRuntimeException) cause(t);
+			assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+			assertThat(ex.getTrailers().get(key("exception"))).isEqualTo("stream-deleted");
+		});
+	}
+
+	@Test
+	void deleteChecksTheExpectedState() {
+		String stream = uniqueStream("del");
+		assertThatThrownBy(() -> client
+			.tombstoneStream(stream, DeleteStreamOptions.get().streamState(StreamState.streamExists()))
+			.get()).satisfies((t) -> {
+				WrongExpectedVersionException wev = (WrongExpectedVersionException) cause(t);
+				assertThat(wev.getExpectedState()).isEqualTo(StreamState.streamExists());
+				assertThat(wev.getActualState()).isEqualTo(StreamState.noStream());
+			});
+	}
+
+	@Test
+	void metadataMaxCountHidesOlderEvents() throws Exception {
+		String stream = uniqueStream("meta");
+		client.appendToStream(stream, events(5)).get();
+		StreamMetadata metadata = new StreamMetadata();
+		metadata.setMaxCount(2L);
+		client.setStreamMetadata(stream, metadata).get();
+		metadata.setMaxCount(3L);
+		client.setStreamMetadata(stream, metadata).get();
+		assertThat(client.getStreamMetadata(stream).get().getMaxCount()).isEqualTo(3L);
+		assertThat(client.readStream(stream, ReadStreamOptions.get()).get().getEvents()).extracting(TestSupport::body)
+			.containsExactly("{\"n\":2}", "{\"n\":3}", "{\"n\":4}");
+		assertThat(client.readStream("$$" + stream, ReadStreamOptions.get()).get().getEvents()).hasSize(1);
+		StreamMetadata truncate = new StreamMetadata();
+		truncate.setTruncateBefore(4L);
+		client.setStreamMetadata(stream, truncate).get();
+		assertThat(client.readStream(stream, ReadStreamOptions.get()).get().getEvents()).extracting(TestSupport::body)
+			.containsExactly("{\"n\":4}");
+	}
+
+	@Test
+	void readsAllInCommitOrder() throws Exception {
+		String a = uniqueStream("all-a");
+		String b = uniqueStream("all-b");
+		WriteResult first = client.appendToStream(a, json("X", "{\"s\":1}")).get();
+		client.appendToStream(b, json("X", "{\"s\":2}")).get();
+		client.appendToStream(a, json("X", "{\"s\":3}")).get();
+		ReadResult all = client.readAll(ReadAllOptions.get().fromPosition(first.getLogPosition())).get();
+		List<String> mine = all.getEvents()
+			.stream()
+			.filter((e) -> e.getEvent().getStreamId().equals(a) || e.getEvent().getStreamId().equals(b))
+			.map(TestSupport::body)
+			.toList();
+		assertThat(mine).containsExactly("{\"s\":1}", "{\"s\":2}", "{\"s\":3}");
+		long previous = 0;
+		for (ResolvedEvent event : client.readAll(ReadAllOptions.get().fromStart()).get().getEvents()) {
+			long commit = event.getEvent().getPosition().getCommitUnsigned();
+			assertThat(commit).isGreaterThan(previous);
+			previous = commit;
+		}
+		ReadResult backwards = client.readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(2)).get();
+		assertThat(backwards.getEvents()).extracting(TestSupport::body).containsExactly("{\"s\":3}", "{\"s\":2}");
+		assertThat(body(backwards.getEvents().get(0))).isEqualTo("{\"s\":3}");
+	}
+
+}
