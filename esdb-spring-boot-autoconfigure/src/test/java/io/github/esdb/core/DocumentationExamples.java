@@ -100,13 +100,12 @@ final class DocumentationExamples {
 	// end::multi[]
 
 	// tag::stream-metadata[]
-	static void keepAWeek(EsdbOperations esdb, String stream) {
+	static EsdbStreamMetadata keepAWeek(EsdbOperations esdb, String stream) {
 		esdb.setStreamMetadata(stream, EsdbStreamMetadata.empty()
 			.withMaxAge(Duration.ofDays(7))
 			.withMaxCount(10_000)
 			.withCustom("owner", "billing"));
-		EsdbStreamMetadata metadata = esdb.getStreamMetadata(stream);
-		assert metadata.maxAge().equals(Duration.ofDays(7));
+		return esdb.getStreamMetadata(stream);
 	}
 	// end::stream-metadata[]
 

@@ -63,8 +63,10 @@ class DocumentationExamplesTests {
 					assertThatThrownBy(() -> orders.addItem(a, new ItemAdded("late", 1, BigDecimal.ONE)))
 						.hasMessageContaining("already shipped");
 
-					DocumentationExamples.keepAWeek(esdb, "order-" + b);
-					assertThat(esdb.getStreamMetadata("order-" + b).custom()).containsEntry("owner", "billing");
+					EsdbStreamMetadata kept = DocumentationExamples.keepAWeek(esdb, "order-" + b);
+					assertThat(kept.maxAge()).isEqualTo(java.time.Duration.ofDays(7));
+					assertThat(kept.maxCount()).isEqualTo(10_000);
+					assertThat(kept.custom()).containsEntry("owner", "billing");
 					assertThat(esdb.readStream("order-" + b, OrderEvent.class)).extracting(StoredEvent::payload)
 						.containsExactly(new OrderPlaced(b, "bob"), new ItemAdded("sku", 1, new BigDecimal("5")));
 					assertThat(esdb).isInstanceOf(EsdbTemplate.class);
