@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the official KurrentDB client from {@code esdb.*} properties or another
@@ -34,20 +35,31 @@ public class EsdbAutoConfiguration {
 		return new EsdbClientSettingsFactory(properties).create(connectionDetails, customizers.orderedStream().toList());
 	}
 
-	@Bean(destroyMethod = "shutdown")
-	@ConditionalOnMissingBean
-	KurrentDBClient kurrentDBClient(KurrentDBClientSettings settings) {
-		return KurrentDBClient.create(settings);
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(KurrentDBClient.class)
+	static class ClientConfiguration {
+
+		@Bean(destroyMethod = "")
+		KurrentDBClient kurrentDBClient(KurrentDBClientSettings settings) {
+			return KurrentDBClient.create(settings);
+		}
+
+		@Bean
+		EsdbClientShutdown esdbClientShutdown(KurrentDBClient kurrentDBClient, EsdbProperties properties) {
+			return new EsdbClientShutdown(kurrentDBClient, properties.getShutdownTimeout());
+		}
+
 	}
 
-	@Bean
+	// Both share the main client's connection, which that client's shutdown closes; shutting them down again would
+	// wait on the connection loop.
+	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
 	KurrentDBPersistentSubscriptionsClient kurrentDBPersistentSubscriptionsClient(KurrentDBClient client) {
-		// Shares the main client's connection: one channel, one discovery loop, one shutdown.
 		return KurrentDBPersistentSubscriptionsClient.from(client);
 	}
 
-	@Bean
+	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
 	KurrentDBProjectionManagementClient kurrentDBProjectionManagementClient(KurrentDBClient client) {
 		return KurrentDBProjectionManagementClient.from(client);

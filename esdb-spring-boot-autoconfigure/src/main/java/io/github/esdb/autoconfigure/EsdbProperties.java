@@ -98,6 +98,11 @@ public class EsdbProperties {
 	 */
 	private Duration gossipTimeout;
 
+	/**
+	 * How long closing the application waits for the client to close its connection.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(5);
+
 	private final Health health = new Health();
 
 	public String getConnectionString() {
@@ -218,6 +223,14 @@ public class EsdbProperties {
 
 	public void setGossipTimeout(Duration gossipTimeout) {
 		this.gossipTimeout = gossipTimeout;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	public Health getHealth() {

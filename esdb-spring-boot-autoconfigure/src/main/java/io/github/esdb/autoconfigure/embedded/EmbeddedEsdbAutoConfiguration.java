@@ -1,0 +1,84 @@
+package io.github.esdb.autoconfigure.embedded;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
+import io.github.esdb.autoconfigure.EsdbConnectionDetails;
+import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
+import io.github.esdb.embedded.EmbeddedEsdbServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * Starts the embedded in-memory server when it is on the classpath and no connection is configured, and points the
+ * client at it. Like an embedded database, its data lives only as long as the application.
+ */
+@AutoConfiguration(before = EsdbAutoConfiguration.class)
+@ConditionalOnClass(EmbeddedEsdbServer.class)
+@ConditionalOnBooleanProperty(name = "esdb.embedded.enabled", matchIfMissing = true)
+@ConditionalOnMissingBean(EsdbConnectionDetails.class)
+@Conditional(OnNoConnectionConfiguredCondition.class)
+@EnableConfigurationProperties(EmbeddedEsdbProperties.class)
+public class EmbeddedEsdbAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(EmbeddedEsdbAutoConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	EmbeddedEsdbServer embeddedEsdbServer(EmbeddedEsdbProperties properties) {
+		EmbeddedEsdbServer server = build(properties);
+		try {
+			server.start();
+		}
+		catch (UncheckedIOException ex) {
+			throw new InvalidEsdbConfigurationException("esdb.embedded.port",
+					"the embedded server cannot listen on " + properties.getHost() + ":" + properties.getPort()
+							+ " (" + ex.getCause().getMessage() + "); is another server using the port?",
+					"Free the port, or pick another one, for example esdb.embedded.port=0 (any free port)");
+		}
+		logger.warn("Started the embedded in-memory KurrentDB server on {}: its data lives in memory only and is lost "
+				+ "when the application stops. Set esdb.connection-string to use a real KurrentDB.",
+				server.connectionString());
+		return server;
+	}
+
+	private static EmbeddedEsdbServer build(EmbeddedEsdbProperties properties) {
+		EmbeddedEsdbServer.Builder builder = EmbeddedEsdbServer.builder()
+			.host(properties.getHost())
+			.port(properties.getPort());
+		for (String user : properties.getUsers()) {
+			if (user.indexOf(':') <= 0 || user.endsWith(":")) {
+				throw new InvalidEsdbConfigurationException("esdb.embedded.users",
+						"an entry is not of the form name:password", "esdb.embedded.users=admin:changeit");
+			}
+			builder.user(user);
+		}
+		EmbeddedEsdbProperties.Tls tls = properties.getTls();
+		if ((tls.getCertificate() == null) != (tls.getPrivateKey() == null)) {
+			throw new InvalidEsdbConfigurationException(
+					(tls.getCertificate() == null) ? "esdb.embedded.tls.certificate" : "esdb.embedded.tls.private-key",
+					"TLS needs both a certificate and a private key",
+					"esdb.embedded.tls.certificate=/path/server.crt and esdb.embedded.tls.private-key=/path/server.key");
+		}
+		if (tls.getCertificate() != null) {
+			builder.tls(Path.of(tls.getCertificate()), Path.of(tls.getPrivateKey()));
+		}
+		return builder.build();
+	}
+
+	@Bean
+	EmbeddedEsdbConnectionDetails embeddedEsdbConnectionDetails(EmbeddedEsdbServer server,
+			EmbeddedEsdbProperties properties) {
+		return new EmbeddedEsdbConnectionDetails(server, properties);
+	}
+
+}

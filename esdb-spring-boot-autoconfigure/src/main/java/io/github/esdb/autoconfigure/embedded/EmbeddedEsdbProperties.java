@@ -1,0 +1,114 @@
+package io.github.esdb.autoconfigure.embedded;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The embedded in-memory server, bound from {@code esdb.embedded.*}. It starts when {@code esdb-embedded-server} is on
+ * the classpath and no connection is configured.
+ */
+@ConfigurationProperties("esdb.embedded")
+public class EmbeddedEsdbProperties {
+
+	/**
+	 * Whether to start the embedded server when no connection (esdb.connection-string or esdb.hosts) is configured.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Address the embedded server listens on.
+	 */
+	private String host = "127.0.0.1";
+
+	/**
+	 * Port the embedded server listens on; 0 picks a free port.
+	 */
+	private int port = 0;
+
+	/**
+	 * Users as "name:password" entries. Empty means an insecure node (no authentication); otherwise every call needs
+	 * basic credentials and the client is given the first user's.
+	 */
+	private List<String> users = new ArrayList<>();
+
+	private final Tls tls = new Tls();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getHost() {
+		return this.host;
+	}
+
+	public void setHost(String host) {
+		this.host = host;
+	}
+
+	public int getPort() {
+		return this.port;
+	}
+
+	public void setPort(int port) {
+		this.port = port;
+	}
+
+	public List<String> getUsers() {
+		return this.users;
+	}
+
+	public void setUsers(List<String> users) {
+		this.users = users;
+	}
+
+	public Tls getTls() {
+		return this.tls;
+	}
+
+	@Override
+	public String toString() {
+		return "EmbeddedEsdbProperties[enabled=" + this.enabled + ", host=" + this.host + ", port=" + this.port
+				+ ", users=" + this.users.stream().map((user) -> user.replaceAll(":.*", ":******")).toList() + "]";
+	}
+
+	/**
+	 * TLS of the embedded server.
+	 */
+	public static class Tls {
+
+		/**
+		 * PEM file with the server certificate (chain). TLS is on when this and the private key are set; the
+		 * client then trusts this certificate as its CA.
+		 */
+		private String certificate;
+
+		/**
+		 * PEM file with the server's private key.
+		 */
+		private String privateKey;
+
+		public String getCertificate() {
+			return this.certificate;
+		}
+
+		public void setCertificate(String certificate) {
+			this.certificate = certificate;
+		}
+
+		public String getPrivateKey() {
+			return this.privateKey;
+		}
+
+		public void setPrivateKey(String privateKey) {
+			this.privateKey = privateKey;
+		}
+
+	}
+
+}
