@@ -29,6 +29,7 @@ import io.kurrent.dbclient.AppendResponse;
 import io.kurrent.dbclient.AppendStreamRequest;
 import io.kurrent.dbclient.AppendToStreamOptions;
 import io.kurrent.dbclient.DeleteStreamOptions;
+import io.kurrent.dbclient.Direction;
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.EventDataBuilder;
 import io.kurrent.dbclient.KurrentDBClient;
@@ -342,7 +343,7 @@ public class EsdbTemplate implements EsdbOperations {
 		if (options.fromPosition() != null) {
 			clientOptions.fromPosition(options.fromPosition());
 		}
-		else if (options.direction() == io.kurrent.dbclient.Direction.Forwards) {
+		else if (options.direction() == Direction.Forwards) {
 			clientOptions.fromStart();
 		}
 		else {
@@ -427,7 +428,7 @@ public class EsdbTemplate implements EsdbOperations {
 		if (options.fromRevision() != null) {
 			clientOptions.fromRevision(options.fromRevision());
 		}
-		else if (options.direction() == io.kurrent.dbclient.Direction.Forwards) {
+		else if (options.direction() == Direction.Forwards) {
 			clientOptions.fromStart();
 		}
 		else {

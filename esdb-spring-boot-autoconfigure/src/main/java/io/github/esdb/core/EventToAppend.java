@@ -25,7 +25,7 @@ public record EventToAppend(Object payload, Map<String, Object> metadata, UUID e
 			throw new IllegalArgumentException("An event payload must not be null");
 		}
 		// Kept in insertion order so the stored JSON reads the way it was built.
-		metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+		metadata = (metadata != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(metadata)) : Map.of();
 	}
 
 	/**
