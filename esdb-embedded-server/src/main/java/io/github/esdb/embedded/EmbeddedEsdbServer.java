@@ -27,7 +27,6 @@ import io.github.esdb.embedded.grpc.GossipService;
 import io.github.esdb.embedded.grpc.ServerFeaturesService;
 import io.github.esdb.embedded.grpc.StreamsService;
 import io.github.esdb.embedded.store.EventStore;
-import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -123,8 +122,10 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			.bindService());
 		definitions.add(new AppendSessionService(this.store, this.limits).bindService());
 		for (ServiceFactory factory : this.serviceFactories) {
-			BindableService service = factory.create(context);
-			definitions.add(service.bindService());
+			ServerServiceDefinition definition = factory.create(context).bindService();
+			// A service registered later replaces one of the same name (e.g. the default persistent subscriptions).
+			definitions.removeIf((d) -> d.getServiceDescriptor().getName().equals(definition.getServiceDescriptor().getName()));
+			definitions.add(definition);
 		}
 		List<ServerServiceDefinition> advertised = List.copyOf(definitions);
 		List<ServerServiceDefinition> all = new ArrayList<>(definitions);
@@ -217,6 +218,14 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 	 */
 	public synchronized boolean isRunning() {
 		return this.server != null;
+	}
+
+	/**
+	 * Whether calls need Basic credentials (users were configured).
+	 * @return false for an insecure server
+	 */
+	public boolean requiresAuthentication() {
+		return !this.users.isEmpty();
 	}
 
 	/**
@@ -321,7 +330,8 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 		private int maxEventSize = AppendLimits.DEFAULT.maxEventSize();
 
-		private final List<ServiceFactory> serviceFactories = new ArrayList<>();
+		private final List<ServiceFactory> serviceFactories = new ArrayList<>(
+				List.of(new io.github.esdb.embedded.persistent.PersistentSubscriptionsServiceFactory()));
 
 		private Builder() {
 		}

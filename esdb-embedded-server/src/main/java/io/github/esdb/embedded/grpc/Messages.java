@@ -14,14 +14,22 @@ import io.github.esdb.embedded.store.StoredEvent;
 import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp;
 
-/** Conversions between stored records and protocol messages. */
-final class Messages {
+/**
+ * Conversions between protocol messages and store values. The public helpers decode stream names and ids the way
+ * every service must (strict UTF-8, INVALID_ARGUMENT otherwise).
+ */
+public final class Messages {
 
 	private Messages() {
 	}
 
-	/** Decodes a stream name strictly: a name that is not valid UTF-8 is a bad request, not a new stream. */
-	static String streamName(Shared.StreamIdentifier identifier) {
+	/**
+	 * Decodes a stream name strictly: a name that is not valid UTF-8 is a bad request, not a new stream.
+	 * @param identifier the wire identifier
+	 * @return the name
+	 * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT when empty or not UTF-8
+	 */
+	public static String streamName(Shared.StreamIdentifier identifier) {
 		if (identifier == null || identifier.getStreamName().isEmpty()) {
 			throw Errors.invalidArgument("A stream name is required.");
 		}
@@ -37,11 +45,22 @@ final class Messages {
 		}
 	}
 
-	static Shared.StreamIdentifier streamIdentifier(String stream) {
+	/**
+	 * Encodes a stream name.
+	 * @param stream the name
+	 * @return the wire identifier
+	 */
+	public static Shared.StreamIdentifier streamIdentifier(String stream) {
 		return Shared.StreamIdentifier.newBuilder().setStreamName(ByteString.copyFromUtf8(stream)).build();
 	}
 
-	static UUID uuid(Shared.UUID id) {
+	/**
+	 * Decodes a structured or string UUID.
+	 * @param id the wire id
+	 * @return the UUID
+	 * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT when missing or malformed
+	 */
+	public static UUID uuid(Shared.UUID id) {
 		switch (id.getValueCase()) {
 			case STRUCTURED:
 				return new UUID(id.getStructured().getMostSignificantBits(),
@@ -68,6 +87,9 @@ final class Messages {
 
 		private final boolean structuredIds;
 
+		/** Reads and subscriptions hit few streams in a row; re-encoding the name for every event is wasted work. */
+		private final java.util.Map<String, Shared.StreamIdentifier> identifiers = new java.util.HashMap<>();
+
 		EventConverter(boolean structuredIds) {
 			this.structuredIds = structuredIds;
 		}
@@ -86,7 +108,7 @@ final class Messages {
 			}
 			return ReadResp.ReadEvent.RecordedEvent.newBuilder()
 				.setId(id)
-				.setStreamIdentifier(streamIdentifier(event.stream()))
+				.setStreamIdentifier(identifier(event.stream()))
 				.setStreamRevision(event.revision())
 				.setCommitPosition(event.position())
 				.setPreparePosition(event.position())
@@ -96,6 +118,18 @@ final class Messages {
 				.setCustomMetadata(UnsafeByteOperations.unsafeWrap(event.metadata()))
 				.setData(UnsafeByteOperations.unsafeWrap(event.data()))
 				.build();
+		}
+
+		private Shared.StreamIdentifier identifier(String stream) {
+			Shared.StreamIdentifier identifier = this.identifiers.get(stream);
+			if (identifier == null) {
+				if (this.identifiers.size() >= 1024) {
+					this.identifiers.clear();
+				}
+				identifier = streamIdentifier(stream);
+				this.identifiers.put(stream, identifier);
+			}
+			return identifier;
 		}
 
 		/**

@@ -1,0 +1,88 @@
+package io.github.esdb.embedded;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Command line entry point of the standalone jar:
+ * {@code java -jar esdb-embedded-server-<version>-standalone.jar --port 2113 [--host h] [--user admin:changeit]...
+ * [--tls-cert cert.pem --tls-key key.pem] [--advertised-host h] [--max-append-size n] [--max-event-size n]}.
+ * Prints the connection string and serves until the JVM is stopped (Ctrl-C / SIGTERM close the server).
+ */
+public final class EmbeddedEsdbServerMain {
+
+	private EmbeddedEsdbServerMain() {
+	}
+
+	/**
+	 * Starts the server.
+	 * @param args the command line options
+	 * @throws InterruptedException when interrupted while serving
+	 */
+	public static void main(String[] args) throws InterruptedException {
+		EmbeddedEsdbServer.Builder builder = EmbeddedEsdbServer.builder().port(2113);
+		Path certificate = null;
+		Path key = null;
+		try {
+			for (int i = 0; i < args.length; i++) {
+				String option = args[i];
+				switch (option) {
+					case "--port" -> builder.port(Integer.parseInt(value(args, ++i, option)));
+					case "--host" -> builder.host(value(args, ++i, option));
+					case "--advertised-host" -> builder.advertisedHost(value(args, ++i, option));
+					case "--user" -> builder.user(value(args, ++i, option));
+					case "--tls-cert" -> certificate = Path.of(value(args, ++i, option));
+					case "--tls-key" -> key = Path.of(value(args, ++i, option));
+					case "--max-append-size" -> builder.maxAppendSize(Integer.parseInt(value(args, ++i, option)));
+					case "--max-event-size" -> builder.maxEventSize(Integer.parseInt(value(args, ++i, option)));
+					case "--help", "-h" -> {
+						usage(System.out);
+						return;
+					}
+					default -> throw new IllegalArgumentException("Unknown option " + option);
+				}
+			}
+			if ((certificate == null) != (key == null)) {
+				throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			usage(System.err);
+			System.exit(2);
+			return;
+		}
+		if (certificate != null) {
+			builder.tls(certificate, key);
+		}
+		EmbeddedEsdbServer server = builder.build().start();
+		CountDownLatch stopped = new CountDownLatch(1);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			server.close();
+			stopped.countDown();
+		}, "esdb-embedded-shutdown"));
+		String connection = (certificate != null) ? server.connectionString() + "&tlsCaFile=<ca.pem>"
+				: server.connectionString();
+		System.out.println("In-memory KurrentDB-compatible server ready (data is lost on exit).");
+		System.out.println("Connection string: " + connection);
+		if (server.requiresAuthentication()) {
+			System.out.println("Authentication is required: add user:password@ after kurrentdb://");
+		}
+		stopped.await();
+	}
+
+	private static String value(String[] args, int index, String option) {
+		if (index >= args.length) {
+			throw new IllegalArgumentException(option + " needs a value");
+		}
+		return args[index];
+	}
+
+	private static void usage(PrintStream out) {
+		out.println("Usage: java -jar esdb-embedded-server-standalone.jar [--port 2113] [--host 127.0.0.1]"
+				+ " [--advertised-host host] [--user name:password]... [--tls-cert cert.pem --tls-key key.pem]"
+				+ " [--max-append-size bytes] [--max-event-size bytes]");
+	}
+
+}

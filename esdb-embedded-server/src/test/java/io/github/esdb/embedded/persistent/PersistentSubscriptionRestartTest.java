@@ -1,0 +1,92 @@
+package io.github.esdb.embedded.persistent;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.esdb.embedded.EmbeddedEsdbServer;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+import io.kurrent.dbclient.PersistentSubscription;
+import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
+import io.kurrent.dbclient.ReadStreamOptions;
+import io.kurrent.dbclient.RecordedEvent;
+
+import static io.github.esdb.embedded.persistent.PersistentTestSupport.append;
+import static io.github.esdb.embedded.persistent.PersistentTestSupport.await;
+import static io.github.esdb.embedded.persistent.PersistentTestSupport.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Groups survive a server stop/start on the same port and resume from their checkpoint. */
+class PersistentSubscriptionRestartTest {
+
+	@Test
+	void groupResumesFromCheckpointAfterServerRestart() throws Exception {
+		EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().build().start();
+		String stream = unique("restart");
+		try {
+			KurrentDBClient client = PersistentTestSupport.client(server);
+			KurrentDBPersistentSubscriptionsClient persistent = PersistentTestSupport.persistent(server);
+			await(persistent.createToStream(stream, "g", CreatePersistentSubscriptionToStreamOptions.get()
+				.fromStart()
+				.checkpointLowerBound(1)
+				.checkpointUpperBound(1)
+				.maxRetryCount(4)));
+			append(client, stream, 10);
+			PersistentTestSupport.Recorder recorder = new PersistentTestSupport.Recorder(false);
+			PersistentSubscription subscription = await(persistent.subscribeToStream(stream, "g", recorder));
+			List<PersistentTestSupport.Delivery> first = recorder.next(10);
+			for (int i = 0; i < 5; i++) {
+				subscription.ack(first.get(i).event());
+			}
+			KurrentDBPersistentSubscriptionsClient before = persistent;
+			await().atMost(PersistentTestSupport.WAIT).untilAsserted(() -> assertThat(
+					await(before.getInfoToStream(stream, "g")).orElseThrow()
+						.getStats()
+						.getLastCheckpointedEventRevision()).contains(4L));
+			RecordedEvent checkpoint = await(client.readStream("$persistentsubscription-" + stream + "::g-checkpoint",
+					ReadStreamOptions.get().backwards().fromEnd().maxCount(1)))
+				.getEvents()
+				.get(0)
+				.getOriginalEvent();
+			assertThat(checkpoint.getEventType()).isEqualTo("$SubscriptionCheckpoint");
+			assertThat(new String(checkpoint.getEventData(), StandardCharsets.UTF_8)).isEqualTo("\"4\"");
+
+			server.stop();
+			await().atMost(PersistentTestSupport.WAIT).until(() -> recorder.cancelledCalled);
+			assertThat(recorder.cancelled.get()).isInstanceOf(StatusRuntimeException.class);
+			assertThat(((StatusRuntimeException) recorder.cancelled.get()).getStatus().getCode())
+				.isEqualTo(Status.Code.UNAVAILABLE);
+			persistent.shutdown().get();
+			client.shutdown().get();
+
+			server.start();
+			client = PersistentTestSupport.client(server);
+			persistent = PersistentTestSupport.persistent(server);
+			PersistentSubscriptionToStreamInfo info = await(persistent.getInfoToStream(stream, "g")).orElseThrow();
+			assertThat(info.getSettings().getMaxRetryCount()).isEqualTo(4);
+			assertThat(info.getStats().getLastCheckpointedEventRevision()).contains(4L);
+			append(client, stream, 5);
+			PersistentTestSupport.Recorder resumed = new PersistentTestSupport.Recorder(true);
+			await(persistent.subscribeToStream(stream, "g", resumed));
+			TreeSet<Long> revisions = new TreeSet<>();
+			for (PersistentTestSupport.Delivery delivery : resumed.next(10)) {
+				revisions.add(delivery.revision());
+			}
+			// Everything after the checkpoint, nothing before it: the unacked 5..9 come again, then 10..14.
+			assertThat(revisions).containsExactly(5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
+			persistent.shutdown().get();
+			client.shutdown().get();
+		}
+		finally {
+			server.stop();
+		}
+	}
+
+}
