@@ -292,6 +292,29 @@ class PersistentSubscriptionIntegrationTests {
 		}
 	}
 
+	@Test
+	void gracefulShutdownAcksTheInFlightEvent() throws Exception {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, new OrderPlaced("slow", 1));
+		var runner = esdb.runner().withUserConfiguration(WorkerConfiguration.class)
+			.withPropertyValues("test.stream=" + stream);
+		runner.run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.deliveries.contains("slow#0"));
+			// Leaving the lambda closes the context while the handler sleeps.
+		});
+		// The handler finished and its event was acked before the subscription was cancelled: nothing is redelivered.
+		runner.run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> context.getBean(SubscriptionRegistry.class).snapshot("worker").get().state()
+						== SubscriptionState.LIVE);
+			Thread.sleep(1000);
+			assertThat(worker.deliveries).isEmpty();
+		});
+		assertThat(info(stream).getStats().getParkedMessageCount()).isZero();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class AllWorkerConfiguration {
 
@@ -347,6 +370,7 @@ class PersistentSubscriptionIntegrationTests {
 				case "skip" -> throw NackException.skip("skipped by test");
 				case "stop" -> throw NackException.stop("stopped by test");
 				case "boom" -> throw new IllegalStateException("boom");
+				case "slow" -> sleep(1500);
 				case "retry-once" -> {
 					if (context.retryCount() == 0) {
 						throw NackException.retry("try again");
@@ -356,6 +380,16 @@ class PersistentSubscriptionIntegrationTests {
 				}
 			}
 			this.handled.add(order.orderId());
+		}
+
+		private static void sleep(long millis) {
+			try {
+				Thread.sleep(millis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
 		}
 
 	}
