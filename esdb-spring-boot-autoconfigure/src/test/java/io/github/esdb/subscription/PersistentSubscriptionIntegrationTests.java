@@ -238,6 +238,105 @@ class PersistentSubscriptionIntegrationTests {
 			});
 	}
 
+	@Test
+	void allGroupIsCreatedWithAFilterOnTheHandlersEventTypes() throws Exception {
+		String orderId = EmbeddedServerSupport.unique("all");
+		esdb.runner().withUserConfiguration(AllWorkerConfiguration.class)
+			.withPropertyValues("test.group=" + orderId)
+			.run((context) -> {
+				AllWorker worker = context.getBean(AllWorker.class);
+				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.snapshot("all-worker").get().state() == SubscriptionState.LIVE);
+				esdb.append(EmbeddedServerSupport.unique("noise"),
+						EventData.builderAsJson("Noise", "{}".getBytes()).build());
+				esdb.append(EmbeddedServerSupport.unique("shipping"), new OrderShipped(orderId));
+				await().atMost(Duration.ofSeconds(10)).until(() -> worker.shipped.contains(orderId));
+				Thread.sleep(300);
+				// The server filtered: no other event type reached the consumer, so nothing was skipped locally.
+				assertThat(registry.snapshot("all-worker").get().skipped()).isZero();
+				assertThat(persistent.getInfoToAll(orderId).get(5, TimeUnit.SECONDS)).isPresent();
+			});
+	}
+
+	@Test
+	void theServerRestartingLosesNoEvent() throws Exception {
+		try (EmbeddedServerSupport own = new EmbeddedServerSupport()) {
+			String stream = EmbeddedServerSupport.unique("jobs");
+			Object[] first = new Object[100];
+			for (int i = 0; i < first.length; i++) {
+				first[i] = new OrderPlaced("o-" + i, i);
+			}
+			own.append(stream, first);
+			own.runner().withUserConfiguration(WorkerConfiguration.class)
+				.withPropertyValues("test.stream=" + stream, "esdb.max-discover-attempts=2")
+				.run((context) -> {
+					Worker worker = context.getBean(Worker.class);
+					await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() >= 20);
+					own.server.stop();
+					Thread.sleep(1500);
+					own.server.start();
+					try (CatchUpSubscriptionIntegrationTests.WriterClient writer =
+							new CatchUpSubscriptionIntegrationTests.WriterClient(own)) {
+						EventData[] second = new EventData[100];
+						for (int i = 0; i < second.length; i++) {
+							second[i] = EmbeddedServerSupport.event(new OrderPlaced("o-" + (100 + i), i));
+						}
+						writer.client.appendToStream(stream, second).get(10, TimeUnit.SECONDS);
+					}
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> java.util.Set.copyOf(worker.handled).size() == 200);
+					assertThat(context.getBean(SubscriptionRegistry.class).snapshot("worker").get().reconnects())
+						.isGreaterThanOrEqualTo(1);
+				});
+		}
+	}
+
+	@Test
+	void gracefulShutdownAcksTheInFlightEvent() throws Exception {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, new OrderPlaced("slow", 1));
+		var runner = esdb.runner().withUserConfiguration(WorkerConfiguration.class)
+			.withPropertyValues("test.stream=" + stream);
+		runner.run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.deliveries.contains("slow#0"));
+			// Leaving the lambda closes the context while the handler sleeps.
+		});
+		// The handler finished and its event was acked before the subscription was cancelled: nothing is redelivered.
+		runner.run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> context.getBean(SubscriptionRegistry.class).snapshot("worker").get().state()
+						== SubscriptionState.LIVE);
+			Thread.sleep(1000);
+			assertThat(worker.deliveries).isEmpty();
+		});
+		assertThat(info(stream).getStats().getParkedMessageCount()).isZero();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AllWorkerConfiguration {
+
+		@Bean
+		AllWorker allWorker() {
+			return new AllWorker();
+		}
+
+	}
+
+	@EventSubscription(id = "all-worker", stream = "$all", group = "${test.group}", from = "end")
+	static class AllWorker {
+
+		final List<String> shipped = new CopyOnWriteArrayList<>();
+
+		@EventHandler
+		void on(OrderShipped event) {
+			this.shipped.add(event.orderId());
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class WorkerConfiguration {
 
@@ -271,6 +370,7 @@ class PersistentSubscriptionIntegrationTests {
 				case "skip" -> throw NackException.skip("skipped by test");
 				case "stop" -> throw NackException.stop("stopped by test");
 				case "boom" -> throw new IllegalStateException("boom");
+				case "slow" -> sleep(1500);
 				case "retry-once" -> {
 					if (context.retryCount() == 0) {
 						throw NackException.retry("try again");
@@ -280,6 +380,16 @@ class PersistentSubscriptionIntegrationTests {
 				}
 			}
 			this.handled.add(order.orderId());
+		}
+
+		private static void sleep(long millis) {
+			try {
+				Thread.sleep(millis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
 		}
 
 	}

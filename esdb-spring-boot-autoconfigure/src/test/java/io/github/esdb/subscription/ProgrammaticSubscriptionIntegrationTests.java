@@ -4,9 +4,18 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.kurrent.dbclient.ResolvedEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -71,6 +80,35 @@ class ProgrammaticSubscriptionIntegrationTests {
 	}
 
 	@Test
+	void observersSeeHandledSkippedAndCommittedEvents() {
+		String stream = EmbeddedServerSupport.unique("orders");
+		esdb.append(stream, new OrderPlaced("a", 1), new OrderShipped("a"));
+		esdb.runner().withUserConfiguration(ObserverConfiguration.class)
+			.withPropertyValues("esdb.subscriptions.checkpoint.every-events=1")
+			.run((context) -> {
+				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+				RecordingObserver observer = context.getBean(RecordingObserver.class);
+				registry.register(SubscriptionEndpoint.toStream("observed", stream).dispatcher(new EventDispatcher() {
+
+					@Override
+					public boolean dispatch(ResolvedEvent event, EventContext eventContext) {
+						return eventContext.eventType().equals("OrderPlaced");
+					}
+
+					@Override
+					public Optional<Set<String>> acceptedEventTypes() {
+						return Optional.of(Set.of("OrderPlaced"));
+					}
+
+				}).build());
+				await().atMost(Duration.ofSeconds(10)).until(() -> observer.calls.contains("committed 1"));
+				assertThat(observer.calls).containsSubsequence("state STOPPED->STARTING", "state STARTING->CATCHING_UP",
+						"handled OrderPlaced", "committed 0", "skipped OrderShipped", "committed 1");
+				await().atMost(Duration.ofSeconds(5)).until(() -> observer.calls.contains("caughtUp"));
+			});
+	}
+
+	@Test
 	void stopWithATimeoutCutsOffASlowHandlerAndStartResumes() {
 		String stream = EmbeddedServerSupport.unique("orders");
 		esdb.append(stream, new OrderPlaced("slow", 1), new OrderPlaced("next", 2));
@@ -100,6 +138,47 @@ class ProgrammaticSubscriptionIntegrationTests {
 			assertThat(registry.stop("slow", Duration.ofSeconds(5))).isTrue();
 			assertThat(registry.snapshot("slow").get().state()).isEqualTo(SubscriptionState.STOPPED);
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ObserverConfiguration {
+
+		@Bean
+		RecordingObserver recordingObserver() {
+			return new RecordingObserver();
+		}
+
+	}
+
+	static class RecordingObserver implements SubscriptionObserver {
+
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void stateChanged(SubscriptionSnapshot snapshot, SubscriptionState previous) {
+			this.calls.add("state " + previous + "->" + snapshot.state());
+		}
+
+		@Override
+		public void caughtUp(SubscriptionSnapshot snapshot) {
+			this.calls.add("caughtUp");
+		}
+
+		@Override
+		public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
+			this.calls.add("handled " + event.eventType());
+		}
+
+		@Override
+		public void eventSkipped(String subscriptionId, EventContext event, String reason) {
+			this.calls.add("skipped " + event.eventType());
+		}
+
+		@Override
+		public void checkpointCommitted(String subscriptionId, Checkpoint checkpoint) {
+			this.calls.add("committed " + checkpoint);
+		}
+
 	}
 
 }

@@ -28,6 +28,8 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 
 	private static final long POLL_MILLIS = 100;
 
+	private static final Duration PREVIOUS_WORKER_GRACE = Duration.ofSeconds(2);
+
 	/** The logger of the concrete container. */
 	protected final Logger logger = LoggerFactory.getLogger(getClass());
 
@@ -134,8 +136,11 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 	public void start() {
 		synchronized (this.lifecycleMonitor) {
 			Run current = this.run;
-			if (current != null && !current.stopRequested() && current.worker.isAlive()) {
-				return;
+			if (current != null && current.worker.isAlive()) {
+				if (!current.stopRequested()) {
+					return;
+				}
+				awaitPreviousWorker(current);
 			}
 			Run next = new Run();
 			this.run = next;
@@ -145,6 +150,24 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 			worker.setDaemon(true);
 			next.worker = worker;
 			worker.start();
+		}
+	}
+
+	/**
+	 * A stop that timed out interrupted the previous handler; give it a moment to return, and never run two handlers
+	 * of one subscription at once (that would break the order of its events).
+	 */
+	private void awaitPreviousWorker(Run previous) {
+		try {
+			previous.worker.join(PREVIOUS_WORKER_GRACE.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (previous.worker.isAlive()) {
+			throw new IllegalStateException("Subscription '" + this.endpoint.id() + "' cannot start: the handler of "
+					+ "its previous run has not returned since it was asked to stop (see its thread "
+					+ previous.worker.getName() + "); try again once it returns");
 		}
 	}
 

@@ -99,20 +99,20 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 			}
 			String source = "bean '" + beanName + "' (class " + targetClass.getSimpleName() + ") methods "
 					+ ordered.stream().map(Method::getName).toList();
-			add(endpoint(classLevel, beanName, beanName, source, new MethodEventDispatcher(invokers)));
+			add(endpoint(classLevel, beanName, source, new MethodEventDispatcher(invokers)));
 		}
 		methodLevel.forEach((method, annotation) -> {
 			String source = "bean '" + beanName + "' method '" + method.getName() + "'";
 			HandlerMethodInvoker invoker = HandlerMethodInvoker.create(bean, beanName,
 					AopUtils.selectInvocableMethod(method, bean.getClass()), types(), serializer());
-			add(endpoint(annotation, beanName + "." + method.getName(), beanName, source,
+			add(endpoint(annotation, beanName + "." + method.getName(), source,
 					new MethodEventDispatcher(List.of(invoker))));
 		});
 		return bean;
 	}
 
-	private SubscriptionEndpoint endpoint(EventSubscription annotation, String defaultId, String beanName,
-			String source, MethodEventDispatcher dispatcher) {
+	private SubscriptionEndpoint endpoint(EventSubscription annotation, String defaultId, String source,
+			MethodEventDispatcher dispatcher) {
 		String id = resolve(annotation.id());
 		if (id.isEmpty()) {
 			id = defaultId;
