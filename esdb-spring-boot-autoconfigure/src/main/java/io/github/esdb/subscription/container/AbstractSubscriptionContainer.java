@@ -134,6 +134,11 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 
 	@Override
 	public void start() {
+		Run previous = this.run;
+		if (previous != null && previous.stopRequested() && previous.worker.isAlive()) {
+			// Outside the monitor: the finishing worker needs it to record its final state.
+			awaitPreviousWorker(previous);
+		}
 		synchronized (this.lifecycleMonitor) {
 			Run current = this.run;
 			if (current != null && current.worker.isAlive()) {

@@ -34,9 +34,17 @@ import io.github.esdb.subscription.SubscriptionState;
  */
 public class PersistentSubscriptionContainer extends AbstractSubscriptionContainer {
 
+	/**
+	 * Cancelling the call right after an ack can discard it (the server may see the cancellation before the message),
+	 * and the event would be delivered again; a graceful stop waits this long after the last ack or nack.
+	 */
+	private static final Duration ACK_FLUSH_GRACE = Duration.ofMillis(300);
+
 	private final EventFilterSpec filter;
 
 	private boolean groupEnsured;
+
+	private long lastAckNanos;
 
 	public PersistentSubscriptionContainer(SubscriptionEndpoint endpoint, ContainerServices services) {
 		super(endpoint, services);
@@ -267,6 +275,7 @@ public class PersistentSubscriptionContainer extends AbstractSubscriptionContain
 		}
 		this.logger.warn("Subscription '{}' nacks {} with {}: {}", this.endpoint.id(), context, nack.getAction(),
 				reason);
+		this.lastAckNanos = System.nanoTime();
 		try {
 			subscription.nack(nack.getAction().clientAction(), reason, event);
 		}
@@ -284,7 +293,22 @@ public class PersistentSubscriptionContainer extends AbstractSubscriptionContain
 		return null;
 	}
 
+	@Override
+	protected void beforeClose(boolean failed) {
+		long sinceLastAck = System.nanoTime() - this.lastAckNanos;
+		long wait = ACK_FLUSH_GRACE.toNanos() - sinceLastAck;
+		if (this.lastAckNanos != 0 && wait > 0) {
+			try {
+				TimeUnit.NANOSECONDS.sleep(wait);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
 	private void ack(PersistentSubscription subscription, ResolvedEvent event) {
+		this.lastAckNanos = System.nanoTime();
 		try {
 			subscription.ack(event);
 		}
