@@ -22,10 +22,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.github.esdb.serialization.EventType;
+import io.github.esdb.subscription.event.SubscriptionDroppedEvent;
 import io.github.esdb.subscription.event.SubscriptionFailedEvent;
 import io.github.esdb.subscription.event.SubscriptionStartedEvent;
 import io.github.esdb.subscription.event.SubscriptionCaughtUpEvent;
-import io.github.esdb.subscription.event.SubscriptionStoppedEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -309,6 +309,9 @@ class CatchUpSubscriptionIntegrationTests {
 						.until(() -> uniqueIds(recorder).size() == 300);
 					SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
 					assertThat(registry.snapshot(stream).get().reconnects()).isGreaterThanOrEqualTo(1);
+					assertThat(context.getBean(SubscriptionEventsRecorder.class).of(SubscriptionDroppedEvent.class))
+						.first()
+						.satisfies((dropped) -> assertThat(dropped.getCause()).hasMessageContaining("UNAVAILABLE"));
 					// At least once: duplicates are possible only inside the uncommitted window.
 					assertThat(recorder.size() - 300).isLessThanOrEqualTo(10);
 				});
