@@ -24,6 +24,9 @@ final class ResponsePump<T> {
 	/** Messages sent per drain before yielding the thread to other calls. */
 	private static final int FAIRNESS_BATCH = 512;
 
+	/** Bytes one call may have queued in the transport before it stops producing. */
+	private static final int ON_READY_THRESHOLD = 256 * 1024;
+
 	/** Produces the responses of one call. */
 	interface Source<T> {
 
@@ -64,6 +67,9 @@ final class ResponsePump<T> {
 
 	/** Hooks readiness and cancellation; call once, from the call's thread, before {@link #signal()}. */
 	void start() {
+		// The default 32 KiB threshold makes a fast reader ping-pong between this thread and the event loop every
+		// ~100 events; a larger bound keeps the transport busy while still capping what one call may queue.
+		this.observer.setOnReadyThreshold(ON_READY_THRESHOLD);
 		this.observer.setOnReadyHandler(this::signal);
 		this.observer.setOnCancelHandler(() -> {
 			this.closed = true;
