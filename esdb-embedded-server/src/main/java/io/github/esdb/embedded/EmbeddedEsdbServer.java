@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -28,6 +29,13 @@ import io.github.esdb.embedded.grpc.ServerFeaturesService;
 import io.github.esdb.embedded.grpc.StreamsService;
 import io.github.esdb.embedded.store.EventStore;
 import io.grpc.BindableService;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
+import io.kurrent.dbclient.proto.gossip.GossipGrpc;
+import io.kurrent.dbclient.proto.serverfeatures.ServerFeaturesGrpc;
+import io.kurrent.dbclient.proto.streams.StreamsGrpc;
+import io.kurrentdb.protocol.v2.streams.StreamsServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -137,7 +145,8 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			.permitKeepAliveWithoutCalls(true)
 			.maxInboundMessageSize(17 * 1024 * 1024)
 			.withChildOption(ChannelOption.TCP_NODELAY, true)
-			.withOption(ChannelOption.SO_REUSEADDR, true);
+			.withOption(ChannelOption.SO_REUSEADDR, true)
+			.callExecutor(new BuiltInCallExecutor());
 		for (ServerServiceDefinition definition : all) {
 			builder.addService(this.users.isEmpty() ? definition
 					: ServerInterceptors.intercept(definition, new AuthInterceptor(this.users)));
@@ -289,6 +298,22 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		};
+	}
+
+	/**
+	 * Built-in handlers never block (appends take the store lock briefly, reads hand off to pumps), so they run on
+	 * the transport thread and save a thread hop per call; services from factories keep gRPC's default executor.
+	 */
+	private static final class BuiltInCallExecutor implements ServerCallExecutorSupplier {
+
+		private static final Set<String> BUILT_IN = Set.of(StreamsGrpc.SERVICE_NAME, StreamsServiceGrpc.SERVICE_NAME,
+				ServerFeaturesGrpc.SERVICE_NAME, GossipGrpc.SERVICE_NAME);
+
+		@Override
+		public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata metadata) {
+			return BUILT_IN.contains(call.getMethodDescriptor().getServiceName()) ? Runnable::run : null;
+		}
+
 	}
 
 	private final class RunningContext implements ServiceContext {
