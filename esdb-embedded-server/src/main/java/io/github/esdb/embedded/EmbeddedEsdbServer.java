@@ -176,8 +176,8 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 	private List<ServerServiceDefinition> allWith(List<ServerServiceDefinition> services) {
 		List<ServerServiceDefinition> list = new ArrayList<>(services);
-		list.add(ServerFeaturesGrpcDefinition.SERVER_FEATURES);
-		list.add(ServerFeaturesGrpcDefinition.GOSSIP);
+		list.add(CoreServiceDefinitions.SERVER_FEATURES);
+		list.add(CoreServiceDefinitions.GOSSIP);
 		return list;
 	}
 
