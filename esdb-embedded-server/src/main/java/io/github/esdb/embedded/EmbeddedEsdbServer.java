@@ -42,6 +42,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,9 +82,10 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 	private final UUID instanceId = UUID.randomUUID();
 
-	private int port;
+	/** Volatile, not guarded: Gossip reads it on transport threads, possibly while stop() holds the lock. */
+	private volatile int port;
 
-	private Server server;
+	private volatile Server server;
 
 	private ScheduledExecutorService executor;
 
@@ -114,11 +116,13 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 	 * Binds the port and starts serving. After a {@link #stop()} this binds the same port again, with all data.
 	 * @return this server
 	 * @throws UncheckedIOException when the port cannot be bound
+	 * @throws IllegalStateException when the TLS certificate or key cannot be loaded
 	 */
 	public synchronized EmbeddedEsdbServer start() {
 		if (this.server != null) {
 			return this;
 		}
+		SslContext sslContext = sslContext();
 		this.executor = Executors.newScheduledThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
 				daemonThreads());
 		this.activeCalls = new ActiveCalls();
@@ -147,18 +151,13 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			.withChildOption(ChannelOption.TCP_NODELAY, true)
 			.withOption(ChannelOption.SO_REUSEADDR, true)
 			.callExecutor(new BuiltInCallExecutor());
+		AuthInterceptor authentication = this.users.isEmpty() ? null : new AuthInterceptor(this.users);
 		for (ServerServiceDefinition definition : all) {
-			builder.addService(this.users.isEmpty() ? definition
-					: ServerInterceptors.intercept(definition, new AuthInterceptor(this.users)));
+			builder.addService((authentication != null) ? ServerInterceptors.intercept(definition, authentication)
+					: definition);
 		}
-		if (this.tlsCertificate != null) {
-			try {
-				builder.sslContext(
-						GrpcSslContexts.forServer(this.tlsCertificate.toFile(), this.tlsKey.toFile()).build());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot load the TLS certificate or key", ex);
-			}
+		if (sslContext != null) {
+			builder.sslContext(sslContext);
 		}
 		try {
 			this.server = builder.build().start();
@@ -172,6 +171,19 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 				(this.tlsCertificate != null) ? "TLS" : "plaintext",
 				this.users.isEmpty() ? "insecure" : "authentication required");
 		return this;
+	}
+
+	private SslContext sslContext() {
+		if (this.tlsCertificate == null) {
+			return null;
+		}
+		try {
+			return GrpcSslContexts.forServer(this.tlsCertificate.toFile(), this.tlsKey.toFile()).build();
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new IllegalStateException("Cannot load the TLS certificate " + this.tlsCertificate + " or key "
+					+ this.tlsKey + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	private List<ServerServiceDefinition> allWith(List<ServerServiceDefinition> services) {
@@ -224,7 +236,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 	 * Whether the server is serving.
 	 * @return true between start and stop
 	 */
-	public synchronized boolean isRunning() {
+	public boolean isRunning() {
 		return this.server != null;
 	}
 
@@ -240,7 +252,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 	 * The bound port (the configured one before the first start).
 	 * @return the port
 	 */
-	public synchronized int port() {
+	public int port() {
 		return this.port;
 	}
 
