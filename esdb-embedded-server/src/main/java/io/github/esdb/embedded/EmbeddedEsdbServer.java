@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -101,7 +102,17 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		this.tlsCertificate = builder.tlsCertificate;
 		this.tlsKey = builder.tlsKey;
 		this.limits = new AppendLimits(builder.maxAppendSize, builder.maxEventSize);
-		this.serviceFactories = List.copyOf(builder.serviceFactories);
+		List<ServiceFactory> factories = new ArrayList<>(builder.serviceFactories);
+		if (builder.discoverServices) {
+			for (ServiceFactory discovered : ServiceLoader.load(ServiceFactory.class)) {
+				boolean registered = factories.stream().anyMatch((f) -> f.getClass() == discovered.getClass());
+				if (!registered) {
+					logger.debug("Discovered service factory {}", discovered.getClass().getName());
+					factories.add(discovered);
+				}
+			}
+		}
+		this.serviceFactories = List.copyOf(factories);
 	}
 
 	/**
@@ -368,6 +379,8 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 		private final List<ServiceFactory> serviceFactories = new ArrayList<>();
 
+		private boolean discoverServices = true;
+
 		private Builder() {
 		}
 
@@ -464,6 +477,19 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		 */
 		public Builder service(ServiceFactory factory) {
 			this.serviceFactories.add(Objects.requireNonNull(factory));
+			return this;
+		}
+
+		/**
+		 * Whether to add the {@link ServiceFactory} implementations listed in
+		 * {@code META-INF/services/io.github.esdb.embedded.ServiceFactory} (default true), so a module on the class
+		 * path (e.g. persistent subscriptions) plugs in without code. Factories also registered with
+		 * {@link #service} are not added twice.
+		 * @param discover false to use only the explicitly registered services
+		 * @return this builder
+		 */
+		public Builder discoverServices(boolean discover) {
+			this.discoverServices = discover;
 			return this;
 		}
 

@@ -46,7 +46,7 @@ class ServerFeaturesAndMultiAppendTest {
 
 	@BeforeAll
 	static void start() {
-		server = EmbeddedEsdbServer.builder().service(EXTRA).build().start();
+		server = EmbeddedEsdbServer.builder().discoverServices(false).service(EXTRA).build().start();
 		client = TestSupport.client(server.connectionString());
 	}
 
