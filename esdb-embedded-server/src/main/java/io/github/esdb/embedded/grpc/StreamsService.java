@@ -5,7 +5,6 @@ import java.util.concurrent.Executor;
 import io.github.esdb.embedded.store.AppendResult;
 import io.github.esdb.embedded.store.EventStore;
 import io.github.esdb.embedded.store.ExpectedRevision;
-import io.github.esdb.embedded.store.Registration;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -95,7 +94,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 				// uint64 on the wire: anything above Long.MAX_VALUE arrives negative and means "unbounded" too.
 				long count = (options.getCount() < 0) ? Long.MAX_VALUE : options.getCount();
 				return new ResponsePump<>(observer, readSource(options, forwards, count, filter, resolver),
-						this.executor);
+						this.executor, this.activeCalls);
 			}
 			case SUBSCRIPTION -> {
 				if (!forwards) {
@@ -194,14 +193,9 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 			}
 			default -> throw Errors.invalidArgument("ReadReq.options.stream_option must be stream or all.");
 		}
-		ResponsePump<ReadResp> pump = new ResponsePump<>(observer, subscription, this.executor);
+		ResponsePump<ReadResp> pump = new ResponsePump<>(observer, subscription, this.executor, this.activeCalls);
 		// Registered before the pump starts: a commit racing with the first drain still wakes it.
-		Registration registration = this.store.onCommit(pump::signal);
-		subscription.onClose(() -> {
-			registration.close();
-			this.activeCalls.remove(pump);
-		});
-		this.activeCalls.add(pump);
+		subscription.onClose(this.store.onCommit(pump::signal)::close);
 		return pump;
 	}
 
