@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -27,12 +29,21 @@ import io.github.esdb.embedded.grpc.GossipService;
 import io.github.esdb.embedded.grpc.ServerFeaturesService;
 import io.github.esdb.embedded.grpc.StreamsService;
 import io.github.esdb.embedded.store.EventStore;
+import io.grpc.BindableService;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
+import io.kurrent.dbclient.proto.gossip.GossipGrpc;
+import io.kurrent.dbclient.proto.serverfeatures.ServerFeaturesGrpc;
+import io.kurrent.dbclient.proto.streams.StreamsGrpc;
+import io.kurrentdb.protocol.v2.streams.StreamsServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,9 +83,10 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 	private final UUID instanceId = UUID.randomUUID();
 
-	private int port;
+	/** Volatile, not guarded: Gossip reads it on transport threads, possibly while stop() holds the lock. */
+	private volatile int port;
 
-	private Server server;
+	private volatile Server server;
 
 	private ScheduledExecutorService executor;
 
@@ -90,7 +102,17 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		this.tlsCertificate = builder.tlsCertificate;
 		this.tlsKey = builder.tlsKey;
 		this.limits = new AppendLimits(builder.maxAppendSize, builder.maxEventSize);
-		this.serviceFactories = List.copyOf(builder.serviceFactories);
+		List<ServiceFactory> factories = new ArrayList<>(builder.serviceFactories);
+		if (builder.discoverServices) {
+			for (ServiceFactory discovered : ServiceLoader.load(ServiceFactory.class)) {
+				boolean registered = factories.stream().anyMatch((f) -> f.getClass() == discovered.getClass());
+				if (!registered) {
+					logger.debug("Discovered service factory {}", discovered.getClass().getName());
+					factories.add(discovered);
+				}
+			}
+		}
+		this.serviceFactories = List.copyOf(factories);
 	}
 
 	/**
@@ -105,11 +127,13 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 	 * Binds the port and starts serving. After a {@link #stop()} this binds the same port again, with all data.
 	 * @return this server
 	 * @throws UncheckedIOException when the port cannot be bound
+	 * @throws IllegalStateException when the TLS certificate or key cannot be loaded
 	 */
 	public synchronized EmbeddedEsdbServer start() {
 		if (this.server != null) {
 			return this;
 		}
+		SslContext sslContext = sslContext();
 		this.executor = Executors.newScheduledThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
 				daemonThreads());
 		this.activeCalls = new ActiveCalls();
@@ -138,19 +162,15 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			.permitKeepAliveWithoutCalls(true)
 			.maxInboundMessageSize(17 * 1024 * 1024)
 			.withChildOption(ChannelOption.TCP_NODELAY, true)
-			.withOption(ChannelOption.SO_REUSEADDR, true);
+			.withOption(ChannelOption.SO_REUSEADDR, true)
+			.callExecutor(new BuiltInCallExecutor());
+		AuthInterceptor authentication = this.users.isEmpty() ? null : new AuthInterceptor(this.users);
 		for (ServerServiceDefinition definition : all) {
-			builder.addService(this.users.isEmpty() ? definition
-					: ServerInterceptors.intercept(definition, new AuthInterceptor(this.users)));
+			builder.addService((authentication != null) ? ServerInterceptors.intercept(definition, authentication)
+					: definition);
 		}
-		if (this.tlsCertificate != null) {
-			try {
-				builder.sslContext(
-						GrpcSslContexts.forServer(this.tlsCertificate.toFile(), this.tlsKey.toFile()).build());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot load the TLS certificate or key", ex);
-			}
+		if (sslContext != null) {
+			builder.sslContext(sslContext);
 		}
 		try {
 			this.server = builder.build().start();
@@ -166,10 +186,23 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		return this;
 	}
 
+	private SslContext sslContext() {
+		if (this.tlsCertificate == null) {
+			return null;
+		}
+		try {
+			return GrpcSslContexts.forServer(this.tlsCertificate.toFile(), this.tlsKey.toFile()).build();
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new IllegalStateException("Cannot load the TLS certificate " + this.tlsCertificate + " or key "
+					+ this.tlsKey + ": " + ex.getMessage(), ex);
+		}
+	}
+
 	private List<ServerServiceDefinition> allWith(List<ServerServiceDefinition> services) {
 		List<ServerServiceDefinition> list = new ArrayList<>(services);
-		list.add(ServerFeaturesGrpcDefinition.SERVER_FEATURES);
-		list.add(ServerFeaturesGrpcDefinition.GOSSIP);
+		list.add(CoreServiceDefinitions.SERVER_FEATURES);
+		list.add(CoreServiceDefinitions.GOSSIP);
 		return list;
 	}
 
@@ -216,7 +249,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 	 * Whether the server is serving.
 	 * @return true between start and stop
 	 */
-	public synchronized boolean isRunning() {
+	public boolean isRunning() {
 		return this.server != null;
 	}
 
@@ -232,7 +265,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 	 * The bound port (the configured one before the first start).
 	 * @return the port
 	 */
-	public synchronized int port() {
+	public int port() {
 		return this.port;
 	}
 
@@ -292,6 +325,22 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		};
 	}
 
+	/**
+	 * Built-in handlers never block (appends take the store lock briefly, reads hand off to pumps), so they run on
+	 * the transport thread and save a thread hop per call; services from factories keep gRPC's default executor.
+	 */
+	private static final class BuiltInCallExecutor implements ServerCallExecutorSupplier {
+
+		private static final Set<String> BUILT_IN = Set.of(StreamsGrpc.SERVICE_NAME, StreamsServiceGrpc.SERVICE_NAME,
+				ServerFeaturesGrpc.SERVICE_NAME, GossipGrpc.SERVICE_NAME);
+
+		@Override
+		public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata metadata) {
+			return BUILT_IN.contains(call.getMethodDescriptor().getServiceName()) ? Runnable::run : null;
+		}
+
+	}
+
 	private final class RunningContext implements ServiceContext {
 
 		@Override
@@ -332,6 +381,8 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 		private final List<ServiceFactory> serviceFactories = new ArrayList<>(
 				List.of(new io.github.esdb.embedded.persistent.PersistentSubscriptionsServiceFactory()));
+
+		private boolean discoverServices = true;
 
 		private Builder() {
 		}
@@ -429,6 +480,19 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		 */
 		public Builder service(ServiceFactory factory) {
 			this.serviceFactories.add(Objects.requireNonNull(factory));
+			return this;
+		}
+
+		/**
+		 * Whether to add the {@link ServiceFactory} implementations listed in
+		 * {@code META-INF/services/io.github.esdb.embedded.ServiceFactory} (default true), so a module on the class
+		 * path (e.g. persistent subscriptions) plugs in without code. Factories also registered with
+		 * {@link #service} are not added twice.
+		 * @param discover false to use only the explicitly registered services
+		 * @return this builder
+		 */
+		public Builder discoverServices(boolean discover) {
+			this.discoverServices = discover;
 			return this;
 		}
 

@@ -21,31 +21,13 @@ public final class EmbeddedEsdbServerMain {
 	 * @throws InterruptedException when interrupted while serving
 	 */
 	public static void main(String[] args) throws InterruptedException {
-		EmbeddedEsdbServer.Builder builder = EmbeddedEsdbServer.builder().port(2113);
-		Path certificate = null;
-		Path key = null;
+		if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+			usage(System.out);
+			return;
+		}
+		EmbeddedEsdbServer.Builder builder;
 		try {
-			for (int i = 0; i < args.length; i++) {
-				String option = args[i];
-				switch (option) {
-					case "--port" -> builder.port(Integer.parseInt(value(args, ++i, option)));
-					case "--host" -> builder.host(value(args, ++i, option));
-					case "--advertised-host" -> builder.advertisedHost(value(args, ++i, option));
-					case "--user" -> builder.user(value(args, ++i, option));
-					case "--tls-cert" -> certificate = Path.of(value(args, ++i, option));
-					case "--tls-key" -> key = Path.of(value(args, ++i, option));
-					case "--max-append-size" -> builder.maxAppendSize(Integer.parseInt(value(args, ++i, option)));
-					case "--max-event-size" -> builder.maxEventSize(Integer.parseInt(value(args, ++i, option)));
-					case "--help", "-h" -> {
-						usage(System.out);
-						return;
-					}
-					default -> throw new IllegalArgumentException("Unknown option " + option);
-				}
-			}
-			if ((certificate == null) != (key == null)) {
-				throw new IllegalArgumentException("--tls-cert and --tls-key go together");
-			}
+			builder = parse(args);
 		}
 		catch (IllegalArgumentException ex) {
 			System.err.println(ex.getMessage());
@@ -53,17 +35,16 @@ public final class EmbeddedEsdbServerMain {
 			System.exit(2);
 			return;
 		}
-		if (certificate != null) {
-			builder.tls(certificate, key);
-		}
 		EmbeddedEsdbServer server = builder.build().start();
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			server.close();
 			stopped.countDown();
 		}, "esdb-embedded-shutdown"));
-		String connection = (certificate != null) ? server.connectionString() + "&tlsCaFile=<ca.pem>"
-				: server.connectionString();
+		String connection = server.connectionString();
+		if (connection.endsWith("tls=true")) {
+			connection += "&tlsCaFile=<CA or self-signed certificate PEM>";
+		}
 		System.out.println("In-memory KurrentDB-compatible server ready (data is lost on exit).");
 		System.out.println("Connection string: " + connection);
 		if (server.requiresAuthentication()) {
@@ -72,11 +53,53 @@ public final class EmbeddedEsdbServerMain {
 		stopped.await();
 	}
 
+	/**
+	 * Turns command line options into a builder (port 2113 unless given).
+	 * @param args the options
+	 * @return the configured builder
+	 * @throws IllegalArgumentException for unknown or incomplete options
+	 */
+	static EmbeddedEsdbServer.Builder parse(String[] args) {
+		EmbeddedEsdbServer.Builder builder = EmbeddedEsdbServer.builder().port(2113);
+		Path certificate = null;
+		Path key = null;
+		for (int i = 0; i < args.length; i++) {
+			String option = args[i];
+			switch (option) {
+				case "--port" -> builder.port(number(value(args, ++i, option), option));
+				case "--host" -> builder.host(value(args, ++i, option));
+				case "--advertised-host" -> builder.advertisedHost(value(args, ++i, option));
+				case "--user" -> builder.user(value(args, ++i, option));
+				case "--tls-cert" -> certificate = Path.of(value(args, ++i, option));
+				case "--tls-key" -> key = Path.of(value(args, ++i, option));
+				case "--max-append-size" -> builder.maxAppendSize(number(value(args, ++i, option), option));
+				case "--max-event-size" -> builder.maxEventSize(number(value(args, ++i, option), option));
+				default -> throw new IllegalArgumentException("Unknown option " + option);
+			}
+		}
+		if ((certificate == null) != (key == null)) {
+			throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+		}
+		if (certificate != null) {
+			builder.tls(certificate, key);
+		}
+		return builder;
+	}
+
 	private static String value(String[] args, int index, String option) {
 		if (index >= args.length) {
 			throw new IllegalArgumentException(option + " needs a value");
 		}
 		return args[index];
+	}
+
+	private static int number(String value, String option) {
+		try {
+			return Integer.parseInt(value);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
+		}
 	}
 
 	private static void usage(PrintStream out) {

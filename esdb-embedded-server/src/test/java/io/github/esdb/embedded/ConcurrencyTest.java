@@ -42,6 +42,9 @@ class ConcurrencyTest {
 				recorders.add(early);
 				subscriptions.add(client.subscribeToAll(early, SubscribeToAllOptions.get().fromStart()).get());
 
+				TestSupport.Recorder oneStream = new TestSupport.Recorder();
+				subscriptions.add(client.subscribeToStream("writer-1-2", oneStream).get());
+
 				List<Future<?>> writes = new ArrayList<>();
 				for (int w = 0; w < WRITERS; w++) {
 					int writer = w;
@@ -75,6 +78,15 @@ class ConcurrencyTest {
 					.map(TestSupport::body)
 					.toList();
 				assertThat(expected).hasSize(total).doesNotHaveDuplicates();
+				List<String> expectedInStream = client.readStream("writer-1-2", io.kurrent.dbclient.ReadStreamOptions.get())
+					.get()
+					.getEvents()
+					.stream()
+					.map(TestSupport::body)
+					.toList();
+				assertThat(expectedInStream).hasSize(EVENTS_PER_WRITER / 3);
+				await().atMost(Duration.ofSeconds(20)).until(() -> oneStream.events.size() >= expectedInStream.size());
+				assertThat(oneStream.bodies()).containsExactlyElementsOf(expectedInStream);
 				for (TestSupport.Recorder recorder : recorders) {
 					await().atMost(Duration.ofSeconds(20)).until(() -> ours(recorder).size() >= total);
 					assertThat(ours(recorder).stream().map(TestSupport::body).toList()).containsExactlyElementsOf(expected);

@@ -50,6 +50,15 @@ class SecurityTest {
 	}
 
 	@Test
+	void refusesToStartWithAnUnreadableKey(@TempDir Path directory) throws Exception {
+		SelfSignedCertificate certificate = SelfSignedCertificate.create(directory);
+		Path garbage = java.nio.file.Files.writeString(directory.resolve("garbage.key"), "not a key");
+		EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().tls(certificate.certificate(), garbage).build();
+		assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("garbage.key");
+		assertThat(server.isRunning()).isFalse();
+	}
+
+	@Test
 	void servesTlsWithAPemCertificate(@TempDir Path directory) throws Exception {
 		SelfSignedCertificate certificate = SelfSignedCertificate.create(directory);
 		try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder()

@@ -46,7 +46,7 @@ class ServerFeaturesAndMultiAppendTest {
 
 	@BeforeAll
 	static void start() {
-		server = EmbeddedEsdbServer.builder().service(EXTRA).build().start();
+		server = EmbeddedEsdbServer.builder().discoverServices(false).service(EXTRA).build().start();
 		client = TestSupport.client(server.connectionString());
 	}
 
@@ -162,6 +162,23 @@ class ServerFeaturesAndMultiAppendTest {
 			.multiStreamAppend(
 					List.of(new AppendStreamRequest(tomb, List.of(json("E", "{}")).iterator(), StreamState.any())).iterator())
 			.get()).satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamTombstonedException.class));
+	}
+
+	@Test
+	void sameStreamTwiceInOneSessionIsAborted() {
+		String stream = uniqueStream("twice");
+		assertThatThrownBy(() -> client
+			.multiStreamAppend(List.of(new AppendStreamRequest(stream, List.of(json("E", "{}")).iterator(), StreamState.any()),
+					new AppendStreamRequest(stream, List.of(json("E", "{}")).iterator(), StreamState.any()))
+				.iterator())
+			.get()).satisfies((t) -> {
+				io.grpc.StatusRuntimeException ex = (io.grpc.StatusRuntimeException) cause(t);
+				assertThat(ex.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.ABORTED);
+				com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(ex);
+				assertThat(status.getDetailsList()).anyMatch((any) -> any.is(
+						io.kurrentdb.protocol.v2.streams.errors.StreamAlreadyInAppendSessionErrorDetails.class));
+			});
+		assertThat(server.store().streamInfo(stream).lastRevision()).isEqualTo(-1);
 	}
 
 }

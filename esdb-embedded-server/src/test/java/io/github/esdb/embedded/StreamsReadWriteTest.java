@@ -94,6 +94,36 @@ class StreamsReadWriteTest {
 	}
 
 	@Test
+	void readingPastTheEndReportsTheNextRevision() throws Exception {
+		String stream = uniqueStream("past");
+		client.appendToStream(stream, events(2)).get();
+		ReadResult past = client.readStream(stream, ReadStreamOptions.get().fromRevision(10)).get();
+		assertThat(past.getEvents()).isEmpty();
+		assertThat(past.getFirstStreamPosition()).isEqualTo(2);
+		assertThat(past.getLastStreamPosition()).isEqualTo(1);
+		assertThat(client.readStream(stream, ReadStreamOptions.get().fromEnd()).get().getEvents()).isEmpty();
+	}
+
+	@Test
+	void unresolvableLinksAreDeliveredWithoutTheirTarget() throws Exception {
+		String target = uniqueStream("t");
+		String links = uniqueStream("l");
+		client.appendToStream(target, events(1)).get();
+		client.appendToStream(links, EventData.builderAsBinary("$>", ("0@" + target).getBytes(StandardCharsets.UTF_8)).build(),
+				EventData.builderAsBinary("$>", ("7@" + target).getBytes(StandardCharsets.UTF_8)).build())
+			.get();
+		List<ResolvedEvent> resolved = client.readStream(links, ReadStreamOptions.get().resolveLinkTos()).get().getEvents();
+		assertThat(resolved).hasSize(2);
+		assertThat(resolved.get(0).getEvent().getStreamId()).isEqualTo(target);
+		assertThat(resolved.get(0).getLink().getStreamId()).isEqualTo(links);
+		assertThat(resolved.get(1).getEvent()).isNull();
+		assertThat(resolved.get(1).getOriginalEvent().getEventType()).isEqualTo("$>");
+		List<ResolvedEvent> raw = client.readStream(links, ReadStreamOptions.get()).get().getEvents();
+		assertThat(raw.get(0).getEvent().getEventType()).isEqualTo("$>");
+		assertThat(raw.get(0).getLink()).isNull();
+	}
+
+	@Test
 	void keepsIdsBinaryPayloadAndUserMetadata() throws Exception {
 		String stream = uniqueStream("binary");
 		UUID id = UUID.randomUUID();

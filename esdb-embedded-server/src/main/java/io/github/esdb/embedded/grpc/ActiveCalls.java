@@ -4,8 +4,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The long-running calls of one server run, so a shutdown can end them with UNAVAILABLE (what a client sees from a
- * stopping node) instead of leaving them to the transport.
+ * The open reads and subscriptions of one server run, so a shutdown ends them at once with UNAVAILABLE (what a client
+ * sees from a stopping node) instead of waiting for them or leaving them to the transport.
  */
 public final class ActiveCalls {
 

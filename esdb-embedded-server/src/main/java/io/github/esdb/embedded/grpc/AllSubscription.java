@@ -32,8 +32,7 @@ final class AllSubscription extends CatchUpSubscription {
 	private long scannedSinceCheckpoint;
 
 	AllSubscription(EventStore store, long nextPosition, EventFilter filter, long checkpointInterval,
-			LinkResolver resolver, Runnable onClose) {
-		super(onClose);
+			LinkResolver resolver) {
 		this.store = store;
 		this.nextPosition = nextPosition;
 		this.lastScanned = nextPosition - 1;

@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.UUID;
 
-import io.github.esdb.embedded.store.Registration;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp;
 
 /**
@@ -23,16 +22,12 @@ abstract class CatchUpSubscription implements ResponsePump.Source<ReadResp> {
 
 	private boolean caughtUp;
 
-	private volatile Registration registration;
+	private volatile Runnable onClose = () -> {
+	};
 
-	private final Runnable onClose;
-
-	protected CatchUpSubscription(Runnable onClose) {
+	/** What to release when the call ends (commit listener, shutdown tracking). */
+	void onClose(Runnable onClose) {
 		this.onClose = onClose;
-	}
-
-	void registration(Registration registration) {
-		this.registration = registration;
 	}
 
 	@Override
@@ -72,10 +67,6 @@ abstract class CatchUpSubscription implements ResponsePump.Source<ReadResp> {
 
 	@Override
 	public void closed() {
-		Registration current = this.registration;
-		if (current != null) {
-			current.close();
-		}
 		this.onClose.run();
 	}
 

@@ -4,8 +4,6 @@ import io.github.esdb.embedded.store.EventStore;
 import io.github.esdb.embedded.store.StoredEvent;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp;
 
-import java.nio.charset.StandardCharsets;
-
 /** Turns a stored record into a read event, resolving {@code $>} links ("rev@stream") when asked. */
 final class LinkResolver {
 
@@ -25,22 +23,7 @@ final class LinkResolver {
 		if (!this.resolveLinks || !record.isLink()) {
 			return this.converter.event(record, null);
 		}
-		return this.converter.event(target(record), record);
-	}
-
-	private StoredEvent target(StoredEvent link) {
-		String pointer = new String(link.data(), StandardCharsets.UTF_8);
-		int at = pointer.indexOf('@');
-		if (at <= 0) {
-			return null;
-		}
-		try {
-			long revision = Long.parseLong(pointer.substring(0, at).trim());
-			return this.store.readEvent(pointer.substring(at + 1), revision).orElse(null);
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
+		return this.converter.event(this.store.resolveLink(record).orElse(null), record);
 	}
 
 }

@@ -77,6 +77,28 @@ public final class Messages {
 		}
 	}
 
+	/**
+	 * The three metadata entries a real node puts on every recorded event: {@code type}, {@code created} (100 ns
+	 * ticks since the Unix epoch, decimal) and {@code content-type}.
+	 * @param event the stored event
+	 * @return the map for {@code RecordedEvent.metadata}
+	 */
+	public static java.util.Map<String, String> systemMetadata(StoredEvent event) {
+		return java.util.Map.of("type", event.type(), "created", Long.toString(event.created()), "content-type",
+				event.contentType());
+	}
+
+	/**
+	 * Whether a record of this stream is visible in {@code $all} reads and subscriptions (the real node's default
+	 * filter hides {@code $epoch-information} and the {@code $all} persistent-subscription checkpoint and parked
+	 * streams).
+	 * @param stream the stream name
+	 * @return true when visible
+	 */
+	public static boolean visibleInAll(String stream) {
+		return EventFilter.defaultAllowed(stream);
+	}
+
 	static Timestamp now() {
 		Instant now = Instant.now();
 		return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();

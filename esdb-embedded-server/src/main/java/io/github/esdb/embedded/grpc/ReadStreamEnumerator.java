@@ -87,9 +87,11 @@ final class ReadStreamEnumerator implements ResponsePump.Source<ReadResp> {
 		this.lastRevision = events.lastRevision();
 		if (!this.started) {
 			this.started = true;
-			if (this.forwards && this.compatibility && page.isEmpty()
-					&& this.next < events.firstVisibleRevision()) {
-				this.pending.add(ReadResp.newBuilder().setFirstStreamPosition(events.firstVisibleRevision()).build());
+			// Like the real node: an empty first page reports where the stream would continue (its next event
+			// number) when that differs from the requested start, e.g. reading past the end or a truncated stream.
+			long nextEventNumber = events.lastRevision() + 1;
+			if (this.forwards && this.compatibility && page.isEmpty() && this.next != nextEventNumber) {
+				this.pending.add(ReadResp.newBuilder().setFirstStreamPosition(nextEventNumber).build());
 			}
 		}
 		for (StoredEvent event : page) {

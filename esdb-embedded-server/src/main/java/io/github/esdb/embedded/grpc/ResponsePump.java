@@ -24,6 +24,9 @@ final class ResponsePump<T> {
 	/** Messages sent per drain before yielding the thread to other calls. */
 	private static final int FAIRNESS_BATCH = 512;
 
+	/** Bytes one call may have queued in the transport before it stops producing. */
+	private static final int ON_READY_THRESHOLD = 256 * 1024;
+
 	/** Produces the responses of one call. */
 	interface Source<T> {
 
@@ -48,6 +51,8 @@ final class ResponsePump<T> {
 
 	private final Executor executor;
 
+	private final ActiveCalls activeCalls;
+
 	private final AtomicInteger wip = new AtomicInteger();
 
 	private volatile boolean closed;
@@ -56,19 +61,21 @@ final class ResponsePump<T> {
 
 	private volatile StatusRuntimeException pendingError;
 
-	ResponsePump(ServerCallStreamObserver<T> observer, Source<T> source, Executor executor) {
+	ResponsePump(ServerCallStreamObserver<T> observer, Source<T> source, Executor executor, ActiveCalls activeCalls) {
 		this.observer = observer;
 		this.source = source;
 		this.executor = executor;
+		this.activeCalls = activeCalls;
 	}
 
 	/** Hooks readiness and cancellation; call once, from the call's thread, before {@link #signal()}. */
 	void start() {
+		// The default 32 KiB threshold makes a fast reader ping-pong between this thread and the event loop every
+		// ~100 events; a larger bound keeps the transport busy while still capping what one call may queue.
+		this.observer.setOnReadyThreshold(ON_READY_THRESHOLD);
 		this.observer.setOnReadyHandler(this::signal);
-		this.observer.setOnCancelHandler(() -> {
-			this.closed = true;
-			this.source.closed();
-		});
+		this.observer.setOnCancelHandler(this::close);
+		this.activeCalls.add(this);
 		this.started = true;
 		signal();
 	}
@@ -92,8 +99,7 @@ final class ResponsePump<T> {
 		}
 		catch (RejectedExecutionException ex) {
 			// Executor is gone: the server is stopping and the transport ends the call.
-			this.closed = true;
-			this.source.closed();
+			close();
 		}
 	}
 
@@ -163,9 +169,10 @@ final class ResponsePump<T> {
 		}
 	}
 
-	private void close() {
+	private synchronized void close() {
 		if (!this.closed) {
 			this.closed = true;
+			this.activeCalls.remove(this);
 			this.source.closed();
 		}
 	}

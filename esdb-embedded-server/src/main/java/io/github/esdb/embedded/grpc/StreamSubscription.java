@@ -21,8 +21,7 @@ final class StreamSubscription extends CatchUpSubscription {
 
 	private long nextRevision;
 
-	StreamSubscription(EventStore store, String stream, long nextRevision, LinkResolver resolver, Runnable onClose) {
-		super(onClose);
+	StreamSubscription(EventStore store, String stream, long nextRevision, LinkResolver resolver) {
 		this.store = store;
 		this.stream = stream;
 		this.nextRevision = nextRevision;

@@ -1,20 +1,13 @@
 package io.github.esdb.embedded.grpc;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 
 import io.github.esdb.embedded.store.AppendResult;
 import io.github.esdb.embedded.store.EventStore;
 import io.github.esdb.embedded.store.ExpectedRevision;
-import io.github.esdb.embedded.store.ProposedEvent;
-import io.github.esdb.embedded.store.Registration;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.streams.StreamsGrpc;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.AppendReq;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.AppendResp;
@@ -100,8 +93,8 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 			case COUNT -> {
 				// uint64 on the wire: anything above Long.MAX_VALUE arrives negative and means "unbounded" too.
 				long count = (options.getCount() < 0) ? Long.MAX_VALUE : options.getCount();
-				ResponsePump.Source<ReadResp> source = readSource(options, forwards, count, filter, resolver);
-				return track(observer, source, null);
+				return new ResponsePump<>(observer, readSource(options, forwards, count, filter, resolver),
+						this.executor, this.activeCalls);
 			}
 			case SUBSCRIPTION -> {
 				if (!forwards) {
@@ -132,7 +125,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 				ReadReq.Options.AllOptions all = options.getAll();
 				long cursor = switch (all.getAllOptionCase()) {
 					case START -> forwards ? 1 : 0;
-					case END -> forwards ? Long.MAX_VALUE : Long.MAX_VALUE;
+					case END -> Long.MAX_VALUE;
 					case POSITION -> position(all.getPosition());
 					default -> throw Errors.invalidArgument("ReadReq.options.all needs start, end or position.");
 				};
@@ -154,12 +147,6 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
 	private ResponsePump<ReadResp> subscription(ReadReq.Options options, EventFilter filter, LinkResolver resolver,
 			ServerCallStreamObserver<ReadResp> observer) {
-		ResponsePump<ReadResp>[] self = newPumpHolder();
-		Runnable onClose = () -> {
-			if (self[0] != null) {
-				this.activeCalls.remove(self[0]);
-			}
-		};
 		CatchUpSubscription subscription;
 		switch (options.getStreamOptionCase()) {
 			case STREAM -> {
@@ -171,7 +158,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 					case REVISION -> (stream.getRevision() < 0) ? Long.MAX_VALUE : stream.getRevision() + 1;
 					default -> throw Errors.invalidArgument("ReadReq.options.stream needs start, end or revision.");
 				};
-				subscription = new StreamSubscription(this.store, name, next, resolver, onClose);
+				subscription = new StreamSubscription(this.store, name, next, resolver);
 				logger.debug("Subscription to stream {} from revision {}", name, next);
 			}
 			case ALL -> {
@@ -201,29 +188,14 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 					}
 					interval = window * Integer.toUnsignedLong(filterOptions.getCheckpointIntervalMultiplier());
 				}
-				subscription = new AllSubscription(this.store, next, filter, interval, resolver, onClose);
+				subscription = new AllSubscription(this.store, next, filter, interval, resolver);
 				logger.debug("Subscription to $all from position {}", next);
 			}
 			default -> throw Errors.invalidArgument("ReadReq.options.stream_option must be stream or all.");
 		}
-		ResponsePump<ReadResp> pump = track(observer, subscription, subscription);
-		self[0] = pump;
-		return pump;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static ResponsePump<ReadResp>[] newPumpHolder() {
-		return new ResponsePump[1];
-	}
-
-	private ResponsePump<ReadResp> track(ServerCallStreamObserver<ReadResp> observer,
-			ResponsePump.Source<ReadResp> source, CatchUpSubscription subscription) {
-		ResponsePump<ReadResp> pump = new ResponsePump<>(observer, source, this.executor);
-		if (subscription != null) {
-			Registration registration = this.store.onCommit(pump::signal);
-			subscription.registration(registration);
-			this.activeCalls.add(pump);
-		}
+		ResponsePump<ReadResp> pump = new ResponsePump<>(observer, subscription, this.executor, this.activeCalls);
+		// Registered before the pump starts: a commit racing with the first drain still wakes it.
+		subscription.onClose(this.store.onCommit(pump::signal)::close);
 		return pump;
 	}
 
@@ -231,186 +203,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
 	@Override
 	public StreamObserver<AppendReq> append(StreamObserver<AppendResp> responseObserver) {
-		return new AppendCall(responseObserver);
-	}
-
-	/** Collects the options and proposed messages of one append; writes on half-close. */
-	private final class AppendCall implements StreamObserver<AppendReq> {
-
-		private final StreamObserver<AppendResp> response;
-
-		private final List<ProposedEvent> events = new ArrayList<>();
-
-		private String stream;
-
-		private long expected;
-
-		private long totalSize;
-
-		private boolean finished;
-
-		AppendCall(StreamObserver<AppendResp> response) {
-			this.response = response;
-		}
-
-		@Override
-		public void onNext(AppendReq request) {
-			if (this.finished) {
-				return;
-			}
-			try {
-				switch (request.getContentCase()) {
-					case OPTIONS -> options(request.getOptions());
-					case PROPOSED_MESSAGE -> proposed(request.getProposedMessage());
-					default -> throw Errors.invalidArgument("AppendReq needs options or proposed_message.");
-				}
-			}
-			catch (StatusRuntimeException ex) {
-				fail(ex);
-			}
-		}
-
-		private void options(AppendReq.Options options) {
-			if (this.stream != null) {
-				throw Errors.invalidArgument("AppendReq.options must be sent once, first.");
-			}
-			String name = Messages.streamName(options.getStreamIdentifier());
-			this.expected = switch (options.getExpectedStreamRevisionCase()) {
-				case ANY -> ExpectedRevision.ANY;
-				case NO_STREAM -> ExpectedRevision.NO_STREAM;
-				case STREAM_EXISTS -> ExpectedRevision.STREAM_EXISTS;
-				case REVISION -> {
-					if (options.getRevision() < 0) {
-						throw Errors.invalidArgument("Expected revision out of range.");
-					}
-					yield options.getRevision();
-				}
-				default -> throw Errors.invalidArgument("AppendReq.options.expected_stream_revision is required.");
-			};
-			this.stream = name;
-		}
-
-		private void proposed(AppendReq.ProposedMessage message) {
-			if (this.stream == null) {
-				throw Errors.invalidArgument("AppendReq.options must come before the proposed messages.");
-			}
-			Map<String, String> metadata = message.getMetadataMap();
-			String type = metadata.get("type");
-			String contentType = metadata.get("content-type");
-			if (type == null || contentType == null) {
-				throw Errors.of(
-						Status.INVALID_ARGUMENT.withDescription(
-								"Required metadata properties are missing: type, content-type"),
-						"exception", "missing-required-metadata-property", "required-metadata-properties",
-						"type,content-type");
-			}
-			if (!message.hasId()) {
-				throw Errors.invalidArgument("ProposedMessage.id is required.");
-			}
-			ProposedEvent event = new ProposedEvent(Messages.uuid(message.getId()), type,
-					"application/json".equals(contentType), message.getData().toByteArray(),
-					message.getCustomMetadata().toByteArray());
-			int size = event.size();
-			if (size > StreamsService.this.limits.maxEventSize()) {
-				throw Errors.of(
-						Status.INVALID_ARGUMENT.withDescription("Event with id " + event.id() + " is too large: "
-								+ size + " bytes, maximum " + StreamsService.this.limits.maxEventSize()),
-						"exception", "maximum-append-event-size-exceeded", "event-id", event.id().toString(),
-						"proposed-append-event-size", Integer.toString(size), "maximum-append-event-size",
-						Integer.toString(StreamsService.this.limits.maxEventSize()));
-			}
-			this.totalSize += size;
-			if (this.totalSize > StreamsService.this.limits.maxAppendSize()) {
-				throw Errors.of(
-						Status.INVALID_ARGUMENT.withDescription(
-								"Maximum Append Size of " + StreamsService.this.limits.maxAppendSize() + " Exceeded."),
-						"exception", "maximum-append-size-exceeded", "maximum-append-size",
-						Integer.toString(StreamsService.this.limits.maxAppendSize()));
-			}
-			this.events.add(event);
-		}
-
-		@Override
-		public void onError(Throwable t) {
-			this.finished = true;
-		}
-
-		@Override
-		public void onCompleted() {
-			if (this.finished) {
-				return;
-			}
-			if (this.stream == null) {
-				fail(Errors.invalidArgument("AppendReq.options is required."));
-				return;
-			}
-			this.finished = true;
-			AppendResult result;
-			try {
-				result = StreamsService.this.store.append(this.stream, this.expected, this.events);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Append to {} failed", this.stream, ex);
-				this.response.onError(Status.INTERNAL.withDescription("Append failed").asRuntimeException());
-				return;
-			}
-			if (result instanceof AppendResult.StreamDeleted) {
-				this.response.onError(Errors.streamDeleted(this.stream));
-				return;
-			}
-			this.response.onNext(appendResponse(result, this.expected));
-			this.response.onCompleted();
-		}
-
-		private void fail(StatusRuntimeException ex) {
-			this.finished = true;
-			this.response.onError(ex);
-		}
-
-	}
-
-	private static AppendResp appendResponse(AppendResult result, long expected) {
-		Shared.Empty empty = Shared.Empty.getDefaultInstance();
-		if (result instanceof AppendResult.Success success) {
-			AppendResp.Success.Builder builder = AppendResp.Success.newBuilder();
-			if (success.currentRevision() >= 0) {
-				builder.setCurrentRevision(success.currentRevision());
-			}
-			else {
-				builder.setNoStream(empty);
-			}
-			if (success.position() > 0) {
-				builder.setPosition(AppendResp.Position.newBuilder()
-					.setCommitPosition(success.position())
-					.setPreparePosition(success.position()));
-			}
-			else {
-				builder.setNoPosition(empty);
-			}
-			return AppendResp.newBuilder().setSuccess(builder).build();
-		}
-		AppendResult.WrongExpectedVersion wev = (AppendResult.WrongExpectedVersion) result;
-		AppendResp.WrongExpectedVersion.Builder builder = AppendResp.WrongExpectedVersion.newBuilder();
-		if (expected == ExpectedRevision.ANY) {
-			builder.setExpectedAny(empty).setAny2060(empty);
-		}
-		else if (expected == ExpectedRevision.STREAM_EXISTS) {
-			builder.setExpectedStreamExists(empty).setStreamExists2060(empty);
-		}
-		else if (expected == ExpectedRevision.NO_STREAM) {
-			// The legacy field has no "no stream" case: the real server sends ulong.MaxValue.
-			builder.setExpectedNoStream(empty).setExpectedRevision2060(-1L);
-		}
-		else {
-			builder.setExpectedRevision(expected).setExpectedRevision2060(expected);
-		}
-		if (wev.actualRevision() < 0) {
-			builder.setCurrentNoStream(empty).setNoStream2060(empty);
-		}
-		else {
-			builder.setCurrentRevision(wev.actualRevision()).setCurrentRevision2060(wev.actualRevision());
-		}
-		return AppendResp.newBuilder().setWrongExpectedVersion(builder).build();
+		return new AppendCall(this.store, this.limits, responseObserver);
 	}
 
 	// ------------------------------------------------------------------ Delete / Tombstone

@@ -520,6 +520,28 @@ public final class EventStore {
 	}
 
 	/**
+	 * The target of a {@code $>} link record (data {@code "<revision>@<stream>"}).
+	 * @param link a link record
+	 * @return the target, or empty when the record is not a link or the target is gone (deleted, truncated)
+	 */
+	public Optional<StoredEvent> resolveLink(StoredEvent link) {
+		if (!link.isLink()) {
+			return Optional.empty();
+		}
+		String pointer = new String(link.data(), StandardCharsets.UTF_8);
+		int at = pointer.indexOf('@');
+		if (at <= 0) {
+			return Optional.empty();
+		}
+		try {
+			return readEvent(pointer.substring(at + 1), Long.parseLong(pointer.substring(0, at).trim()));
+		}
+		catch (NumberFormatException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
 	 * A snapshot of a stream's state.
 	 * @param stream the stream
 	 * @return the state; a stream never written has last revision -1

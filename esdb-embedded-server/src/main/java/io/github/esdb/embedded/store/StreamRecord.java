@@ -61,9 +61,10 @@ final class StreamRecord {
 		this.tombstoned = true;
 	}
 
+	/** Soft delete is the {@code $tb = Long.MAX_VALUE} marker; a user truncation is not a deletion. */
 	boolean softDeleted() {
 		Long tb = this.metadata.truncateBefore();
-		return tb != null && tb > lastRevision() && !this.tombstoned && (count > 0 || tb == Long.MAX_VALUE);
+		return tb != null && tb == Long.MAX_VALUE && !this.tombstoned;
 	}
 
 }

@@ -5,7 +5,7 @@ import io.kurrent.dbclient.proto.gossip.GossipGrpc;
 import io.kurrent.dbclient.proto.serverfeatures.ServerFeaturesGrpc;
 
 /** Method lists of the always-present services, for the ServerFeatures answer (the real node lists them too). */
-final class ServerFeaturesGrpcDefinition {
+final class CoreServiceDefinitions {
 
 	static final ServerServiceDefinition SERVER_FEATURES = new ServerFeaturesGrpc.ServerFeaturesImplBase() {
 	}.bindService();
@@ -13,7 +13,7 @@ final class ServerFeaturesGrpcDefinition {
 	static final ServerServiceDefinition GOSSIP = new GossipGrpc.GossipImplBase() {
 	}.bindService();
 
-	private ServerFeaturesGrpcDefinition() {
+	private CoreServiceDefinitions() {
 	}
 
 }
