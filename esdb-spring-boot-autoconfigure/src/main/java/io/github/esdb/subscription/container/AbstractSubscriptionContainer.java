@@ -2,12 +2,15 @@ package io.github.esdb.subscription.container;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 import io.kurrent.dbclient.ResolvedEvent;
 import org.slf4j.Logger;
@@ -450,6 +453,27 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 	protected boolean sleepUnlessStopped(Duration delay) {
 		Run current = this.run;
 		return current == null || current.await(delay);
+	}
+
+	/**
+	 * Wait for the server to confirm a subscribe call and attach its canceller to the session. On a timeout the call
+	 * is cancelled once (if ever) it is confirmed; the caller closes the session.
+	 * @param future the pending subscribe call
+	 * @param session the session it feeds
+	 * @param canceller how to cancel the confirmed subscription
+	 * @param <S> the client's subscription type
+	 * @throws Exception if subscribing failed or timed out
+	 */
+	protected <S> void awaitConfirmation(CompletableFuture<S> future, Session session, Function<S, Runnable> canceller)
+			throws Exception {
+		try {
+			S subscription = future.get(this.services.settings().subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			session.attach(canceller.apply(subscription));
+		}
+		catch (TimeoutException ex) {
+			future.thenAccept((subscription) -> session.attach(canceller.apply(subscription)));
+			throw ex;
+		}
 	}
 
 	static Throwable unwrap(Throwable error) {
