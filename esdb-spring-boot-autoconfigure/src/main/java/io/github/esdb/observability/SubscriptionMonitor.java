@@ -11,8 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -67,7 +65,7 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 	private final Object lifecycleMonitor = new Object();
 
-	private ScheduledExecutorService scheduler;
+	private final FixedDelayPoller poller;
 
 	private volatile List<Listener> activeListeners = List.of();
 
@@ -86,6 +84,7 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 		this.pollInterval = pollInterval;
 		this.stallTimeout = stallTimeout;
 		this.listeners = listeners;
+		this.poller = new FixedDelayPoller("esdb-subscription-monitor", Duration.ZERO, pollInterval, this::poll);
 	}
 
 	/**
@@ -325,46 +324,22 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	@Override
 	public void start() {
 		synchronized (this.lifecycleMonitor) {
-			if (this.scheduler != null) {
+			if (this.poller.isRunning()) {
 				return;
 			}
 			this.activeListeners = List.copyOf(this.listeners.get());
-			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "esdb-subscription-monitor");
-				// Daemon: a head read stuck on a dead connection must not keep the JVM alive.
-				thread.setDaemon(true);
-				return thread;
-			});
-			this.scheduler.scheduleWithFixedDelay(this::pollSafely, 0, this.pollInterval.toMillis(),
-					TimeUnit.MILLISECONDS);
-		}
-	}
-
-	private void pollSafely() {
-		try {
-			poll();
-		}
-		catch (RuntimeException ex) {
-			// Never let one bad poll cancel the schedule: the watchdog must keep watching.
-			logger.warn("Subscription monitor poll failed", ex);
+			this.poller.start();
 		}
 	}
 
 	@Override
 	public void stop() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.scheduler != null) {
-				this.scheduler.shutdownNow();
-				this.scheduler = null;
-			}
-		}
+		this.poller.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		synchronized (this.lifecycleMonitor) {
-			return this.scheduler != null;
-		}
+		return this.poller.isRunning();
 	}
 
 	/**

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
+import io.github.esdb.autoconfigure.ConfigurationChecks;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.autoconfigure.SubscriptionAutoConfiguration;
 
@@ -27,6 +28,10 @@ public class SubscriptionMonitorAutoConfiguration {
 	@ConditionalOnMissingBean
 	SubscriptionMonitor esdbSubscriptionMonitor(ObjectProvider<SubscriptionRegistry> registry, KurrentDBClient client,
 			SubscriptionObservabilityProperties properties, ObjectProvider<SubscriptionMonitor.Listener> listeners) {
+		ConfigurationChecks.positive(properties.getLagPollInterval(),
+				"esdb.subscriptions.observability.lag-poll-interval", "5s");
+		ConfigurationChecks.positive(properties.getStallTimeout(), "esdb.subscriptions.observability.stall-timeout",
+				"2m");
 		// The registry is looked up lazily: its container factory needs this monitor (an observer) first.
 		return new SubscriptionMonitor(registry::getObject, client, properties.getLagPollInterval(),
 				properties.getStallTimeout(), () -> listeners.orderedStream().toList());

@@ -12,8 +12,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class EsdbSerializationProperties {
 
 	/**
-	 * Event type names mapped to payload classes, for example {@code esdb.serialization.types.OrderPlaced=
-	 * com.example.orders.OrderPlaced}. Overrides the simple-class-name default for classes without @EventType.
+	 * Event type names mapped to payload classes, for example
+	 * "esdb.serialization.types.OrderPlaced=com.example.orders.OrderPlaced". Overrides the simple-class-name default
+	 * for classes without @EventType.
 	 */
 	private Map<String, Class<?>> types = new LinkedHashMap<>();
 

@@ -132,10 +132,12 @@ class SubscriptionMetricsIntegrationTests {
 					"esdb.subscriptions.observability.persistent-stats-poll-interval=100ms")
 			.run((context) -> {
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				// The handler records an amount before the handled counter moves: wait for the counter too.
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> context.getBean(Payments.class).amounts.size() == 2
 							&& value(meters, "esdb.subscription.events", "payments", "outcome", "nacked",
-									"action", "skip") == 1);
+									"action", "skip") == 1
+							&& value(meters, "esdb.subscription.events", "payments", "outcome", "handled") == 2);
 				assertThat(value(meters, "esdb.subscription.events", "payments", "kind", "persistent", "outcome",
 						"handled", "action", "none")).isEqualTo(2);
 				assertThat(value(meters, "esdb.subscription.events", "payments", "outcome", "nacked", "action",

@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
+import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
 import io.github.esdb.observability.endpoint.SubscriptionsEndpoint;
 import io.github.esdb.observability.endpoint.SubscriptionsEndpoint.SubscriptionDescriptor;
 import io.github.esdb.observability.endpoint.SubscriptionsEndpointAutoConfiguration;
@@ -68,6 +69,22 @@ class SubscriptionObservabilityAutoConfigurationTests {
 			assertThat(context.getBean(KurrentDBClientSettings.class).getInterceptors())
 				.hasAtLeastOneElementOfType(ObservationGrpcClientInterceptor.class);
 		});
+	}
+
+	@Test
+	void pollIntervalsThatCannotWorkFailStartUpNamingTheProperty() {
+		for (String property : new String[] { "esdb.subscriptions.observability.lag-poll-interval",
+				"esdb.subscriptions.observability.stall-timeout",
+				"esdb.subscriptions.observability.persistent-stats-poll-interval" }) {
+			esdb.runner().withPropertyValues(property + "=0s").run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOfSatisfying(InvalidEsdbConfigurationException.class, (ex) -> {
+						assertThat(ex.getProperty()).isEqualTo(property);
+						assertThat(ex.getAction()).contains(property + "=");
+					});
+			});
+		}
 	}
 
 	@Test

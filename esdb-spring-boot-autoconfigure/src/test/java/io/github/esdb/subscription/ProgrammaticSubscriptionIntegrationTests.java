@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kurrent.dbclient.ResolvedEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -138,6 +140,62 @@ class ProgrammaticSubscriptionIntegrationTests {
 			assertThat(registry.stop("slow", Duration.ofSeconds(5))).isTrue();
 			assertThat(registry.snapshot("slow").get().state()).isEqualTo(SubscriptionState.STOPPED);
 		});
+	}
+
+	@Test
+	void anObserverCanStartAFailedSubscriptionAgainFromItsFailedCallback() {
+		String stream = EmbeddedServerSupport.unique("orders");
+		esdb.append(stream, new OrderPlaced("a", 1));
+		esdb.runner()
+			.withUserConfiguration(RestartOnFailureConfiguration.class)
+			.withPropertyValues("esdb.subscriptions.catch-up.retry.max-attempts=0",
+					"esdb.subscriptions.checkpoint.store=memory")
+			.run((context) -> {
+				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+				RestartOnFailure restarter = context.getBean(RestartOnFailure.class);
+				Recorder recorder = new Recorder();
+				AtomicInteger attempts = new AtomicInteger();
+				registry.register(SubscriptionEndpoint.toStream("flaky", stream).handler((event, c) -> {
+					if (attempts.incrementAndGet() == 1) {
+						throw new IllegalStateException("the first attempt fails");
+					}
+					recorder.record(c.revision(), c);
+				}).build());
+				// The start() comes from the failing worker's own thread, while it is still reporting the failure.
+				await().atMost(Duration.ofSeconds(20)).until(() -> recorder.received().contains(0L));
+				assertThat(restarter.restarts).hasValue(1);
+				await().atMost(Duration.ofSeconds(20))
+					.until(() -> registry.snapshot("flaky").get().state() == SubscriptionState.LIVE);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RestartOnFailureConfiguration {
+
+		@Bean
+		RestartOnFailure restartOnFailure(ObjectProvider<SubscriptionRegistry> registry) {
+			return new RestartOnFailure(registry);
+		}
+
+	}
+
+	static class RestartOnFailure implements SubscriptionObserver {
+
+		final AtomicInteger restarts = new AtomicInteger();
+
+		private final ObjectProvider<SubscriptionRegistry> registry;
+
+		RestartOnFailure(ObjectProvider<SubscriptionRegistry> registry) {
+			this.registry = registry;
+		}
+
+		@Override
+		public void failed(SubscriptionSnapshot snapshot, Throwable cause) {
+			if (this.restarts.getAndIncrement() == 0) {
+				this.registry.getObject().start(snapshot.id());
+			}
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
+import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
 import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.subscription.autoconfigure.SubscriptionAutoConfiguration;
 import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
@@ -61,6 +62,31 @@ class SubscriptionAutoConfigurationTests {
 	void canBeSwitchedOff() {
 		this.runner.withPropertyValues("esdb.subscriptions.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(SubscriptionRegistry.class));
+	}
+
+	@Test
+	void valuesThatCannotWorkFailStartUpNamingThePropertyWithAnExample() {
+		assertInvalid("esdb.subscriptions.subscribe-timeout=0s", "esdb.subscriptions.subscribe-timeout",
+				"esdb.subscriptions.subscribe-timeout=10s");
+		assertInvalid("esdb.subscriptions.catch-up.batch-size=0", "esdb.subscriptions.catch-up.batch-size",
+				"esdb.subscriptions.catch-up.batch-size=128");
+		assertInvalid("esdb.subscriptions.resubscribe.initial-interval=0ms",
+				"esdb.subscriptions.resubscribe.initial-interval", "esdb.subscriptions.resubscribe.initial-interval=500ms");
+		assertInvalid("esdb.subscriptions.resubscribe.jitter=1.5", "esdb.subscriptions.resubscribe.jitter",
+				"esdb.subscriptions.resubscribe.jitter=0.2");
+		assertInvalid("esdb.subscriptions.shutdown-timeout=-1s", "esdb.subscriptions.shutdown-timeout",
+				"esdb.subscriptions.shutdown-timeout=10s");
+	}
+
+	private void assertInvalid(String property, String name, String example) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(InvalidEsdbConfigurationException.class, (ex) -> {
+					assertThat(ex.getProperty()).isEqualTo(name);
+					assertThat(ex.getAction()).contains(example);
+				});
+		});
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -26,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import io.github.esdb.observability.FixedDelayPoller;
 import io.github.esdb.observability.SubscriptionMonitor;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionKind;
@@ -49,9 +48,7 @@ public class PersistentSubscriptionStatsMetrics implements SubscriptionMonitor.L
 
 	private final Map<String, Group> groups = new ConcurrentHashMap<>();
 
-	private final Object lifecycleMonitor = new Object();
-
-	private ScheduledExecutorService scheduler;
+	private final FixedDelayPoller poller;
 
 	/**
 	 * Create the poller.
@@ -64,6 +61,7 @@ public class PersistentSubscriptionStatsMetrics implements SubscriptionMonitor.L
 		this.registry = registry;
 		this.client = client;
 		this.interval = interval;
+		this.poller = new FixedDelayPoller("esdb-persistent-stats", interval, interval, this::poll);
 	}
 
 	/**
@@ -114,10 +112,7 @@ public class PersistentSubscriptionStatsMetrics implements SubscriptionMonitor.L
 			previous.meters.stream().filter((meter) -> !group.meters.contains(meter)).forEach(this.registry::remove);
 		}
 		// Read at once rather than an interval later, so that a fresh group does not show NaN for long.
-		ScheduledExecutorService current = this.scheduler;
-		if (current != null) {
-			current.execute(() -> read(group));
-		}
+		this.poller.execute(() -> read(group));
 	}
 
 	@Override
@@ -198,44 +193,17 @@ public class PersistentSubscriptionStatsMetrics implements SubscriptionMonitor.L
 
 	@Override
 	public void start() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.scheduler != null) {
-				return;
-			}
-			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "esdb-persistent-stats");
-				thread.setDaemon(true);
-				return thread;
-			});
-			this.scheduler.scheduleWithFixedDelay(this::pollSafely, this.interval.toMillis(),
-					this.interval.toMillis(), TimeUnit.MILLISECONDS);
-		}
-	}
-
-	private void pollSafely() {
-		try {
-			poll();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Persistent subscription statistics poll failed", ex);
-		}
+		this.poller.start();
 	}
 
 	@Override
 	public void stop() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.scheduler != null) {
-				this.scheduler.shutdownNow();
-				this.scheduler = null;
-			}
-		}
+		this.poller.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		synchronized (this.lifecycleMonitor) {
-			return this.scheduler != null;
-		}
+		return this.poller.isRunning();
 	}
 
 	/**

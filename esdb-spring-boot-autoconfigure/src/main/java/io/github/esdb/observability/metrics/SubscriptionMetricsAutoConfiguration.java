@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
+import io.github.esdb.autoconfigure.ConfigurationChecks;
 import io.github.esdb.observability.SubscriptionMonitor;
 import io.github.esdb.observability.SubscriptionMonitorAutoConfiguration;
 import io.github.esdb.observability.SubscriptionObservabilityProperties;
@@ -34,6 +35,8 @@ public class SubscriptionMetricsAutoConfiguration {
 	@ConditionalOnBean(SubscriptionClients.class)
 	PersistentSubscriptionStatsMetrics esdbPersistentSubscriptionStatsMetrics(MeterRegistry registry,
 			SubscriptionClients clients, SubscriptionObservabilityProperties properties) {
+		ConfigurationChecks.positive(properties.getPersistentStatsPollInterval(),
+				"esdb.subscriptions.observability.persistent-stats-poll-interval", "30s");
 		return new PersistentSubscriptionStatsMetrics(registry, clients.persistentClient(),
 				properties.getPersistentStatsPollInterval());
 	}

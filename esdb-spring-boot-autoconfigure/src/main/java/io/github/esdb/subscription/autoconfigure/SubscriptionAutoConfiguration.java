@@ -144,6 +144,7 @@ public class SubscriptionAutoConfiguration {
 	}
 
 	static ContainerSettings settings(SubscriptionProperties properties) {
+		SubscriptionPropertiesChecks.check(properties);
 		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
 		return new ContainerSettings(properties.getCatchUp().getBatchSize(),
 				properties.getCheckpoint().getEveryEvents(), properties.getCheckpoint().getEvery(),
@@ -157,6 +158,7 @@ public class SubscriptionAutoConfiguration {
 	@ConditionalOnMissingBean
 	SubscriptionRegistry esdbSubscriptionRegistry(SubscriptionContainerFactory containerFactory,
 			SubscriptionProperties properties) {
+		SubscriptionPropertiesChecks.check(properties);
 		return new SubscriptionRegistry(containerFactory, properties.getShutdownTimeout());
 	}
 

@@ -2,12 +2,15 @@ package io.github.esdb.subscription.container;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 import io.kurrent.dbclient.ResolvedEvent;
 import org.slf4j.Logger;
@@ -107,8 +110,20 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 
 		private volatile Thread worker;
 
+		/** Set (under the lifecycle monitor) once the worker will call no handler again; it only reports now. */
+		private volatile boolean ended;
+
 		boolean stopRequested() {
 			return this.stopSignal.getCount() == 0;
+		}
+
+		/**
+		 * Whether the worker may still call a handler. A worker that ended is only telling the observers how it ended,
+		 * and one of them may well start the subscription again (from that very thread).
+		 */
+		boolean busy() {
+			Thread current = this.worker;
+			return current != null && current.isAlive() && !this.ended;
 		}
 
 		/**
@@ -134,27 +149,32 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 
 	@Override
 	public void start() {
-		Run previous = this.run;
-		if (previous != null && previous.stopRequested() && previous.worker.isAlive()) {
-			// Outside the monitor: the finishing worker needs it to record its final state.
-			awaitPreviousWorker(previous);
-		}
-		synchronized (this.lifecycleMonitor) {
-			Run current = this.run;
-			if (current != null && current.worker.isAlive()) {
-				if (!current.stopRequested()) {
-					return;
-				}
-				awaitPreviousWorker(current);
+		while (true) {
+			Run previous = this.run;
+			if (previous != null && previous.stopRequested() && previous.busy()) {
+				// Outside the monitor: the finishing worker needs it to record its final state.
+				awaitPreviousWorker(previous);
 			}
-			Run next = new Run();
-			this.run = next;
-			setState(next, SubscriptionState.STARTING);
-			Thread worker = new Thread(() -> work(next), "esdb-subscription-" + this.endpoint.id());
-			// Daemon: a handler that never returns must not keep the JVM alive after the context closed.
-			worker.setDaemon(true);
-			next.worker = worker;
-			worker.start();
+			synchronized (this.lifecycleMonitor) {
+				Run current = this.run;
+				if (current != null && current.busy()) {
+					if (!current.stopRequested()) {
+						return;
+					}
+					// Asked to stop since we looked: wait for it outside the monitor.
+					continue;
+				}
+				Run next = new Run();
+				Thread worker = new Thread(() -> work(next), "esdb-subscription-" + this.endpoint.id());
+				// Daemon: a handler that never returns must not keep the JVM alive after the context closed.
+				worker.setDaemon(true);
+				// The worker is set before the run is published: readers of this.run never see it without one.
+				next.worker = worker;
+				this.run = next;
+				setState(next, SubscriptionState.STARTING);
+				worker.start();
+				return;
+			}
 		}
 	}
 
@@ -163,13 +183,16 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 	 * of one subscription at once (that would break the order of its events).
 	 */
 	private void awaitPreviousWorker(Run previous) {
+		long deadline = System.nanoTime() + PREVIOUS_WORKER_GRACE.toNanos();
 		try {
-			previous.worker.join(PREVIOUS_WORKER_GRACE.toMillis());
+			while (previous.busy() && System.nanoTime() < deadline) {
+				previous.worker.join(20);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		if (previous.worker.isAlive()) {
+		if (previous.busy()) {
 			throw new IllegalStateException("Subscription '" + this.endpoint.id() + "' cannot start: the handler of "
 					+ "its previous run has not returned since it was asked to stop (see its thread "
 					+ previous.worker.getName() + "); try again once it returns");
@@ -188,6 +211,10 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 	public boolean awaitStop(Duration timeout) {
 		Run current = this.run;
 		if (current == null || current.worker == null) {
+			return true;
+		}
+		if (Thread.currentThread() == current.worker) {
+			// Called from its own handler or observer: it stops once that returns; waiting for itself would time out.
 			return true;
 		}
 		try {
@@ -244,12 +271,12 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 			}
 			if (failure != null) {
 				recordError(failure);
-				if (setState(run, SubscriptionState.FAILED)) {
+				if (setState(run, SubscriptionState.FAILED, true)) {
 					this.services.observer().failed(snapshot(), failure);
 				}
 			}
 			else {
-				setState(run, SubscriptionState.STOPPED);
+				setState(run, SubscriptionState.STOPPED, true);
 				this.logger.info("Subscription '{}' stopped at {}", this.endpoint.id(), this.position);
 			}
 		}
@@ -375,8 +402,19 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 	 * @return true if the state changed
 	 */
 	private boolean setState(Run owner, SubscriptionState next) {
+		return setState(owner, next, false);
+	}
+
+	/**
+	 * Change the state of a run, and mark it ended in the same step so that a start() never sees it in between.
+	 * @return true if the state changed
+	 */
+	private boolean setState(Run owner, SubscriptionState next, boolean ends) {
 		SubscriptionState previous;
 		synchronized (this.lifecycleMonitor) {
+			if (ends) {
+				owner.ended = true;
+			}
 			if (owner != this.run || this.state == next) {
 				return false;
 			}
@@ -415,6 +453,27 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 	protected boolean sleepUnlessStopped(Duration delay) {
 		Run current = this.run;
 		return current == null || current.await(delay);
+	}
+
+	/**
+	 * Wait for the server to confirm a subscribe call and attach its canceller to the session. On a timeout the call
+	 * is cancelled once (if ever) it is confirmed; the caller closes the session.
+	 * @param future the pending subscribe call
+	 * @param session the session it feeds
+	 * @param canceller how to cancel the confirmed subscription
+	 * @param <S> the client's subscription type
+	 * @throws Exception if subscribing failed or timed out
+	 */
+	protected <S> void awaitConfirmation(CompletableFuture<S> future, Session session, Function<S, Runnable> canceller)
+			throws Exception {
+		try {
+			S subscription = future.get(this.services.settings().subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			session.attach(canceller.apply(subscription));
+		}
+		catch (TimeoutException ex) {
+			future.thenAccept((subscription) -> session.attach(canceller.apply(subscription)));
+			throw ex;
+		}
 	}
 
 	static Throwable unwrap(Throwable error) {

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.RecordedEvent;
@@ -159,16 +158,7 @@ public class CatchUpSubscriptionContainer extends AbstractSubscriptionContainer 
 			}
 			future = this.services.clients().client().subscribeToStream(this.endpoint.stream(), listener, options);
 		}
-		try {
-			Subscription subscription = future.get(this.services.settings().subscribeTimeout().toMillis(),
-					TimeUnit.MILLISECONDS);
-			session.attach(subscription::stop);
-		}
-		catch (java.util.concurrent.TimeoutException ex) {
-			// Stop the call once (if ever) it is confirmed; the session is closed by the caller.
-			future.thenAccept((subscription) -> session.attach(subscription::stop));
-			throw ex;
-		}
+		awaitConfirmation(future, session, (subscription) -> subscription::stop);
 	}
 
 	private static void applyStart(SubscribeToAllOptions options, StartPosition from) {

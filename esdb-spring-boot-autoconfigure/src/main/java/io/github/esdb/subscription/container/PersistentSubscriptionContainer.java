@@ -109,15 +109,7 @@ public class PersistentSubscriptionContainer extends AbstractSubscriptionContain
 		CompletableFuture<PersistentSubscription> future = this.endpoint.isAll()
 				? client.subscribeToAll(this.endpoint.group(), options, listener)
 				: client.subscribeToStream(this.endpoint.stream(), this.endpoint.group(), options, listener);
-		try {
-			PersistentSubscription subscription = future.get(this.services.settings().subscribeTimeout().toMillis(),
-					TimeUnit.MILLISECONDS);
-			session.attach(subscription::stop);
-		}
-		catch (java.util.concurrent.TimeoutException ex) {
-			future.thenAccept((subscription) -> session.attach(subscription::stop));
-			throw ex;
-		}
+		awaitConfirmation(future, session, (subscription) -> subscription::stop);
 	}
 
 	private void createGroupIfMissing() throws Exception {
