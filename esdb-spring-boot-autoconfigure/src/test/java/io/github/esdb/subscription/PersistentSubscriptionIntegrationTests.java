@@ -4,17 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,30 +38,12 @@ class PersistentSubscriptionIntegrationTests {
 	static void startServer() {
 		esdb = new EmbeddedServerSupport();
 		persistent = KurrentDBPersistentSubscriptionsClient.from(esdb.client);
-		Assumptions.assumeTrue(serverSupportsPersistentSubscriptions(),
-				"the embedded server does not implement persistent subscriptions yet");
 	}
 
 	@AfterAll
 	static void stopServer() {
 		if (esdb != null) {
 			esdb.close();
-		}
-	}
-
-	private static boolean serverSupportsPersistentSubscriptions() {
-		try {
-			// Creating a group is the one call the client never diverts to HTTP when the server lists no
-			// persistent subscription methods.
-			persistent.createToStream(EmbeddedServerSupport.unique("probe"), "probe").get(5, TimeUnit.SECONDS);
-			return true;
-		}
-		catch (ExecutionException ex) {
-			return !(ex.getCause() instanceof StatusRuntimeException status
-					&& status.getStatus().getCode() == Status.Code.UNIMPLEMENTED);
-		}
-		catch (Exception ex) {
-			return false;
 		}
 	}
 
