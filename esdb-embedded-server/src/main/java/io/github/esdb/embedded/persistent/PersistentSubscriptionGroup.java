@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.esdb.embedded.grpc.EventFilter;
 import io.github.esdb.embedded.store.EventStore;
 import io.github.esdb.embedded.store.Registration;
 import io.github.esdb.embedded.store.StoredEvent;
@@ -60,7 +61,7 @@ public final class PersistentSubscriptionGroup {
 
 	private final Checkpoints checkpoints;
 
-	private final AllFilter.Matcher filter;
+	private final EventFilter filter;
 
 	private final List<SubscriberConnection> subscribers = new ArrayList<>();
 
@@ -124,7 +125,7 @@ public final class PersistentSubscriptionGroup {
 		this.strategy = ConsumerStrategy.create(this.settings.consumerStrategy());
 		this.parked = new ParkedMessages(store, definition.parkedStream());
 		this.checkpoints = new Checkpoints(store, definition);
-		this.filter = (definition.filter() != null) ? definition.filter().compile() : null;
+		this.filter = (definition.filter() != null) ? definition.filter().compile() : EventFilter.DEFAULT;
 		this.messageTimeoutNanos = (this.settings.messageTimeoutMs() > 0)
 				? TimeUnit.MILLISECONDS.toNanos(this.settings.messageTimeoutMs()) : Long.MAX_VALUE;
 		this.checkpointAfterNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, this.settings.checkpointAfterMs()));
@@ -419,7 +420,7 @@ public final class PersistentSubscriptionGroup {
 		List<StoredEvent> records = this.store.readAllForwards(this.nextRead, want);
 		for (StoredEvent record : records) {
 			this.nextRead = record.position() + 1;
-			if (AllFilter.allowedByDefault(record) && (this.filter == null || this.filter.matches(record))) {
+			if (this.filter.test(record)) {
 				enqueue(record, record.position());
 			}
 			else {

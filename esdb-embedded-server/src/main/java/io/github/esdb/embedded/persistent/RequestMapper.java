@@ -1,7 +1,6 @@
 package io.github.esdb.embedded.persistent;
 
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.CreateReq;
@@ -126,13 +125,11 @@ final class RequestMapper {
 					List.copyOf(options.getEventType().getPrefixList()));
 			default -> throw PersistentErrors.invalidArgument("A filter needs a stream or event type expression.");
 		};
-		if (!filter.regex().isEmpty()) {
-			try {
-				Pattern.compile(filter.regex());
-			}
-			catch (PatternSyntaxException ex) {
-				throw PersistentErrors.invalidArgument("Invalid filter regex '" + filter.regex() + "'.");
-			}
+		try {
+			filter.compile();
+		}
+		catch (PatternSyntaxException ex) {
+			throw PersistentErrors.invalidArgument("Invalid filter regex '" + filter.regex() + "'.");
 		}
 		return filter;
 	}
