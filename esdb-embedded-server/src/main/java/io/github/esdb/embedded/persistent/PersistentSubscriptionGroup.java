@@ -1,6 +1,5 @@
 package io.github.esdb.embedded.persistent;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -435,7 +434,7 @@ public final class PersistentSubscriptionGroup {
 		StoredEvent link = null;
 		if (this.settings.resolveLinks() && record.isLink()) {
 			link = record;
-			event = resolve(record);
+			event = this.store.resolveLink(record).orElse(null);
 		}
 		this.buffer.addLast(new Message(event, link, this.nextSequence++, position, this.lastReadPosition, 0,
 				this.caughtUp));
@@ -450,20 +449,6 @@ public final class PersistentSubscriptionGroup {
 		if (this.buffer.isEmpty()) {
 			this.lastKnownSequence = this.nextSequence - 1;
 			this.lastKnownPosition = position;
-		}
-	}
-
-	private StoredEvent resolve(StoredEvent link) {
-		String data = new String(link.data(), StandardCharsets.UTF_8);
-		int at = data.indexOf('@');
-		if (at <= 0) {
-			return null;
-		}
-		try {
-			return this.store.readEvent(data.substring(at + 1), Long.parseLong(data.substring(0, at))).orElse(null);
-		}
-		catch (NumberFormatException ex) {
-			return null;
 		}
 	}
 
