@@ -25,11 +25,11 @@ final class RequestMapper {
 		String strategy = s.getConsumerStrategy().isEmpty() ? s.getNamedConsumerStrategy().toString()
 				: s.getConsumerStrategy();
 		GroupSettings settings = new GroupSettings(s.getResolveLinks(), s.getExtraStatistics(),
-				(s.getMessageTimeoutCase() == CreateReq.Settings.MessageTimeoutCase.MESSAGE_TIMEOUT_TICKS)
-						? (int) (s.getMessageTimeoutTicks() / TICKS_PER_MILLISECOND) : s.getMessageTimeoutMs(),
+				millis(s.getMessageTimeoutCase() == CreateReq.Settings.MessageTimeoutCase.MESSAGE_TIMEOUT_TICKS,
+						s.getMessageTimeoutTicks(), s.getMessageTimeoutMs()),
 				s.getMaxRetryCount(), s.getLiveBufferSize(), s.getHistoryBufferSize(), s.getReadBatchSize(),
-				(s.getCheckpointAfterCase() == CreateReq.Settings.CheckpointAfterCase.CHECKPOINT_AFTER_TICKS)
-						? (int) (s.getCheckpointAfterTicks() / TICKS_PER_MILLISECOND) : s.getCheckpointAfterMs(),
+				millis(s.getCheckpointAfterCase() == CreateReq.Settings.CheckpointAfterCase.CHECKPOINT_AFTER_TICKS,
+						s.getCheckpointAfterTicks(), s.getCheckpointAfterMs()),
 				s.getMinCheckpointCount(), s.getMaxCheckpointCount(), s.getMaxSubscriberCount(), strategy);
 		String group = options.getGroupName();
 		switch (options.getStreamOptionCase()) {
@@ -70,11 +70,11 @@ final class RequestMapper {
 		UpdateReq.Options options = request.getOptions();
 		UpdateReq.Settings s = options.getSettings();
 		GroupSettings settings = new GroupSettings(s.getResolveLinks(), s.getExtraStatistics(),
-				(s.getMessageTimeoutCase() == UpdateReq.Settings.MessageTimeoutCase.MESSAGE_TIMEOUT_TICKS)
-						? (int) (s.getMessageTimeoutTicks() / TICKS_PER_MILLISECOND) : s.getMessageTimeoutMs(),
+				millis(s.getMessageTimeoutCase() == UpdateReq.Settings.MessageTimeoutCase.MESSAGE_TIMEOUT_TICKS,
+						s.getMessageTimeoutTicks(), s.getMessageTimeoutMs()),
 				s.getMaxRetryCount(), s.getLiveBufferSize(), s.getHistoryBufferSize(), s.getReadBatchSize(),
-				(s.getCheckpointAfterCase() == UpdateReq.Settings.CheckpointAfterCase.CHECKPOINT_AFTER_TICKS)
-						? (int) (s.getCheckpointAfterTicks() / TICKS_PER_MILLISECOND) : s.getCheckpointAfterMs(),
+				millis(s.getCheckpointAfterCase() == UpdateReq.Settings.CheckpointAfterCase.CHECKPOINT_AFTER_TICKS,
+						s.getCheckpointAfterTicks(), s.getCheckpointAfterMs()),
 				s.getMinCheckpointCount(), s.getMaxCheckpointCount(), s.getMaxSubscriberCount(),
 				s.getNamedConsumerStrategy().toString());
 		String group = options.getGroupName();
@@ -108,6 +108,11 @@ final class RequestMapper {
 						settings);
 			}
 		}
+	}
+
+	/** A duration sent either as .NET ticks (100 ns) or in milliseconds, in milliseconds. */
+	private static int millis(boolean inTicks, long ticks, int millis) {
+		return inTicks ? (int) (ticks / TICKS_PER_MILLISECOND) : millis;
 	}
 
 	private static long[] allPosition(long commit, long prepare) {
