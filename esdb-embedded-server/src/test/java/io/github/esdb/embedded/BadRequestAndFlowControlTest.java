@@ -22,7 +22,6 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.EventData;
-import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.streams.StreamsGrpc;
@@ -36,28 +35,24 @@ import io.kurrentdb.protocol.v2.streams.StreamsServiceGrpc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Malformed requests get INVALID_ARGUMENT (never a crash or a hung call); a stalled reader blocks nobody. */
 class BadRequestAndFlowControlTest {
 
-	static EmbeddedEsdbServer server;
-
 	static ManagedChannel channel;
 
-	static KurrentDBClient client;
+	@RegisterExtension
+	static final TestServer server = new TestServer();
 
 	@BeforeAll
 	static void start() {
-		server = EmbeddedEsdbServer.builder().build().start();
 		channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-		client = TestSupport.client(server.connectionString());
 	}
 
 	@AfterAll
 	static void stop() throws InterruptedException {
-		client.shutdown().join();
 		channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-		server.close();
 	}
 
 	private static ReadReq.Options.Builder validStreamRead(ByteString name) {
@@ -184,7 +179,7 @@ class BadRequestAndFlowControlTest {
 			for (int i = 0; i < events.length; i++) {
 				events[i] = EventData.builderAsBinary("Blob", payload).build();
 			}
-			client.appendToStream(stream, events).get();
+			server.client().appendToStream(stream, events).get();
 		}
 		AtomicInteger received = new AtomicInteger();
 		CompletableFuture<Void> done = new CompletableFuture<>();
@@ -222,8 +217,8 @@ class BadRequestAndFlowControlTest {
 		});
 		await().atMost(Duration.ofSeconds(5)).until(() -> received.get() == 5);
 		// The stalled call requested 5 messages; writers and other readers carry on.
-		client.appendToStream(stream, json("E", "{}")).get(5, TimeUnit.SECONDS);
-		assertThat(client.readStream(stream, ReadStreamOptions.get()).get(5, TimeUnit.SECONDS).getEvents()).hasSize(2001);
+		server.client().appendToStream(stream, json("E", "{}")).get(5, TimeUnit.SECONDS);
+		assertThat(server.client().readStream(stream, ReadStreamOptions.get()).get(5, TimeUnit.SECONDS).getEvents()).hasSize(2001);
 		assertThat(received.get()).isEqualTo(5);
 		((ClientCallStreamObserver<ReadReq>) stalled[0]).request(Integer.MAX_VALUE);
 		await().atMost(Duration.ofSeconds(10)).until(() -> received.get() >= 2003);
