@@ -5,7 +5,6 @@ import static io.github.esdb.embedded.TestSupport.uniqueStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,10 +33,10 @@ class CatchUpSubscriptionTest {
 		TestSupport.Recorder recorder = new TestSupport.Recorder();
 		Subscription subscription = server.client().subscribeToStream(stream, recorder, SubscribeToStreamOptions.get().fromStart())
 			.get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.caughtUp);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.caughtUp);
 		assertThat(recorder.caughtUpRevision).isEqualTo(1L);
 		server.client().appendToStream(stream, json("E", "3")).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.size() == 3);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.events.size() == 3);
 		assertThat(recorder.bodies()).containsExactly("1", "2", "3");
 		assertThat(recorder.signals.get(2)).isEqualTo("caught-up");
 		subscription.stop();
@@ -52,9 +51,9 @@ class CatchUpSubscriptionTest {
 		Subscription a = server.client().subscribeToStream(stream, fromRevision, SubscribeToStreamOptions.get().fromRevision(0))
 			.get();
 		Subscription b = server.client().subscribeToStream(stream, fromEnd, SubscribeToStreamOptions.get().fromEnd()).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> fromRevision.caughtUp && fromEnd.caughtUp);
+		await().atMost(TestSupport.WAIT).until(() -> fromRevision.caughtUp && fromEnd.caughtUp);
 		server.client().appendToStream(stream, json("E", "3")).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> fromRevision.events.size() == 3 && fromEnd.events.size() == 1);
+		await().atMost(TestSupport.WAIT).until(() -> fromRevision.events.size() == 3 && fromEnd.events.size() == 1);
 		assertThat(fromRevision.bodies()).containsExactly("1", "2", "3");
 		assertThat(fromEnd.bodies()).containsExactly("3");
 		a.stop();
@@ -66,10 +65,10 @@ class CatchUpSubscriptionTest {
 		String stream = uniqueStream("later");
 		TestSupport.Recorder recorder = new TestSupport.Recorder();
 		Subscription subscription = server.client().subscribeToStream(stream, recorder).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.caughtUp);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.caughtUp);
 		assertThat(recorder.caughtUpRevision).isNull();
 		server.client().appendToStream(stream, json("E", "first")).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.size() == 1);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.events.size() == 1);
 		subscription.stop();
 	}
 
@@ -79,9 +78,9 @@ class CatchUpSubscriptionTest {
 		server.client().appendToStream(stream, json("E", "1")).get();
 		TestSupport.Recorder recorder = new TestSupport.Recorder();
 		server.client().subscribeToStream(stream, recorder).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.caughtUp);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.caughtUp);
 		server.client().tombstoneStream(stream).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.cancelledCalled);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.cancelledCalled);
 		StatusRuntimeException error = (StatusRuntimeException) recorder.cancelled.get();
 		assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
 		assertThat(error.getTrailers().get(StreamsReadWriteTest.key("exception"))).isEqualTo("stream-deleted");
@@ -96,9 +95,9 @@ class CatchUpSubscriptionTest {
 		Subscription subscription = server.client()
 			.subscribeToAll(recorder, SubscribeToAllOptions.get().fromPosition(first.getLogPosition()))
 			.get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.caughtUp);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.caughtUp);
 		server.client().appendToStream(stream, json("E", "c")).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.stream()
+		await().atMost(TestSupport.WAIT).until(() -> recorder.events.stream()
 			.anyMatch((e) -> TestSupport.body(e).equals("c")));
 		List<String> mine = recorder.events.stream()
 			.filter((e) -> e.getEvent().getStreamId().equals(stream))
@@ -136,7 +135,7 @@ class CatchUpSubscriptionTest {
 						.fromStart()
 						.filter(SubscriptionFilter.newBuilder().withEventTypeRegularExpression("^In$").build()))
 			.get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> byStream.caughtUp && byType.caughtUp);
+		await().atMost(TestSupport.WAIT).until(() -> byStream.caughtUp && byType.caughtUp);
 		assertThat(byStream.bodies()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
 		assertThat(byType.events).extracting((e) -> e.getEvent().getStreamId()).containsOnly(prefix + "-in");
 		assertThat(byType.events).hasSize(10);
@@ -151,7 +150,7 @@ class CatchUpSubscriptionTest {
 		long total = server.store().lastPosition();
 		assertThat(checkpoints.size()).isGreaterThanOrEqualTo((int) (total / 6));
 		server.client().appendToStream(prefix + "-in", json("In", "live")).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> byStream.bodies().contains("live"));
+		await().atMost(TestSupport.WAIT).until(() -> byStream.bodies().contains("live"));
 		s1.stop();
 		s2.stop();
 		lastCheckpoint.complete(null);
@@ -169,7 +168,7 @@ class CatchUpSubscriptionTest {
 		Subscription subscription = server.client()
 			.subscribeToStream(links, recorder, SubscribeToStreamOptions.get().resolveLinkTos())
 			.get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.size() == 1);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.events.size() == 1);
 		ResolvedEvent event = recorder.events.get(0);
 		assertThat(event.getLink()).isNotNull();
 		assertThat(event.getLink().getStreamId()).isEqualTo(links);
