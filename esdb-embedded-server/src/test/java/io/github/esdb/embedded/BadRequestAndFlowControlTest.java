@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +21,6 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.EventData;
-import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.streams.StreamsGrpc;
@@ -36,28 +34,24 @@ import io.kurrentdb.protocol.v2.streams.StreamsServiceGrpc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Malformed requests get INVALID_ARGUMENT (never a crash or a hung call); a stalled reader blocks nobody. */
 class BadRequestAndFlowControlTest {
 
-	static EmbeddedEsdbServer server;
-
 	static ManagedChannel channel;
 
-	static KurrentDBClient client;
+	@RegisterExtension
+	static final TestServer server = new TestServer();
 
 	@BeforeAll
 	static void start() {
-		server = EmbeddedEsdbServer.builder().build().start();
 		channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-		client = TestSupport.client(server.connectionString());
 	}
 
 	@AfterAll
 	static void stop() throws InterruptedException {
-		client.shutdown().join();
 		channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-		server.close();
 	}
 
 	private static ReadReq.Options.Builder validStreamRead(ByteString name) {
@@ -71,7 +65,8 @@ class BadRequestAndFlowControlTest {
 	}
 
 	private static void assertInvalid(ReadReq request, String messagePart) {
-		StreamsGrpc.StreamsBlockingStub stub = StreamsGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+		StreamsGrpc.StreamsBlockingStub stub = StreamsGrpc.newBlockingStub(channel)
+			.withDeadlineAfter(TestSupport.WAIT.toMillis(), TimeUnit.MILLISECONDS);
 		assertThatThrownBy(() -> {
 			Iterator<ReadResp> responses = stub.read(request);
 			while (responses.hasNext()) {
@@ -139,7 +134,7 @@ class BadRequestAndFlowControlTest {
 		requests.forEach(call::onNext);
 		call.onCompleted();
 		try {
-			result.get(5, TimeUnit.SECONDS);
+			result.get(TestSupport.WAIT.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (java.util.concurrent.ExecutionException ex) {
 			return (StatusRuntimeException) ex.getCause();
@@ -170,7 +165,7 @@ class BadRequestAndFlowControlTest {
 		CompletableFuture<AppendSessionResponse> result = new CompletableFuture<>();
 		StreamObserver<AppendRequest> call = StreamsServiceGrpc.newStub(channel).appendSession(observer(result));
 		call.onCompleted();
-		assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS)).cause()
+		assertThatThrownBy(() -> result.get(TestSupport.WAIT.toMillis(), TimeUnit.MILLISECONDS)).cause()
 			.isInstanceOfSatisfying(StatusRuntimeException.class,
 					(ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
 	}
@@ -184,7 +179,7 @@ class BadRequestAndFlowControlTest {
 			for (int i = 0; i < events.length; i++) {
 				events[i] = EventData.builderAsBinary("Blob", payload).build();
 			}
-			client.appendToStream(stream, events).get();
+			server.client().appendToStream(stream, events).get();
 		}
 		AtomicInteger received = new AtomicInteger();
 		CompletableFuture<Void> done = new CompletableFuture<>();
@@ -220,13 +215,16 @@ class BadRequestAndFlowControlTest {
 				done.complete(null);
 			}
 		});
-		await().atMost(Duration.ofSeconds(5)).until(() -> received.get() == 5);
+		await().atMost(TestSupport.WAIT).until(() -> received.get() == 5);
 		// The stalled call requested 5 messages; writers and other readers carry on.
-		client.appendToStream(stream, json("E", "{}")).get(5, TimeUnit.SECONDS);
-		assertThat(client.readStream(stream, ReadStreamOptions.get()).get(5, TimeUnit.SECONDS).getEvents()).hasSize(2001);
+		server.client().appendToStream(stream, json("E", "{}")).get(TestSupport.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(server.client()
+			.readStream(stream, ReadStreamOptions.get())
+			.get(TestSupport.WAIT.toMillis(), TimeUnit.MILLISECONDS)
+			.getEvents()).hasSize(2001);
 		assertThat(received.get()).isEqualTo(5);
 		((ClientCallStreamObserver<ReadReq>) stalled[0]).request(Integer.MAX_VALUE);
-		await().atMost(Duration.ofSeconds(10)).until(() -> received.get() >= 2003);
+		await().atMost(TestSupport.WAIT).until(() -> received.get() >= 2003);
 		stalled[0].cancel("done", null);
 	}
 

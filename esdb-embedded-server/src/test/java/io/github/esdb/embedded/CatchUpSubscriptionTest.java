@@ -5,13 +5,11 @@ import static io.github.esdb.embedded.TestSupport.uniqueStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.SubscribeToAllOptions;
@@ -19,40 +17,26 @@ import io.kurrent.dbclient.SubscribeToStreamOptions;
 import io.kurrent.dbclient.Subscription;
 import io.kurrent.dbclient.SubscriptionFilter;
 import io.kurrent.dbclient.WriteResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Catch-up subscriptions to streams and $all through the official client. */
 class CatchUpSubscriptionTest {
 
-	static EmbeddedEsdbServer server;
-
-	static KurrentDBClient client;
-
-	@BeforeAll
-	static void start() {
-		server = EmbeddedEsdbServer.builder().build().start();
-		client = TestSupport.client(server.connectionString());
-	}
-
-	@AfterAll
-	static void stop() {
-		client.shutdown().join();
-		server.close();
-	}
+	@RegisterExtension
+	static final TestServer server = new TestServer();
 
 	@Test
 	void streamSubscriptionDeliversHistoryCaughtUpThenLive() throws Exception {
 		String stream = uniqueStream("sub");
-		client.appendToStream(stream, json("E", "1"), json("E", "2")).get();
+		server.client().appendToStream(stream, json("E", "1"), json("E", "2")).get();
 		TestSupport.Recorder recorder = new TestSupport.Recorder();
-		Subscription subscription = client.subscribeToStream(stream, recorder, SubscribeToStreamOptions.get().fromStart())
+		Subscription subscription = server.client().subscribeToStream(stream, recorder, SubscribeToStreamOptions.get().fromStart())
 			.get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.caughtUp);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.caughtUp);
 		assertThat(recorder.caughtUpRevision).isEqualTo(1L);
-		client.appendToStream(stream, json("E", "3")).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.size() == 3);
+		server.client().appendToStream(stream, json("E", "3")).get();
+		await().atMost(TestSupport.WAIT).until(() -> recorder.events.size() == 3);
 		assertThat(recorder.bodies()).containsExactly("1", "2", "3");
 		assertThat(recorder.signals.get(2)).isEqualTo("caught-up");
 		subscription.stop();
@@ -61,15 +45,15 @@ class CatchUpSubscriptionTest {
 	@Test
 	void streamSubscriptionStartIsExclusive() throws Exception {
 		String stream = uniqueStream("excl");
-		client.appendToStream(stream, json("E", "0"), json("E", "1"), json("E", "2")).get();
+		server.client().appendToStream(stream, json("E", "0"), json("E", "1"), json("E", "2")).get();
 		TestSupport.Recorder fromRevision = new TestSupport.Recorder();
 		TestSupport.Recorder fromEnd = new TestSupport.Recorder();
-		Subscription a = client.subscribeToStream(stream, fromRevision, SubscribeToStreamOptions.get().fromRevision(0))
+		Subscription a = server.client().subscribeToStream(stream, fromRevision, SubscribeToStreamOptions.get().fromRevision(0))
 			.get();
-		Subscription b = client.subscribeToStream(stream, fromEnd, SubscribeToStreamOptions.get().fromEnd()).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> fromRevision.caughtUp && fromEnd.caughtUp);
-		client.appendToStream(stream, json("E", "3")).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> fromRevision.events.size() == 3 && fromEnd.events.size() == 1);
+		Subscription b = server.client().subscribeToStream(stream, fromEnd, SubscribeToStreamOptions.get().fromEnd()).get();
+		await().atMost(TestSupport.WAIT).until(() -> fromRevision.caughtUp && fromEnd.caughtUp);
+		server.client().appendToStream(stream, json("E", "3")).get();
+		await().atMost(TestSupport.WAIT).until(() -> fromRevision.events.size() == 3 && fromEnd.events.size() == 1);
 		assertThat(fromRevision.bodies()).containsExactly("1", "2", "3");
 		assertThat(fromEnd.bodies()).containsExactly("3");
 		a.stop();
@@ -80,23 +64,23 @@ class CatchUpSubscriptionTest {
 	void subscriptionToMissingStreamWaitsForItsFirstEvent() throws Exception {
 		String stream = uniqueStream("later");
 		TestSupport.Recorder recorder = new TestSupport.Recorder();
-		Subscription subscription = client.subscribeToStream(stream, recorder).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.caughtUp);
+		Subscription subscription = server.client().subscribeToStream(stream, recorder).get();
+		await().atMost(TestSupport.WAIT).until(() -> recorder.caughtUp);
 		assertThat(recorder.caughtUpRevision).isNull();
-		client.appendToStream(stream, json("E", "first")).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.size() == 1);
+		server.client().appendToStream(stream, json("E", "first")).get();
+		await().atMost(TestSupport.WAIT).until(() -> recorder.events.size() == 1);
 		subscription.stop();
 	}
 
 	@Test
 	void tombstoneEndsStreamSubscriptionWithStreamDeleted() throws Exception {
 		String stream = uniqueStream("gone");
-		client.appendToStream(stream, json("E", "1")).get();
+		server.client().appendToStream(stream, json("E", "1")).get();
 		TestSupport.Recorder recorder = new TestSupport.Recorder();
-		client.subscribeToStream(stream, recorder).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.caughtUp);
-		client.tombstoneStream(stream).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.cancelledCalled);
+		server.client().subscribeToStream(stream, recorder).get();
+		await().atMost(TestSupport.WAIT).until(() -> recorder.caughtUp);
+		server.client().tombstoneStream(stream).get();
+		await().atMost(TestSupport.WAIT).until(() -> recorder.cancelledCalled);
 		StatusRuntimeException error = (StatusRuntimeException) recorder.cancelled.get();
 		assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
 		assertThat(error.getTrailers().get(StreamsReadWriteTest.key("exception"))).isEqualTo("stream-deleted");
@@ -105,15 +89,15 @@ class CatchUpSubscriptionTest {
 	@Test
 	void allSubscriptionFromPositionIsExclusiveAndOrdered() throws Exception {
 		String stream = uniqueStream("allsub");
-		WriteResult first = client.appendToStream(stream, json("E", "a")).get();
-		client.appendToStream(stream, json("E", "b")).get();
+		WriteResult first = server.client().appendToStream(stream, json("E", "a")).get();
+		server.client().appendToStream(stream, json("E", "b")).get();
 		TestSupport.Recorder recorder = new TestSupport.Recorder();
-		Subscription subscription = client
+		Subscription subscription = server.client()
 			.subscribeToAll(recorder, SubscribeToAllOptions.get().fromPosition(first.getLogPosition()))
 			.get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.caughtUp);
-		client.appendToStream(stream, json("E", "c")).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.stream()
+		await().atMost(TestSupport.WAIT).until(() -> recorder.caughtUp);
+		server.client().appendToStream(stream, json("E", "c")).get();
+		await().atMost(TestSupport.WAIT).until(() -> recorder.events.stream()
 			.anyMatch((e) -> TestSupport.body(e).equals("c")));
 		List<String> mine = recorder.events.stream()
 			.filter((e) -> e.getEvent().getStreamId().equals(stream))
@@ -130,8 +114,8 @@ class CatchUpSubscriptionTest {
 		CompletableFuture<Position> lastCheckpoint = new CompletableFuture<>();
 		List<Position> checkpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
 		for (int i = 0; i < 10; i++) {
-			client.appendToStream(prefix + "-in", json("In", Integer.toString(i))).get();
-			client.appendToStream(uniqueStream("other"), json("Out", "x")).get();
+			server.client().appendToStream(prefix + "-in", json("In", Integer.toString(i))).get();
+			server.client().appendToStream(uniqueStream("other"), json("Out", "x")).get();
 		}
 		TestSupport.Recorder byStream = new TestSupport.Recorder();
 		TestSupport.Recorder byType = new TestSupport.Recorder();
@@ -143,15 +127,15 @@ class CatchUpSubscriptionTest {
 				return CompletableFuture.completedFuture(null);
 			}, 3)
 			.build();
-		Subscription s1 = client.subscribeToAll(byStream, SubscribeToAllOptions.get().fromStart().filter(streamFilter))
+		Subscription s1 = server.client().subscribeToAll(byStream, SubscribeToAllOptions.get().fromStart().filter(streamFilter))
 			.get();
-		Subscription s2 = client
+		Subscription s2 = server.client()
 			.subscribeToAll(byType,
 					SubscribeToAllOptions.get()
 						.fromStart()
 						.filter(SubscriptionFilter.newBuilder().withEventTypeRegularExpression("^In$").build()))
 			.get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> byStream.caughtUp && byType.caughtUp);
+		await().atMost(TestSupport.WAIT).until(() -> byStream.caughtUp && byType.caughtUp);
 		assertThat(byStream.bodies()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
 		assertThat(byType.events).extracting((e) -> e.getEvent().getStreamId()).containsOnly(prefix + "-in");
 		assertThat(byType.events).hasSize(10);
@@ -165,8 +149,8 @@ class CatchUpSubscriptionTest {
 			.isEqualTo(byStream.caughtUpPosition.getCommitUnsigned());
 		long total = server.store().lastPosition();
 		assertThat(checkpoints.size()).isGreaterThanOrEqualTo((int) (total / 6));
-		client.appendToStream(prefix + "-in", json("In", "live")).get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> byStream.bodies().contains("live"));
+		server.client().appendToStream(prefix + "-in", json("In", "live")).get();
+		await().atMost(TestSupport.WAIT).until(() -> byStream.bodies().contains("live"));
 		s1.stop();
 		s2.stop();
 		lastCheckpoint.complete(null);
@@ -176,15 +160,15 @@ class CatchUpSubscriptionTest {
 	void resolvesLinks() throws Exception {
 		String target = uniqueStream("target");
 		String links = uniqueStream("links");
-		client.appendToStream(target, json("T", "payload")).get();
-		client.appendToStream(links,
+		server.client().appendToStream(target, json("T", "payload")).get();
+		server.client().appendToStream(links,
 				io.kurrent.dbclient.EventData.builderAsBinary("$>", ("0@" + target).getBytes()).build())
 			.get();
 		TestSupport.Recorder recorder = new TestSupport.Recorder();
-		Subscription subscription = client
+		Subscription subscription = server.client()
 			.subscribeToStream(links, recorder, SubscribeToStreamOptions.get().resolveLinkTos())
 			.get();
-		await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.size() == 1);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.events.size() == 1);
 		ResolvedEvent event = recorder.events.get(0);
 		assertThat(event.getLink()).isNotNull();
 		assertThat(event.getLink().getStreamId()).isEqualTo(links);

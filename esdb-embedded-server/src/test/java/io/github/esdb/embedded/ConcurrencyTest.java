@@ -4,7 +4,6 @@ import static io.github.esdb.embedded.TestSupport.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -85,10 +84,10 @@ class ConcurrencyTest {
 					.map(TestSupport::body)
 					.toList();
 				assertThat(expectedInStream).hasSize(EVENTS_PER_WRITER / 3);
-				await().atMost(Duration.ofSeconds(20)).until(() -> oneStream.events.size() >= expectedInStream.size());
+				await().atMost(TestSupport.WAIT).until(() -> oneStream.events.size() >= expectedInStream.size());
 				assertThat(oneStream.bodies()).containsExactlyElementsOf(expectedInStream);
 				for (TestSupport.Recorder recorder : recorders) {
-					await().atMost(Duration.ofSeconds(20)).until(() -> ours(recorder).size() >= total);
+					await().atMost(TestSupport.WAIT).until(() -> ours(recorder).size() >= total);
 					assertThat(ours(recorder).stream().map(TestSupport::body).toList()).containsExactlyElementsOf(expected);
 					long previous = 0;
 					for (ResolvedEvent event : recorder.events) {

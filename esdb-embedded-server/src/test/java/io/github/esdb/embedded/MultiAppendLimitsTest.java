@@ -10,38 +10,23 @@ import java.util.List;
 
 import io.kurrent.dbclient.AppendStreamRequest;
 import io.kurrent.dbclient.EventData;
-import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.RecordSizeExceededException;
 import io.kurrent.dbclient.StreamState;
 import io.kurrent.dbclient.TransactionMaxSizeExceededException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** v2 AppendSession size limits surface as the client's own exception types. */
 class MultiAppendLimitsTest {
 
-	static EmbeddedEsdbServer server;
-
-	static KurrentDBClient client;
-
-	@BeforeAll
-	static void start() {
-		server = EmbeddedEsdbServer.builder().maxAppendSize(4096).maxEventSize(1024).build().start();
-		client = TestSupport.client(server.connectionString());
-	}
-
-	@AfterAll
-	static void stop() {
-		client.shutdown().join();
-		server.close();
-	}
+	@RegisterExtension
+	static final TestServer server = new TestServer((builder) -> builder.maxAppendSize(4096).maxEventSize(1024));
 
 	@Test
 	void recordTooLarge() {
 		String stream = uniqueStream("big");
 		EventData big = EventData.builderAsBinary("Big", new byte[2000]).build();
-		assertThatThrownBy(() -> client
+		assertThatThrownBy(() -> server.client()
 			.multiStreamAppend(List.of(new AppendStreamRequest(stream, List.of(big).iterator(), StreamState.any())).iterator())
 			.get()).satisfies((t) -> {
 				RecordSizeExceededException ex = (RecordSizeExceededException) cause(t);
@@ -65,7 +50,7 @@ class MultiAppendLimitsTest {
 							.iterator(),
 						StreamState.any()));
 		long before = server.store().lastPosition();
-		assertThatThrownBy(() -> client.multiStreamAppend(requests.iterator()).get())
+		assertThatThrownBy(() -> server.client().multiStreamAppend(requests.iterator()).get())
 			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(TransactionMaxSizeExceededException.class));
 		assertThat(server.store().lastPosition()).isEqualTo(before);
 	}

@@ -5,7 +5,6 @@ import static io.github.esdb.embedded.TestSupport.uniqueStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,11 +35,11 @@ class RestartTest {
 			for (int i = 0; i < 5; i++) {
 				client.appendToStream(stream, json("E", Integer.toString(i))).get();
 			}
-			await().atMost(Duration.ofSeconds(5))
+			await().atMost(TestSupport.WAIT)
 				.until(() -> allRecorder.events.size() == 5 && streamRecorder.events.size() == 5);
 
 			server.stop();
-			await().atMost(Duration.ofSeconds(10)).until(() -> allRecorder.cancelledCalled && streamRecorder.cancelledCalled);
+			await().atMost(TestSupport.WAIT).until(() -> allRecorder.cancelledCalled && streamRecorder.cancelledCalled);
 			assertThat(allRecorder.cancelled.get()).isInstanceOf(StatusRuntimeException.class);
 			assertThat(streamRecorder.cancelled.get()).isInstanceOf(StatusRuntimeException.class);
 			assertThat(((StatusRuntimeException) allRecorder.cancelled.get()).getStatus().getCode())
@@ -59,7 +58,7 @@ class RestartTest {
 			for (int i = 5; i < 10; i++) {
 				client.appendToStream(stream, json("E", Integer.toString(i))).get();
 			}
-			await().atMost(Duration.ofSeconds(5))
+			await().atMost(TestSupport.WAIT)
 				.until(() -> allResumed.events.size() == 5 && streamResumed.events.size() == 5);
 
 			List<String> all = new ArrayList<>(allRecorder.bodies());

@@ -28,37 +28,23 @@ import io.kurrent.dbclient.proto.serverfeatures.Serverfeatures.SupportedMethod;
 import io.kurrent.dbclient.proto.serverfeatures.Serverfeatures.SupportedMethods;
 import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.persistentsubscriptions.PersistentSubscriptionsGrpc;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ServerFeatures, Gossip discovery, and v2 multi-stream appends. */
 class ServerFeaturesAndMultiAppendTest {
-
-	static EmbeddedEsdbServer server;
-
-	static KurrentDBClient client;
 
 	/** Stands in for a service registered by another module (e.g. persistent subscriptions). */
 	static final ServiceFactory EXTRA = (context) -> ServiceContext.implementedOnly(
 			new PersistentSubscriptionsGrpc.PersistentSubscriptionsImplBase() {
 			}, java.util.Set.of("Create", "Read"));
 
-	@BeforeAll
-	static void start() {
-		server = EmbeddedEsdbServer.builder().discoverServices(false).service(EXTRA).build().start();
-		client = TestSupport.client(server.connectionString());
-	}
-
-	@AfterAll
-	static void stop() {
-		client.shutdown().join();
-		server.close();
-	}
+	@RegisterExtension
+	static final TestServer server = new TestServer((builder) -> builder.discoverServices(false).service(EXTRA));
 
 	@Test
 	void reportsVersionAndImplementedMethods() throws Exception {
-		ServerVersion version = client.getServerVersion().get().orElseThrow();
+		ServerVersion version = server.client().getServerVersion().get().orElseThrow();
 		assertThat(version.getMajor()).isEqualTo(25);
 		assertThat(version.getMinor()).isEqualTo(1);
 		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -114,11 +100,11 @@ class ServerFeaturesAndMultiAppendTest {
 	void appendsToSeveralStreamsAtomically() throws Exception {
 		String a = uniqueStream("multi-a");
 		String b = uniqueStream("multi-b");
-		client.appendToStream(b, json("E", "{}")).get();
+		server.client().appendToStream(b, json("E", "{}")).get();
 		EventData withProperties = EventData.builderAsJson("Typed", "{\"x\":1}".getBytes(StandardCharsets.UTF_8))
 			.metadataAsBytes("{\"tenant\":\"t1\"}".getBytes(StandardCharsets.UTF_8))
 			.build();
-		MultiStreamAppendResponse response = client
+		MultiStreamAppendResponse response = server.client()
 			.multiStreamAppend(List.of(new AppendStreamRequest(a, List.of(withProperties).iterator(), StreamState.noStream()),
 					new AppendStreamRequest(b, List.of(json("E", "{}"), json("E", "{}")).iterator(),
 							StreamState.streamRevision(0)))
@@ -126,7 +112,7 @@ class ServerFeaturesAndMultiAppendTest {
 			.get();
 		assertThat(response.getResults()).extracting((r) -> r.getStream() + "@" + r.getStreamRevision())
 			.containsExactly(a + "@0", b + "@2");
-		RecordedEvent stored = client.readStream(a, ReadStreamOptions.get()).get().getEvents().get(0).getEvent();
+		RecordedEvent stored = server.client().readStream(a, ReadStreamOptions.get()).get().getEvents().get(0).getEvent();
 		assertThat(response.getPosition()).isEqualTo(server.store().lastPosition());
 		assertThat(stored.getEventType()).isEqualTo("Typed");
 		assertThat(stored.getContentType()).isEqualTo("application/json");
@@ -143,7 +129,7 @@ class ServerFeaturesAndMultiAppendTest {
 		String a = uniqueStream("conflict-a");
 		String b = uniqueStream("conflict-b");
 		long before = server.store().lastPosition();
-		assertThatThrownBy(() -> client
+		assertThatThrownBy(() -> server.client()
 			.multiStreamAppend(List.of(new AppendStreamRequest(a, List.of(json("E", "{}")).iterator(), StreamState.any()),
 					new AppendStreamRequest(b, List.of(json("E", "{}")).iterator(), StreamState.streamExists()))
 				.iterator())
@@ -156,9 +142,9 @@ class ServerFeaturesAndMultiAppendTest {
 		assertThat(server.store().lastPosition()).isEqualTo(before);
 
 		String tomb = uniqueStream("tomb");
-		client.appendToStream(tomb, json("E", "{}")).get();
-		client.tombstoneStream(tomb).get();
-		assertThatThrownBy(() -> client
+		server.client().appendToStream(tomb, json("E", "{}")).get();
+		server.client().tombstoneStream(tomb).get();
+		assertThatThrownBy(() -> server.client()
 			.multiStreamAppend(
 					List.of(new AppendStreamRequest(tomb, List.of(json("E", "{}")).iterator(), StreamState.any())).iterator())
 			.get()).satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamTombstonedException.class));
@@ -167,7 +153,7 @@ class ServerFeaturesAndMultiAppendTest {
 	@Test
 	void sameStreamTwiceInOneSessionIsAborted() {
 		String stream = uniqueStream("twice");
-		assertThatThrownBy(() -> client
+		assertThatThrownBy(() -> server.client()
 			.multiStreamAppend(List.of(new AppendStreamRequest(stream, List.of(json("E", "{}")).iterator(), StreamState.any()),
 					new AppendStreamRequest(stream, List.of(json("E", "{}")).iterator(), StreamState.any()))
 				.iterator())

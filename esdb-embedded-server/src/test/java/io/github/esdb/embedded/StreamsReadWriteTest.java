@@ -19,7 +19,6 @@ import io.kurrent.dbclient.AppendToStreamOptions;
 import io.kurrent.dbclient.DeleteResult;
 import io.kurrent.dbclient.DeleteStreamOptions;
 import io.kurrent.dbclient.EventData;
-import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.ReadAllOptions;
 import io.kurrent.dbclient.ReadResult;
@@ -32,28 +31,14 @@ import io.kurrent.dbclient.StreamNotFoundException;
 import io.kurrent.dbclient.StreamState;
 import io.kurrent.dbclient.WriteResult;
 import io.kurrent.dbclient.WrongExpectedVersionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Append, read, delete, tombstone and metadata through the official client over TCP. */
 class StreamsReadWriteTest {
 
-	static EmbeddedEsdbServer server;
-
-	static KurrentDBClient client;
-
-	@BeforeAll
-	static void start() {
-		server = EmbeddedEsdbServer.builder().maxAppendSize(64 * 1024).maxEventSize(16 * 1024).build().start();
-		client = TestSupport.client(server.connectionString());
-	}
-
-	@AfterAll
-	static void stop() {
-		client.shutdown().join();
-		server.close();
-	}
+	@RegisterExtension
+	static final TestServer server = new TestServer((builder) -> builder.maxAppendSize(64 * 1024).maxEventSize(16 * 1024));
 
 	private static EventData[] events(int count) {
 		return IntStream.range(0, count).mapToObj((i) -> json("Happened", "{\"n\":" + i + "}")).toArray(EventData[]::new);
@@ -63,12 +48,12 @@ class StreamsReadWriteTest {
 	void appendsAndReadsForwardsAndBackwards() throws Exception {
 		String stream = uniqueStream("rw");
 		Instant before = Instant.now();
-		WriteResult first = client.appendToStream(stream, events(3)).get();
+		WriteResult first = server.client().appendToStream(stream, events(3)).get();
 		assertThat(first.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(2));
 		Position position = first.getLogPosition();
 		assertThat(position.getCommitUnsigned()).isPositive().isEqualTo(position.getPrepareUnsigned());
 
-		ReadResult forwards = client.readStream(stream, ReadStreamOptions.get()).get();
+		ReadResult forwards = server.client().readStream(stream, ReadStreamOptions.get()).get();
 		assertThat(forwards.getEvents()).extracting(TestSupport::body)
 			.containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":2}");
 		assertThat(forwards.getLastStreamPosition()).isEqualTo(2);
@@ -81,14 +66,14 @@ class StreamsReadWriteTest {
 		assertThat(forwards.getEvents().get(0).getPosition().get().getCommitUnsigned())
 			.isLessThan(forwards.getEvents().get(1).getPosition().get().getCommitUnsigned());
 
-		ReadResult backwards = client.readStream(stream, ReadStreamOptions.get().backwards().fromEnd()).get();
+		ReadResult backwards = server.client().readStream(stream, ReadStreamOptions.get().backwards().fromEnd()).get();
 		assertThat(backwards.getEvents()).extracting(TestSupport::body)
 			.containsExactly("{\"n\":2}", "{\"n\":1}", "{\"n\":0}");
 
-		ReadResult fromRevision = client.readStream(stream, ReadStreamOptions.get().fromRevision(1).maxCount(1)).get();
+		ReadResult fromRevision = server.client().readStream(stream, ReadStreamOptions.get().fromRevision(1).maxCount(1)).get();
 		assertThat(fromRevision.getEvents()).extracting(TestSupport::body).containsExactly("{\"n\":1}");
 
-		ReadResult backwardsFrom1 = client.readStream(stream, ReadStreamOptions.get().backwards().fromRevision(1))
+		ReadResult backwardsFrom1 = server.client().readStream(stream, ReadStreamOptions.get().backwards().fromRevision(1))
 			.get();
 		assertThat(backwardsFrom1.getEvents()).extracting(TestSupport::body).containsExactly("{\"n\":1}", "{\"n\":0}");
 	}
@@ -96,29 +81,29 @@ class StreamsReadWriteTest {
 	@Test
 	void readingPastTheEndReportsTheNextRevision() throws Exception {
 		String stream = uniqueStream("past");
-		client.appendToStream(stream, events(2)).get();
-		ReadResult past = client.readStream(stream, ReadStreamOptions.get().fromRevision(10)).get();
+		server.client().appendToStream(stream, events(2)).get();
+		ReadResult past = server.client().readStream(stream, ReadStreamOptions.get().fromRevision(10)).get();
 		assertThat(past.getEvents()).isEmpty();
 		assertThat(past.getFirstStreamPosition()).isEqualTo(2);
 		assertThat(past.getLastStreamPosition()).isEqualTo(1);
-		assertThat(client.readStream(stream, ReadStreamOptions.get().fromEnd()).get().getEvents()).isEmpty();
+		assertThat(server.client().readStream(stream, ReadStreamOptions.get().fromEnd()).get().getEvents()).isEmpty();
 	}
 
 	@Test
 	void unresolvableLinksAreDeliveredWithoutTheirTarget() throws Exception {
 		String target = uniqueStream("t");
 		String links = uniqueStream("l");
-		client.appendToStream(target, events(1)).get();
-		client.appendToStream(links, EventData.builderAsBinary("$>", ("0@" + target).getBytes(StandardCharsets.UTF_8)).build(),
+		server.client().appendToStream(target, events(1)).get();
+		server.client().appendToStream(links, EventData.builderAsBinary("$>", ("0@" + target).getBytes(StandardCharsets.UTF_8)).build(),
 				EventData.builderAsBinary("$>", ("7@" + target).getBytes(StandardCharsets.UTF_8)).build())
 			.get();
-		List<ResolvedEvent> resolved = client.readStream(links, ReadStreamOptions.get().resolveLinkTos()).get().getEvents();
+		List<ResolvedEvent> resolved = server.client().readStream(links, ReadStreamOptions.get().resolveLinkTos()).get().getEvents();
 		assertThat(resolved).hasSize(2);
 		assertThat(resolved.get(0).getEvent().getStreamId()).isEqualTo(target);
 		assertThat(resolved.get(0).getLink().getStreamId()).isEqualTo(links);
 		assertThat(resolved.get(1).getEvent()).isNull();
 		assertThat(resolved.get(1).getOriginalEvent().getEventType()).isEqualTo("$>");
-		List<ResolvedEvent> raw = client.readStream(links, ReadStreamOptions.get()).get().getEvents();
+		List<ResolvedEvent> raw = server.client().readStream(links, ReadStreamOptions.get()).get().getEvents();
 		assertThat(raw.get(0).getEvent().getEventType()).isEqualTo("$>");
 		assertThat(raw.get(0).getLink()).isNull();
 	}
@@ -128,10 +113,10 @@ class StreamsReadWriteTest {
 		String stream = uniqueStream("binary");
 		UUID id = UUID.randomUUID();
 		byte[] data = { 0, 1, 2, (byte) 0xff };
-		client.appendToStream(stream,
+		server.client().appendToStream(stream,
 				EventData.builderAsBinary(id, "Bin", data).metadataAsBytes("meta".getBytes(StandardCharsets.UTF_8)).build())
 			.get();
-		RecordedEvent event = client.readStream(stream, ReadStreamOptions.get()).get().getEvents().get(0).getEvent();
+		RecordedEvent event = server.client().readStream(stream, ReadStreamOptions.get()).get().getEvents().get(0).getEvent();
 		assertThat(event.getEventId()).isEqualTo(id);
 		assertThat(event.getEventData()).isEqualTo(data);
 		assertThat(event.getUserMetadata()).isEqualTo("meta".getBytes(StandardCharsets.UTF_8));
@@ -141,22 +126,22 @@ class StreamsReadWriteTest {
 
 	@Test
 	void missingStreamIsNotFound() {
-		assertThatThrownBy(() -> client.readStream(uniqueStream("missing"), ReadStreamOptions.get()).get())
+		assertThatThrownBy(() -> server.client().readStream(uniqueStream("missing"), ReadStreamOptions.get()).get())
 			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamNotFoundException.class));
 	}
 
 	@Test
 	void expectedStatesAreChecked() throws Exception {
 		String stream = uniqueStream("expect");
-		client.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.noStream()), events(1)).get();
-		assertThatThrownBy(() -> client
+		server.client().appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.noStream()), events(1)).get();
+		assertThatThrownBy(() -> server.client()
 			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.noStream()), events(1))
 			.get()).satisfies((t) -> {
 				WrongExpectedVersionException wev = (WrongExpectedVersionException) cause(t);
 				assertThat(wev.getStreamName()).isEqualTo(stream);
 				assertThat(wev.getActualState()).isEqualTo(StreamState.streamRevision(0));
 			});
-		assertThatThrownBy(() -> client
+		assertThatThrownBy(() -> server.client()
 			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.streamRevision(5)), events(1))
 			.get()).satisfies((t) -> {
 				WrongExpectedVersionException wev = (WrongExpectedVersionException) cause(t);
@@ -164,18 +149,18 @@ class StreamsReadWriteTest {
 				assertThat(wev.getActualState()).isEqualTo(StreamState.streamRevision(0));
 			});
 		String absent = uniqueStream("absent");
-		assertThatThrownBy(() -> client
+		assertThatThrownBy(() -> server.client()
 			.appendToStream(absent, AppendToStreamOptions.get().streamState(StreamState.streamExists()), events(1))
 			.get()).satisfies((t) -> {
 				WrongExpectedVersionException wev = (WrongExpectedVersionException) cause(t);
 				assertThat(wev.getExpectedState()).isEqualTo(StreamState.streamExists());
 				assertThat(wev.getActualState()).isEqualTo(StreamState.noStream());
 			});
-		WriteResult ok = client
+		WriteResult ok = server.client()
 			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.streamRevision(0)), events(2))
 			.get();
 		assertThat(ok.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(2));
-		WriteResult exists = client
+		WriteResult exists = server.client()
 			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.streamExists()), events(1))
 			.get();
 		assertThat(exists.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(3));
@@ -186,24 +171,24 @@ class StreamsReadWriteTest {
 		String stream = uniqueStream("idem");
 		EventData a = json(UUID.randomUUID(), "A", "{}");
 		EventData b = json(UUID.randomUUID(), "B", "{}");
-		WriteResult first = client
+		WriteResult first = server.client()
 			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.noStream()), a, b)
 			.get();
-		WriteResult again = client
+		WriteResult again = server.client()
 			.appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.noStream()), a, b)
 			.get();
-		WriteResult againAny = client.appendToStream(stream, a, b).get();
+		WriteResult againAny = server.client().appendToStream(stream, a, b).get();
 		assertThat(again.getLogPosition()).isEqualTo(first.getLogPosition());
 		assertThat(again.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(1));
 		assertThat(againAny.getLogPosition()).isEqualTo(first.getLogPosition());
-		assertThat(client.readStream(stream, ReadStreamOptions.get()).get().getEvents()).hasSize(2);
+		assertThat(server.client().readStream(stream, ReadStreamOptions.get()).get().getEvents()).hasSize(2);
 	}
 
 	@Test
 	void sizeLimitsAreEnforced() {
 		String stream = uniqueStream("size");
 		EventData big = EventData.builderAsBinary("Big", new byte[20 * 1024]).build();
-		assertThatThrownBy(() -> client.appendToStream(stream, big).get()).satisfies((t) -> {
+		assertThatThrownBy(() -> server.client().appendToStream(stream, big).get()).satisfies((t) -> {
 			StatusRuntimeException ex = (StatusRuntimeException) cause(t);
 			assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 			assertThat(ex.getTrailers().get(key("exception"))).isEqualTo("maximum-append-event-size-exceeded");
@@ -213,13 +198,13 @@ class StreamsReadWriteTest {
 		EventData[] many = IntStream.range(0, 8)
 			.mapToObj((i) -> EventData.builderAsBinary("Chunk", new byte[10 * 1024]).build())
 			.toArray(EventData[]::new);
-		assertThatThrownBy(() -> client.appendToStream(stream, many).get()).satisfies((t) -> {
+		assertThatThrownBy(() -> server.client().appendToStream(stream, many).get()).satisfies((t) -> {
 			StatusRuntimeException ex = (StatusRuntimeException) cause(t);
 			assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 			assertThat(ex.getTrailers().get(key("exception"))).isEqualTo("maximum-append-size-exceeded");
 			assertThat(ex.getTrailers().get(key("maximum-append-size"))).isEqualTo("65536");
 		});
-		assertThatThrownBy(() -> client.readStream(stream, ReadStreamOptions.get()).get())
+		assertThatThrownBy(() -> server.client().readStream(stream, ReadStreamOptions.get()).get())
 			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamNotFoundException.class));
 	}
 
@@ -230,31 +215,31 @@ class StreamsReadWriteTest {
 	@Test
 	void softDeleteHidesTheStreamAndAppendsContinueNumbering() throws Exception {
 		String stream = uniqueStream("soft");
-		client.appendToStream(stream, events(2)).get();
-		DeleteResult deleted = client.deleteStream(stream).get();
+		server.client().appendToStream(stream, events(2)).get();
+		DeleteResult deleted = server.client().deleteStream(stream).get();
 		assertThat(deleted.getPosition().getCommitUnsigned()).isPositive();
-		assertThatThrownBy(() -> client.readStream(stream, ReadStreamOptions.get()).get())
+		assertThatThrownBy(() -> server.client().readStream(stream, ReadStreamOptions.get()).get())
 			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamNotFoundException.class));
-		assertThat(client.getStreamMetadata(stream).get().getTruncateBefore()).isEqualTo(Long.MAX_VALUE);
+		assertThat(server.client().getStreamMetadata(stream).get().getTruncateBefore()).isEqualTo(Long.MAX_VALUE);
 
-		WriteResult result = client.appendToStream(stream, json("Again", "{\"n\":9}")).get();
+		WriteResult result = server.client().appendToStream(stream, json("Again", "{\"n\":9}")).get();
 		assertThat(result.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(2));
-		List<ResolvedEvent> events = client.readStream(stream, ReadStreamOptions.get()).get().getEvents();
+		List<ResolvedEvent> events = server.client().readStream(stream, ReadStreamOptions.get()).get().getEvents();
 		assertThat(events).hasSize(1);
 		assertThat(events.get(0).getEvent().getRevision()).isEqualTo(2);
-		assertThat(client.getStreamMetadata(stream).get().getTruncateBefore()).isEqualTo(2L);
+		assertThat(server.client().getStreamMetadata(stream).get().getTruncateBefore()).isEqualTo(2L);
 	}
 
 	@Test
 	void tombstonePermanentlyDeletes() throws Exception {
 		String stream = uniqueStream("tomb");
-		client.appendToStream(stream, events(1)).get();
-		client.tombstoneStream(stream).get();
-		assertThatThrownBy(() -> client.appendToStream(stream, events(1)).get())
+		server.client().appendToStream(stream, events(1)).get();
+		server.client().tombstoneStream(stream).get();
+		assertThatThrownBy(() -> server.client().appendToStream(stream, events(1)).get())
 			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamDeletedException.class));
-		assertThatThrownBy(() -> client.tombstoneStream(stream).get())
+		assertThatThrownBy(() -> server.client().tombstoneStream(stream).get())
 			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamDeletedException.class));
-		assertThatThrownBy(() -> client.readStream(stream, ReadStreamOptions.get()).get()).satisfies((t) -> {
+		assertThatThrownBy(() -> server.client().readStream(stream, ReadStreamOptions.get()).get()).satisfies((t) -> {
 			StatusRuntimeException ex = (StatusRuntimeException) cause(t);
 			assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
 			assertThat(ex.getTrailers().get(key("exception"))).isEqualTo("stream-deleted");
@@ -264,7 +249,7 @@ class StreamsReadWriteTest {
 	@Test
 	void deleteChecksTheExpectedState() {
 		String stream = uniqueStream("del");
-		assertThatThrownBy(() -> client
+		assertThatThrownBy(() -> server.client()
 			.tombstoneStream(stream, DeleteStreamOptions.get().streamState(StreamState.streamExists()))
 			.get()).satisfies((t) -> {
 				WrongExpectedVersionException wev = (WrongExpectedVersionException) cause(t);
@@ -276,20 +261,20 @@ class StreamsReadWriteTest {
 	@Test
 	void metadataMaxCountHidesOlderEvents() throws Exception {
 		String stream = uniqueStream("meta");
-		client.appendToStream(stream, events(5)).get();
+		server.client().appendToStream(stream, events(5)).get();
 		StreamMetadata metadata = new StreamMetadata();
 		metadata.setMaxCount(2L);
-		client.setStreamMetadata(stream, metadata).get();
+		server.client().setStreamMetadata(stream, metadata).get();
 		metadata.setMaxCount(3L);
-		client.setStreamMetadata(stream, metadata).get();
-		assertThat(client.getStreamMetadata(stream).get().getMaxCount()).isEqualTo(3L);
-		assertThat(client.readStream(stream, ReadStreamOptions.get()).get().getEvents()).extracting(TestSupport::body)
+		server.client().setStreamMetadata(stream, metadata).get();
+		assertThat(server.client().getStreamMetadata(stream).get().getMaxCount()).isEqualTo(3L);
+		assertThat(server.client().readStream(stream, ReadStreamOptions.get()).get().getEvents()).extracting(TestSupport::body)
 			.containsExactly("{\"n\":2}", "{\"n\":3}", "{\"n\":4}");
-		assertThat(client.readStream("$$" + stream, ReadStreamOptions.get()).get().getEvents()).hasSize(1);
+		assertThat(server.client().readStream("$$" + stream, ReadStreamOptions.get()).get().getEvents()).hasSize(1);
 		StreamMetadata truncate = new StreamMetadata();
 		truncate.setTruncateBefore(4L);
-		client.setStreamMetadata(stream, truncate).get();
-		assertThat(client.readStream(stream, ReadStreamOptions.get()).get().getEvents()).extracting(TestSupport::body)
+		server.client().setStreamMetadata(stream, truncate).get();
+		assertThat(server.client().readStream(stream, ReadStreamOptions.get()).get().getEvents()).extracting(TestSupport::body)
 			.containsExactly("{\"n\":4}");
 	}
 
@@ -297,10 +282,10 @@ class StreamsReadWriteTest {
 	void readsAllInCommitOrder() throws Exception {
 		String a = uniqueStream("all-a");
 		String b = uniqueStream("all-b");
-		WriteResult first = client.appendToStream(a, json("X", "{\"s\":1}")).get();
-		client.appendToStream(b, json("X", "{\"s\":2}")).get();
-		client.appendToStream(a, json("X", "{\"s\":3}")).get();
-		ReadResult all = client.readAll(ReadAllOptions.get().fromPosition(first.getLogPosition())).get();
+		WriteResult first = server.client().appendToStream(a, json("X", "{\"s\":1}")).get();
+		server.client().appendToStream(b, json("X", "{\"s\":2}")).get();
+		server.client().appendToStream(a, json("X", "{\"s\":3}")).get();
+		ReadResult all = server.client().readAll(ReadAllOptions.get().fromPosition(first.getLogPosition())).get();
 		List<String> mine = all.getEvents()
 			.stream()
 			.filter((e) -> e.getEvent().getStreamId().equals(a) || e.getEvent().getStreamId().equals(b))
@@ -308,12 +293,12 @@ class StreamsReadWriteTest {
 			.toList();
 		assertThat(mine).containsExactly("{\"s\":1}", "{\"s\":2}", "{\"s\":3}");
 		long previous = 0;
-		for (ResolvedEvent event : client.readAll(ReadAllOptions.get().fromStart()).get().getEvents()) {
+		for (ResolvedEvent event : server.client().readAll(ReadAllOptions.get().fromStart()).get().getEvents()) {
 			long commit = event.getEvent().getPosition().getCommitUnsigned();
 			assertThat(commit).isGreaterThan(previous);
 			previous = commit;
 		}
-		ReadResult backwards = client.readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(2)).get();
+		ReadResult backwards = server.client().readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(2)).get();
 		assertThat(backwards.getEvents()).extracting(TestSupport::body).containsExactly("{\"s\":3}", "{\"s\":2}");
 		assertThat(body(backwards.getEvents().get(0))).isEqualTo("{\"s\":3}");
 	}

@@ -1,6 +1,7 @@
 package io.github.esdb.embedded;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +19,12 @@ import io.kurrent.dbclient.SubscriptionListener;
 
 /** Helpers shared by the tests: clients, events, a recording subscription listener. */
 final class TestSupport {
+
+	/**
+	 * Upper bound for anything the tests wait for. Generous on purpose: on a loaded 2-core CI runner a delivery can
+	 * take seconds; a passing test never waits this long.
+	 */
+	static final Duration WAIT = Duration.ofSeconds(30);
 
 	private TestSupport() {
 	}

@@ -9,14 +9,16 @@ import io.github.esdb.embedded.store.StoredEvent;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadReq;
 
 /**
- * Which {@code $all} records a read or subscription delivers: the server's default {@code $all} filter (hides
- * {@code $epoch-information} and the {@code $all} persistent-subscription checkpoint/parked streams) ANDed with the
- * client's stream-name or event-type expression. A regex is an unanchored search ({@code find()}), like .NET's
- * {@code Regex.Match}; a non-empty regex wins over prefixes.
+ * Which {@code $all} records a read, a catch-up subscription or a persistent {@code $all} group delivers: the
+ * server's default {@code $all} filter (hides {@code $epoch-information} and the {@code $all} persistent-subscription
+ * checkpoint/parked streams) ANDed with an optional stream-name or event-type expression. As on the real server, a
+ * non-empty regex wins over prefixes and is an unanchored search ({@code find()}, like .NET's {@code Regex.Match});
+ * prefixes match with {@code startsWith}, any of them.
  */
-final class EventFilter {
+public final class EventFilter {
 
-	static final EventFilter DEFAULT = new EventFilter(null, false);
+	/** The default {@code $all} filter alone. */
+	public static final EventFilter DEFAULT = new EventFilter(null, false);
 
 	private final Predicate<String> expression;
 
@@ -27,6 +29,24 @@ final class EventFilter {
 		this.onEventType = onEventType;
 	}
 
+	/**
+	 * A filter with an expression.
+	 * @param onEventType true to match event types, false to match stream names
+	 * @param regex the regular expression; when empty, the prefixes apply
+	 * @param prefixes the prefixes; when used and empty, nothing matches
+	 * @return the filter
+	 * @throws PatternSyntaxException when the regex does not compile
+	 */
+	public static EventFilter of(boolean onEventType, String regex, List<String> prefixes) {
+		return new EventFilter(expression(regex, prefixes), onEventType);
+	}
+
+	/**
+	 * The filter of a Streams {@code Read} (read or catch-up subscription of {@code $all}).
+	 * @param options the wire filter options
+	 * @return the filter; an expression with neither regex nor prefix lets every record through the default filter
+	 * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT when the filter has no expression or a bad regex
+	 */
 	static EventFilter from(ReadReq.Options.FilterOptions options) {
 		ReadReq.Options.FilterOptions.Expression expression;
 		boolean onEventType;
@@ -41,26 +61,25 @@ final class EventFilter {
 			}
 			default -> throw Errors.invalidArgument("The filter needs a stream_identifier or event_type expression.");
 		}
-		return new EventFilter(predicate(expression), onEventType);
+		if (expression.getRegex().isEmpty() && expression.getPrefixCount() == 0) {
+			return new EventFilter((value) -> true, onEventType);
+		}
+		try {
+			return of(onEventType, expression.getRegex(), expression.getPrefixList());
+		}
+		catch (PatternSyntaxException ex) {
+			throw Errors.invalidArgument("Invalid filter regex '" + expression.getRegex() + "': " + ex.getDescription());
+		}
 	}
 
-	private static Predicate<String> predicate(ReadReq.Options.FilterOptions.Expression expression) {
-		if (!expression.getRegex().isEmpty()) {
-			try {
-				Pattern pattern = Pattern.compile(expression.getRegex());
-				return (value) -> pattern.matcher(value).find();
-			}
-			catch (PatternSyntaxException ex) {
-				throw Errors.invalidArgument("Invalid filter regex '" + expression.getRegex() + "': "
-						+ ex.getDescription());
-			}
+	private static Predicate<String> expression(String regex, List<String> prefixes) {
+		if (regex != null && !regex.isEmpty()) {
+			Pattern pattern = Pattern.compile(regex);
+			return (value) -> pattern.matcher(value).find();
 		}
-		List<String> prefixes = List.copyOf(expression.getPrefixList());
-		if (prefixes.isEmpty()) {
-			return (value) -> true;
-		}
+		List<String> candidates = List.copyOf(prefixes);
 		return (value) -> {
-			for (String prefix : prefixes) {
+			for (String prefix : candidates) {
 				if (value.startsWith(prefix)) {
 					return true;
 				}
@@ -69,11 +88,20 @@ final class EventFilter {
 		};
 	}
 
-	boolean filtered() {
+	/**
+	 * Whether the filter has an expression beyond the default {@code $all} filter.
+	 * @return true when filtered
+	 */
+	public boolean filtered() {
 		return this.expression != null;
 	}
 
-	boolean test(StoredEvent event) {
+	/**
+	 * Whether a record passes the default {@code $all} filter and the expression.
+	 * @param event the record
+	 * @return true when delivered
+	 */
+	public boolean test(StoredEvent event) {
 		if (!defaultAllowed(event.stream())) {
 			return false;
 		}
@@ -83,7 +111,13 @@ final class EventFilter {
 		return this.expression.test(this.onEventType ? event.type() : event.stream());
 	}
 
-	static boolean defaultAllowed(String stream) {
+	/**
+	 * The server's default {@code $all} filter: every stream, system or not, is visible except
+	 * {@code $epoch-information} and the checkpoint and parked streams of {@code $all} persistent subscriptions.
+	 * @param stream the stream name
+	 * @return true when visible
+	 */
+	public static boolean defaultAllowed(String stream) {
 		if (!stream.startsWith("$")) {
 			return true;
 		}

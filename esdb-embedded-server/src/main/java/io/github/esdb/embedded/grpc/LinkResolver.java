@@ -11,19 +11,19 @@ final class LinkResolver {
 
 	private final boolean resolveLinks;
 
-	private final Messages.EventConverter converter;
+	private final EventConverter converter;
 
 	LinkResolver(EventStore store, boolean resolveLinks, boolean structuredIds) {
 		this.store = store;
 		this.resolveLinks = resolveLinks;
-		this.converter = new Messages.EventConverter(structuredIds);
+		this.converter = new EventConverter(structuredIds);
 	}
 
 	ReadResp toResponse(StoredEvent record) {
 		if (!this.resolveLinks || !record.isLink()) {
-			return this.converter.event(record, null);
+			return this.converter.readResponse(record, null);
 		}
-		return this.converter.event(this.store.resolveLink(record).orElse(null), record);
+		return this.converter.readResponse(this.store.resolveLink(record).orElse(null), record);
 	}
 
 }

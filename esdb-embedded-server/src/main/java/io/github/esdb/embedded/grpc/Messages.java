@@ -9,10 +9,8 @@ import java.util.UUID;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.UnsafeByteOperations;
 import io.github.esdb.embedded.store.StoredEvent;
 import io.kurrent.dbclient.proto.shared.Shared;
-import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp;
 
 /**
  * Conversions between protocol messages and store values. The public helpers decode stream names and ids the way
@@ -102,76 +100,6 @@ public final class Messages {
 	static Timestamp now() {
 		Instant now = Instant.now();
 		return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
-	}
-
-	/** Converts stored records to wire messages; the caller says whether ids go out structured or as strings. */
-	static final class EventConverter {
-
-		private final boolean structuredIds;
-
-		/** Reads and subscriptions hit few streams in a row; re-encoding the name for every event is wasted work. */
-		private final java.util.Map<String, Shared.StreamIdentifier> identifiers = new java.util.HashMap<>();
-
-		EventConverter(boolean structuredIds) {
-			this.structuredIds = structuredIds;
-		}
-
-		ReadResp.ReadEvent.RecordedEvent recorded(StoredEvent event) {
-			Shared.UUID id;
-			if (this.structuredIds) {
-				id = Shared.UUID.newBuilder()
-					.setStructured(Shared.UUID.Structured.newBuilder()
-						.setMostSignificantBits(event.idMost())
-						.setLeastSignificantBits(event.idLeast()))
-					.build();
-			}
-			else {
-				id = Shared.UUID.newBuilder().setString(event.id().toString()).build();
-			}
-			return ReadResp.ReadEvent.RecordedEvent.newBuilder()
-				.setId(id)
-				.setStreamIdentifier(identifier(event.stream()))
-				.setStreamRevision(event.revision())
-				.setCommitPosition(event.position())
-				.setPreparePosition(event.position())
-				.putMetadata("type", event.type())
-				.putMetadata("created", Long.toString(event.created()))
-				.putMetadata("content-type", event.contentType())
-				.setCustomMetadata(UnsafeByteOperations.unsafeWrap(event.metadata()))
-				.setData(UnsafeByteOperations.unsafeWrap(event.data()))
-				.build();
-		}
-
-		private Shared.StreamIdentifier identifier(String stream) {
-			Shared.StreamIdentifier identifier = this.identifiers.get(stream);
-			if (identifier == null) {
-				if (this.identifiers.size() >= 1024) {
-					this.identifiers.clear();
-				}
-				identifier = streamIdentifier(stream);
-				this.identifiers.put(stream, identifier);
-			}
-			return identifier;
-		}
-
-		/**
-		 * A read event; {@code link} is the original record when {@code event} is its resolved target (or null when
-		 * the target is gone).
-		 */
-		ReadResp event(StoredEvent event, StoredEvent link) {
-			ReadResp.ReadEvent.Builder builder = ReadResp.ReadEvent.newBuilder();
-			if (link != null) {
-				builder.setLink(recorded(link)).setCommitPosition(link.position());
-				if (event != null) {
-					builder.setEvent(recorded(event));
-				}
-			}
-			else {
-				builder.setEvent(recorded(event)).setCommitPosition(event.position());
-			}
-			return ReadResp.newBuilder().setEvent(builder).build();
-		}
-
 	}
 
 }

@@ -87,7 +87,7 @@ final class ParkedMessages {
 				if (link.revision() >= end) {
 					break;
 				}
-				StoredEvent target = resolve(link);
+				StoredEvent target = this.store.resolveLink(link).orElse(null);
 				// A link whose target is gone cannot be redelivered; the real server drops it the same way.
 				if (target != null) {
 					messages.add(new Message(target, link, -1, -1, null, 0, false));
@@ -99,21 +99,6 @@ final class ParkedMessages {
 			SystemStreamWriter.writeMetadata(this.store, this.stream, Json.object().put("$tb", end));
 		}
 		return messages;
-	}
-
-	private StoredEvent resolve(StoredEvent link) {
-		String data = new String(link.data(), StandardCharsets.UTF_8);
-		int at = data.indexOf('@');
-		if (at <= 0) {
-			return null;
-		}
-		try {
-			long revision = Long.parseLong(data.substring(0, at));
-			return this.store.readEvent(data.substring(at + 1), revision).orElse(null);
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
 	}
 
 	/** Soft-deletes the parked stream (group deleted). */

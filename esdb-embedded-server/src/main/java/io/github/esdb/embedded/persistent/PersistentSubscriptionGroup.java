@@ -1,6 +1,5 @@
 package io.github.esdb.embedded.persistent;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.esdb.embedded.grpc.EventFilter;
 import io.github.esdb.embedded.store.EventStore;
 import io.github.esdb.embedded.store.Registration;
 import io.github.esdb.embedded.store.StoredEvent;
@@ -60,7 +60,7 @@ public final class PersistentSubscriptionGroup {
 
 	private final Checkpoints checkpoints;
 
-	private final AllFilter.Matcher filter;
+	private final EventFilter filter;
 
 	private final List<SubscriberConnection> subscribers = new ArrayList<>();
 
@@ -124,7 +124,7 @@ public final class PersistentSubscriptionGroup {
 		this.strategy = ConsumerStrategy.create(this.settings.consumerStrategy());
 		this.parked = new ParkedMessages(store, definition.parkedStream());
 		this.checkpoints = new Checkpoints(store, definition);
-		this.filter = (definition.filter() != null) ? definition.filter().compile() : null;
+		this.filter = (definition.filter() != null) ? definition.filter().compile() : EventFilter.DEFAULT;
 		this.messageTimeoutNanos = (this.settings.messageTimeoutMs() > 0)
 				? TimeUnit.MILLISECONDS.toNanos(this.settings.messageTimeoutMs()) : Long.MAX_VALUE;
 		this.checkpointAfterNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, this.settings.checkpointAfterMs()));
@@ -419,7 +419,7 @@ public final class PersistentSubscriptionGroup {
 		List<StoredEvent> records = this.store.readAllForwards(this.nextRead, want);
 		for (StoredEvent record : records) {
 			this.nextRead = record.position() + 1;
-			if (AllFilter.allowedByDefault(record) && (this.filter == null || this.filter.matches(record))) {
+			if (this.filter.test(record)) {
 				enqueue(record, record.position());
 			}
 			else {
@@ -434,7 +434,7 @@ public final class PersistentSubscriptionGroup {
 		StoredEvent link = null;
 		if (this.settings.resolveLinks() && record.isLink()) {
 			link = record;
-			event = resolve(record);
+			event = this.store.resolveLink(record).orElse(null);
 		}
 		this.buffer.addLast(new Message(event, link, this.nextSequence++, position, this.lastReadPosition, 0,
 				this.caughtUp));
@@ -449,20 +449,6 @@ public final class PersistentSubscriptionGroup {
 		if (this.buffer.isEmpty()) {
 			this.lastKnownSequence = this.nextSequence - 1;
 			this.lastKnownPosition = position;
-		}
-	}
-
-	private StoredEvent resolve(StoredEvent link) {
-		String data = new String(link.data(), StandardCharsets.UTF_8);
-		int at = data.indexOf('@');
-		if (at <= 0) {
-			return null;
-		}
-		try {
-			return this.store.readEvent(data.substring(at + 1), Long.parseLong(data.substring(0, at))).orElse(null);
-		}
-		catch (NumberFormatException ex) {
-			return null;
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.esdb.embedded.grpc.EventConverter;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -166,7 +167,7 @@ public final class PersistentSubscriptionsService
 
 		private final CallInfo callInfo;
 
-		private ReadEventMapper mapper;
+		private EventConverter converter;
 
 		private String stream;
 
@@ -212,7 +213,7 @@ public final class PersistentSubscriptionsService
 			this.stream = (options.getStreamOptionCase() == ReadReq.Options.StreamOptionCase.ALL) ? GroupDefinition.ALL
 					: options.getStreamIdentifier().getStreamName().toStringUtf8();
 			this.group = options.getGroupName();
-			this.mapper = new ReadEventMapper(
+			this.converter = new EventConverter(
 					options.getUuidOption().getContentCase() != ReadReq.Options.UUIDOption.ContentCase.STRING);
 			PersistentSubscriptionGroup target;
 			try {
@@ -278,7 +279,8 @@ public final class PersistentSubscriptionsService
 				return;
 			}
 			try {
-				this.out.onNext(this.mapper.toWire(message));
+				this.out.onNext(this.converter.persistentReadResponse(message.event(), message.link(),
+						message.original().position(), message.retryCount()));
 			}
 			catch (RuntimeException ex) {
 				// The call ended under us; the cancel handler tells the group.

@@ -1,7 +1,6 @@
 package io.github.esdb.embedded.persistent;
 
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.CreateReq;
@@ -26,11 +25,11 @@ final class RequestMapper {
 		String strategy = s.getConsumerStrategy().isEmpty() ? s.getNamedConsumerStrategy().toString()
 				: s.getConsumerStrategy();
 		GroupSettings settings = new GroupSettings(s.getResolveLinks(), s.getExtraStatistics(),
-				(s.getMessageTimeoutCase() == CreateReq.Settings.MessageTimeoutCase.MESSAGE_TIMEOUT_TICKS)
-						? (int) (s.getMessageTimeoutTicks() / TICKS_PER_MILLISECOND) : s.getMessageTimeoutMs(),
+				millis(s.getMessageTimeoutCase() == CreateReq.Settings.MessageTimeoutCase.MESSAGE_TIMEOUT_TICKS,
+						s.getMessageTimeoutTicks(), s.getMessageTimeoutMs()),
 				s.getMaxRetryCount(), s.getLiveBufferSize(), s.getHistoryBufferSize(), s.getReadBatchSize(),
-				(s.getCheckpointAfterCase() == CreateReq.Settings.CheckpointAfterCase.CHECKPOINT_AFTER_TICKS)
-						? (int) (s.getCheckpointAfterTicks() / TICKS_PER_MILLISECOND) : s.getCheckpointAfterMs(),
+				millis(s.getCheckpointAfterCase() == CreateReq.Settings.CheckpointAfterCase.CHECKPOINT_AFTER_TICKS,
+						s.getCheckpointAfterTicks(), s.getCheckpointAfterMs()),
 				s.getMinCheckpointCount(), s.getMaxCheckpointCount(), s.getMaxSubscriberCount(), strategy);
 		String group = options.getGroupName();
 		switch (options.getStreamOptionCase()) {
@@ -71,11 +70,11 @@ final class RequestMapper {
 		UpdateReq.Options options = request.getOptions();
 		UpdateReq.Settings s = options.getSettings();
 		GroupSettings settings = new GroupSettings(s.getResolveLinks(), s.getExtraStatistics(),
-				(s.getMessageTimeoutCase() == UpdateReq.Settings.MessageTimeoutCase.MESSAGE_TIMEOUT_TICKS)
-						? (int) (s.getMessageTimeoutTicks() / TICKS_PER_MILLISECOND) : s.getMessageTimeoutMs(),
+				millis(s.getMessageTimeoutCase() == UpdateReq.Settings.MessageTimeoutCase.MESSAGE_TIMEOUT_TICKS,
+						s.getMessageTimeoutTicks(), s.getMessageTimeoutMs()),
 				s.getMaxRetryCount(), s.getLiveBufferSize(), s.getHistoryBufferSize(), s.getReadBatchSize(),
-				(s.getCheckpointAfterCase() == UpdateReq.Settings.CheckpointAfterCase.CHECKPOINT_AFTER_TICKS)
-						? (int) (s.getCheckpointAfterTicks() / TICKS_PER_MILLISECOND) : s.getCheckpointAfterMs(),
+				millis(s.getCheckpointAfterCase() == UpdateReq.Settings.CheckpointAfterCase.CHECKPOINT_AFTER_TICKS,
+						s.getCheckpointAfterTicks(), s.getCheckpointAfterMs()),
 				s.getMinCheckpointCount(), s.getMaxCheckpointCount(), s.getMaxSubscriberCount(),
 				s.getNamedConsumerStrategy().toString());
 		String group = options.getGroupName();
@@ -111,6 +110,11 @@ final class RequestMapper {
 		}
 	}
 
+	/** A duration sent either as .NET ticks (100 ns) or in milliseconds, in milliseconds. */
+	private static int millis(boolean inTicks, long ticks, int millis) {
+		return inTicks ? (int) (ticks / TICKS_PER_MILLISECOND) : millis;
+	}
+
 	private static long[] allPosition(long commit, long prepare) {
 		if (Long.compareUnsigned(commit, prepare) < 0) {
 			throw PersistentErrors.invalidArgument("The commit position cannot be less than the prepare position.");
@@ -126,13 +130,11 @@ final class RequestMapper {
 					List.copyOf(options.getEventType().getPrefixList()));
 			default -> throw PersistentErrors.invalidArgument("A filter needs a stream or event type expression.");
 		};
-		if (!filter.regex().isEmpty()) {
-			try {
-				Pattern.compile(filter.regex());
-			}
-			catch (PatternSyntaxException ex) {
-				throw PersistentErrors.invalidArgument("Invalid filter regex '" + filter.regex() + "'.");
-			}
+		try {
+			filter.compile();
+		}
+		catch (PatternSyntaxException ex) {
+			throw PersistentErrors.invalidArgument("Invalid filter regex '" + filter.regex() + "'.");
 		}
 		return filter;
 	}

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -127,23 +128,10 @@ public final class EventStore {
 	 * @return success with the position of the metadata record, or a failure
 	 */
 	public AppendResult softDelete(String stream, long expectedRevision) {
-		AppendResult result;
-		this.writeLock.lock();
-		try {
-			StreamRecord record = this.streams.get(stream);
-			result = checkDelete(stream, record, expectedRevision);
-			if (result == null) {
-				StoredEvent meta = writeMetadata(stream, Long.MAX_VALUE);
-				result = new AppendResult.Success(stream, (record != null) ? record.lastRevision() : -1,
-						meta.position());
-				this.committed.signalAll();
-			}
-		}
-		finally {
-			this.writeLock.unlock();
-		}
-		notifyListeners();
-		return result;
+		return delete(stream, expectedRevision, (record) -> {
+			StoredEvent meta = writeMetadata(stream, Long.MAX_VALUE);
+			return new AppendResult.Success(stream, (record != null) ? record.lastRevision() : -1, meta.position());
+		});
 	}
 
 	/**
@@ -154,17 +142,27 @@ public final class EventStore {
 	 * @return success with the position of the tombstone record, or a failure
 	 */
 	public AppendResult tombstone(String stream, long expectedRevision) {
+		return delete(stream, expectedRevision, (existing) -> {
+			StreamRecord record = this.streams.computeIfAbsent(stream, StreamRecord::new);
+			StoredEvent tombstone = addToLog(record.name, Long.MAX_VALUE, UUID.randomUUID(),
+					StoredEvent.STREAM_DELETED_TYPE, false, EMPTY, EMPTY);
+			record.tombstone();
+			return new AppendResult.Success(stream, record.lastRevision(), tombstone.position());
+		});
+	}
+
+	/**
+	 * Runs a soft or hard delete under the write lock: checks the expected revision, then writes with
+	 * {@code deletion} (given the stream's record, null when never written) and wakes readers and listeners.
+	 */
+	private AppendResult delete(String stream, long expectedRevision, Function<StreamRecord, AppendResult> deletion) {
 		AppendResult result;
 		this.writeLock.lock();
 		try {
 			StreamRecord record = this.streams.get(stream);
 			result = checkDelete(stream, record, expectedRevision);
 			if (result == null) {
-				record = this.streams.computeIfAbsent(stream, StreamRecord::new);
-				StoredEvent tombstone = addToLog(record.name, Long.MAX_VALUE, UUID.randomUUID(),
-						StoredEvent.STREAM_DELETED_TYPE, false, EMPTY, EMPTY);
-				record.tombstone();
-				result = new AppendResult.Success(stream, record.lastRevision(), tombstone.position());
+				result = deletion.apply(record);
 				this.committed.signalAll();
 			}
 		}

@@ -3,17 +3,14 @@ package io.github.esdb.embedded.persistent;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.esdb.embedded.EmbeddedEsdbServer;
+import io.github.esdb.embedded.TestServer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.CreatePersistentSubscriptionToAllOptions;
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
-import io.kurrent.dbclient.KurrentDBClient;
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.NamedConsumerStrategy;
 import io.kurrent.dbclient.PersistentSubscription;
 import io.kurrent.dbclient.PersistentSubscriptionInfo;
@@ -35,31 +32,14 @@ import static org.awaitility.Awaitility.await;
 /** Create, update, delete, GetInfo, List and RestartSubsystem, with their error cases, through the official client. */
 class PersistentSubscriptionManagementTest {
 
-	private static EmbeddedEsdbServer server;
-
-	private static KurrentDBClient client;
-
-	private static KurrentDBPersistentSubscriptionsClient persistent;
-
-	@BeforeAll
-	static void start() {
-		server = EmbeddedEsdbServer.builder().build().start();
-		client = PersistentTestSupport.client(server);
-		persistent = PersistentTestSupport.persistent(server);
-	}
-
-	@AfterAll
-	static void stop() throws Exception {
-		persistent.shutdown().get();
-		client.shutdown().get();
-		server.stop();
-	}
+	@RegisterExtension
+	static final TestServer server = new TestServer();
 
 	@Test
 	void createTwiceIsAlreadyExistsWithTrailers() throws Exception {
 		String stream = unique("mgmt");
-		await(persistent.createToStream(stream, "g1"));
-		StatusRuntimeException ex = statusOf(persistent.createToStream(stream, "g1"));
+		await(server.persistent().createToStream(stream, "g1"));
+		StatusRuntimeException ex = statusOf(server.persistent().createToStream(stream, "g1"));
 		assertError(ex, Status.Code.ALREADY_EXISTS, "persistent-subscription-exists");
 		assertThat(trailer(ex, "stream-name")).isEqualTo(stream);
 		assertThat(trailer(ex, "group-name")).isEqualTo("g1");
@@ -68,26 +48,26 @@ class PersistentSubscriptionManagementTest {
 	@Test
 	void missingGroupsAreNotFound() throws Exception {
 		String stream = unique("missing");
-		assertError(statusOf(persistent.updateToStream(stream, "nope")), Status.Code.NOT_FOUND,
+		assertError(statusOf(server.persistent().updateToStream(stream, "nope")), Status.Code.NOT_FOUND,
 				"persistent-subscription-does-not-exist");
-		assertError(statusOf(persistent.deleteToStream(stream, "nope")), Status.Code.NOT_FOUND,
+		assertError(statusOf(server.persistent().deleteToStream(stream, "nope")), Status.Code.NOT_FOUND,
 				"persistent-subscription-does-not-exist");
-		assertError(statusOf(persistent.replayParkedMessagesToStream(stream, "nope")), Status.Code.NOT_FOUND,
+		assertError(statusOf(server.persistent().replayParkedMessagesToStream(stream, "nope")), Status.Code.NOT_FOUND,
 				"persistent-subscription-does-not-exist");
-		StatusRuntimeException list = statusOf(persistent.listToStream(stream));
+		StatusRuntimeException list = statusOf(server.persistent().listToStream(stream));
 		assertError(list, Status.Code.NOT_FOUND, "persistent-subscription-does-not-exist");
 		assertThat(trailer(list, "group-name")).isEmpty();
-		assertThat(await(persistent.getInfoToStream(stream, "nope"))).isEmpty();
-		assertThat(await(persistent.getInfoToAll("nope"))).isEmpty();
+		assertThat(await(server.persistent().getInfoToStream(stream, "nope"))).isEmpty();
+		assertThat(await(server.persistent().getInfoToAll("nope"))).isEmpty();
 
 		PersistentTestSupport.Recorder recorder = new PersistentTestSupport.Recorder(true);
-		StatusRuntimeException subscribe = statusOf(persistent.subscribeToStream(stream, "nope", recorder));
+		StatusRuntimeException subscribe = statusOf(server.persistent().subscribeToStream(stream, "nope", recorder));
 		assertError(subscribe, Status.Code.NOT_FOUND, "persistent-subscription-does-not-exist");
 	}
 
 	@Test
 	void invalidSettingsFailWithReason() throws Exception {
-		StatusRuntimeException ex = statusOf(persistent.createToStream(unique("invalid"), "g",
+		StatusRuntimeException ex = statusOf(server.persistent().createToStream(unique("invalid"), "g",
 				CreatePersistentSubscriptionToStreamOptions.get().readBatchSize(50).historyBufferSize(50)));
 		assertError(ex, Status.Code.INTERNAL, "persistent-subscription-failed");
 		assertThat(trailer(ex, "reason")).contains("Read Batch Size");
@@ -96,7 +76,7 @@ class PersistentSubscriptionManagementTest {
 	@Test
 	void getInfoEchoesSettingsAndFormats() throws Exception {
 		String stream = unique("info");
-		await(persistent.createToStream(stream, "g",
+		await(server.persistent().createToStream(stream, "g",
 				CreatePersistentSubscriptionToStreamOptions.get()
 					.startFrom(3)
 					.resolveLinkTos()
@@ -110,7 +90,7 @@ class PersistentSubscriptionManagementTest {
 					.checkpointUpperBound(55)
 					.maxSubscriberCount(9)
 					.namedConsumerStrategy(NamedConsumerStrategy.PINNED)));
-		PersistentSubscriptionToStreamInfo info = await(persistent.getInfoToStream(stream, "g")).orElseThrow();
+		PersistentSubscriptionToStreamInfo info = await(server.persistent().getInfoToStream(stream, "g")).orElseThrow();
 		assertThat(info.getEventSource()).isEqualTo(stream);
 		assertThat(info.getGroupName()).isEqualTo("g");
 		// Nothing to read yet: the group is at the end of its (empty) stream.
@@ -130,9 +110,9 @@ class PersistentSubscriptionManagementTest {
 		assertThat(info.getStats().getLastKnownEventRevision()).isEmpty();
 		assertThat(info.getStats().getLastCheckpointedEventRevision()).isEmpty();
 
-		append(client, stream, 5);
+		append(server.client(), stream, 5);
 		await().atMost(PersistentTestSupport.WAIT).untilAsserted(() -> {
-			PersistentSubscriptionToStreamInfo current = await(persistent.getInfoToStream(stream, "g")).orElseThrow();
+			PersistentSubscriptionToStreamInfo current = await(server.persistent().getInfoToStream(stream, "g")).orElseThrow();
 			assertThat(current.getStats().getLastKnownEventRevision()).contains(4L);
 			assertThat(current.getStats().getReadBufferCount() + current.getStats().getLiveBufferCount())
 				.isEqualTo(2);
@@ -140,20 +120,20 @@ class PersistentSubscriptionManagementTest {
 		});
 
 		String endStream = unique("info-end");
-		await(persistent.createToStream(endStream, "g", CreatePersistentSubscriptionToStreamOptions.get().fromEnd()));
-		assertThat(await(persistent.getInfoToStream(endStream, "g")).orElseThrow().getSettings().getStartFrom().isEnd())
+		await(server.persistent().createToStream(endStream, "g", CreatePersistentSubscriptionToStreamOptions.get().fromEnd()));
+		assertThat(await(server.persistent().getInfoToStream(endStream, "g")).orElseThrow().getSettings().getStartFrom().isEnd())
 			.isTrue();
-		await(persistent.createToStream(endStream, "g2", CreatePersistentSubscriptionToStreamOptions.get().fromStart()));
-		assertThat(await(persistent.getInfoToStream(endStream, "g2")).orElseThrow().getSettings().getStartFrom().isStart())
+		await(server.persistent().createToStream(endStream, "g2", CreatePersistentSubscriptionToStreamOptions.get().fromStart()));
+		assertThat(await(server.persistent().getInfoToStream(endStream, "g2")).orElseThrow().getSettings().getStartFrom().isStart())
 			.isTrue();
 	}
 
 	@Test
 	void pinnedByCorrelationIsEchoed() throws Exception {
 		String stream = unique("corr");
-		await(persistent.createToStream(stream, "g",
+		await(server.persistent().createToStream(stream, "g",
 				CreatePersistentSubscriptionToStreamOptions.get().namedConsumerStrategy(NamedConsumerStrategy.PINNED_BY_CORRELATION)));
-		assertThat(await(persistent.getInfoToStream(stream, "g")).orElseThrow()
+		assertThat(await(server.persistent().getInfoToStream(stream, "g")).orElseThrow()
 			.getSettings()
 			.getNamedConsumerStrategy()
 			.isPinnedByCorrelation()).isTrue();
@@ -162,47 +142,47 @@ class PersistentSubscriptionManagementTest {
 	@Test
 	void allGroupsReportPositions() throws Exception {
 		String group = unique("all-info");
-		await(persistent.createToAll(group, CreatePersistentSubscriptionToAllOptions.get().startFrom(5, 5)));
-		PersistentSubscriptionToAllInfo info = await(persistent.getInfoToAll(group)).orElseThrow();
+		await(server.persistent().createToAll(group, CreatePersistentSubscriptionToAllOptions.get().startFrom(5, 5)));
+		PersistentSubscriptionToAllInfo info = await(server.persistent().getInfoToAll(group)).orElseThrow();
 		assertThat(info.getEventSource()).isEqualTo("$all");
 		Position start = info.getSettings().getStartFrom().getPosition().orElseThrow();
 		assertThat(start.getCommitUnsigned()).isEqualTo(5);
 		assertThat(start.getPrepareUnsigned()).isEqualTo(5);
 
 		String endGroup = unique("all-end");
-		await(persistent.createToAll(endGroup, CreatePersistentSubscriptionToAllOptions.get().fromEnd()));
-		assertThat(await(persistent.getInfoToAll(endGroup)).orElseThrow().getSettings().getStartFrom().isEnd())
+		await(server.persistent().createToAll(endGroup, CreatePersistentSubscriptionToAllOptions.get().fromEnd()));
+		assertThat(await(server.persistent().getInfoToAll(endGroup)).orElseThrow().getSettings().getStartFrom().isEnd())
 			.isTrue();
-		assertThat(await(persistent.listToAll())).extracting(PersistentSubscriptionInfo::getGroupName)
+		assertThat(await(server.persistent().listToAll())).extracting(PersistentSubscriptionInfo::getGroupName)
 			.contains(group, endGroup);
-		await(persistent.deleteToAll(endGroup));
-		assertThat(await(persistent.getInfoToAll(endGroup))).isEmpty();
+		await(server.persistent().deleteToAll(endGroup));
+		assertThat(await(server.persistent().getInfoToAll(endGroup))).isEmpty();
 	}
 
 	@Test
 	void listReturnsGroupsPerStreamAndOverall() throws Exception {
 		String stream = unique("list");
-		await(persistent.createToStream(stream, "a"));
-		await(persistent.createToStream(stream, "b"));
-		List<PersistentSubscriptionToStreamInfo> forStream = await(persistent.listToStream(stream));
+		await(server.persistent().createToStream(stream, "a"));
+		await(server.persistent().createToStream(stream, "b"));
+		List<PersistentSubscriptionToStreamInfo> forStream = await(server.persistent().listToStream(stream));
 		assertThat(forStream).extracting(PersistentSubscriptionInfo::getGroupName).containsExactly("a", "b");
-		assertThat(await(persistent.listAll())).extracting(PersistentSubscriptionInfo::getGroupName)
+		assertThat(await(server.persistent().listAll())).extracting(PersistentSubscriptionInfo::getGroupName)
 			.contains("a", "b");
 	}
 
 	@Test
 	void updateAppliesSettingsAndDropsSubscribers() throws Exception {
 		String stream = unique("update");
-		await(persistent.createToStream(stream, "g", CreatePersistentSubscriptionToStreamOptions.get().fromStart()));
+		await(server.persistent().createToStream(stream, "g", CreatePersistentSubscriptionToStreamOptions.get().fromStart()));
 		PersistentTestSupport.Recorder recorder = new PersistentTestSupport.Recorder(true);
-		await(persistent.subscribeToStream(stream, "g", recorder));
-		await(persistent.updateToStream(stream, "g",
+		await(server.persistent().subscribeToStream(stream, "g", recorder));
+		await(server.persistent().updateToStream(stream, "g",
 				UpdatePersistentSubscriptionToStreamOptions.get().fromStart().maxRetryCount(3).messageTimeoutInMs(999)));
 		await().atMost(PersistentTestSupport.WAIT).until(() -> recorder.cancelledCalled);
 		assertThat(recorder.cancelled.get()).isInstanceOf(StatusRuntimeException.class);
 		StatusRuntimeException dropped = (StatusRuntimeException) recorder.cancelled.get();
 		assertError(dropped, Status.Code.CANCELLED, "persistent-subscription-dropped");
-		PersistentSubscriptionToStreamInfo info = await(persistent.getInfoToStream(stream, "g")).orElseThrow();
+		PersistentSubscriptionToStreamInfo info = await(server.persistent().getInfoToStream(stream, "g")).orElseThrow();
 		assertThat(info.getSettings().getMaxRetryCount()).isEqualTo(3);
 		assertThat(info.getSettings().getMessageTimeoutMs()).isEqualTo(999);
 		assertThat(info.getConnections()).isEmpty();
@@ -211,36 +191,36 @@ class PersistentSubscriptionManagementTest {
 	@Test
 	void deleteDropsSubscribersWithNotFound() throws Exception {
 		String stream = unique("delete");
-		await(persistent.createToStream(stream, "g"));
+		await(server.persistent().createToStream(stream, "g"));
 		PersistentTestSupport.Recorder recorder = new PersistentTestSupport.Recorder(true);
-		PersistentSubscription subscription = await(persistent.subscribeToStream(stream, "g", recorder));
+		PersistentSubscription subscription = await(server.persistent().subscribeToStream(stream, "g", recorder));
 		assertThat(subscription.getSubscriptionId()).isEqualTo(stream + "::g");
-		await(persistent.deleteToStream(stream, "g"));
+		await(server.persistent().deleteToStream(stream, "g"));
 		await().atMost(PersistentTestSupport.WAIT).until(() -> recorder.cancelledCalled);
 		assertError((StatusRuntimeException) recorder.cancelled.get(), Status.Code.NOT_FOUND,
 				"persistent-subscription-does-not-exist");
-		assertThat(await(persistent.getInfoToStream(stream, "g"))).isEmpty();
+		assertThat(await(server.persistent().getInfoToStream(stream, "g"))).isEmpty();
 		// The name is free again.
-		await(persistent.createToStream(stream, "g"));
+		await(server.persistent().createToStream(stream, "g"));
 	}
 
 	@Test
 	void maxSubscribersIsEnforced() throws Exception {
 		String stream = unique("max");
-		await(persistent.createToStream(stream, "g",
+		await(server.persistent().createToStream(stream, "g",
 				CreatePersistentSubscriptionToStreamOptions.get().maxSubscriberCount(1)));
 		PersistentSubscription first = await(
-				persistent.subscribeToStream(stream, "g", new PersistentTestSupport.Recorder(true)));
+				server.persistent().subscribeToStream(stream, "g", new PersistentTestSupport.Recorder(true)));
 		StatusRuntimeException ex = statusOf(
-				persistent.subscribeToStream(stream, "g", new PersistentTestSupport.Recorder(true)));
+				server.persistent().subscribeToStream(stream, "g", new PersistentTestSupport.Recorder(true)));
 		assertError(ex, Status.Code.FAILED_PRECONDITION, "maximum-subscribers-reached");
 		assertThat(trailer(ex, "group-name")).isEqualTo("g");
 		first.stop();
 		await().atMost(PersistentTestSupport.WAIT).untilAsserted(() -> assertThat(
-				await(persistent.getInfoToStream(stream, "g")).orElseThrow().getConnections()).isEmpty());
-		PersistentSubscription second = await(persistent.subscribeToStream(stream, "g",
+				await(server.persistent().getInfoToStream(stream, "g")).orElseThrow().getConnections()).isEmpty());
+		PersistentSubscription second = await(server.persistent().subscribeToStream(stream, "g",
 				SubscribePersistentSubscriptionOptions.get().bufferSize(4), new PersistentTestSupport.Recorder(true)));
-		PersistentSubscriptionToStreamInfo info = await(persistent.getInfoToStream(stream, "g")).orElseThrow();
+		PersistentSubscriptionToStreamInfo info = await(server.persistent().getInfoToStream(stream, "g")).orElseThrow();
 		assertThat(info.getConnections()).hasSize(1);
 		assertThat(info.getConnections().get(0).getAvailableSlots()).isEqualTo(4);
 		assertThat(info.getConnections().get(0).getConnectionName()).isEqualTo("<unknown>");
@@ -250,18 +230,18 @@ class PersistentSubscriptionManagementTest {
 	@Test
 	void restartSubsystemDropsSubscribersAndKeepsGroups() throws Exception {
 		String stream = unique("restart");
-		await(persistent.createToStream(stream, "g"));
+		await(server.persistent().createToStream(stream, "g"));
 		PersistentTestSupport.Recorder recorder = new PersistentTestSupport.Recorder(true);
-		await(persistent.subscribeToStream(stream, "g", recorder));
-		await(persistent.restartSubsystem());
+		await(server.persistent().subscribeToStream(stream, "g", recorder));
+		await(server.persistent().restartSubsystem());
 		await().atMost(PersistentTestSupport.WAIT).until(() -> recorder.cancelledCalled);
 		assertError((StatusRuntimeException) recorder.cancelled.get(), Status.Code.CANCELLED,
 				"persistent-subscription-dropped");
-		Optional<PersistentSubscriptionToStreamInfo> info = await(persistent.getInfoToStream(stream, "g"));
+		Optional<PersistentSubscriptionToStreamInfo> info = await(server.persistent().getInfoToStream(stream, "g"));
 		assertThat(info).isPresent();
 		PersistentTestSupport.Recorder again = new PersistentTestSupport.Recorder(true);
-		await(persistent.subscribeToStream(stream, "g", again));
-		append(client, stream, 1);
+		await(server.persistent().subscribeToStream(stream, "g", again));
+		append(server.client(), stream, 1);
 		assertThat(again.next().body()).isEqualTo("{\"n\":0}");
 	}
 

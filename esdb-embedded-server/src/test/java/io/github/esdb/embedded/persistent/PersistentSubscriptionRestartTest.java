@@ -3,6 +3,7 @@ package io.github.esdb.embedded.persistent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,9 +31,9 @@ class PersistentSubscriptionRestartTest {
 	void groupResumesFromCheckpointAfterServerRestart() throws Exception {
 		EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().build().start();
 		String stream = unique("restart");
+		KurrentDBClient client = PersistentTestSupport.client(server);
+		KurrentDBPersistentSubscriptionsClient persistent = PersistentTestSupport.persistent(server);
 		try {
-			KurrentDBClient client = PersistentTestSupport.client(server);
-			KurrentDBPersistentSubscriptionsClient persistent = PersistentTestSupport.persistent(server);
 			await(persistent.createToStream(stream, "g", CreatePersistentSubscriptionToStreamOptions.get()
 				.fromStart()
 				.checkpointLowerBound(1)
@@ -63,8 +64,8 @@ class PersistentSubscriptionRestartTest {
 			assertThat(recorder.cancelled.get()).isInstanceOf(StatusRuntimeException.class);
 			assertThat(((StatusRuntimeException) recorder.cancelled.get()).getStatus().getCode())
 				.isEqualTo(Status.Code.UNAVAILABLE);
-			persistent.shutdown().get();
-			client.shutdown().get();
+			persistent.shutdown().get(10, TimeUnit.SECONDS);
+			client.shutdown().get(10, TimeUnit.SECONDS);
 
 			server.start();
 			client = PersistentTestSupport.client(server);
@@ -81,11 +82,16 @@ class PersistentSubscriptionRestartTest {
 			}
 			// Everything after the checkpoint, nothing before it: the unacked 5..9 come again, then 10..14.
 			assertThat(revisions).containsExactly(5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
-			persistent.shutdown().get();
-			client.shutdown().get();
 		}
 		finally {
-			server.stop();
+			// Whatever failed, end the current clients and the server: no threads may outlive the class.
+			try {
+				persistent.shutdown().get(10, TimeUnit.SECONDS);
+				client.shutdown().get(10, TimeUnit.SECONDS);
+			}
+			finally {
+				server.stop();
+			}
 		}
 	}
 

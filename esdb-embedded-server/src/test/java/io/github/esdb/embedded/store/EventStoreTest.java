@@ -71,7 +71,7 @@ class EventStoreTest {
 		Registration registration = store.onCommit(commits::incrementAndGet);
 		CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
 			try {
-				return store.awaitCommit(0, Duration.ofSeconds(5));
+				return store.awaitCommit(0, Duration.ofSeconds(30));
 			}
 			catch (InterruptedException ex) {
 				throw new IllegalStateException(ex);
