@@ -86,6 +86,8 @@ public class EsdbTemplate implements EsdbOperations {
 
 	private final Set<Class<?>> sealedTypesRegistered = ConcurrentHashMap.newKeySet();
 
+	private final List<EventMetadataContributor> metadataContributors;
+
 	/**
 	 * Create a template.
 	 * @param client the KurrentDB client
@@ -109,6 +111,21 @@ public class EsdbTemplate implements EsdbOperations {
 	 */
 	public EsdbTemplate(KurrentDBClient client, EventSerializer serializer, EventTypeRegistry types,
 			CurrentEvent currentEvent, EsdbExceptionTranslator translator) {
+		this(client, serializer, types, currentEvent, translator, List.of());
+	}
+
+	/**
+	 * Create a template with a custom exception translator and metadata contributors.
+	 * @param client the KurrentDB client
+	 * @param serializer turns payloads into bytes and back
+	 * @param types maps type names to payload classes
+	 * @param currentEvent the event being handled on the current thread, or {@code null}
+	 * @param translator turns client failures into {@link DataAccessException}s
+	 * @param metadataContributors add metadata to every appended event, in order (for example the current trace)
+	 */
+	public EsdbTemplate(KurrentDBClient client, EventSerializer serializer, EventTypeRegistry types,
+			CurrentEvent currentEvent, EsdbExceptionTranslator translator,
+			List<EventMetadataContributor> metadataContributors) {
 		Assert.notNull(client, "client must not be null");
 		Assert.notNull(serializer, "serializer must not be null");
 		Assert.notNull(types, "types must not be null");
@@ -118,6 +135,7 @@ public class EsdbTemplate implements EsdbOperations {
 		this.types = types;
 		this.currentEvent = currentEvent;
 		this.translator = translator;
+		this.metadataContributors = List.copyOf(metadataContributors);
 	}
 
 	/**
@@ -215,6 +233,7 @@ public class EsdbTemplate implements EsdbOperations {
 			if (correlation.causationId() != null) {
 				metadata.put(EventContext.CAUSATION_ID, correlation.causationId());
 			}
+			this.metadataContributors.forEach((contributor) -> contributor.contribute(metadata));
 			metadata.putAll(event.metadata());
 			if (stringMetadataOnly) {
 				requireStringValues(stream, i, metadata);

@@ -33,9 +33,11 @@ public class EsdbTemplateAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(EsdbOperations.class)
 	EsdbTemplate esdbTemplate(KurrentDBClient client, EventSerializer serializer, EventTypeRegistry types,
-			ObjectProvider<CurrentEvent> currentEvent, EsdbExceptionTranslator translator) {
+			ObjectProvider<CurrentEvent> currentEvent, EsdbExceptionTranslator translator,
+			ObjectProvider<EventMetadataContributor> metadataContributors) {
 		// Without subscriptions there is no handled event to carry ids over from; the template then works without.
-		return new EsdbTemplate(client, serializer, types, currentEvent.getIfAvailable(), translator);
+		return new EsdbTemplate(client, serializer, types, currentEvent.getIfAvailable(), translator,
+				metadataContributors.orderedStream().toList());
 	}
 
 }

@@ -21,6 +21,10 @@ import org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAuto
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.github.esdb.core.EsdbOperations;
+import io.github.esdb.core.EsdbTemplateAutoConfiguration;
+import io.github.esdb.core.StoredEvent;
+import io.github.esdb.observability.tracing.EsdbTracingAutoConfiguration;
 import io.github.esdb.subscription.EventSubscription;
 
 import static io.github.esdb.observability.ObservabilityTestSupport.event;
@@ -98,6 +102,42 @@ class HandlerTracingIntegrationTests {
 				io.micrometer.tracing.TraceContext untraced = handler.seen.get(1);
 				assertThat(untraced.traceId()).isNotEqualTo(request.context().traceId());
 				assertThat(spans.named("traced process").get(1).parentId()).isNull();
+			});
+	}
+
+	@Test
+	void anAppendThroughTheTemplateRecordsTheTraceThatTheHandlerContinues() {
+		String stream = ObservabilityTestSupport.unique("template-traced");
+		esdb.runner()
+			.withConfiguration(AutoConfigurations.of(MicrometerTracingAutoConfiguration.class,
+					BraveAutoConfiguration.class, EsdbTemplateAutoConfiguration.class,
+					EsdbTracingAutoConfiguration.class))
+			.withUserConfiguration(TracedConfiguration.class)
+			.withPropertyValues("test.stream=" + stream, "management.tracing.sampling.probability=1.0")
+			.run((context) -> {
+				Tracer tracer = context.getBean(Tracer.class);
+				Handler handler = context.getBean(Handler.class);
+				EsdbOperations template = context.getBean(EsdbOperations.class);
+				Span request = tracer.nextSpan().name("request").start();
+				try (Tracer.SpanInScope scope = tracer.withSpan(request)) {
+					template.append(stream, new Deposited("a", 1));
+				}
+				finally {
+					request.end();
+				}
+				template.append(stream, new Deposited("b", 2));
+				await().atMost(Duration.ofSeconds(20)).until(() -> handler.seen.size() == 2);
+
+				StoredEvent<Deposited> written = template.readStream(stream, Deposited.class).get(0);
+				assertThat(written.context().metadata()).containsEntry("$traceId", request.context().traceId())
+					.containsEntry("$spanId", request.context().spanId());
+				io.micrometer.tracing.TraceContext inside = handler.seen.get(0);
+				assertThat(inside.traceId()).isEqualTo(request.context().traceId());
+				assertThat(inside.parentId()).isEqualTo(request.context().spanId());
+				// Outside any span the template writes no trace, and the handler starts a new one.
+				assertThat(template.readStream(stream, Deposited.class).get(1).context().metadata())
+					.doesNotContainKey("$traceId");
+				assertThat(handler.seen.get(1).traceId()).isNotEqualTo(request.context().traceId());
 			});
 	}
 
