@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.Position;
@@ -29,6 +31,7 @@ import org.springframework.context.SmartLifecycle;
 
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.EventHandlerInterceptor;
 import io.github.esdb.subscription.NackException;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -51,6 +54,9 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 	private static final Logger logger = LoggerFactory.getLogger(SubscriptionMonitor.class);
 
+	/** How many of the newest {@code $all} events each poll reads to count a filtered subscription's lag. */
+	static final int ALL_WINDOW = 1000;
+
 	private final Supplier<SubscriptionRegistry> registry;
 
 	private final KurrentDBClient client;
@@ -62,6 +68,8 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	private final Supplier<List<Listener>> listeners;
 
 	private final Map<String, Track> tracks = new ConcurrentHashMap<>();
+
+	private final Map<EventFilterSpec, Pattern> patterns = new ConcurrentHashMap<>();
 
 	private final Object lifecycleMonitor = new Object();
 
@@ -285,7 +293,7 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 		try {
 			ReadResult result;
 			if (SubscriptionEndpoint.ALL.equals(stream)) {
-				result = this.client.readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(1))
+				result = this.client.readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(ALL_WINDOW))
 					.get(timeout, TimeUnit.MILLISECONDS);
 			}
 			else {
@@ -295,18 +303,22 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			}
 			List<ResolvedEvent> events = result.getEvents();
 			if (events.isEmpty()) {
-				return new Head(null);
+				return new Head(null, List.of(), true);
 			}
 			ResolvedEvent last = events.get(0);
 			if (SubscriptionEndpoint.ALL.equals(stream)) {
-				Position position = last.getPosition().orElse(last.getOriginalEvent().getPosition());
-				return new Head(Checkpoint.ofPosition(position));
+				List<AllEvent> window = new ArrayList<>(events.size());
+				for (ResolvedEvent event : events) {
+					window.add(new AllEvent(position(event).getCommitUnsigned(),
+							event.getOriginalEvent().getStreamId(), event.getOriginalEvent().getEventType()));
+				}
+				return new Head(Checkpoint.ofPosition(position(last)), window, events.size() < ALL_WINDOW);
 			}
-			return new Head(Checkpoint.ofRevision(last.getOriginalEvent().getRevision()));
+			return new Head(Checkpoint.ofRevision(last.getOriginalEvent().getRevision()), null, true);
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof StreamNotFoundException) {
-				return new Head(null);
+				return new Head(null, null, true);
 			}
 			logger.debug("Could not read the head of '{}': {}", stream, String.valueOf(ex.getCause()));
 			return null;
@@ -351,8 +363,46 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 		return SubscriptionRegistry.PHASE - 1;
 	}
 
-	/** The last event of a stream; a {@code null} checkpoint means the stream is empty. */
-	private record Head(Checkpoint checkpoint) {
+	private static Position position(ResolvedEvent event) {
+		return event.getPosition().orElse(event.getOriginalEvent().getPosition());
+	}
+
+	/**
+	 * The last event of a stream; a {@code null} checkpoint means the stream is empty. For {@code $all} also the
+	 * newest events (newest first), so that lag can be counted in the events a filtered subscription would receive.
+	 *
+	 * @param checkpoint the last event's revision or position
+	 * @param window for {@code $all}, the newest events; {@code null} for a stream
+	 * @param wholeLog whether the window reaches back to the start of the log
+	 */
+	private record Head(Checkpoint checkpoint, List<AllEvent> window, boolean wholeLog) {
+
+		/**
+		 * Events a {@code $all} catch-up subscription at {@code position} has yet to receive: counted exactly when
+		 * the position lies inside the window, estimated from the window's event density beyond it.
+		 */
+		long eventsAfter(long position, Predicate<AllEvent> receives) {
+			long matching = 0;
+			for (AllEvent event : this.window) {
+				if (event.commit() > position && receives.test(event)) {
+					matching++;
+				}
+			}
+			AllEvent oldest = this.window.get(this.window.size() - 1);
+			if (this.wholeLog || position >= oldest.commit()) {
+				return matching;
+			}
+			// Positions are not event numbers on a real node (they are byte offsets), so scale the part of the log
+			// older than the window by the density of receivable events inside it.
+			long span = Math.max(1, this.window.get(0).commit() - oldest.commit() + 1);
+			double perPosition = (double) Math.max(matching, 1) / span;
+			return matching + Math.round((oldest.commit() - position) * perPosition);
+		}
+
+	}
+
+	/** One event of the {@code $all} window. */
+	private record AllEvent(long commit, String stream, String type) {
 
 	}
 
@@ -416,9 +466,10 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 				this.caughtUpOnce = true;
 			}
 			Long lag = lag(snapshot);
+			// A live $all persistent consumer's position distance counts events other consumers or the filter take.
 			boolean behind = lag != null && lag > 0
-					&& !(SubscriptionEndpoint.ALL.equals(snapshot.stream())
-							&& snapshot.state() == SubscriptionState.LIVE);
+					&& !(SubscriptionEndpoint.ALL.equals(snapshot.stream()) && snapshot.state() == SubscriptionState.LIVE
+							&& snapshot.kind() == SubscriptionKind.PERSISTENT);
 			if (behind && this.behindSince == null) {
 				this.behindSince = now;
 			}
@@ -474,12 +525,28 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 					if (this.liveBaseline == null) {
 						this.liveBaseline = head;
 					}
-					return distance(head, this.liveBaseline);
+					position = this.liveBaseline;
 				}
+			}
+			else {
+				this.liveBaseline = null;
+			}
+			if (this.head.window() != null && snapshot.kind() == SubscriptionKind.CATCH_UP) {
+				long after = (position != null && position.isPosition()) ? position.position().getCommitUnsigned() : 0;
+				return this.head.eventsAfter(after, receivable(snapshot.filter()));
+			}
+			if (position == null) {
 				return head.isPosition() ? head.position().getCommitUnsigned() : head.revision() + 1;
 			}
-			this.liveBaseline = null;
 			return distance(head, position);
+		}
+
+		/** Handlers never see system streams on $all; a server-side filter narrows it further. */
+		private Predicate<AllEvent> receivable(EventFilterSpec filter) {
+			Pattern pattern = (filter != null) ? SubscriptionMonitor.this.patterns.computeIfAbsent(filter,
+					(spec) -> Pattern.compile(spec.regex())) : null;
+			return (event) -> !event.stream().startsWith("$") && (pattern == null
+					|| pattern.matcher(filter.onEventType() ? event.type() : event.stream()).find());
 		}
 
 		private Long distance(Checkpoint head, Checkpoint position) {

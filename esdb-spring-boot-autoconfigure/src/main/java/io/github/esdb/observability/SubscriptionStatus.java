@@ -13,13 +13,13 @@ import io.github.esdb.subscription.SubscriptionSnapshot;
  * @param head the last event of the stream (or of {@code $all}) when it was last read; {@code null} when the stream
  * is empty or the head is not known yet
  * @param headReadAt when the head was last read successfully, {@code null} if never
- * @param lagEvents how far behind the head the subscription is: revisions for a stream, the commit-position
- * distance for {@code $all} (approximate: it counts bytes of the log in KurrentDB and includes events a filter
- * excludes); {@code null} when unknown
+ * @param lagEvents how far behind the head the subscription is: revisions for a stream; for a {@code $all}
+ * catch-up subscription the events it would receive (exact within the newest 1,000 events of the log, estimated
+ * beyond); the commit-position distance for a persistent {@code $all} consumer; {@code null} when unknown
  * @param lagSeconds the age of the last event handled while the subscription is behind, 0 when it is not behind,
  * {@code null} when unknown
- * @param behind whether the subscription has events to catch up on (a live {@code $all} subscription never counts
- * as behind: its position only moves on matching events and server checkpoints)
+ * @param behind whether the subscription has events to catch up on (a live persistent {@code $all} consumer never
+ * counts as behind: other consumers and the group's filter take events past its position)
  * @param stalled whether the stall watchdog gave up on it: behind without moving, or a handler running, for longer
  * than the stall timeout
  * @param caughtUpOnce whether it reached the head (LIVE) at least once since the application started

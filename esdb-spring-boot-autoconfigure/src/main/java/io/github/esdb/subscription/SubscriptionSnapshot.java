@@ -20,9 +20,11 @@ import java.time.Instant;
  * @param failed handler invocations that threw
  * @param nacked persistent events negatively acknowledged
  * @param reconnects resubscriptions after drops
+ * @param filter the server-side filter of a {@code $all} subscription (given, or derived from the handlers' event
+ * types), {@code null} when the subscription receives every event
  */
 public record SubscriptionSnapshot(String id, SubscriptionKind kind, String stream, String group,
 		SubscriptionState state, Checkpoint position, Checkpoint committed, String lastError, Instant lastErrorAt,
-		long handled, long skipped, long failed, long nacked, long reconnects) {
+		long handled, long skipped, long failed, long nacked, long reconnects, EventFilterSpec filter) {
 
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
@@ -246,7 +247,16 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 	public SubscriptionSnapshot snapshot() {
 		return new SubscriptionSnapshot(this.endpoint.id(), this.endpoint.kind(), this.endpoint.stream(),
 				this.endpoint.group(), this.state, this.position, this.committed, this.lastError, this.lastErrorAt,
-				this.handled.sum(), this.skipped.sum(), this.failed.sum(), this.nacked.sum(), this.reconnects.sum());
+				this.handled.sum(), this.skipped.sum(), this.failed.sum(), this.nacked.sum(), this.reconnects.sum(),
+				eventFilter());
+	}
+
+	/**
+	 * The filter the server applies for this subscription.
+	 * @return the filter, {@code null} for none
+	 */
+	protected EventFilterSpec eventFilter() {
+		return this.endpoint.filter();
 	}
 
 	private void work(Run run) {

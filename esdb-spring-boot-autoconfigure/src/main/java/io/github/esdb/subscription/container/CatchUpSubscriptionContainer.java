@@ -80,6 +80,11 @@ public class CatchUpSubscriptionContainer extends AbstractSubscriptionContainer 
 	}
 
 	@Override
+	protected EventFilterSpec eventFilter() {
+		return this.filter;
+	}
+
+	@Override
 	protected int queueCapacity() {
 		return this.services.settings().catchUpBatchSize();
 	}

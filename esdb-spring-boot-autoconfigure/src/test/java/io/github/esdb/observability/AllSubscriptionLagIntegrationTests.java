@@ -1,0 +1,111 @@
+package io.github.esdb.observability;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.github.esdb.subscription.EventSubscription;
+import io.github.esdb.subscription.SubscriptionRegistry;
+import io.github.esdb.subscription.SubscriptionState;
+
+import static io.github.esdb.observability.ObservabilityTestSupport.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Lag of a filtered {@code $all} catch-up subscription counts the events it would receive, not the log positions
+ * between it and the head: events of other types and system streams written after its last event do not make a
+ * caught-up read model look behind. Each test gets a fresh server, so {@code $all} holds exactly what it writes.
+ */
+class AllSubscriptionLagIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private ObservabilityTestSupport esdb;
+
+	@BeforeEach
+	void startServer() {
+		this.esdb = new ObservabilityTestSupport();
+	}
+
+	@AfterEach
+	void stopServer() {
+		this.esdb.close();
+	}
+
+	@Test
+	void countsOnlyTheEventsTheSubscriptionWouldReceive() {
+		String account = ObservabilityTestSupport.unique("account");
+		this.esdb.append(account, event("Deposited", deposit(1)), event("Deposited", deposit(2)));
+		// Written last, so the head of $all is an event the subscription never receives.
+		this.esdb.append(account, event("Withdrawn", deposit(3)), event("Withdrawn", deposit(4)));
+		this.esdb.append("$audit-" + account, event("Audited", deposit(5)));
+		this.esdb.runner().withUserConfiguration(TillConfiguration.class).run((context) -> {
+			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+			SubscriptionMonitor monitor = context.getBean(SubscriptionMonitor.class);
+			Till till = context.getBean(Till.class);
+			await().atMost(WAIT).until(() -> till.amounts.size() == 2
+					&& registry.snapshot("till").get().state() == SubscriptionState.LIVE);
+			await().atMost(WAIT).untilAsserted(() -> {
+				monitor.poll();
+				SubscriptionStatus status = monitor.status("till").get();
+				assertThat(status.lagEvents()).isZero();
+				assertThat(status.behind()).isFalse();
+			});
+
+			registry.stop("till");
+			this.esdb.append(account, event("Deposited", deposit(6)), event("Withdrawn", deposit(7)),
+					event("Deposited", deposit(8)), event("Withdrawn", deposit(9)));
+			monitor.poll();
+			SubscriptionStatus stopped = monitor.status("till").get();
+			assertThat(stopped.lagEvents()).isEqualTo(2);
+			assertThat(stopped.behind()).isTrue();
+			assertThat(context.getBean(MeterRegistry.class).find("esdb.subscription.lag.events")
+				.tag("subscription", "till")
+				.gauge()
+				.value()).isEqualTo(2.0);
+
+			registry.start("till");
+			await().atMost(WAIT).untilAsserted(() -> {
+				monitor.poll();
+				assertThat(monitor.status("till").get().lagEvents()).isZero();
+			});
+			assertThat(till.amounts).containsExactly(1L, 2L, 6L, 8L);
+		});
+	}
+
+	private static Map<String, Object> deposit(long amount) {
+		return Map.of("account", "a", "amount", amount);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TillConfiguration {
+
+		@Bean
+		Till till() {
+			return new Till();
+		}
+
+	}
+
+	static class Till {
+
+		final List<Long> amounts = new CopyOnWriteArrayList<>();
+
+		@EventSubscription(id = "till", stream = "$all")
+		void on(Deposited deposited) {
+			this.amounts.add(deposited.amount());
+		}
+
+	}
+
+}
