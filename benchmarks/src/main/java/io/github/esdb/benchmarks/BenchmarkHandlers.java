@@ -1,0 +1,71 @@
+package io.github.esdb.benchmarks;
+
+import io.github.esdb.subscription.EventSubscription;
+
+/**
+ * The starter's side of the delivery benchmarks: annotated handlers that do no more than the raw listeners (count,
+ * and touch the payload so that its deserialization cannot be optimised away). None starts with the context: the
+ * benchmark starts each one through the registry and times it from there, so context start-up is not measured.
+ * Ids, streams and groups carry {@code bench.prefix}, new for every application context, so no run resumes from
+ * another's checkpoint or shares its persistent group.
+ */
+public class BenchmarkHandlers {
+
+	/** Subscription id suffix of {@link #catchUpRecord(BenchmarkEvent)}. */
+	static final String CATCH_UP_RECORD = "catch-up-record";
+
+	/** Subscription id suffix of {@link #catchUpBytes(byte[])}. */
+	static final String CATCH_UP_BYTES = "catch-up-bytes";
+
+	/** Subscription id suffix, and group name suffix, of {@link #persistentRecord(BenchmarkEvent)}. */
+	static final String PERSISTENT_RECORD = "persistent-record";
+
+	/** Subscription id suffix, and group name suffix, of {@link #persistentBytes(byte[])}. */
+	static final String PERSISTENT_BYTES = "persistent-bytes";
+
+	final Probe catchUpRecord = new Probe();
+
+	final Probe catchUpBytes = new Probe();
+
+	final Probe persistentRecord = new Probe();
+
+	final Probe persistentBytes = new Probe();
+
+	// Written by one subscription thread each and never read: they only keep the JIT from dropping the reads.
+	private long recordSink;
+
+	private long bytesSink;
+
+	private long persistentRecordSink;
+
+	private long persistentBytesSink;
+
+	@EventSubscription(id = "${bench.prefix}-" + CATCH_UP_RECORD, stream = "${bench.catch-up-stream}",
+			autoStartup = "false")
+	void catchUpRecord(BenchmarkEvent event) {
+		this.recordSink += event.amountCents();
+		this.catchUpRecord.hit();
+	}
+
+	@EventSubscription(id = "${bench.prefix}-" + CATCH_UP_BYTES, stream = "${bench.catch-up-stream}",
+			autoStartup = "false")
+	void catchUpBytes(byte[] data) {
+		this.bytesSink += data.length;
+		this.catchUpBytes.hit();
+	}
+
+	@EventSubscription(id = "${bench.prefix}-" + PERSISTENT_RECORD, stream = "${bench.persistent-stream}",
+			group = "${bench.prefix}-" + PERSISTENT_RECORD, from = "start", autoStartup = "false")
+	void persistentRecord(BenchmarkEvent event) {
+		this.persistentRecordSink += event.amountCents();
+		this.persistentRecord.hit();
+	}
+
+	@EventSubscription(id = "${bench.prefix}-" + PERSISTENT_BYTES, stream = "${bench.persistent-stream}",
+			group = "${bench.prefix}-" + PERSISTENT_BYTES, from = "start", autoStartup = "false")
+	void persistentBytes(byte[] data) {
+		this.persistentBytesSink += data.length;
+		this.persistentBytes.hit();
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.github.esdb.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The measured rates of one benchmark run (warm-up runs are not in it), and their Markdown table.
+ */
+public final class BenchmarkReport {
+
+	private final Map<Variant, List<Double>> rates = new EnumMap<>(Variant.class);
+
+	/**
+	 * Add a measured run.
+	 * @param variant the variant
+	 * @param rate events (or appends) per second
+	 */
+	void add(Variant variant, double rate) {
+		this.rates.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(rate);
+	}
+
+	/**
+	 * The summary of one variant.
+	 * @param variant the variant
+	 * @return its median, minimum and maximum rate
+	 * @throws IllegalArgumentException if the variant was not measured
+	 */
+	public Summary summary(Variant variant) {
+		List<Double> measured = this.rates.get(variant);
+		if (measured == null || measured.isEmpty()) {
+			throw new IllegalArgumentException(variant + " was not measured");
+		}
+		double[] sorted = measured.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		int middle = sorted.length / 2;
+		double median = (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+		return new Summary(median, sorted[0], sorted[sorted.length - 1], sorted.length);
+	}
+
+	/**
+	 * The report as a Markdown table: one row per variant, its median rate, the range, and the ratio of its median
+	 * to the raw client's median for the same measure.
+	 * @return the table
+	 */
+	public String toMarkdown() {
+		StringBuilder table = new StringBuilder();
+		table.append("| Measure | Variant | events/s (median) | min – max | vs raw |\n");
+		table.append("|---|---|---:|---:|---:|\n");
+		for (Variant variant : Variant.values()) {
+			if (!this.rates.containsKey(variant)) {
+				continue;
+			}
+			Summary summary = summary(variant);
+			Variant baseline = Arrays.stream(Variant.values())
+				.filter((v) -> v.measure() == variant.measure() && v.isBaseline())
+				.findFirst()
+				.orElseThrow();
+			String ratio = this.rates.containsKey(baseline)
+					? String.format(Locale.ROOT, "%.2f", summary.median() / summary(baseline).median()) : "–";
+			table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f – %,.0f | %s |%n",
+					variant.measure().label(), variant.label(), summary.median(), summary.min(), summary.max(), ratio));
+		}
+		return table.toString();
+	}
+
+	/**
+	 * The rates of one variant.
+	 *
+	 * @param median the median rate
+	 * @param min the lowest rate
+	 * @param max the highest rate
+	 * @param runs how many runs were measured
+	 */
+	public record Summary(double median, double min, double max, int runs) {
+
+	}
+
+}

@@ -1,0 +1,107 @@
+package io.github.esdb.benchmarks;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.github.esdb.core.EsdbOperations;
+import io.github.esdb.subscription.SubscriptionRegistry;
+
+/**
+ * One Spring Boot application context of the starter's side, connected to the benchmark's embedded server. A new
+ * context (with a new {@code bench.prefix}) per round keeps subscription ids, checkpoints and groups apart.
+ */
+final class StarterApp implements AutoCloseable {
+
+	private final ConfigurableApplicationContext context;
+
+	private final String prefix;
+
+	final SubscriptionRegistry registry;
+
+	final BenchmarkHandlers handlers;
+
+	final EsdbOperations operations;
+
+	private StarterApp(ConfigurableApplicationContext context, String prefix) {
+		this.context = context;
+		this.prefix = prefix;
+		this.registry = context.getBean(SubscriptionRegistry.class);
+		this.handlers = context.getBean(BenchmarkHandlers.class);
+		this.operations = context.getBean(EsdbOperations.class);
+	}
+
+	/**
+	 * Start a context.
+	 * @param connectionString the embedded server's connection string
+	 * @param prefix the prefix of subscription ids and group names, unique per context
+	 * @param catchUpStream the stream of the catch-up variants
+	 * @param persistentStream the stream of the persistent variants
+	 * @param bufferSize the persistent consumers' buffer size
+	 * @param extra further properties (the variant's settings)
+	 * @return the running context
+	 */
+	static StarterApp start(String connectionString, String prefix, String catchUpStream, String persistentStream,
+			int bufferSize, Map<String, Object> extra) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		// Pointing the starter at our server keeps it from starting an embedded server of its own.
+		properties.put("esdb.connection-string", connectionString);
+		properties.put("esdb.subscriptions.persistent.buffer-size", bufferSize);
+		properties.put("bench.prefix", prefix);
+		properties.put("bench.catch-up-stream", catchUpStream);
+		properties.put("bench.persistent-stream", persistentStream);
+		properties.putAll(extra);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
+			.web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.registerShutdownHook(false)
+			.properties(properties)
+			.run();
+		return new StarterApp(context, prefix);
+	}
+
+	/**
+	 * The full id of one of the {@link BenchmarkHandlers} subscriptions in this context.
+	 * @param suffix the handler's id suffix
+	 * @return the subscription id (also the persistent group name)
+	 */
+	String id(String suffix) {
+		return this.prefix + "-" + suffix;
+	}
+
+	/**
+	 * Start a subscription and wait until its probe has counted the given number of events, then stop it.
+	 * @param suffix the handler's id suffix
+	 * @param probe the handler's probe
+	 * @param count how many events to wait for
+	 * @param timeout how long to wait at most
+	 * @return events per second from the start call until the last event was handled
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	double deliver(String suffix, Probe probe, long count, Duration timeout) throws InterruptedException {
+		String id = id(suffix);
+		probe.arm(count);
+		long start = System.nanoTime();
+		this.registry.start(id);
+		try {
+			probe.await(timeout, id);
+			return StarterOverheadBenchmark.rate(count, start);
+		}
+		finally {
+			// Not timed: a graceful stop commits the last checkpoint or lets the last acks flush.
+			this.registry.stop(id, Duration.ofSeconds(10));
+		}
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+}
