@@ -23,4 +23,13 @@ public interface CheckpointStore {
 	 */
 	void store(String subscriptionId, Checkpoint checkpoint);
 
+	/**
+	 * Wait until the checkpoints stored for a subscription are durable. A subscription calls it when it stops
+	 * gracefully; stores that write in {@link #store} itself need not implement it.
+	 * @param subscriptionId the subscription's id
+	 * @throws RuntimeException if the last checkpoint could not be written
+	 */
+	default void flush(String subscriptionId) {
+	}
+
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,8 @@ import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.RecordedEvent;
 import io.kurrent.dbclient.StreamMetadata;
 import io.kurrent.dbclient.StreamNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.subscription.Checkpoint;
@@ -35,6 +38,8 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 	/** The type of checkpoint events. */
 	public static final String EVENT_TYPE = "$esdb-checkpoint";
 
+	private static final Logger logger = LoggerFactory.getLogger(KurrentDBCheckpointStore.class);
+
 	private final Supplier<KurrentDBClient> client;
 
 	private final EventSerializer serializer;
@@ -46,6 +51,8 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 	private final Duration timeout;
 
 	private final Set<String> cappedStreams = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, Writer> writers = new ConcurrentHashMap<>();
 
 	/**
 	 * Create the store.
@@ -75,6 +82,13 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 
 	@Override
 	public Optional<Checkpoint> load(String subscriptionId) {
+		try {
+			// A restart within this process must see what it stored before, not an older checkpoint.
+			flush(subscriptionId);
+		}
+		catch (IllegalStateException ex) {
+			logger.debug("Loading the checkpoint of '{}' without its last write: {}", subscriptionId, ex.getMessage());
+		}
 		String stream = streamOf(subscriptionId);
 		try {
 			ReadResult result = await(this.client.get()
@@ -103,9 +117,26 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 				+ " holds neither a revision nor a position");
 	}
 
+	/**
+	 * Store a checkpoint without waiting for the write: the subscription goes on handling events while it is written.
+	 * Writes of one subscription are sent one at a time, in order; checkpoints stored while one is being written
+	 * collapse into the newest. A failed write is logged and retried with the next checkpoint or at {@link #flush}.
+	 * Losing a write loses no event: the subscription then resumes from an older checkpoint and sees some events again.
+	 */
 	@Override
 	public void store(String subscriptionId, Checkpoint checkpoint) {
-		String stream = streamOf(subscriptionId);
+		this.writers.computeIfAbsent(subscriptionId, Writer::new).submit(checkpoint);
+	}
+
+	@Override
+	public void flush(String subscriptionId) {
+		Writer writer = this.writers.get(subscriptionId);
+		if (writer != null) {
+			writer.flush();
+		}
+	}
+
+	private CompletableFuture<?> write(String stream, Checkpoint checkpoint) {
 		Map<String, Object> fields = new LinkedHashMap<>();
 		if (checkpoint.isPosition()) {
 			fields.put("commit", checkpoint.position().getCommitUnsigned());
@@ -115,14 +146,108 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 			fields.put("revision", checkpoint.revision());
 		}
 		EventData event = EventData.builderAsJson(EVENT_TYPE, this.serializer.writeMetadata(fields)).build();
-		await(this.client.get().appendToStream(stream, event));
-		if (!this.cappedStreams.contains(stream)) {
-			// Only the latest checkpoint matters; cap the stream so it does not grow with every commit.
+		CompletableFuture<?> appended = this.client.get().appendToStream(stream, event);
+		if (this.cappedStreams.contains(stream)) {
+			return appended;
+		}
+		// Only the latest checkpoint matters; cap the stream so it does not grow with every commit.
+		return appended.thenCompose((result) -> {
 			StreamMetadata metadata = new StreamMetadata();
 			metadata.setMaxCount(this.maxCount);
-			await(this.client.get().setStreamMetadata(stream, metadata));
-			this.cappedStreams.add(stream);
+			return this.client.get().setStreamMetadata(stream, metadata);
+		}).thenRun(() -> this.cappedStreams.add(stream));
+	}
+
+	/** Sends one subscription's checkpoints one at a time, keeping only the newest while a write is out. */
+	private final class Writer {
+
+		private final String subscriptionId;
+
+		private Checkpoint pending;
+
+		private CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
+
+		private Throwable lastFailure;
+
+		Writer(String subscriptionId) {
+			this.subscriptionId = subscriptionId;
 		}
+
+		synchronized void submit(Checkpoint checkpoint) {
+			this.pending = checkpoint;
+			if (this.inFlight.isDone()) {
+				sendPending();
+			}
+		}
+
+		private synchronized void sendPending() {
+			Checkpoint next = this.pending;
+			if (next == null) {
+				return;
+			}
+			this.pending = null;
+			CompletableFuture<?> write;
+			try {
+				write = write(streamOf(this.subscriptionId), next);
+			}
+			catch (RuntimeException ex) {
+				write = CompletableFuture.failedFuture(ex);
+			}
+			this.inFlight = write;
+			write.whenComplete((result, failure) -> written(next, failure));
+		}
+
+		private synchronized void written(Checkpoint checkpoint, Throwable failure) {
+			if (failure != null) {
+				this.lastFailure = failure;
+				// Keep it for the next attempt unless a newer one is already waiting; retrying right away would spin
+				// while the server is down.
+				if (this.pending == null) {
+					this.pending = checkpoint;
+				}
+				logger.warn("Could not store checkpoint {} of subscription '{}': {}", checkpoint, this.subscriptionId,
+						String.valueOf(failure));
+				return;
+			}
+			this.lastFailure = null;
+			sendPending();
+		}
+
+		void flush() {
+			long deadline = System.nanoTime() + KurrentDBCheckpointStore.this.timeout.toNanos();
+			while (true) {
+				CompletableFuture<?> waitFor;
+				synchronized (this) {
+					if (this.inFlight.isDone() && this.pending != null) {
+						sendPending();
+					}
+					if (this.inFlight.isDone() && this.pending == null) {
+						if (this.lastFailure != null) {
+							throw new IllegalStateException("The last checkpoint of subscription '"
+									+ this.subscriptionId + "' could not be stored", this.lastFailure);
+						}
+						return;
+					}
+					waitFor = this.inFlight;
+				}
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					throw new IllegalStateException("Storing the checkpoint of subscription '" + this.subscriptionId
+							+ "' did not finish within " + KurrentDBCheckpointStore.this.timeout);
+				}
+				try {
+					waitFor.get(left, TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("Interrupted while storing a checkpoint", ex);
+				}
+				catch (ExecutionException | TimeoutException ex) {
+					// Failures are recorded by written(); the loop reports them or times out.
+				}
+			}
+		}
+
 	}
 
 	private <T> T await(java.util.concurrent.CompletableFuture<T> future) {

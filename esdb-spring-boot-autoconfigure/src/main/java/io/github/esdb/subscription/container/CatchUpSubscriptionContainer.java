@@ -385,6 +385,13 @@ public class CatchUpSubscriptionContainer extends AbstractSubscriptionContainer 
 	@Override
 	protected void beforeClose(boolean failed) {
 		commit();
+		try {
+			this.checkpointStore.flush(this.endpoint.id());
+		}
+		catch (RuntimeException ex) {
+			this.logger.warn("Subscription '{}' stopped without its last checkpoint stored ({}); it will see the events "
+					+ "since the previous one again", this.endpoint.id(), ex.getMessage());
+		}
 	}
 
 	private void commit() {
