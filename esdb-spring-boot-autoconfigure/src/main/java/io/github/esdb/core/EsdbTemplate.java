@@ -80,8 +80,8 @@ public class EsdbTemplate implements EsdbOperations {
 
 	private final EsdbExceptionTranslator translator;
 
-	// Counts, per handled event and target stream, the events already appended by this handling, so that two appends
-	// to the same stream from one handler get distinct ids while a redelivery (a new EventContext) starts at 0 again.
+	// Counts, per handler call and target stream, the events that call appended, so that two appends to the same stream
+	// from one call get distinct ids while a retry or a redelivery (a new invocation) starts at 0 again.
 	private final ThreadLocal<HandlerOrdinals> ordinals = new ThreadLocal<>();
 
 	private final Set<Class<?>> sealedTypesRegistered = ConcurrentHashMap.newKeySet();
@@ -158,9 +158,10 @@ public class EsdbTemplate implements EsdbOperations {
 		Assert.hasText(stream, "stream must not be empty");
 		Assert.notNull(expectedState, "expectedState must not be null");
 		Assert.notEmpty(events, "at least one event is required");
-		EventContext handled = handledEvent();
+		CurrentEvent.Invocation invocation = handlerInvocation();
+		EventContext handled = eventOf(invocation);
 		Correlation correlation = Correlation.of(handled);
-		long firstOrdinal = nextOrdinal(handled, stream);
+		long firstOrdinal = nextOrdinal(invocation, stream);
 		// Everything is serialized before the call, so a payload Jackson cannot write fails with nothing sent.
 		List<EventData> data = toEventData(stream, events, handled, firstOrdinal, correlation, false);
 		WriteResult result;
@@ -171,7 +172,7 @@ public class EsdbTemplate implements EsdbOperations {
 		catch (EsdbWrongExpectedVersionException ex) {
 			throw withCallersExpectation(ex, expectedState);
 		}
-		advanceOrdinal(handled, stream, events.size());
+		advanceOrdinal(invocation, stream, events.size());
 		long revision = result.getNextExpectedRevision().toRawLong();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Appended {} event(s) to '{}', now at revision {}{}", events.size(), stream, revision,
@@ -183,7 +184,8 @@ public class EsdbTemplate implements EsdbOperations {
 	@Override
 	public MultiStreamAppendResult appendAll(List<StreamAppend> appends) {
 		Assert.notEmpty(appends, "at least one stream append is required");
-		EventContext handled = handledEvent();
+		CurrentEvent.Invocation invocation = handlerInvocation();
+		EventContext handled = eventOf(invocation);
 		Correlation correlation = Correlation.of(handled);
 		Map<String, StreamState> expected = new LinkedHashMap<>();
 		List<AppendStreamRequest> requests = new ArrayList<>();
@@ -197,7 +199,7 @@ public class EsdbTemplate implements EsdbOperations {
 						+ "' appears twice in one multi-stream append; put all its events in one StreamAppend");
 			}
 			List<EventData> data = toEventData(append.stream(), append.events(), handled,
-					nextOrdinal(handled, append.stream()), correlation, true);
+					nextOrdinal(invocation, append.stream()), correlation, true);
 			requests.add(new AppendStreamRequest(append.stream(), data.iterator(), append.expectedState()));
 		}
 		MultiStreamAppendResponse response;
@@ -210,7 +212,7 @@ public class EsdbTemplate implements EsdbOperations {
 			throw (callers != null) ? withCallersExpectation(ex, callers) : ex;
 		}
 		for (StreamAppend append : appends) {
-			advanceOrdinal(handled, append.stream(), append.events().size());
+			advanceOrdinal(invocation, append.stream(), append.events().size());
 		}
 		Map<String, Long> revisions = new LinkedHashMap<>();
 		for (AppendResponse result : response.getResults()) {
@@ -280,30 +282,35 @@ public class EsdbTemplate implements EsdbOperations {
 		return new EsdbWrongExpectedVersionException(ex.getStream(), callers, ex.getActualState(), ex.getCause());
 	}
 
-	private EventContext handledEvent() {
-		EventContext handled = (this.currentEvent != null) ? this.currentEvent.get().orElse(null) : null;
-		if (handled == null) {
+	private CurrentEvent.Invocation handlerInvocation() {
+		CurrentEvent.Invocation invocation = (this.currentEvent != null)
+				? this.currentEvent.invocation().orElse(null) : null;
+		if (invocation == null) {
 			// Drop what a finished handling left on this pooled thread.
 			this.ordinals.remove();
 		}
-		return handled;
+		return invocation;
 	}
 
-	private long nextOrdinal(EventContext handled, String stream) {
+	private static EventContext eventOf(CurrentEvent.Invocation invocation) {
+		return (invocation != null) ? invocation.event() : null;
+	}
+
+	private long nextOrdinal(CurrentEvent.Invocation invocation, String stream) {
 		HandlerOrdinals current = this.ordinals.get();
-		if (handled == null || current == null || current.handled != handled) {
+		if (invocation == null || current == null || current.invocation != invocation) {
 			return 0;
 		}
 		return current.next.getOrDefault(stream, 0L);
 	}
 
-	private void advanceOrdinal(EventContext handled, String stream, int count) {
-		if (handled == null) {
+	private void advanceOrdinal(CurrentEvent.Invocation invocation, String stream, int count) {
+		if (invocation == null) {
 			return;
 		}
 		HandlerOrdinals current = this.ordinals.get();
-		if (current == null || current.handled != handled) {
-			current = new HandlerOrdinals(handled);
+		if (current == null || current.invocation != invocation) {
+			current = new HandlerOrdinals(invocation);
 			this.ordinals.set(current);
 		}
 		current.next.merge(stream, (long) count, Long::sum);
@@ -657,12 +664,12 @@ public class EsdbTemplate implements EsdbOperations {
 
 	private static final class HandlerOrdinals {
 
-		private final EventContext handled;
+		private final CurrentEvent.Invocation invocation;
 
 		private final Map<String, Long> next = new HashMap<>();
 
-		HandlerOrdinals(EventContext handled) {
-			this.handled = handled;
+		HandlerOrdinals(CurrentEvent.Invocation invocation) {
+			this.invocation = invocation;
 		}
 
 	}

@@ -9,13 +9,22 @@ import java.util.concurrent.Callable;
  */
 public class CurrentEvent {
 
-	private final ThreadLocal<EventContext> current = new ThreadLocal<>();
+	private final ThreadLocal<Invocation> current = new ThreadLocal<>();
 
 	/**
 	 * The event being handled on this thread.
 	 * @return the event's context, empty outside a handler
 	 */
 	public Optional<EventContext> get() {
+		return invocation().map(Invocation::event);
+	}
+
+	/**
+	 * The handler call under way on this thread. Every call is a new invocation, also when the same event is tried
+	 * again, so that what one call counts (such as the events it appended) starts over on a retry.
+	 * @return the invocation, empty outside a handler
+	 */
+	public Optional<Invocation> invocation() {
 		return Optional.ofNullable(this.current.get());
 	}
 
@@ -28,8 +37,8 @@ public class CurrentEvent {
 	 * @throws Exception whatever the call throws
 	 */
 	public <T> T callWith(EventContext event, Callable<T> call) throws Exception {
-		EventContext previous = this.current.get();
-		this.current.set(event);
+		Invocation previous = this.current.get();
+		this.current.set(new Invocation(event));
 		try {
 			return call.call();
 		}
@@ -41,6 +50,27 @@ public class CurrentEvent {
 				this.current.remove();
 			}
 		}
+	}
+
+	/**
+	 * One handler call with its event; identity tells calls apart.
+	 */
+	public static final class Invocation {
+
+		private final EventContext event;
+
+		private Invocation(EventContext event) {
+			this.event = event;
+		}
+
+		/**
+		 * The event being handled.
+		 * @return its context
+		 */
+		public EventContext event() {
+			return this.event;
+		}
+
 	}
 
 }

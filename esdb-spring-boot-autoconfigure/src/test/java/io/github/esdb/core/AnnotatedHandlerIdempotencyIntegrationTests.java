@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole idempotent-append path as a user writes it: an {@code @EventSubscription} handler of a persistent group
- * appends with {@link EsdbTemplate} and then fails before its ack; the starter nacks, the embedded server redelivers,
- * the handler appends again, and the target stream still holds each event once.
+ * The whole idempotent-append path as a user writes it: an {@code @EventSubscription} handler appends with
+ * {@link EsdbTemplate} and then fails; the event comes again (redelivered by the server to a persistent group, or
+ * retried in place by a catch-up subscription), the handler appends again, and the target stream still holds each
+ * event once.
  */
 class AnnotatedHandlerIdempotencyIntegrationTests {
 
@@ -60,6 +61,33 @@ class AnnotatedHandlerIdempotencyIntegrationTests {
 						assertThat(event.context().causationId()).contains(handled.eventId().toString());
 						assertThat(event.context().correlationId()).isEqualTo(handled.correlationId());
 					});
+				});
+		}
+	}
+
+	@Test
+	void aCatchUpHandlerRetriedInPlaceAppendsTheSameEventsOnlyOnce() {
+		String orders = "order-" + UUID.randomUUID();
+		String shipments = "shipment-" + UUID.randomUUID();
+		try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().port(0).build().start()) {
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
+						EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class,
+						EsdbTemplateAutoConfiguration.class))
+				.withPropertyValues("esdb.connection-string=" + server.connectionString(), "test.orders=" + orders,
+						"test.shipments=" + shipments, "esdb.subscriptions.checkpoint.store=memory",
+						"esdb.subscriptions.catch-up.retry.initial-interval=10ms")
+				.withUserConfiguration(CatchUpShippingConfiguration.class)
+				.run((context) -> {
+					EsdbTemplate template = context.getBean(EsdbTemplate.class);
+					CatchUpShippingHandler handler = context.getBean(CatchUpShippingHandler.class);
+					template.append(orders, new OrderAccepted("o-2"));
+
+					// The first attempt appends, then throws; the subscription retries the same event in place.
+					await().atMost(Duration.ofSeconds(20)).until(() -> handler.completed.size() == 1);
+					assertThat(handler.attempts).hasValue(2);
+					assertThat(template.readStream(shipments, Object.class)).extracting(StoredEvent::payload)
+						.containsExactly(new ShipmentRequested("o-2"), new LabelPrinted("o-2"));
 				});
 		}
 	}
@@ -102,6 +130,44 @@ class AnnotatedHandlerIdempotencyIntegrationTests {
 				throw new IllegalStateException("crashed after appending, before the ack");
 			}
 			this.completed.add(context);
+		}
+
+	}
+
+	static class CatchUpShippingHandler {
+
+		private final EsdbOperations template;
+
+		private final String shipments;
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		final List<EventContext> completed = new CopyOnWriteArrayList<>();
+
+		CatchUpShippingHandler(EsdbOperations template, String shipments) {
+			this.template = template;
+			this.shipments = shipments;
+		}
+
+		@EventSubscription(id = "catch-up-shipping", stream = "${test.orders}")
+		void on(OrderAccepted order, EventContext context) {
+			this.template.append(this.shipments, new ShipmentRequested(order.orderId()),
+					new LabelPrinted(order.orderId()));
+			if (this.attempts.incrementAndGet() == 1) {
+				throw new IllegalStateException("failed after appending");
+			}
+			this.completed.add(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CatchUpShippingConfiguration {
+
+		@Bean
+		CatchUpShippingHandler catchUpShippingHandler(EsdbOperations template,
+				org.springframework.core.env.Environment environment) {
+			return new CatchUpShippingHandler(template, environment.getProperty("test.shipments"));
 		}
 
 	}
