@@ -259,6 +259,24 @@ class StreamsReadWriteTest {
 	}
 
 	@Test
+	void deletingASoftDeletedStreamUsesTheAppendRules() throws Exception {
+		// Delete and tombstone share the append's commit check: soft-deleted is "deleted" to StreamExists and
+		// "absent" to NoStream.
+		String stream = uniqueStream("redel");
+		server.client().appendToStream(stream, events(2)).get();
+		server.client().deleteStream(stream).get();
+		assertThatThrownBy(() -> server.client()
+			.deleteStream(stream, DeleteStreamOptions.get().streamState(StreamState.streamExists()))
+			.get()).satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamDeletedException.class));
+		assertThatThrownBy(() -> server.client()
+			.tombstoneStream(stream, DeleteStreamOptions.get().streamState(StreamState.streamExists()))
+			.get()).satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamDeletedException.class));
+		server.client().tombstoneStream(stream, DeleteStreamOptions.get().streamState(StreamState.noStream())).get();
+		assertThatThrownBy(() -> server.client().appendToStream(stream, events(1)).get())
+			.satisfies((t) -> assertThat(cause(t)).isInstanceOf(StreamDeletedException.class));
+	}
+
+	@Test
 	void metadataMaxCountHidesOlderEvents() throws Exception {
 		String stream = uniqueStream("meta");
 		server.client().appendToStream(stream, events(5)).get();

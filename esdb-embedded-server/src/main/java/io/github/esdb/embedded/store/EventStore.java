@@ -178,12 +178,18 @@ public final class EventStore {
 			return new AppendResult.StreamDeleted(stream, true);
 		}
 		long actual = (record != null) ? record.lastRevision() : -1;
+		// Deletes go through the same commit check as appends: a soft-deleted stream is "deleted" to
+		// StreamExists and "absent" to NoStream.
+		boolean softDeleted = record != null && record.softDeleted();
+		if (softDeleted && expected == ExpectedRevision.STREAM_EXISTS) {
+			return new AppendResult.StreamDeleted(stream, false);
+		}
 		boolean ok;
 		if (expected == ExpectedRevision.ANY) {
 			ok = true;
 		}
 		else if (expected == ExpectedRevision.NO_STREAM) {
-			ok = actual < 0;
+			ok = actual < 0 || softDeleted;
 		}
 		else if (expected == ExpectedRevision.STREAM_EXISTS) {
 			ok = actual >= 0;
