@@ -22,6 +22,8 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.ReadStreamOptions;
+import io.kurrent.dbclient.proto.persistentsubscriptions.Persistent;
+import io.kurrent.dbclient.proto.persistentsubscriptions.PersistentSubscriptionsGrpc;
 import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.streams.StreamsGrpc;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.AppendReq;
@@ -158,6 +160,41 @@ class BadRequestAndFlowControlTest {
 			public void onCompleted() {
 			}
 		};
+	}
+
+	@Test
+	void persistentReadStartingWithAnAckOrWithoutASourceIsRejected() throws Exception {
+		// Before this was an INVALID_ARGUMENT the call just hung: the ack was ignored and no group was opened.
+		Persistent.ReadReq ack = Persistent.ReadReq.newBuilder()
+			.setAck(Persistent.ReadReq.Ack.newBuilder()
+				.setId(ByteString.copyFromUtf8("s::g"))
+				.addIds(Shared.UUID.newBuilder().setString(java.util.UUID.randomUUID().toString())))
+			.build();
+		assertThat(persistentRead(ack).getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+		Persistent.ReadReq noSource = Persistent.ReadReq.newBuilder()
+			.setOptions(Persistent.ReadReq.Options.newBuilder()
+				.setGroupName("g")
+				.setBufferSize(10)
+				.setUuidOption(Persistent.ReadReq.Options.UUIDOption.newBuilder()
+					.setStructured(Shared.Empty.getDefaultInstance())))
+			.build();
+		assertThat(persistentRead(noSource).getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+	}
+
+	private static StatusRuntimeException persistentRead(Persistent.ReadReq first) throws Exception {
+		CompletableFuture<Persistent.ReadResp> result = new CompletableFuture<>();
+		StreamObserver<Persistent.ReadReq> call = PersistentSubscriptionsGrpc.newStub(channel).read(observer(result));
+		call.onNext(first);
+		try {
+			Persistent.ReadResp response = result.get(TestSupport.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			throw new AssertionError("Expected an error, got " + response);
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			return (StatusRuntimeException) ex.getCause();
+		}
+		finally {
+			call.onCompleted();
+		}
 	}
 
 	@Test

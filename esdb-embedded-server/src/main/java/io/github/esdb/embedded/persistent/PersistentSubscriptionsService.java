@@ -195,12 +195,18 @@ public final class PersistentSubscriptionsService
 					}
 				}
 				case ACK -> {
-					if (current != null) {
+					if (current == null) {
+						fail(PersistentErrors.invalidArgument("The first ReadReq must carry the options, not an ack."));
+					}
+					else {
 						current.ack(ids(request.getAck().getIdsList()));
 					}
 				}
 				case NACK -> {
-					if (current != null) {
+					if (current == null) {
+						fail(PersistentErrors.invalidArgument("The first ReadReq must carry the options, not a nack."));
+					}
+					else {
 						ReadReq.Nack nack = request.getNack();
 						current.nack(ids(nack.getIdsList()), action(nack.getAction()), nack.getReason());
 					}
@@ -210,6 +216,10 @@ public final class PersistentSubscriptionsService
 		}
 
 		private void open(ReadReq.Options options) {
+			if (options.getStreamOptionCase() == ReadReq.Options.StreamOptionCase.STREAMOPTION_NOT_SET) {
+				fail(PersistentErrors.invalidArgument("ReadReq.options needs a stream_identifier or all."));
+				return;
+			}
 			this.stream = (options.getStreamOptionCase() == ReadReq.Options.StreamOptionCase.ALL) ? GroupDefinition.ALL
 					: options.getStreamIdentifier().getStreamName().toStringUtf8();
 			this.group = options.getGroupName();
