@@ -36,13 +36,7 @@ class AnnotatedHandlerIdempotencyIntegrationTests {
 		String orders = "order-" + UUID.randomUUID();
 		String shipments = "shipment-" + UUID.randomUUID();
 		try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().port(0).build().start()) {
-			new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
-						EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class,
-						EsdbTemplateAutoConfiguration.class))
-				.withPropertyValues("esdb.connection-string=" + server.connectionString(), "test.orders=" + orders,
-						"test.shipments=" + shipments)
-				.withUserConfiguration(ShippingConfiguration.class)
+			runner(server, orders, shipments).withUserConfiguration(ShippingConfiguration.class)
 				.run((context) -> {
 					EsdbTemplate template = context.getBean(EsdbTemplate.class);
 					ShippingHandler handler = context.getBean(ShippingHandler.class);
@@ -70,12 +64,8 @@ class AnnotatedHandlerIdempotencyIntegrationTests {
 		String orders = "order-" + UUID.randomUUID();
 		String shipments = "shipment-" + UUID.randomUUID();
 		try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().port(0).build().start()) {
-			new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
-						EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class,
-						EsdbTemplateAutoConfiguration.class))
-				.withPropertyValues("esdb.connection-string=" + server.connectionString(), "test.orders=" + orders,
-						"test.shipments=" + shipments, "esdb.subscriptions.checkpoint.store=memory",
+			runner(server, orders, shipments)
+				.withPropertyValues("esdb.subscriptions.checkpoint.store=memory",
 						"esdb.subscriptions.catch-up.retry.initial-interval=10ms")
 				.withUserConfiguration(CatchUpShippingConfiguration.class)
 				.run((context) -> {
@@ -90,6 +80,14 @@ class AnnotatedHandlerIdempotencyIntegrationTests {
 						.containsExactly(new ShipmentRequested("o-2"), new LabelPrinted("o-2"));
 				});
 		}
+	}
+
+	private static ApplicationContextRunner runner(EmbeddedEsdbServer server, String orders, String shipments) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class, EsdbSerializationAutoConfiguration.class,
+					SubscriptionAutoConfiguration.class, EsdbTemplateAutoConfiguration.class))
+			.withPropertyValues("esdb.connection-string=" + server.connectionString(), "test.orders=" + orders,
+					"test.shipments=" + shipments);
 	}
 
 	@EventType("OrderAccepted")

@@ -386,16 +386,26 @@ public abstract class AbstractSubscriptionContainer implements SubscriptionConta
 	}
 
 	/**
-	 * Run the dispatcher with the event as the current one, inside the handler interceptors.
+	 * Run the dispatcher with the event as the current one, inside the handler interceptors, and count and report the
+	 * outcome: handled, or skipped when no handler takes its type.
 	 * @param event the event
 	 * @param context its context
-	 * @return true if a handler took it
 	 * @throws Exception what the handler threw
 	 */
-	protected boolean invokeHandler(ResolvedEvent event, EventContext context) throws Exception {
-		return this.services.interceptor()
+	protected void invokeHandler(ResolvedEvent event, EventContext context) throws Exception {
+		long started = System.nanoTime();
+		boolean taken = this.services.interceptor()
 			.intercept(this.endpoint, context, () -> this.services.currentEvent()
 				.callWith(context, () -> this.endpoint.dispatcher().dispatch(event, context)));
+		if (taken) {
+			this.handled.increment();
+			this.services.observer()
+				.eventHandled(this.endpoint.id(), context, Duration.ofNanos(System.nanoTime() - started));
+		}
+		else {
+			this.skipped.increment();
+			this.services.observer().eventSkipped(this.endpoint.id(), context, "no handler for its type");
+		}
 	}
 
 	/**

@@ -261,17 +261,8 @@ public class CatchUpSubscriptionContainer extends AbstractSubscriptionContainer 
 		BackOffExecution backOff = null;
 		CatchUpErrorPolicy policy = this.services.catchUpErrorPolicy();
 		while (true) {
-			long started = System.nanoTime();
 			try {
-				if (invokeHandler(event, context)) {
-					this.handled.increment();
-					this.services.observer().eventHandled(this.endpoint.id(), context,
-							Duration.ofNanos(System.nanoTime() - started));
-				}
-				else {
-					this.skipped.increment();
-					this.services.observer().eventSkipped(this.endpoint.id(), context, "no handler for its type");
-				}
+				invokeHandler(event, context);
 				advance(checkpoint);
 				return null;
 			}

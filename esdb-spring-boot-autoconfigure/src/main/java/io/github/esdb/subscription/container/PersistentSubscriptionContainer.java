@@ -218,18 +218,9 @@ public class PersistentSubscriptionContainer extends AbstractSubscriptionContain
 			return null;
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, delivered.retryCount());
-		long started = System.nanoTime();
 		NackException nack;
 		try {
-			if (invokeHandler(event, context)) {
-				this.handled.increment();
-				this.services.observer().eventHandled(this.endpoint.id(), context,
-						Duration.ofNanos(System.nanoTime() - started));
-			}
-			else {
-				this.skipped.increment();
-				this.services.observer().eventSkipped(this.endpoint.id(), context, "no handler for its type");
-			}
+			invokeHandler(event, context);
 			ack(subscription, event);
 			return null;
 		}
