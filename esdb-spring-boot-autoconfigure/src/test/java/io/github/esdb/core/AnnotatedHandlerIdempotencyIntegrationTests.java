@@ -8,11 +8,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.serialization.EventType;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventSubscription;
-import io.github.esdb.subscription.autoconfigure.SubscriptionAutoConfiguration;
+import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import io.github.esdb.autoconfigure.template.EsdbTemplateAutoConfiguration;
 
 /**
  * The whole idempotent-append path as a user writes it: an {@code @EventSubscription} handler appends with

@@ -11,7 +11,7 @@ import io.github.esdb.core.TestEvents.OrderPlaced;
 import io.github.esdb.core.TestEvents.OrderShipped;
 import io.github.esdb.core.TestEvents.OrderTotal;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -19,6 +19,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.github.esdb.autoconfigure.template.EsdbTemplateAutoConfiguration;
 
 /**
  * Runs the examples of {@code docs/template.md}, so the documentation shows code that works.

@@ -1,7 +1,7 @@
 package io.github.esdb.core;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.kurrent.dbclient.KurrentDBClient;
@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.github.esdb.autoconfigure.template.EsdbTemplateAutoConfiguration;
 
 class EsdbTemplateAutoConfigurationTests {
 

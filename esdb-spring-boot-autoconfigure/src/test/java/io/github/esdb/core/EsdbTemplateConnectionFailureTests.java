@@ -10,7 +10,7 @@ import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.core.TestEvents.ItemAdded;
 import io.github.esdb.core.TestEvents.OrderPlaced;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.ConnectionShutdownException;
@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
+import io.github.esdb.autoconfigure.template.EsdbTemplateAutoConfiguration;
 
 /**
  * Failures of the connection, not of the data: a server that goes away and a call that outlives its deadline. Each

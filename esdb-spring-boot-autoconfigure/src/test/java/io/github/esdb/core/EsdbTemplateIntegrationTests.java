@@ -19,7 +19,7 @@ import io.github.esdb.core.TestEvents.OrderShipped;
 import io.github.esdb.core.TestEvents.OrderTotal;
 import io.github.esdb.core.TestEvents.Unwritable;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.subscription.CurrentEvent;
 import io.github.esdb.subscription.EventContext;
 import io.grpc.StatusRuntimeException;
@@ -50,6 +50,7 @@ import org.springframework.dao.TypeMismatchDataAccessException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.github.esdb.autoconfigure.template.EsdbTemplateAutoConfiguration;
 
 /**
  * {@link EsdbTemplate} against the embedded server over TCP, wired by the auto-configuration.

@@ -13,7 +13,7 @@ import io.github.esdb.core.TestEvents.OrderEvent;
 import io.github.esdb.core.TestEvents.OrderPlaced;
 import io.github.esdb.core.TestEvents.OrderShipped;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.subscription.CurrentEvent;
 import io.github.esdb.subscription.EventContext;
@@ -31,6 +31,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.github.esdb.autoconfigure.template.EsdbTemplateAutoConfiguration;
 
 /**
  * The idempotent handler path end to end through a real persistent subscription on the embedded server: the handler

@@ -22,9 +22,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.github.esdb.core.EsdbOperations;
-import io.github.esdb.core.EsdbTemplateAutoConfiguration;
+import io.github.esdb.autoconfigure.template.EsdbTemplateAutoConfiguration;
 import io.github.esdb.core.StoredEvent;
-import io.github.esdb.observability.tracing.EsdbTracingAutoConfiguration;
+import io.github.esdb.autoconfigure.observability.EsdbTracingAutoConfiguration;
 import io.github.esdb.subscription.EventSubscription;
 
 import static io.github.esdb.observability.ObservabilityTestSupport.event;

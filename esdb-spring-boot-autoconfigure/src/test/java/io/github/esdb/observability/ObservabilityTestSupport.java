@@ -22,12 +22,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
-import io.github.esdb.observability.endpoint.SubscriptionsEndpointAutoConfiguration;
-import io.github.esdb.observability.health.SubscriptionHealthContributorAutoConfiguration;
-import io.github.esdb.observability.metrics.SubscriptionMetricsAutoConfiguration;
-import io.github.esdb.observability.observation.EsdbObservationAutoConfiguration;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
-import io.github.esdb.subscription.autoconfigure.SubscriptionAutoConfiguration;
+import io.github.esdb.autoconfigure.endpoint.SubscriptionsEndpointAutoConfiguration;
+import io.github.esdb.autoconfigure.health.SubscriptionHealthContributorAutoConfiguration;
+import io.github.esdb.autoconfigure.metrics.SubscriptionMetricsAutoConfiguration;
+import io.github.esdb.autoconfigure.observability.EsdbObservationAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
+import io.github.esdb.autoconfigure.observability.SubscriptionMonitorAutoConfiguration;
 
 /**
  * A real embedded server over TCP, a separate client to write test data with (as another application would), and an

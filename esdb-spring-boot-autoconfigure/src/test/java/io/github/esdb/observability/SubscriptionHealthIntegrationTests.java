@@ -20,7 +20,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.github.esdb.observability.health.SubscriptionsHealthContributor;
+import io.github.esdb.autoconfigure.health.SubscriptionsHealthContributor;
 import io.github.esdb.subscription.EventHandler;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.SubscriptionRegistry;

@@ -17,27 +17,28 @@ import org.springframework.context.annotation.Configuration;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
-import io.github.esdb.observability.endpoint.SubscriptionsEndpoint;
-import io.github.esdb.observability.endpoint.SubscriptionsEndpoint.SubscriptionDescriptor;
-import io.github.esdb.observability.endpoint.SubscriptionsEndpointAutoConfiguration;
-import io.github.esdb.observability.health.SubscriptionHealthContributorAutoConfiguration;
-import io.github.esdb.observability.health.SubscriptionsCaughtUpHealthIndicator;
-import io.github.esdb.observability.health.SubscriptionsHealthContributor;
-import io.github.esdb.observability.metrics.PersistentSubscriptionStatsMetrics;
-import io.github.esdb.observability.metrics.SubscriptionMetrics;
-import io.github.esdb.observability.observation.EsdbObservationAutoConfiguration;
+import io.github.esdb.autoconfigure.endpoint.SubscriptionsEndpoint;
+import io.github.esdb.autoconfigure.endpoint.SubscriptionsEndpoint.SubscriptionDescriptor;
+import io.github.esdb.autoconfigure.endpoint.SubscriptionsEndpointAutoConfiguration;
+import io.github.esdb.autoconfigure.health.SubscriptionHealthContributorAutoConfiguration;
+import io.github.esdb.autoconfigure.health.SubscriptionsCaughtUpHealthIndicator;
+import io.github.esdb.autoconfigure.health.SubscriptionsHealthContributor;
+import io.github.esdb.autoconfigure.metrics.PersistentSubscriptionStatsMetrics;
+import io.github.esdb.autoconfigure.metrics.SubscriptionMetrics;
+import io.github.esdb.autoconfigure.observability.EsdbObservationAutoConfiguration;
 import io.github.esdb.observability.observation.ObservationEventHandlerInterceptor;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.SubscriptionKind;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.SubscriptionState;
-import io.github.esdb.subscription.autoconfigure.SubscriptionAutoConfiguration;
+import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 
 import static io.github.esdb.observability.ObservabilityTestSupport.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
+import io.github.esdb.autoconfigure.observability.SubscriptionMonitorAutoConfiguration;
 
 /**
  * Which observability beans exist under which conditions, and the {@code esdbsubscriptions} endpoint's operations.

@@ -20,8 +20,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
-import io.github.esdb.subscription.autoconfigure.SubscriptionAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 
 /**
  * A real embedded server over TCP, a client to write test data with, and an application context runner wired to it.

@@ -11,8 +11,8 @@ import org.springframework.context.annotation.Configuration;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
-import io.github.esdb.subscription.autoconfigure.SubscriptionAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
 import io.github.esdb.subscription.checkpoint.KurrentDBCheckpointStore;
 

@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
-import io.github.esdb.serialization.EsdbSerializationAutoConfiguration;
-import io.github.esdb.subscription.autoconfigure.SubscriptionAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

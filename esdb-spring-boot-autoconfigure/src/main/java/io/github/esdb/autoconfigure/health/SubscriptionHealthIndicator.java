@@ -1,0 +1,83 @@
+package io.github.esdb.autoconfigure.health;
+
+import java.util.Optional;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+import io.github.esdb.observability.SubscriptionMonitor;
+import io.github.esdb.observability.SubscriptionStatus;
+import io.github.esdb.subscription.SubscriptionSnapshot;
+import io.github.esdb.subscription.SubscriptionState;
+
+/**
+ * Health of one subscription: DOWN when it FAILED or the stall watchdog reports it stalled (and, if configured, while
+ * it reconnects); UP otherwise, including STOPPED (stopping is an operator's decision, not a fault). The details say
+ * where it is and how far behind.
+ */
+public class SubscriptionHealthIndicator implements HealthIndicator {
+
+	private final SubscriptionMonitor monitor;
+
+	private final String id;
+
+	private final boolean reconnectingIsDown;
+
+	/**
+	 * Create the indicator.
+	 * @param monitor where the status comes from
+	 * @param id the subscription id
+	 * @param reconnectingIsDown whether RECONNECTING is DOWN
+	 */
+	public SubscriptionHealthIndicator(SubscriptionMonitor monitor, String id, boolean reconnectingIsDown) {
+		this.monitor = monitor;
+		this.id = id;
+		this.reconnectingIsDown = reconnectingIsDown;
+	}
+
+	@Override
+	public Health health() {
+		Optional<SubscriptionStatus> found = this.monitor.status(this.id);
+		if (found.isEmpty()) {
+			return Health.unknown().withDetail("error", "No subscription '" + this.id + "'").build();
+		}
+		SubscriptionStatus status = found.get();
+		SubscriptionSnapshot snapshot = status.snapshot();
+		Health.Builder builder = isDown(status) ? Health.down() : Health.up();
+		builder.withDetail("state", snapshot.state())
+			.withDetail("kind", snapshot.kind())
+			.withDetail("stream", snapshot.stream());
+		if (snapshot.group() != null) {
+			builder.withDetail("group", snapshot.group());
+		}
+		builder.withDetail("position", String.valueOf(snapshot.position()));
+		if (snapshot.committed() != null) {
+			builder.withDetail("committed", snapshot.committed().toString());
+		}
+		builder.withDetail("head", String.valueOf(status.head()))
+			.withDetail("lagEvents", (status.lagEvents() != null) ? status.lagEvents() : "unknown")
+			.withDetail("lagSeconds", (status.lagSeconds() != null) ? status.lagSeconds() : "unknown")
+			.withDetail("stalled", status.stalled())
+			.withDetail("inFlight", status.inFlight())
+			.withDetail("reconnects", snapshot.reconnects())
+			.withDetail("handled", snapshot.handled())
+			.withDetail("skipped", snapshot.skipped())
+			.withDetail("failed", snapshot.failed())
+			.withDetail("nacked", snapshot.nacked());
+		if (status.stalled()) {
+			builder.withDetail("error", "Stalled: no progress for more than " + this.monitor.stallTimeout()
+					+ " while behind or inside a handler (last progress at " + status.lastProgressAt() + ")");
+		}
+		if (snapshot.lastError() != null) {
+			builder.withDetail("lastError", snapshot.lastError()).withDetail("lastErrorAt", snapshot.lastErrorAt());
+		}
+		return builder.build();
+	}
+
+	private boolean isDown(SubscriptionStatus status) {
+		SubscriptionState state = status.snapshot().state();
+		return state == SubscriptionState.FAILED || status.stalled()
+				|| (this.reconnectingIsDown && state == SubscriptionState.RECONNECTING);
+	}
+
+}

@@ -1,0 +1,165 @@
+package io.github.esdb.autoconfigure.subscription;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.KurrentDBClientSettings;
+import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
+import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.serialization.EventSerializer;
+import io.github.esdb.subscription.CatchUpErrorPolicy;
+import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.CurrentEvent;
+import io.github.esdb.subscription.DefaultCatchUpErrorPolicy;
+import io.github.esdb.subscription.DefaultPersistentErrorPolicy;
+import io.github.esdb.subscription.EventHandlerInterceptor;
+import io.github.esdb.subscription.InvalidSubscriptionException;
+import io.github.esdb.subscription.PersistentErrorPolicy;
+import io.github.esdb.subscription.SubscriptionObserver;
+import io.github.esdb.subscription.SubscriptionRegistry;
+import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
+import io.github.esdb.subscription.checkpoint.KurrentDBCheckpointStore;
+import io.github.esdb.subscription.container.CompositeSubscriptionObserver;
+import io.github.esdb.subscription.container.ContainerServices;
+import io.github.esdb.subscription.container.ContainerSettings;
+import io.github.esdb.subscription.container.EventContextFactory;
+import io.github.esdb.subscription.container.SubscriptionClients;
+import io.github.esdb.subscription.container.SubscriptionContainerFactory;
+import io.github.esdb.subscription.event.ApplicationEventSubscriptionObserver;
+import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPostProcessor;
+
+/**
+ * Auto-configuration of annotation-driven and programmatic KurrentDB subscriptions: the registry, the default
+ * checkpoint store, the error policies and the {@code @EventSubscription} post-processor.
+ */
+@AutoConfiguration(after = { EsdbAutoConfiguration.class, EsdbSerializationAutoConfiguration.class })
+@ConditionalOnClass(KurrentDBClient.class)
+@ConditionalOnBean({ KurrentDBClient.class, EventSerializer.class })
+@ConditionalOnProperty(prefix = "esdb.subscriptions", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SubscriptionProperties.class)
+public class SubscriptionAutoConfiguration {
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static EventSubscriptionAnnotationBeanPostProcessor eventSubscriptionAnnotationBeanPostProcessor() {
+		return new EventSubscriptionAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CurrentEvent esdbCurrentEvent() {
+		return new CurrentEvent();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SubscriptionClients esdbSubscriptionClients(KurrentDBClient client,
+			ObjectProvider<KurrentDBPersistentSubscriptionsClient> persistentClient,
+			ObjectProvider<KurrentDBClientSettings> settings) {
+		return new SubscriptionClients(client,
+				persistentClient.getIfAvailable(() -> KurrentDBPersistentSubscriptionsClient.from(client)),
+				settings.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(CheckpointStore.class)
+	CheckpointStore esdbCheckpointStore(SubscriptionProperties properties, SubscriptionClients clients,
+			EventSerializer serializer) {
+		SubscriptionProperties.Checkpoint checkpoint = properties.getCheckpoint();
+		if (checkpoint.getStore() == SubscriptionProperties.StoreType.MEMORY) {
+			return new InMemoryCheckpointStore();
+		}
+		return new KurrentDBCheckpointStore(clients::client, serializer, checkpoint.getStreamPrefix(),
+				checkpoint.getMaxCount(), properties.getSubscribeTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CatchUpErrorPolicy esdbCatchUpErrorPolicy(SubscriptionProperties properties) {
+		SubscriptionProperties.Retry retry = properties.getCatchUp().getRetry();
+		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(),
+				retry.getMultiplier());
+		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
+		backOff.setMaxAttempts(retry.getMaxAttempts());
+		return new DefaultCatchUpErrorPolicy(backOff, properties.getCatchUp().getOnError());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PersistentErrorPolicy esdbPersistentErrorPolicy(SubscriptionProperties properties) {
+		return new DefaultPersistentErrorPolicy(properties.getPersistent().getDefaultNackAction());
+	}
+
+	@Bean
+	ApplicationEventSubscriptionObserver esdbApplicationEventSubscriptionObserver(ApplicationEventPublisher publisher) {
+		return new ApplicationEventSubscriptionObserver(publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SubscriptionContainerFactory esdbSubscriptionContainerFactory(SubscriptionProperties properties,
+			SubscriptionClients clients, EventSerializer serializer, CurrentEvent currentEvent,
+			ObjectProvider<SubscriptionObserver> observers, CatchUpErrorPolicy catchUpErrorPolicy,
+			PersistentErrorPolicy persistentErrorPolicy, ObjectProvider<EventHandlerInterceptor> interceptors,
+			ListableBeanFactory beanFactory) {
+		List<SubscriptionObserver> all = new ArrayList<>(observers.orderedStream().toList());
+		ContainerServices services = new ContainerServices(clients, new EventContextFactory(serializer), currentEvent,
+				new CompositeSubscriptionObserver(all), catchUpErrorPolicy, persistentErrorPolicy,
+				(name) -> checkpointStore(beanFactory, name), settings(properties),
+				EventHandlerInterceptor.chain(interceptors.orderedStream().toList()));
+		return new SubscriptionContainerFactory(services);
+	}
+
+	private static CheckpointStore checkpointStore(ListableBeanFactory beanFactory, String name) {
+		if (name != null) {
+			return beanFactory.getBean(name, CheckpointStore.class);
+		}
+		Map<String, CheckpointStore> stores = beanFactory.getBeansOfType(CheckpointStore.class);
+		if (stores.size() == 1) {
+			return stores.values().iterator().next();
+		}
+		return beanFactory.getBeanProvider(CheckpointStore.class).getIfUnique(() -> {
+			throw new InvalidSubscriptionException("There are " + stores.size() + " CheckpointStore beans "
+					+ stores.keySet() + " and none is @Primary; mark the default one @Primary, or name one per "
+					+ "subscription with @EventSubscription(checkpointStore = ...)");
+		});
+	}
+
+	static ContainerSettings settings(SubscriptionProperties properties) {
+		SubscriptionPropertiesChecks.check(properties);
+		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
+		return new ContainerSettings(properties.getCatchUp().getBatchSize(),
+				properties.getCheckpoint().getEveryEvents(), properties.getCheckpoint().getEvery(),
+				properties.getCheckpoint().getStreamPrefix(), properties.getSubscribeTimeout(),
+				properties.getPersistent().isAutoCreate(), properties.getPersistent().getBufferSize(),
+				new ContainerSettings.Resubscribe(resubscribe.getInitialInterval(), resubscribe.getMaxInterval(),
+						resubscribe.getMultiplier(), resubscribe.getJitter()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SubscriptionRegistry esdbSubscriptionRegistry(SubscriptionContainerFactory containerFactory,
+			SubscriptionProperties properties) {
+		SubscriptionPropertiesChecks.check(properties);
+		return new SubscriptionRegistry(containerFactory, properties.getShutdownTimeout());
+	}
+
+}

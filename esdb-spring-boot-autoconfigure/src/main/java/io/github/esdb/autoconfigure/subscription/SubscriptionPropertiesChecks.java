@@ -1,0 +1,49 @@
+package io.github.esdb.autoconfigure.subscription;
+
+import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
+
+import static io.github.esdb.autoconfigure.ConfigurationChecks.atLeast;
+import static io.github.esdb.autoconfigure.ConfigurationChecks.between;
+import static io.github.esdb.autoconfigure.ConfigurationChecks.notNegative;
+import static io.github.esdb.autoconfigure.ConfigurationChecks.positive;
+
+/**
+ * Fails start-up on {@code esdb.subscriptions.*} values that bind but cannot work: a zero subscribe timeout would
+ * make every subscribe attempt time out, a zero resubscribe interval would retry in a hot loop, a zero batch or
+ * buffer size would never deliver.
+ */
+final class SubscriptionPropertiesChecks {
+
+	private static final String PREFIX = "esdb.subscriptions.";
+
+	private SubscriptionPropertiesChecks() {
+	}
+
+	static void check(SubscriptionProperties properties) {
+		notNegative(properties.getShutdownTimeout(), PREFIX + "shutdown-timeout", "10s");
+		positive(properties.getSubscribeTimeout(), PREFIX + "subscribe-timeout", "10s");
+		SubscriptionProperties.CatchUp catchUp = properties.getCatchUp();
+		atLeast(catchUp.getBatchSize(), 1, PREFIX + "catch-up.batch-size", "128");
+		SubscriptionProperties.Retry retry = catchUp.getRetry();
+		atLeast(retry.getMaxAttempts(), 0, PREFIX + "catch-up.retry.max-attempts", "3");
+		positive(retry.getInitialInterval(), PREFIX + "catch-up.retry.initial-interval", "200ms");
+		atLeast(retry.getMultiplier(), 1, PREFIX + "catch-up.retry.multiplier", "2.0");
+		positive(retry.getMaxInterval(), PREFIX + "catch-up.retry.max-interval", "5s");
+		SubscriptionProperties.Checkpoint checkpoint = properties.getCheckpoint();
+		atLeast(checkpoint.getEveryEvents(), 1, PREFIX + "checkpoint.every-events", "100");
+		positive(checkpoint.getEvery(), PREFIX + "checkpoint.every", "5s");
+		atLeast(checkpoint.getMaxCount(), 1, PREFIX + "checkpoint.max-count", "5");
+		if (checkpoint.getStreamPrefix() == null || checkpoint.getStreamPrefix().isBlank()) {
+			throw new InvalidEsdbConfigurationException(
+					PREFIX + "checkpoint.stream-prefix", "must not be empty",
+					"Set a valid value, for example " + PREFIX + "checkpoint.stream-prefix=$esdb-checkpoint-");
+		}
+		atLeast(properties.getPersistent().getBufferSize(), 1, PREFIX + "persistent.buffer-size", "10");
+		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
+		positive(resubscribe.getInitialInterval(), PREFIX + "resubscribe.initial-interval", "500ms");
+		positive(resubscribe.getMaxInterval(), PREFIX + "resubscribe.max-interval", "30s");
+		atLeast(resubscribe.getMultiplier(), 1, PREFIX + "resubscribe.multiplier", "2.0");
+		between(resubscribe.getJitter(), 0, 1, PREFIX + "resubscribe.jitter", "0.2");
+	}
+
+}

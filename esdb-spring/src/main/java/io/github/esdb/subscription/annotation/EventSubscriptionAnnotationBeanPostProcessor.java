@@ -1,0 +1,275 @@
+package io.github.esdb.subscription.annotation;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+
+import io.github.esdb.serialization.EventSerializer;
+import io.github.esdb.serialization.EventTypeRegistry;
+import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.EventHandler;
+import io.github.esdb.subscription.EventSubscription;
+import io.github.esdb.subscription.InvalidSubscriptionException;
+import io.github.esdb.subscription.PersistentSettings;
+import io.github.esdb.subscription.StartPosition;
+import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionRegistry;
+import io.github.esdb.subscription.container.PersistentSubscriptionContainer;
+
+/**
+ * Finds {@link EventSubscription @EventSubscription} methods and classes, validates them (failing start-up with a
+ * message that names the bean, the method and the fix), and registers an endpoint per subscription with the
+ * {@link SubscriptionRegistry} once all singletons exist.
+ */
+public class EventSubscriptionAnnotationBeanPostProcessor
+		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
+
+	private ConfigurableListableBeanFactory beanFactory;
+
+	private final Map<String, SubscriptionEndpoint> endpoints = new LinkedHashMap<>();
+
+	private boolean registered;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) throws BeansException {
+		this.beanFactory = (ConfigurableListableBeanFactory) beanFactory;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		if (!AnnotationUtils.isCandidateClass(targetClass, List.of(EventSubscription.class, EventHandler.class))) {
+			return bean;
+		}
+		EventSubscription classLevel = AnnotatedElementUtils.findMergedAnnotation(targetClass, EventSubscription.class);
+		Map<Method, EventSubscription> methodLevel = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<EventSubscription>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, EventSubscription.class));
+		Set<Method> handlers = MethodIntrospector.selectMethods(targetClass,
+				(org.springframework.util.ReflectionUtils.MethodFilter) (method) -> AnnotatedElementUtils
+					.hasAnnotation(method, EventHandler.class));
+		if (classLevel == null && !handlers.isEmpty()) {
+			Method first = handlers.iterator().next();
+			throw new InvalidSubscriptionException("bean '" + beanName + "' method '" + first.getName()
+					+ "' is annotated @EventHandler, but class " + targetClass.getName()
+					+ " is not annotated @EventSubscription; annotate the class with @EventSubscription(stream = ...)"
+					+ " or annotate the method with @EventSubscription instead of @EventHandler");
+		}
+		if (classLevel != null) {
+			if (!methodLevel.isEmpty()) {
+				Method first = methodLevel.keySet().iterator().next();
+				throw new InvalidSubscriptionException("bean '" + beanName + "' method '" + first.getName()
+						+ "' is annotated @EventSubscription inside class " + targetClass.getName()
+						+ ", which is itself an @EventSubscription; use @EventHandler on the method");
+			}
+			if (handlers.isEmpty()) {
+				throw new InvalidSubscriptionException("bean '" + beanName + "' (class " + targetClass.getName()
+						+ ") is annotated @EventSubscription but has no @EventHandler methods; add one per event type");
+			}
+			List<Method> ordered = handlers.stream().sorted(Comparator.comparing(Method::toGenericString)).toList();
+			List<HandlerMethodInvoker> invokers = new ArrayList<>();
+			for (Method method : ordered) {
+				invokers.add(HandlerMethodInvoker.create(bean, beanName,
+						AopUtils.selectInvocableMethod(method, bean.getClass()), types(), serializer()));
+			}
+			String source = "bean '" + beanName + "' (class " + targetClass.getSimpleName() + ") methods "
+					+ ordered.stream().map(Method::getName).toList();
+			add(endpoint(classLevel, beanName, source, new MethodEventDispatcher(invokers)));
+		}
+		methodLevel.forEach((method, annotation) -> {
+			String source = "bean '" + beanName + "' method '" + method.getName() + "'";
+			HandlerMethodInvoker invoker = HandlerMethodInvoker.create(bean, beanName,
+					AopUtils.selectInvocableMethod(method, bean.getClass()), types(), serializer());
+			add(endpoint(annotation, beanName + "." + method.getName(), source,
+					new MethodEventDispatcher(List.of(invoker))));
+		});
+		return bean;
+	}
+
+	private SubscriptionEndpoint endpoint(EventSubscription annotation, String defaultId, String source,
+			MethodEventDispatcher dispatcher) {
+		String id = resolve(annotation.id());
+		if (id.isEmpty()) {
+			id = defaultId;
+		}
+		String stream = resolve(annotation.stream());
+		if (stream.isEmpty()) {
+			throw new InvalidSubscriptionException(source + ": @EventSubscription has no stream; set stream = "
+					+ "\"<stream>\", or stream = \"$all\" for all events");
+		}
+		boolean all = SubscriptionEndpoint.ALL.equals(stream);
+		String group = resolve(annotation.group());
+		String fromText = resolve(annotation.from());
+		StartPosition from = null;
+		if (!fromText.isEmpty()) {
+			try {
+				from = StartPosition.parse(fromText, all);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidSubscriptionException(source + ": bad from = \"" + fromText + "\": " + ex.getMessage(),
+						ex);
+			}
+		}
+		EventFilterSpec filter = filter(annotation, all, source);
+		PersistentSettings persistent = persistentSettings(annotation, source);
+		String checkpointStore = resolve(annotation.checkpointStore());
+		if (!group.isEmpty() && !checkpointStore.isEmpty()) {
+			throw new InvalidSubscriptionException(source + ": checkpointStore is set on a persistent subscription "
+					+ "(group '" + group + "'), whose position the server keeps; remove checkpointStore");
+		}
+		String autoStartup = resolve(annotation.autoStartup());
+		if (!autoStartup.equalsIgnoreCase("true") && !autoStartup.equalsIgnoreCase("false")) {
+			throw new InvalidSubscriptionException(
+					source + ": autoStartup = \"" + autoStartup + "\" is neither true nor false");
+		}
+		try {
+			return new SubscriptionEndpoint(id, stream, group.isEmpty() ? null : group, from, filter,
+					annotation.resolveLinks(), Boolean.parseBoolean(autoStartup),
+					checkpointStore.isEmpty() ? null : checkpointStore, persistent, dispatcher, source);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidSubscriptionException(ex.getMessage(), ex);
+		}
+	}
+
+	private EventFilterSpec filter(EventSubscription annotation, boolean all, String source) {
+		String[] typePrefixes = resolve(annotation.eventTypePrefixes());
+		String typePattern = resolve(annotation.eventTypePattern());
+		String[] streamPrefixes = resolve(annotation.streamPrefixes());
+		String streamPattern = resolve(annotation.streamPattern());
+		List<EventFilterSpec> filters = new ArrayList<>();
+		if (typePrefixes.length > 0) {
+			filters.add(EventFilterSpec.eventTypePrefixes(typePrefixes));
+		}
+		if (!typePattern.isEmpty()) {
+			filters.add(EventFilterSpec.eventTypePattern(typePattern));
+		}
+		if (streamPrefixes.length > 0) {
+			filters.add(EventFilterSpec.streamPrefixes(streamPrefixes));
+		}
+		if (!streamPattern.isEmpty()) {
+			filters.add(EventFilterSpec.streamPattern(streamPattern));
+		}
+		if (filters.isEmpty()) {
+			return null;
+		}
+		if (!all) {
+			throw new InvalidSubscriptionException(source + ": event type and stream filters apply to $all only; "
+					+ "set stream = \"$all\" or remove the filter attributes");
+		}
+		if (filters.size() > 1) {
+			throw new InvalidSubscriptionException(source + ": the server applies one filter per subscription; use "
+					+ "only one of eventTypePrefixes, eventTypePattern, streamPrefixes and streamPattern");
+		}
+		return filters.get(0);
+	}
+
+	private PersistentSettings persistentSettings(EventSubscription annotation, String source) {
+		String timeoutText = resolve(annotation.messageTimeout());
+		String strategy = resolve(annotation.consumerStrategy());
+		boolean persistent = !resolve(annotation.group()).isEmpty();
+		if (!persistent && (annotation.maxRetryCount() >= 0 || !timeoutText.isEmpty() || !strategy.isEmpty()
+				|| annotation.bufferSize() >= 0)) {
+			throw new InvalidSubscriptionException(source + ": maxRetryCount, messageTimeout, consumerStrategy and "
+					+ "bufferSize apply to persistent subscriptions only; set group or remove them");
+		}
+		Duration timeout = null;
+		if (!timeoutText.isEmpty()) {
+			try {
+				timeout = DurationFormatterUtils.detectAndParse(timeoutText);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidSubscriptionException(source + ": messageTimeout = \"" + timeoutText
+						+ "\" is not a duration such as 30s or PT30S", ex);
+			}
+		}
+		if (!strategy.isEmpty()) {
+			try {
+				PersistentSubscriptionContainer.strategy(strategy);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidSubscriptionException(source + ": " + ex.getMessage(), ex);
+			}
+		}
+		if (annotation.bufferSize() == 0) {
+			throw new InvalidSubscriptionException(source + ": bufferSize must be at least 1");
+		}
+		return new PersistentSettings((annotation.maxRetryCount() >= 0) ? annotation.maxRetryCount() : null, timeout,
+				strategy.isEmpty() ? null : strategy, (annotation.bufferSize() > 0) ? annotation.bufferSize() : null);
+	}
+
+	private void add(SubscriptionEndpoint endpoint) {
+		SubscriptionEndpoint existing = this.endpoints.get(endpoint.id());
+		if (existing != null) {
+			throw new InvalidSubscriptionException("Duplicate subscription id '" + endpoint.id() + "': "
+					+ endpoint.source() + " and " + existing.source() + " both use it; give one of them another id");
+		}
+		this.endpoints.put(endpoint.id(), endpoint);
+		if (this.registered) {
+			validateCheckpointStore(endpoint);
+			this.beanFactory.getBean(SubscriptionRegistry.class).register(endpoint);
+		}
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		this.endpoints.values().forEach(this::validateCheckpointStore);
+		SubscriptionRegistry registry = this.beanFactory.getBean(SubscriptionRegistry.class);
+		this.endpoints.values().forEach(registry::register);
+		this.registered = true;
+	}
+
+	private void validateCheckpointStore(SubscriptionEndpoint endpoint) {
+		String name = endpoint.checkpointStore();
+		if (name != null && !(this.beanFactory.containsBean(name)
+				&& this.beanFactory.isTypeMatch(name, CheckpointStore.class))) {
+			throw new InvalidSubscriptionException(endpoint.source() + ": checkpointStore = \"" + name
+					+ "\" is not a CheckpointStore bean; known CheckpointStore beans: "
+					+ Arrays.toString(this.beanFactory.getBeanNamesForType(CheckpointStore.class))
+					+ "; declare it or fix the name");
+		}
+	}
+
+	private String resolve(String value) {
+		String resolved = this.beanFactory.resolveEmbeddedValue(value);
+		return (resolved != null) ? resolved.trim() : "";
+	}
+
+	private String[] resolve(String[] values) {
+		return Arrays.stream(values).map(this::resolve).filter((value) -> !value.isEmpty()).toArray(String[]::new);
+	}
+
+	private EventTypeRegistry types() {
+		return this.beanFactory.getBean(EventTypeRegistry.class);
+	}
+
+	private EventSerializer serializer() {
+		return this.beanFactory.getBean(EventSerializer.class);
+	}
+
+}

@@ -1,0 +1,162 @@
+package io.github.esdb.subscription.annotation;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.kurrent.dbclient.RecordedEvent;
+import io.kurrent.dbclient.ResolvedEvent;
+
+import org.springframework.util.ReflectionUtils;
+
+import io.github.esdb.serialization.EventSerializer;
+import io.github.esdb.serialization.EventTypeRegistry;
+import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.InvalidSubscriptionException;
+
+/**
+ * Calls one handler method with the arguments its parameters ask for: the payload (deserialized to the parameter's
+ * class, or the raw bytes for {@code byte[]}), the {@link ResolvedEvent}, the {@link RecordedEvent} and the
+ * {@link EventContext}. A method with a payload class accepts only that class's event type.
+ */
+public final class HandlerMethodInvoker {
+
+	private final Object bean;
+
+	private final Method method;
+
+	private final List<HandlerArgumentResolver> resolvers;
+
+	private final String eventType;
+
+	private final String description;
+
+	private HandlerMethodInvoker(Object bean, Method method, List<HandlerArgumentResolver> resolvers, String eventType,
+			String description) {
+		this.bean = bean;
+		this.method = method;
+		this.resolvers = resolvers;
+		this.eventType = eventType;
+		this.description = description;
+	}
+
+	/**
+	 * Check a handler method's parameters and build its invoker.
+	 * @param bean the bean (or its proxy) to call
+	 * @param beanName the bean's name, for messages
+	 * @param method the method, invocable on {@code bean}
+	 * @param types the event type mapping; payload classes are registered in it
+	 * @param serializer reads payloads
+	 * @return the invoker
+	 * @throws InvalidSubscriptionException if a parameter cannot be supplied
+	 */
+	public static HandlerMethodInvoker create(Object bean, String beanName, Method method, EventTypeRegistry types,
+			EventSerializer serializer) {
+		String description = "bean '" + beanName + "' method '" + method.getName() + "'";
+		List<HandlerArgumentResolver> resolvers = new ArrayList<>();
+		Parameter payload = null;
+		String eventType = null;
+		for (Parameter parameter : method.getParameters()) {
+			Class<?> type = parameter.getType();
+			if (type == ResolvedEvent.class) {
+				resolvers.add((event, context) -> event);
+			}
+			else if (type == RecordedEvent.class) {
+				resolvers.add((event, context) -> event.getEvent());
+			}
+			else if (type == EventContext.class) {
+				resolvers.add((event, context) -> context);
+			}
+			else if (type == byte[].class || isPayloadType(type)) {
+				if (payload != null) {
+					throw new InvalidSubscriptionException(description + " has two payload parameters, '"
+							+ payload.getName() + "' (" + payload.getType().getSimpleName() + ") and '"
+							+ parameter.getName() + "' (" + type.getSimpleName()
+							+ "); a handler takes one payload, plus optionally ResolvedEvent, RecordedEvent and "
+							+ "EventContext");
+				}
+				payload = parameter;
+				if (type == byte[].class) {
+					resolvers.add((event, context) -> event.getEvent().getEventData());
+				}
+				else {
+					try {
+						eventType = types.register(type);
+					}
+					catch (IllegalStateException ex) {
+						throw new InvalidSubscriptionException(description + ": " + ex.getMessage(), ex);
+					}
+					resolvers.add((event, context) -> serializer.deserialize(context.eventType(),
+							event.getEvent().getEventData(), type));
+				}
+			}
+			else {
+				throw new InvalidSubscriptionException(description + " has parameter '" + parameter.getName()
+						+ "' of unsupported type " + type.getName() + "; handler parameters are the payload (an "
+						+ "application class, or byte[] for the raw data), ResolvedEvent, RecordedEvent and "
+						+ "EventContext");
+			}
+		}
+		ReflectionUtils.makeAccessible(method);
+		return new HandlerMethodInvoker(bean, method, List.copyOf(resolvers), eventType, description);
+	}
+
+	/**
+	 * Payloads are application classes: not primitives, arrays, JDK types or client types.
+	 */
+	private static boolean isPayloadType(Class<?> type) {
+		if (type.isPrimitive() || type.isArray()) {
+			return false;
+		}
+		String name = type.getName();
+		return !(name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jakarta.")
+				|| name.startsWith("io.kurrent.") || name.startsWith("io.grpc.")
+				|| name.startsWith("org.springframework."));
+	}
+
+	/**
+	 * The event type this method accepts.
+	 * @return the type name, or {@code null} when it accepts every event
+	 */
+	public String eventType() {
+		return this.eventType;
+	}
+
+	/**
+	 * What this invoker calls, for messages.
+	 * @return e.g. "bean 'x' method 'y'"
+	 */
+	public String description() {
+		return this.description;
+	}
+
+	/**
+	 * Call the method.
+	 * @param event the event
+	 * @param context the event's context
+	 * @throws Exception what the method threw (unwrapped), or an
+	 * {@link io.github.esdb.serialization.EventSerializationException} if the payload could not be read
+	 */
+	public void invoke(ResolvedEvent event, EventContext context) throws Exception {
+		Object[] args = new Object[this.resolvers.size()];
+		for (int i = 0; i < args.length; i++) {
+			args[i] = this.resolvers.get(i).resolve(event, context);
+		}
+		try {
+			this.method.invoke(this.bean, args);
+		}
+		catch (InvocationTargetException ex) {
+			Throwable target = ex.getTargetException();
+			if (target instanceof Exception exception) {
+				throw exception;
+			}
+			if (target instanceof Error error) {
+				throw error;
+			}
+			throw ex;
+		}
+	}
+
+}
