@@ -20,7 +20,8 @@ import io.github.esdb.core.TestEvents.OrderTotal;
 import io.github.esdb.core.TestEvents.Unwritable;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
-import io.github.esdb.subscription.CurrentEvent;
+import io.github.esdb.event.CurrentEvent;
+import io.github.esdb.event.EventEnvelope;
 import io.github.esdb.subscription.EventContext;
 import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.EventData;
@@ -86,11 +87,12 @@ class EsdbTemplateIntegrationTests {
 		return category + "-" + UUID.randomUUID();
 	}
 
-	/** The context a persistent subscription would hand a handler for a stored event. */
-	private static EventContext delivery(EventContext stored, int retryCount) {
-		return new EventContext(stored.stream() + "::handlers", stored.stream(), stored.revision(), stored.position(),
-				stored.eventId(), stored.eventType(), stored.created(), stored.metadata(), stored.rawMetadata(),
-				retryCount);
+	/**
+	 * The envelope the current event carries when a persistent subscription hands a stored event to a handler: every
+	 * delivery of one event carries the same envelope, whatever its retry count.
+	 */
+	private static EventEnvelope delivery(EventEnvelope stored, int retryCount) {
+		return new EventContext(stored.stream() + "::handlers", stored, retryCount).event();
 	}
 
 	private static List<RecordedEvent> rawEvents(KurrentDBClient client, String stream) throws Exception {
@@ -127,8 +129,6 @@ class EsdbTemplateIntegrationTests {
 			assertThat(events).extracting(StoredEvent::revision).containsExactly(0L, 1L);
 			StoredEvent<OrderEvent> first = events.get(0);
 			assertThat(first.stream()).isEqualTo(order);
-			assertThat(first.context().subscriptionId()).isNull();
-			assertThat(first.context().retryCount()).isNull();
 			assertThat(first.context().created()).isNotNull();
 			assertThat(first.context().position()).isNotNull();
 			assertThat(first.context().correlationId()).isPresent();
@@ -581,7 +581,7 @@ class EsdbTemplateIntegrationTests {
 			String order = stream("order");
 			String shipment = stream("shipment");
 			template.append(order, new OrderPlaced("o-r", "gina"));
-			EventContext stored = template.readStream(order, OrderEvent.class).get(0).context();
+			EventEnvelope stored = template.readStream(order, OrderEvent.class).get(0).context();
 
 			AtomicInteger attempts = new AtomicInteger();
 			Callable<Void> handler = () -> {
@@ -617,7 +617,7 @@ class EsdbTemplateIntegrationTests {
 			String audit = stream("audit");
 			template.append(audit, new InvoiceSent("earlier"));
 			template.append(order, new OrderPlaced("o-a", "hank"));
-			EventContext stored = template.readStream(order, OrderEvent.class).get(0).context();
+			EventEnvelope stored = template.readStream(order, OrderEvent.class).get(0).context();
 			Callable<AppendResult> handler = () -> template.append(audit, new InvoiceSent("for o-a"));
 
 			AppendResult first = currentEvent.callWith(delivery(stored, 0), handler);
@@ -636,7 +636,7 @@ class EsdbTemplateIntegrationTests {
 			String order = stream("order");
 			String audit = stream("audit");
 			template.append(order, new OrderPlaced("o-t", "ivy"));
-			EventContext handled = delivery(template.readStream(order, OrderEvent.class).get(0).context(), 0);
+			EventEnvelope handled = delivery(template.readStream(order, OrderEvent.class).get(0).context(), 0);
 			currentEvent.callWith(handled, () -> {
 				template.append(audit, new InvoiceSent("one"));
 				template.append(audit, new InvoiceSent("two"));
@@ -698,10 +698,10 @@ class EsdbTemplateIntegrationTests {
 			String order = stream("order");
 			appendRaw(context.getBean(KurrentDBClient.class), legacy, "order-placed",
 					"{\"orderId\":\"o-l\",\"customer\":\"kim\"}");
-			EventContext handled = template.readStream(legacy, OrderPlaced.class).get(0).context();
+			EventEnvelope handled = template.readStream(legacy, OrderPlaced.class).get(0).context();
 			assertThat(handled.metadata()).isEmpty();
 			currentEvent.callWith(delivery(handled, 0), () -> template.append(order, new OrderShipped("ups")));
-			EventContext written = template.readStream(order, OrderShipped.class).get(0).context();
+			EventEnvelope written = template.readStream(order, OrderShipped.class).get(0).context();
 			assertThat(written.correlationId()).hasValue(handled.eventId().toString());
 			assertThat(written.causationId()).hasValue(handled.eventId().toString());
 		});
@@ -717,7 +717,7 @@ class EsdbTemplateIntegrationTests {
 				.withCorrelationId("request-7")
 				.withCausationId("command-7")
 				.withMetadata("user", "lee"));
-			List<EventContext> events = template.readStream(order, OrderEvent.class)
+			List<EventEnvelope> events = template.readStream(order, OrderEvent.class)
 				.stream()
 				.map(StoredEvent::context)
 				.toList();

@@ -15,8 +15,9 @@ import io.github.esdb.core.TestEvents.OrderShipped;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.serialization.EventSerializer;
-import io.github.esdb.subscription.CurrentEvent;
-import io.github.esdb.subscription.EventContext;
+import io.github.esdb.event.CurrentEvent;
+import io.github.esdb.event.EventEnvelope;
+import io.github.esdb.event.EventEnvelopeFactory;
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.NackAction;
@@ -39,7 +40,7 @@ import io.github.esdb.autoconfigure.template.EsdbTemplateAutoConfiguration;
  * event once.
  * <p>
  * The listener below does what the starter's subscription container does around a handler (build the
- * {@link EventContext}, call it through {@link CurrentEvent#callWith}, ack or nack), written against the plain client
+ * {@link EventEnvelope}, call it through {@link CurrentEvent#callWith}, ack or nack), written against the plain client
  * so that this test does not depend on the container.
  */
 class HandlerRedeliveryIntegrationTests {
@@ -75,11 +76,8 @@ class HandlerRedeliveryIntegrationTests {
 							public void onEvent(PersistentSubscription sub, int retryCount, ResolvedEvent resolved) {
 								deliveries.add(retryCount);
 								RecordedEvent event = resolved.getOriginalEvent();
-								EventContext handled = new EventContext(sub.getSubscriptionId(), event.getStreamId(),
-										event.getRevision(), event.getPosition(), event.getEventId(),
-										event.getEventType(), event.getCreated(),
-										serializer.readMetadata(event.getUserMetadata()), event.getUserMetadata(),
-										retryCount);
+								EventEnvelope handled = new EventEnvelopeFactory(serializer).create(event,
+										event.getPosition());
 								try {
 									currentEvent.callWith(handled, () -> {
 										template.append(shipments, StreamState.noStream(),
@@ -112,7 +110,7 @@ class HandlerRedeliveryIntegrationTests {
 
 					assertThat(unexpected).isEmpty();
 					assertThat(deliveries).containsExactly(0, 1);
-					EventContext source = template.readStream(orders, OrderEvent.class).get(0).context();
+					EventEnvelope source = template.readStream(orders, OrderEvent.class).get(0).context();
 					List<StoredEvent<OrderEvent>> shipped = template.readStream(shipments, OrderEvent.class);
 					assertThat(shipped).extracting(StoredEvent::payload)
 						.containsExactly(new ItemAdded("pick", 1, BigDecimal.ONE), new OrderShipped("dhl"));

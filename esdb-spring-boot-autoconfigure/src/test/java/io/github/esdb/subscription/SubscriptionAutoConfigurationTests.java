@@ -9,6 +9,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.github.esdb.event.CurrentEvent;
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;

@@ -4,16 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import io.kurrent.dbclient.Position;
 import org.junit.jupiter.api.Test;
 
-import io.github.esdb.subscription.container.ContainerSettings;
+import io.github.esdb.event.LogPosition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The value types: start positions, filters, checkpoints and the resubscribe back-off.
+ * The value types: start positions, filters, checkpoints and nack actions.
  */
 class SubscriptionValuesTests {
 
@@ -22,8 +21,8 @@ class SubscriptionValuesTests {
 		assertThat(StartPosition.parse("start", false)).isEqualTo(StartPosition.START);
 		assertThat(StartPosition.parse(" END ", true)).isEqualTo(StartPosition.END);
 		assertThat(StartPosition.parse("42", false)).isEqualTo(StartPosition.revision(42));
-		assertThat(StartPosition.parse("42", true)).isEqualTo(StartPosition.position(new Position(42, 42)));
-		assertThat(StartPosition.parse("C:100/P:90", true)).isEqualTo(StartPosition.position(new Position(100, 90)));
+		assertThat(StartPosition.parse("42", true)).isEqualTo(StartPosition.position(new LogPosition(42, 42)));
+		assertThat(StartPosition.parse("C:100/P:90", true)).isEqualTo(StartPosition.position(new LogPosition(100, 90)));
 		assertThatIllegalArgumentException().isThrownBy(() -> StartPosition.parse("C:100/P:90", false))
 			.withMessageContaining("use a stream revision");
 		assertThatIllegalArgumentException().isThrownBy(() -> StartPosition.parse("-1", false));
@@ -64,27 +63,16 @@ class SubscriptionValuesTests {
 		assertThat(Checkpoint.ofRevision(5).isAfter(Checkpoint.ofRevision(4))).isTrue();
 		assertThat(Checkpoint.ofRevision(5).isAfter(Checkpoint.ofRevision(5))).isFalse();
 		assertThat(Checkpoint.ofRevision(0).isAfter(null)).isTrue();
-		assertThat(Checkpoint.ofPosition(new Position(10, 10)).isAfter(Checkpoint.ofPosition(new Position(9, 9))))
+		assertThat(Checkpoint.ofPosition(new LogPosition(10, 10)).isAfter(Checkpoint.ofPosition(new LogPosition(9, 9))))
 			.isTrue();
-		assertThat(Checkpoint.ofPosition(new Position(10, 10)).toString()).isEqualTo("C:10/P:10");
+		assertThat(Checkpoint.ofPosition(new LogPosition(10, 10)).toString()).isEqualTo("C:10/P:10");
 		assertThatIllegalArgumentException().isThrownBy(() -> new Checkpoint(null, null));
-	}
-
-	@Test
-	void resubscribeBackOffGrowsIsCappedAndJittered() {
-		ContainerSettings.Resubscribe backOff = new ContainerSettings.Resubscribe(Duration.ofMillis(100),
-				Duration.ofSeconds(1), 2.0, 0.2);
-		assertThat(backOff.delay(1, 0.5)).isEqualTo(Duration.ofMillis(100));
-		assertThat(backOff.delay(3, 0.5)).isEqualTo(Duration.ofMillis(400));
-		assertThat(backOff.delay(10, 0.5)).isEqualTo(Duration.ofSeconds(1));
-		assertThat(backOff.delay(1, 0.0)).isEqualTo(Duration.ofMillis(80));
-		assertThat(backOff.delay(1, 0.9999)).isBetween(Duration.ofMillis(119), Duration.ofMillis(120));
 	}
 
 	@Test
 	void nackExceptionFactoriesCarryActionAndReason() {
 		assertThat(NackException.park("p").getAction()).isEqualTo(NackException.Action.PARK);
-		assertThat(NackException.retry("r").getAction().clientAction()).isEqualTo(io.kurrent.dbclient.NackAction.Retry);
+		assertThat(NackException.retry("r").getAction()).isEqualTo(NackException.Action.RETRY);
 		assertThat(NackException.skip("s").getReason()).isEqualTo("s");
 		assertThat(NackException.stop("x").getAction()).isEqualTo(NackException.Action.STOP);
 	}

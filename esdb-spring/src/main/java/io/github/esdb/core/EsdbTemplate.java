@@ -23,8 +23,9 @@ import io.github.esdb.serialization.EventSerializationException;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.serialization.SerializedEvent;
-import io.github.esdb.subscription.CurrentEvent;
-import io.github.esdb.subscription.EventContext;
+import io.github.esdb.event.CurrentEvent;
+import io.github.esdb.event.EventEnvelope;
+import io.github.esdb.event.EventEnvelopeFactory;
 import io.kurrent.dbclient.AppendResponse;
 import io.kurrent.dbclient.AppendStreamRequest;
 import io.kurrent.dbclient.AppendToStreamOptions;
@@ -57,8 +58,8 @@ import org.springframework.util.Assert;
  * through the shared {@link EventSerializer} and {@link EventTypeRegistry}, failures come out as Spring
  * {@link DataAccessException}s, and blocking calls hide the client's futures.
  * <p>
- * Every event gets {@value EventContext#CORRELATION_ID} and, when appended from a subscription handler,
- * {@value EventContext#CAUSATION_ID} metadata. Events appended while a handler runs (see {@link CurrentEvent}) get
+ * Every event gets {@value EventEnvelope#CORRELATION_ID} and, when appended from a subscription handler,
+ * {@value EventEnvelope#CAUSATION_ID} metadata. Events appended while a handler runs (see {@link CurrentEvent}) get
  * ids derived from the handled event, so a redelivered event that makes the handler append again is written only once.
  * <p>
  * Thread-safe; one instance per client is enough.
@@ -73,6 +74,8 @@ public class EsdbTemplate implements EsdbOperations {
 	private final KurrentDBClient client;
 
 	private final EventSerializer serializer;
+
+	private final EventEnvelopeFactory envelopes;
 
 	private final EventTypeRegistry types;
 
@@ -132,6 +135,7 @@ public class EsdbTemplate implements EsdbOperations {
 		Assert.notNull(translator, "translator must not be null");
 		this.client = client;
 		this.serializer = serializer;
+		this.envelopes = new EventEnvelopeFactory(serializer);
 		this.types = types;
 		this.currentEvent = currentEvent;
 		this.translator = translator;
@@ -159,7 +163,7 @@ public class EsdbTemplate implements EsdbOperations {
 		Assert.notNull(expectedState, "expectedState must not be null");
 		Assert.notEmpty(events, "at least one event is required");
 		CurrentEvent.Invocation invocation = handlerInvocation();
-		EventContext handled = eventOf(invocation);
+		EventEnvelope handled = eventOf(invocation);
 		Correlation correlation = Correlation.of(handled);
 		long firstOrdinal = nextOrdinal(invocation, stream);
 		// Everything is serialized before the call, so a payload Jackson cannot write fails with nothing sent.
@@ -185,7 +189,7 @@ public class EsdbTemplate implements EsdbOperations {
 	public MultiStreamAppendResult appendAll(List<StreamAppend> appends) {
 		Assert.notEmpty(appends, "at least one stream append is required");
 		CurrentEvent.Invocation invocation = handlerInvocation();
-		EventContext handled = eventOf(invocation);
+		EventEnvelope handled = eventOf(invocation);
 		Correlation correlation = Correlation.of(handled);
 		Map<String, StreamState> expected = new LinkedHashMap<>();
 		List<AppendStreamRequest> requests = new ArrayList<>();
@@ -222,7 +226,7 @@ public class EsdbTemplate implements EsdbOperations {
 		return new MultiStreamAppendResult(new Position(response.getPosition(), response.getPosition()), revisions);
 	}
 
-	private List<EventData> toEventData(String stream, List<?> events, EventContext handled, long firstOrdinal,
+	private List<EventData> toEventData(String stream, List<?> events, EventEnvelope handled, long firstOrdinal,
 			Correlation correlation, boolean stringMetadataOnly) {
 		List<EventData> data = new ArrayList<>(events.size());
 		for (int i = 0; i < events.size(); i++) {
@@ -231,9 +235,9 @@ public class EsdbTemplate implements EsdbOperations {
 			EventToAppend event = (element instanceof EventToAppend e) ? e : EventToAppend.of(element);
 			SerializedEvent serialized = serialize(stream, i, event.payload());
 			Map<String, Object> metadata = new LinkedHashMap<>();
-			metadata.put(EventContext.CORRELATION_ID, correlation.correlationId());
+			metadata.put(EventEnvelope.CORRELATION_ID, correlation.correlationId());
 			if (correlation.causationId() != null) {
-				metadata.put(EventContext.CAUSATION_ID, correlation.causationId());
+				metadata.put(EventEnvelope.CAUSATION_ID, correlation.causationId());
 			}
 			this.metadataContributors.forEach((contributor) -> contributor.contribute(metadata));
 			metadata.putAll(event.metadata());
@@ -269,7 +273,7 @@ public class EsdbTemplate implements EsdbOperations {
 		});
 	}
 
-	private static UUID eventId(EventToAppend event, EventContext handled, String stream, long ordinal) {
+	private static UUID eventId(EventToAppend event, EventEnvelope handled, String stream, long ordinal) {
 		if (event.eventId() != null) {
 			return event.eventId();
 		}
@@ -292,7 +296,7 @@ public class EsdbTemplate implements EsdbOperations {
 		return invocation;
 	}
 
-	private static EventContext eventOf(CurrentEvent.Invocation invocation) {
+	private static EventEnvelope eventOf(CurrentEvent.Invocation invocation) {
 		return (invocation != null) ? invocation.event() : null;
 	}
 
@@ -490,11 +494,7 @@ public class EsdbTemplate implements EsdbOperations {
 						+ " as " + payloadClass.getName() + ": " + ex.getMessage(), ex);
 			}
 		}
-		byte[] rawMetadata = event.getUserMetadata();
-		EventContext context = new EventContext(null, event.getStreamId(), event.getRevision(), event.getPosition(),
-				event.getEventId(), event.getEventType(), event.getCreated(), this.serializer.readMetadata(rawMetadata),
-				rawMetadata, null);
-		return new StoredEvent<>(payload, context);
+		return new StoredEvent<>(payload, this.envelopes.create(event, event.getPosition()));
 	}
 
 	private <T> Class<? extends T> payloadClass(RecordedEvent event, Class<T> type, boolean strict) {
@@ -651,7 +651,7 @@ public class EsdbTemplate implements EsdbOperations {
 	 */
 	private record Correlation(String correlationId, String causationId) {
 
-		static Correlation of(EventContext handled) {
+		static Correlation of(EventEnvelope handled) {
 			if (handled == null) {
 				return new Correlation(UUID.randomUUID().toString(), null);
 			}

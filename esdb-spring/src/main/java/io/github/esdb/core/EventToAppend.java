@@ -5,14 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import io.github.esdb.subscription.EventContext;
+import io.github.esdb.event.EventEnvelope;
 
 /**
  * A payload to append together with what the template cannot derive itself: extra metadata keys and, rarely, an
  * explicit event id. Plain payload objects passed to {@link EsdbOperations#append} are wrapped in one of these.
  * <p>
  * Explicit values win over derived ones: an {@code eventId} replaces the generated (or handler-derived) id, and a
- * {@value EventContext#CORRELATION_ID} or {@value EventContext#CAUSATION_ID} metadata key replaces the automatic one.
+ * {@value EventEnvelope#CORRELATION_ID} or {@value EventEnvelope#CAUSATION_ID} metadata key replaces the automatic one.
  *
  * @param payload the object serialized as the event's data
  * @param metadata extra user metadata keys, written as a JSON object next to the correlation and causation ids
@@ -52,19 +52,19 @@ public record EventToAppend(Object payload, Map<String, Object> metadata, UUID e
 	/**
 	 * Set the correlation id instead of the automatic one.
 	 * @param correlationId the correlation id
-	 * @return a copy with {@value EventContext#CORRELATION_ID} set
+	 * @return a copy with {@value EventEnvelope#CORRELATION_ID} set
 	 */
 	public EventToAppend withCorrelationId(String correlationId) {
-		return withMetadata(EventContext.CORRELATION_ID, correlationId);
+		return withMetadata(EventEnvelope.CORRELATION_ID, correlationId);
 	}
 
 	/**
 	 * Set the causation id instead of the automatic one.
 	 * @param causationId the causation id
-	 * @return a copy with {@value EventContext#CAUSATION_ID} set
+	 * @return a copy with {@value EventEnvelope#CAUSATION_ID} set
 	 */
 	public EventToAppend withCausationId(String causationId) {
-		return withMetadata(EventContext.CAUSATION_ID, causationId);
+		return withMetadata(EventEnvelope.CAUSATION_ID, causationId);
 	}
 
 	/**

@@ -3,18 +3,18 @@ package io.github.esdb.core;
 import java.util.Map;
 import java.util.UUID;
 
-import io.github.esdb.subscription.EventContext;
+import io.github.esdb.event.CurrentEvent;
+import io.github.esdb.event.EventEnvelope;
 
 /**
- * An event read from KurrentDB: the deserialized payload plus the same envelope subscription handlers get (with a
- * {@code null} subscription id and retry count). The context can be handed to
- * {@link io.github.esdb.subscription.CurrentEvent#callWith} to process a read event the way a handler would.
+ * An event read from KurrentDB: the deserialized payload plus the same envelope subscription handlers get. The context can be handed to
+ * {@link CurrentEvent#callWith} to process a read event the way a handler would.
  *
  * @param <T> the payload type
  * @param payload the deserialized payload
  * @param context stream, revision, position, id, type, creation time and metadata of the event
  */
-public record StoredEvent<T>(T payload, EventContext context) {
+public record StoredEvent<T>(T payload, EventEnvelope context) {
 
 	/**
 	 * The stream the event belongs to.

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import io.github.esdb.event.LogPosition;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
@@ -312,7 +313,7 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 					window.add(new AllEvent(position(event).getCommitUnsigned(),
 							event.getOriginalEvent().getStreamId(), event.getOriginalEvent().getEventType()));
 				}
-				return new Head(Checkpoint.ofPosition(position(last)), window, events.size() < ALL_WINDOW);
+				return new Head(Checkpoint.ofPosition(LogPosition.fromClient(position(last))), window, events.size() < ALL_WINDOW);
 			}
 			return new Head(Checkpoint.ofRevision(last.getOriginalEvent().getRevision()), null, true);
 		}
@@ -532,11 +533,11 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 				this.liveBaseline = null;
 			}
 			if (this.head.window() != null && snapshot.kind() == SubscriptionKind.CATCH_UP) {
-				long after = (position != null && position.isPosition()) ? position.position().getCommitUnsigned() : 0;
+				long after = (position != null && position.isPosition()) ? position.position().commit() : 0;
 				return this.head.eventsAfter(after, receivable(snapshot.filter()));
 			}
 			if (position == null) {
-				return head.isPosition() ? head.position().getCommitUnsigned() : head.revision() + 1;
+				return head.isPosition() ? head.position().commit() : head.revision() + 1;
 			}
 			return distance(head, position);
 		}
@@ -554,7 +555,7 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 				return null;
 			}
 			long distance = head.isPosition()
-					? head.position().getCommitUnsigned() - position.position().getCommitUnsigned()
+					? head.position().commit() - position.position().commit()
 					: head.revision() - position.revision();
 			return Math.max(0, distance);
 		}

@@ -1,6 +1,8 @@
 package io.github.esdb.subscription;
 
-import io.kurrent.dbclient.Position;
+import org.jspecify.annotations.Nullable;
+
+import io.github.esdb.event.LogPosition;
 
 /**
  * The position of the last event a catch-up subscription is done with: a stream revision for a stream subscription,
@@ -9,7 +11,7 @@ import io.kurrent.dbclient.Position;
  * @param revision the stream revision, or {@code null} for an {@code $all} checkpoint
  * @param position the {@code $all} position, or {@code null} for a stream checkpoint
  */
-public record Checkpoint(Long revision, Position position) {
+public record Checkpoint(@Nullable Long revision, @Nullable LogPosition position) {
 
 	public Checkpoint {
 		if ((revision == null) == (position == null)) {
@@ -31,7 +33,7 @@ public record Checkpoint(Long revision, Position position) {
 	 * @param position the position of the last handled (or scanned) event
 	 * @return the checkpoint
 	 */
-	public static Checkpoint ofPosition(Position position) {
+	public static Checkpoint ofPosition(LogPosition position) {
 		return new Checkpoint(null, position);
 	}
 
@@ -48,20 +50,19 @@ public record Checkpoint(Long revision, Position position) {
 	 * @param other the other checkpoint, may be {@code null}
 	 * @return true when {@code other} is null or behind this one
 	 */
-	public boolean isAfter(Checkpoint other) {
+	public boolean isAfter(@Nullable Checkpoint other) {
 		if (other == null) {
 			return true;
 		}
 		if (isPosition()) {
-			return other.isPosition() && this.position.compareTo(other.position) > 0;
+			return other.isPosition() && this.position.isAfter(other.position);
 		}
 		return !other.isPosition() && this.revision > other.revision;
 	}
 
 	@Override
 	public String toString() {
-		return isPosition() ? "C:" + this.position.getCommitUnsigned() + "/P:" + this.position.getPrepareUnsigned()
-				: String.valueOf(this.revision);
+		return isPosition() ? this.position.toString() : String.valueOf(this.revision);
 	}
 
 }

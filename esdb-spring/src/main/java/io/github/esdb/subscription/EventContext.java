@@ -5,38 +5,98 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.kurrent.dbclient.Position;
+import org.jspecify.annotations.Nullable;
+
+import io.github.esdb.event.EventEnvelope;
+import io.github.esdb.event.LogPosition;
 
 /**
- * What a handler may want to know about the event it handles, besides the payload.
+ * What a handler may want to know about the event it handles, besides the payload: the stored event's envelope and
+ * what the subscription adds to it.
  *
  * @param subscriptionId the id of the subscription delivering the event
- * @param stream the stream the event was written to
- * @param revision the event's revision (number) in that stream
- * @param position the event's position in {@code $all}, or {@code null} when the server did not send one
- * @param eventId the event's id
- * @param eventType the event's type name
- * @param created when the event was written
- * @param metadata the user metadata parsed as a JSON object; empty when absent or not a JSON object
- * @param rawMetadata the user metadata bytes as stored
+ * @param event the event's envelope: stream, revision, position, id, type, creation time and metadata
  * @param retryCount for persistent subscriptions, how often the server has delivered the event before; {@code null}
  * for catch-up subscriptions
  */
-public record EventContext(String subscriptionId, String stream, long revision, Position position, UUID eventId,
-		String eventType, Instant created, Map<String, Object> metadata, byte[] rawMetadata, Integer retryCount) {
+public record EventContext(String subscriptionId, EventEnvelope event, @Nullable Integer retryCount) {
 
 	/** The metadata key KurrentDB uses for the correlation id. */
-	public static final String CORRELATION_ID = "$correlationId";
+	public static final String CORRELATION_ID = EventEnvelope.CORRELATION_ID;
 
 	/** The metadata key KurrentDB uses for the causation id. */
-	public static final String CAUSATION_ID = "$causationId";
+	public static final String CAUSATION_ID = EventEnvelope.CAUSATION_ID;
+
+	/**
+	 * The stream the event was written to.
+	 * @return the stream
+	 */
+	public String stream() {
+		return this.event.stream();
+	}
+
+	/**
+	 * The event's revision (number) in its stream.
+	 * @return the revision
+	 */
+	public long revision() {
+		return this.event.revision();
+	}
+
+	/**
+	 * The event's position in {@code $all}.
+	 * @return the position, or {@code null} when the server did not send one
+	 */
+	public @Nullable LogPosition position() {
+		return this.event.position();
+	}
+
+	/**
+	 * The event's id.
+	 * @return the id
+	 */
+	public UUID eventId() {
+		return this.event.eventId();
+	}
+
+	/**
+	 * The event's type name.
+	 * @return the type
+	 */
+	public String eventType() {
+		return this.event.eventType();
+	}
+
+	/**
+	 * When the event was written.
+	 * @return the time
+	 */
+	public Instant created() {
+		return this.event.created();
+	}
+
+	/**
+	 * The user metadata parsed as a JSON object.
+	 * @return the metadata; empty when absent or not a JSON object
+	 */
+	public Map<String, Object> metadata() {
+		return this.event.metadata();
+	}
+
+	/**
+	 * The user metadata bytes as stored.
+	 * @return the bytes
+	 */
+	public byte[] rawMetadata() {
+		return this.event.rawMetadata();
+	}
 
 	/**
 	 * The correlation id from the metadata.
 	 * @return the {@code $correlationId} value, if any
 	 */
 	public Optional<String> correlationId() {
-		return stringValue(CORRELATION_ID);
+		return this.event.correlationId();
 	}
 
 	/**
@@ -44,19 +104,14 @@ public record EventContext(String subscriptionId, String stream, long revision, 
 	 * @return the {@code $causationId} value, if any
 	 */
 	public Optional<String> causationId() {
-		return stringValue(CAUSATION_ID);
-	}
-
-	private Optional<String> stringValue(String key) {
-		Object value = this.metadata.get(key);
-		return (value != null) ? Optional.of(value.toString()) : Optional.empty();
+		return this.event.causationId();
 	}
 
 	@Override
 	public String toString() {
-		return "EventContext[subscriptionId=" + this.subscriptionId + ", stream=" + this.stream + ", revision="
-				+ this.revision + ", position=" + this.position + ", eventId=" + this.eventId + ", eventType="
-				+ this.eventType + ", retryCount=" + this.retryCount + "]";
+		return "EventContext[subscriptionId=" + this.subscriptionId + ", stream=" + stream() + ", revision="
+				+ revision() + ", position=" + position() + ", eventId=" + eventId() + ", eventType=" + eventType()
+				+ ", retryCount=" + this.retryCount + "]";
 	}
 
 }

@@ -1,7 +1,5 @@
 package io.github.esdb.subscription;
 
-import io.kurrent.dbclient.NackAction;
-
 /**
  * Thrown by a handler to tell the subscription what to do with the event it cannot handle.
  * <p>
@@ -18,27 +16,13 @@ public class NackException extends RuntimeException {
 	public enum Action {
 
 		/** Move the event aside (persistent: the parked stream). */
-		PARK(NackAction.Park),
+		PARK,
 		/** Deliver the event again. */
-		RETRY(NackAction.Retry),
+		RETRY,
 		/** Drop the event and go on. */
-		SKIP(NackAction.Skip),
+		SKIP,
 		/** Stop the subscription. */
-		STOP(NackAction.Stop);
-
-		private final NackAction clientAction;
-
-		Action(NackAction clientAction) {
-			this.clientAction = clientAction;
-		}
-
-		/**
-		 * The client's action for a persistent subscription nack.
-		 * @return the action sent to the server
-		 */
-		public NackAction clientAction() {
-			return this.clientAction;
-		}
+		STOP
 
 	}
 

@@ -1,6 +1,8 @@
 package io.github.esdb.subscription;
 
-import io.kurrent.dbclient.Position;
+import org.jspecify.annotations.Nullable;
+
+import io.github.esdb.event.LogPosition;
 
 /**
  * Where a subscription starts when it has no checkpoint, parsed from {@link EventSubscription#from()}.
@@ -9,7 +11,7 @@ import io.kurrent.dbclient.Position;
  * @param revision the revision for {@link Kind#REVISION}
  * @param position the position for {@link Kind#POSITION}
  */
-public record StartPosition(Kind kind, Long revision, Position position) {
+public record StartPosition(Kind kind, @Nullable Long revision, @Nullable LogPosition position) {
 
 	/** The kinds of start positions. */
 	public enum Kind {
@@ -56,13 +58,13 @@ public record StartPosition(Kind kind, Long revision, Position position) {
 				long commit = Long.parseLong(text.substring(2, slash));
 				long prepare = Long.parseLong(text.substring(slash + 3));
 				requireAll(value, allStream);
-				return new StartPosition(Kind.POSITION, null, new Position(commit, prepare));
+				return new StartPosition(Kind.POSITION, null, new LogPosition(commit, prepare));
 			}
 			long number = Long.parseLong(text);
 			if (number < 0) {
 				throw new IllegalArgumentException("'" + value + "' is negative");
 			}
-			return allStream ? new StartPosition(Kind.POSITION, null, new Position(number, number))
+			return allStream ? new StartPosition(Kind.POSITION, null, new LogPosition(number, number))
 					: new StartPosition(Kind.REVISION, number, null);
 		}
 		catch (NumberFormatException ex) {
@@ -93,7 +95,7 @@ public record StartPosition(Kind kind, Long revision, Position position) {
 	 * @param position the position
 	 * @return the start position
 	 */
-	public static StartPosition position(Position position) {
+	public static StartPosition position(LogPosition position) {
 		return new StartPosition(Kind.POSITION, null, position);
 	}
 
@@ -103,7 +105,7 @@ public record StartPosition(Kind kind, Long revision, Position position) {
 			case START -> "start";
 			case END -> "end";
 			case REVISION -> String.valueOf(this.revision);
-			case POSITION -> "C:" + this.position.getCommitUnsigned() + "/P:" + this.position.getPrepareUnsigned();
+			case POSITION -> this.position.toString();
 		};
 	}
 

@@ -13,9 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
-import io.github.esdb.subscription.container.SubscriptionContainer;
-import io.github.esdb.subscription.container.SubscriptionContainerFactory;
-
 /**
  * All subscriptions of the application, as a whole and one by one. It starts after the rest of the context (so the
  * handlers' dependencies are ready) and stops first (so in-flight handlers finish while those dependencies still

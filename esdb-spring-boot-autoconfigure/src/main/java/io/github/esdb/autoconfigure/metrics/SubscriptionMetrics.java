@@ -153,7 +153,7 @@ public class SubscriptionMetrics implements SubscriptionObserver, SubscriptionMo
 		if (checkpoint == null) {
 			return Double.NaN;
 		}
-		return checkpoint.isPosition() ? checkpoint.position().getCommitUnsigned() : checkpoint.revision();
+		return checkpoint.isPosition() ? checkpoint.position().commit() : checkpoint.revision();
 	}
 
 }

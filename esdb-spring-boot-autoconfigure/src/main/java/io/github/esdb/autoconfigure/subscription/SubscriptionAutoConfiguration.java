@@ -1,7 +1,5 @@
 package io.github.esdb.autoconfigure.subscription;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import io.kurrent.dbclient.KurrentDBClient;
@@ -10,6 +8,7 @@ import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -20,6 +19,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
@@ -27,22 +29,19 @@ import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfigura
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.CheckpointStore;
-import io.github.esdb.subscription.CurrentEvent;
+import io.github.esdb.event.CurrentEvent;
 import io.github.esdb.subscription.DefaultCatchUpErrorPolicy;
 import io.github.esdb.subscription.DefaultPersistentErrorPolicy;
 import io.github.esdb.subscription.EventHandlerInterceptor;
 import io.github.esdb.subscription.InvalidSubscriptionException;
 import io.github.esdb.subscription.PersistentErrorPolicy;
+import io.github.esdb.subscription.SubscriptionContainerFactory;
 import io.github.esdb.subscription.SubscriptionObserver;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
 import io.github.esdb.subscription.checkpoint.KurrentDBCheckpointStore;
-import io.github.esdb.subscription.container.CompositeSubscriptionObserver;
-import io.github.esdb.subscription.container.ContainerServices;
-import io.github.esdb.subscription.container.ContainerSettings;
-import io.github.esdb.subscription.container.EventContextFactory;
+import io.github.esdb.subscription.container.DefaultSubscriptionContainerFactory;
 import io.github.esdb.subscription.container.SubscriptionClients;
-import io.github.esdb.subscription.container.SubscriptionContainerFactory;
 import io.github.esdb.subscription.event.ApplicationEventSubscriptionObserver;
 import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPostProcessor;
 
@@ -56,6 +55,9 @@ import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPos
 @ConditionalOnProperty(prefix = "esdb.subscriptions", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SubscriptionProperties.class)
 public class SubscriptionAutoConfiguration {
+
+	/** The name of the executor that runs the subscriptions' workers. */
+	public static final String SUBSCRIPTION_TASK_EXECUTOR = "esdbSubscriptionTaskExecutor";
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -113,19 +115,44 @@ public class SubscriptionAutoConfiguration {
 		return new ApplicationEventSubscriptionObserver(publisher);
 	}
 
+	/**
+	 * Runs each subscription's worker: a thread per running subscription, virtual when
+	 * {@code spring.threads.virtual.enabled=true}.
+	 */
+	@Bean(name = SUBSCRIPTION_TASK_EXECUTOR)
+	@ConditionalOnMissingBean(name = SUBSCRIPTION_TASK_EXECUTOR)
+	SimpleAsyncTaskExecutor esdbSubscriptionTaskExecutor(Environment environment) {
+		return DefaultSubscriptionContainerFactory
+			.defaultTaskExecutor(environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	SubscriptionContainerFactory esdbSubscriptionContainerFactory(SubscriptionProperties properties,
 			SubscriptionClients clients, EventSerializer serializer, CurrentEvent currentEvent,
 			ObjectProvider<SubscriptionObserver> observers, CatchUpErrorPolicy catchUpErrorPolicy,
 			PersistentErrorPolicy persistentErrorPolicy, ObjectProvider<EventHandlerInterceptor> interceptors,
-			ListableBeanFactory beanFactory) {
-		List<SubscriptionObserver> all = new ArrayList<>(observers.orderedStream().toList());
-		ContainerServices services = new ContainerServices(clients, new EventContextFactory(serializer), currentEvent,
-				new CompositeSubscriptionObserver(all), catchUpErrorPolicy, persistentErrorPolicy,
-				(name) -> checkpointStore(beanFactory, name), settings(properties),
-				EventHandlerInterceptor.chain(interceptors.orderedStream().toList()));
-		return new SubscriptionContainerFactory(services);
+			@Qualifier(SUBSCRIPTION_TASK_EXECUTOR) TaskExecutor taskExecutor, ListableBeanFactory beanFactory) {
+		SubscriptionPropertiesChecks.check(properties);
+		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
+		return DefaultSubscriptionContainerFactory.builder()
+			.clients(clients)
+			.serializer(serializer)
+			.currentEvent(currentEvent)
+			.observers(observers.orderedStream().toList())
+			.catchUpErrorPolicy(catchUpErrorPolicy)
+			.persistentErrorPolicy(persistentErrorPolicy)
+			.checkpointStores((name) -> checkpointStore(beanFactory, name))
+			.interceptor(EventHandlerInterceptor.chain(interceptors.orderedStream().toList()))
+			.taskExecutor(taskExecutor)
+			.catchUpBatchSize(properties.getCatchUp().getBatchSize())
+			.checkpointEvery(properties.getCheckpoint().getEveryEvents(), properties.getCheckpoint().getEvery())
+			.checkpointStreamPrefix(properties.getCheckpoint().getStreamPrefix())
+			.subscribeTimeout(properties.getSubscribeTimeout())
+			.persistentGroups(properties.getPersistent().isAutoCreate(), properties.getPersistent().getBufferSize())
+			.resubscribeBackOff(resubscribe.getInitialInterval(), resubscribe.getMaxInterval(),
+					resubscribe.getMultiplier(), resubscribe.getJitter())
+			.build();
 	}
 
 	private static CheckpointStore checkpointStore(ListableBeanFactory beanFactory, String name) {
@@ -141,17 +168,6 @@ public class SubscriptionAutoConfiguration {
 					+ stores.keySet() + " and none is @Primary; mark the default one @Primary, or name one per "
 					+ "subscription with @EventSubscription(checkpointStore = ...)");
 		});
-	}
-
-	static ContainerSettings settings(SubscriptionProperties properties) {
-		SubscriptionPropertiesChecks.check(properties);
-		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
-		return new ContainerSettings(properties.getCatchUp().getBatchSize(),
-				properties.getCheckpoint().getEveryEvents(), properties.getCheckpoint().getEvery(),
-				properties.getCheckpoint().getStreamPrefix(), properties.getSubscribeTimeout(),
-				properties.getPersistent().isAutoCreate(), properties.getPersistent().getBufferSize(),
-				new ContainerSettings.Resubscribe(resubscribe.getInitialInterval(), resubscribe.getMaxInterval(),
-						resubscribe.getMultiplier(), resubscribe.getJitter()));
 	}
 
 	@Bean

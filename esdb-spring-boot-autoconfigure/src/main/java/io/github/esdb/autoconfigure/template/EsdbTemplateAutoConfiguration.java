@@ -4,7 +4,7 @@ import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
-import io.github.esdb.subscription.CurrentEvent;
+import io.github.esdb.event.CurrentEvent;
 import io.kurrent.dbclient.KurrentDBClient;
 
 import org.springframework.beans.factory.ObjectProvider;

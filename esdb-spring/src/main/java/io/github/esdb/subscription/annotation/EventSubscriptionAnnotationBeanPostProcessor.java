@@ -26,6 +26,7 @@ import org.springframework.core.annotation.AnnotationUtils;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.ConsumerStrategy;
 import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.EventHandler;
 import io.github.esdb.subscription.EventSubscription;
@@ -34,7 +35,6 @@ import io.github.esdb.subscription.PersistentSettings;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionRegistry;
-import io.github.esdb.subscription.container.PersistentSubscriptionContainer;
 
 /**
  * Finds {@link EventSubscription @EventSubscription} methods and classes, validates them (failing start-up with a
@@ -208,9 +208,10 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 						+ "\" is not a duration such as 30s or PT30S", ex);
 			}
 		}
+		ConsumerStrategy consumerStrategy = null;
 		if (!strategy.isEmpty()) {
 			try {
-				PersistentSubscriptionContainer.strategy(strategy);
+				consumerStrategy = ConsumerStrategy.parse(strategy);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidSubscriptionException(source + ": " + ex.getMessage(), ex);
@@ -220,7 +221,7 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 			throw new InvalidSubscriptionException(source + ": bufferSize must be at least 1");
 		}
 		return new PersistentSettings((annotation.maxRetryCount() >= 0) ? annotation.maxRetryCount() : null, timeout,
-				strategy.isEmpty() ? null : strategy, (annotation.bufferSize() > 0) ? annotation.bufferSize() : null);
+				consumerStrategy, (annotation.bufferSize() > 0) ? annotation.bufferSize() : null);
 	}
 
 	private void add(SubscriptionEndpoint endpoint) {

@@ -14,7 +14,6 @@ import java.util.function.Supplier;
 
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.KurrentDBClient;
-import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.ReadResult;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.RecordedEvent;
@@ -23,6 +22,7 @@ import io.kurrent.dbclient.StreamNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.esdb.event.LogPosition;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.CheckpointStore;
@@ -110,7 +110,7 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 			return Checkpoint.ofRevision(((Number) fields.get("revision")).longValue());
 		}
 		if (fields.containsKey("commit")) {
-			return Checkpoint.ofPosition(new Position(((Number) fields.get("commit")).longValue(),
+			return Checkpoint.ofPosition(new LogPosition(((Number) fields.get("commit")).longValue(),
 					((Number) fields.get("prepare")).longValue()));
 		}
 		throw new IllegalStateException("Checkpoint event " + event.getEventId() + " in " + event.getStreamId()
@@ -139,8 +139,8 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 	private CompletableFuture<?> write(String stream, Checkpoint checkpoint) {
 		Map<String, Object> fields = new LinkedHashMap<>();
 		if (checkpoint.isPosition()) {
-			fields.put("commit", checkpoint.position().getCommitUnsigned());
-			fields.put("prepare", checkpoint.position().getPrepareUnsigned());
+			fields.put("commit", checkpoint.position().commit());
+			fields.put("prepare", checkpoint.position().prepare());
 		}
 		else {
 			fields.put("revision", checkpoint.revision());

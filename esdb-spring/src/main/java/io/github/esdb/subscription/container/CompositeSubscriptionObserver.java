@@ -17,13 +17,13 @@ import io.github.esdb.subscription.SubscriptionState;
 /**
  * Calls several observers, so that one failing observer never breaks a subscription or the other observers.
  */
-public final class CompositeSubscriptionObserver implements SubscriptionObserver {
+final class CompositeSubscriptionObserver implements SubscriptionObserver {
 
 	private static final Logger logger = LoggerFactory.getLogger(CompositeSubscriptionObserver.class);
 
 	private final List<SubscriptionObserver> observers;
 
-	public CompositeSubscriptionObserver(List<SubscriptionObserver> observers) {
+	CompositeSubscriptionObserver(List<SubscriptionObserver> observers) {
 		this.observers = List.copyOf(observers);
 	}
 

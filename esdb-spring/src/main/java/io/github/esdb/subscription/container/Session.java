@@ -2,11 +2,17 @@ package io.github.esdb.subscription.container;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import io.kurrent.dbclient.PersistentSubscription;
-import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.ResolvedEvent;
+import org.jspecify.annotations.Nullable;
+
+import io.github.esdb.event.LogPosition;
 
 /**
  * One subscribe call's hand-over between the client's gRPC threads and the container's worker thread. The bounded
@@ -19,16 +25,17 @@ final class Session {
 	sealed interface Message permits Event, ServerCheckpoint, CaughtUp, Dropped {
 	}
 
-	record Event(ResolvedEvent event, Integer retryCount, PersistentSubscription subscription) implements Message {
+	record Event(ResolvedEvent event, @Nullable Integer retryCount,
+			@Nullable PersistentSubscription subscription) implements Message {
 	}
 
-	record ServerCheckpoint(Position position) implements Message {
+	record ServerCheckpoint(LogPosition position) implements Message {
 	}
 
-	record CaughtUp(Long revision, Position position) implements Message {
+	record CaughtUp(@Nullable Long revision, @Nullable LogPosition position) implements Message {
 	}
 
-	record Dropped(Throwable cause) implements Message {
+	record Dropped(@Nullable Throwable cause) implements Message {
 	}
 
 	private final BlockingQueue<Message> queue;
@@ -69,6 +76,27 @@ final class Session {
 		this.canceller = canceller;
 		if (this.closed) {
 			cancelQuietly(canceller);
+		}
+	}
+
+	/**
+	 * Wait for the server to confirm a subscribe call and attach its canceller. On a timeout the call is cancelled
+	 * once (if ever) it is confirmed; the caller closes the session.
+	 * @param future the pending subscribe call
+	 * @param canceller how to cancel the confirmed subscription
+	 * @param timeout how long to wait
+	 * @param <S> the client's subscription type
+	 * @throws Exception if subscribing failed or timed out
+	 */
+	<S> void awaitConfirmation(CompletableFuture<S> future, Function<S, Runnable> canceller, Duration timeout)
+			throws Exception {
+		try {
+			S subscription = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			attach(canceller.apply(subscription));
+		}
+		catch (TimeoutException ex) {
+			future.thenAccept((subscription) -> attach(canceller.apply(subscription)));
+			throw ex;
 		}
 	}
 

@@ -1,4 +1,4 @@
-package io.github.esdb.subscription;
+package io.github.esdb.event;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -13,9 +13,9 @@ public class CurrentEvent {
 
 	/**
 	 * The event being handled on this thread.
-	 * @return the event's context, empty outside a handler
+	 * @return the event's envelope, empty outside a handler
 	 */
-	public Optional<EventContext> get() {
+	public Optional<EventEnvelope> get() {
 		return invocation().map(Invocation::event);
 	}
 
@@ -36,7 +36,7 @@ public class CurrentEvent {
 	 * @return the call's result
 	 * @throws Exception whatever the call throws
 	 */
-	public <T> T callWith(EventContext event, Callable<T> call) throws Exception {
+	public <T> T callWith(EventEnvelope event, Callable<T> call) throws Exception {
 		Invocation previous = this.current.get();
 		this.current.set(new Invocation(event));
 		try {
@@ -57,17 +57,17 @@ public class CurrentEvent {
 	 */
 	public static final class Invocation {
 
-		private final EventContext event;
+		private final EventEnvelope event;
 
-		private Invocation(EventContext event) {
+		private Invocation(EventEnvelope event) {
 			this.event = event;
 		}
 
 		/**
 		 * The event being handled.
-		 * @return its context
+		 * @return its envelope
 		 */
-		public EventContext event() {
+		public EventEnvelope event() {
 			return this.event;
 		}
 

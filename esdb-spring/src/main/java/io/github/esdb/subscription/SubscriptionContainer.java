@@ -1,9 +1,6 @@
-package io.github.esdb.subscription.container;
+package io.github.esdb.subscription;
 
 import java.time.Duration;
-
-import io.github.esdb.subscription.SubscriptionEndpoint;
-import io.github.esdb.subscription.SubscriptionSnapshot;
 
 /**
  * Runs one subscription: subscribes, hands events to the handlers on its own thread, resubscribes after drops and

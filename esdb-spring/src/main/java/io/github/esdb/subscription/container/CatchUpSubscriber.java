@@ -1,0 +1,266 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.Position;
+import io.kurrent.dbclient.RecordedEvent;
+import io.kurrent.dbclient.ResolvedEvent;
+import io.kurrent.dbclient.Subscription;
+import io.kurrent.dbclient.SubscriptionListener;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.esdb.event.LogPosition;
+import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.StartPosition;
+import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionState;
+
+/**
+ * The catch-up protocol: resume after the stored checkpoint (or the last finished event after a drop), hand each
+ * event to the handler through the error handler, tell the {@link CheckpointCommitter} what finished, and follow the
+ * server's checkpoints of filtered {@code $all} subscriptions.
+ */
+final class CatchUpSubscriber implements Subscriber {
+
+	private static final Logger logger = LoggerFactory.getLogger(CatchUpSubscriber.class);
+
+	private final SubscriptionEndpoint endpoint;
+
+	private final ContainerServices services;
+
+	private final CheckpointCommitter committer;
+
+	private final SubscriptionErrorHandler errorHandler;
+
+	private final HandlerInvoker invoker;
+
+	private final @Nullable EventFilterSpec filter;
+
+	private boolean checkpointLoaded;
+
+	private boolean endWasEmpty;
+
+	CatchUpSubscriber(SubscriptionEndpoint endpoint, ContainerServices services, SubscriptionStatistics statistics) {
+		this.endpoint = endpoint;
+		this.services = services;
+		this.committer = new CheckpointCommitter(endpoint.id(),
+				services.checkpointStores().apply(endpoint.checkpointStore()),
+				services.settings().checkpointEveryEvents(), services.settings().checkpointEvery(),
+				services.observer(), System::nanoTime);
+		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
+		this.invoker = new HandlerInvoker(endpoint, services, statistics);
+		this.filter = effectiveFilter(endpoint);
+	}
+
+	/**
+	 * The user's filter, or one derived from the event types the handlers accept so that the server does not send
+	 * the rest.
+	 */
+	static @Nullable EventFilterSpec effectiveFilter(SubscriptionEndpoint endpoint) {
+		if (!endpoint.isAll() || endpoint.filter() != null) {
+			return endpoint.filter();
+		}
+		Optional<Set<String>> types = endpoint.dispatcher().acceptedEventTypes();
+		return (types.isPresent() && !types.get().isEmpty()) ? EventFilterSpec.eventTypes(types.get()) : null;
+	}
+
+	@Override
+	public @Nullable EventFilterSpec filter() {
+		return this.filter;
+	}
+
+	@Override
+	public @Nullable Checkpoint position() {
+		return this.committer.safePoint();
+	}
+
+	@Override
+	public @Nullable Checkpoint committed() {
+		return this.committer.committed();
+	}
+
+	@Override
+	public int queueCapacity() {
+		return this.services.settings().catchUpBatchSize();
+	}
+
+	@Override
+	public SubscriptionState stateWhenSubscribed() {
+		return SubscriptionState.CATCHING_UP;
+	}
+
+	@Override
+	public void subscribe(Session session) throws Exception {
+		if (!this.checkpointLoaded) {
+			// Loaded once per container: after a drop the in-memory position is at least as recent.
+			CheckpointLoad stored = loadCheckpoint();
+			this.committer.restore(stored.checkpoint());
+			this.checkpointLoaded = true;
+			logger.debug("Subscription '{}' starts from checkpoint {}", this.endpoint.id(), stored.checkpoint());
+		}
+		this.committer.discardUnfinished();
+		SubscriptionListener listener = new SubscriptionListener() {
+
+			@Override
+			public void onEvent(Subscription subscription, ResolvedEvent event) {
+				session.put(new Session.Event(event, null, null));
+			}
+
+			@Override
+			public void onCaughtUp(Subscription subscription, Instant timestamp, Long revision, Position position) {
+				session.put(new Session.CaughtUp(revision,
+						(position != null) ? LogPosition.fromClient(position) : null));
+			}
+
+			@Override
+			public void onCancelled(Subscription subscription, Throwable cause) {
+				if (!session.isClosed()) {
+					session.put(new Session.Dropped(cause));
+				}
+			}
+
+		};
+		int batchSize = this.services.settings().catchUpBatchSize();
+		Checkpoint resumeAfter = this.committer.safePoint();
+		KurrentDBClient client = this.services.clients().client();
+		CompletableFuture<Subscription> future;
+		if (this.endpoint.isAll()) {
+			future = client.subscribeToAll(listener, ClientOptionsMapper.catchUpToAll(this.endpoint, resumeAfter,
+					startOf(this.endpoint), batchSize, (this.filter != null) ? ClientOptionsMapper.filter(this.filter,
+							(subscription, position) -> {
+								session.put(new Session.ServerCheckpoint(LogPosition.fromClient(position)));
+								return CompletableFuture.completedFuture(null);
+							}, this.services.settings().checkpointEveryEvents()) : null));
+		}
+		else {
+			future = client.subscribeToStream(this.endpoint.stream(), listener, ClientOptionsMapper
+				.catchUpToStream(this.endpoint, resumeAfter, startOf(this.endpoint), batchSize));
+		}
+		session.awaitConfirmation(future, (subscription) -> subscription::stop,
+				this.services.settings().subscribeTimeout());
+	}
+
+	private record CheckpointLoad(@Nullable Checkpoint checkpoint) {
+	}
+
+	private CheckpointLoad loadCheckpoint() {
+		return new CheckpointLoad(
+				this.services.checkpointStores().apply(this.endpoint.checkpointStore()).load(this.endpoint.id())
+					.orElse(null));
+	}
+
+	@Override
+	public @Nullable Exit handle(Session.Message message, SubscriptionErrorHandler.Sleeper control) {
+		if (message instanceof Session.Event delivered) {
+			return handleEvent(delivered.event(), control);
+		}
+		if (message instanceof Session.ServerCheckpoint checkpoint) {
+			this.committer.pass(Checkpoint.ofPosition(checkpoint.position()));
+			this.committer.commit();
+			return null;
+		}
+		if (message instanceof Session.CaughtUp caughtUp) {
+			rememberEnd(caughtUp);
+			this.committer.commit();
+		}
+		return null;
+	}
+
+	/**
+	 * A subscription from the end that has seen no event yet must not resubscribe from the end after a drop, or the
+	 * events written during the outage would be lost: remember where the end was, or that the stream was empty.
+	 */
+	private void rememberEnd(Session.CaughtUp caughtUp) {
+		if (this.committer.safePoint() != null || startOf(this.endpoint).kind() != StartPosition.Kind.END) {
+			return;
+		}
+		if (this.endpoint.isAll() && caughtUp.position() != null) {
+			this.committer.pass(Checkpoint.ofPosition(caughtUp.position()));
+		}
+		else if (!this.endpoint.isAll() && caughtUp.revision() != null) {
+			this.committer.pass(Checkpoint.ofRevision(caughtUp.revision()));
+		}
+		else {
+			this.endWasEmpty = true;
+		}
+	}
+
+	private StartPosition startOf(SubscriptionEndpoint endpoint) {
+		if (this.endWasEmpty) {
+			return StartPosition.START;
+		}
+		return (endpoint.from() != null) ? endpoint.from() : StartPosition.START;
+	}
+
+	private @Nullable Exit handleEvent(ResolvedEvent event, SubscriptionErrorHandler.Sleeper control) {
+		RecordedEvent original = event.getOriginalEvent();
+		Checkpoint checkpoint = this.endpoint.isAll()
+				? Checkpoint.ofPosition(LogPosition.fromClient(event.getPosition().orElse(original.getPosition())))
+				: Checkpoint.ofRevision(original.getRevision());
+		if (!checkpoint.isAfter(this.committer.safePoint())) {
+			// Already handled: a resubscription can repeat the boundary event on some servers.
+			return null;
+		}
+		if (isOwnCheckpoint(event)) {
+			// Moving the position for our own checkpoint events would commit again, which writes another one: an
+			// endless loop. Ignoring them costs nothing; a resubscription skips them again.
+			return null;
+		}
+		if (isSystemOrUnresolved(event)) {
+			this.committer.pass(checkpoint);
+			return null;
+		}
+		EventContext context = this.services.contexts().create(this.endpoint.id(), event, null);
+		this.committer.start(checkpoint);
+		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
+			.handleInPlace(() -> this.invoker.invoke(event, context), context, control);
+		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
+			return Exit.failed(failed.cause());
+		}
+		if (outcome instanceof SubscriptionErrorHandler.Stopped) {
+			// Stopping mid-retry: the event stays unhandled and the position stays before it.
+			return Exit.stop();
+		}
+		this.committer.finish(checkpoint);
+		this.committer.commitIfDue();
+		return null;
+	}
+
+	private boolean isSystemOrUnresolved(ResolvedEvent event) {
+		if (event.getEvent() == null) {
+			// A link whose target was deleted: nothing to hand over.
+			return true;
+		}
+		if (!this.endpoint.isAll()) {
+			return false;
+		}
+		// Unfiltered $all reads include system streams and events: handlers see user events only.
+		return event.getOriginalEvent().getStreamId().startsWith("$")
+				|| event.getEvent().getEventType().startsWith("$");
+	}
+
+	private boolean isOwnCheckpoint(ResolvedEvent event) {
+		return this.endpoint.isAll() && event.getOriginalEvent()
+			.getStreamId()
+			.startsWith(this.services.settings().checkpointStreamPrefix());
+	}
+
+	@Override
+	public void onIdle() {
+		this.committer.commitIfDue();
+	}
+
+	@Override
+	public void beforeClose() {
+		this.committer.commitAndFlush();
+	}
+
+}

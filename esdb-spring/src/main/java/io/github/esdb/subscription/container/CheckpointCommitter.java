@@ -1,0 +1,221 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.SubscriptionObserver;
+
+/**
+ * The only part of a catch-up subscription that decides when and what to commit. It is gap-aware: it is told when
+ * work on a position starts and when it finishes, in any order, and commits only positions before which every event
+ * is finished, so a crash never skips an event that slower work had not finished (the idea of Eventuous'
+ * {@code CheckpointCommitHandler}). Positions must be started in log order, which is the order a subscription
+ * receives them. Commits happen every N finished events, every T, and when asked (a graceful stop).
+ */
+final class CheckpointCommitter {
+
+	private static final Logger logger = LoggerFactory.getLogger(CheckpointCommitter.class);
+
+	private final String subscriptionId;
+
+	private final CheckpointStore store;
+
+	private final int everyEvents;
+
+	private final long everyNanos;
+
+	private final SubscriptionObserver observer;
+
+	private final LongSupplier nanoClock;
+
+	/** Positions started and not yet below the safe point, oldest first. */
+	private final Deque<Slot> inFlight = new ArrayDeque<>();
+
+	private volatile @Nullable Checkpoint safe;
+
+	private volatile @Nullable Checkpoint committed;
+
+	private int finishedSinceCommit;
+
+	private long lastCommitNanos;
+
+	private static final class Slot {
+
+		final Checkpoint position;
+
+		boolean finished;
+
+		Slot(Checkpoint position, boolean finished) {
+			this.position = position;
+			this.finished = finished;
+		}
+
+	}
+
+	CheckpointCommitter(String subscriptionId, CheckpointStore store, int everyEvents, Duration every,
+			SubscriptionObserver observer, LongSupplier nanoClock) {
+		this.subscriptionId = subscriptionId;
+		this.store = store;
+		this.everyEvents = everyEvents;
+		this.everyNanos = every.toNanos();
+		this.observer = observer;
+		this.nanoClock = nanoClock;
+		this.lastCommitNanos = nanoClock.getAsLong();
+	}
+
+	/**
+	 * Start from a stored checkpoint: it is both safe and committed.
+	 * @param checkpoint the checkpoint loaded from the store
+	 */
+	synchronized void restore(@Nullable Checkpoint checkpoint) {
+		this.inFlight.clear();
+		this.safe = checkpoint;
+		this.committed = checkpoint;
+	}
+
+	/**
+	 * Forget work that never finished (a handler that failed or was stopped): the next subscription resumes after
+	 * the safe point and delivers those events again.
+	 */
+	synchronized void discardUnfinished() {
+		this.inFlight.clear();
+	}
+
+	/**
+	 * Work on a position starts; the safe point cannot pass it until it {@link #finish finishes}.
+	 * @param position the event's position, after every position started before
+	 */
+	synchronized void start(Checkpoint position) {
+		this.inFlight.addLast(new Slot(position, false));
+	}
+
+	/**
+	 * Work on a position finished (handled, skipped or given up on): the safe point moves past it once everything
+	 * started before it finished too.
+	 * @param position a position given to {@link #start}
+	 */
+	synchronized void finish(Checkpoint position) {
+		for (Slot slot : this.inFlight) {
+			if (slot.position.equals(position)) {
+				slot.finished = true;
+				break;
+			}
+		}
+		this.finishedSinceCommit++;
+		advanceSafePoint();
+	}
+
+	/**
+	 * A position with nothing to do (an event no handler sees, a server checkpoint of a filtered read): as if it
+	 * started and finished at once.
+	 * @param position the position, after every position started before
+	 */
+	synchronized void pass(Checkpoint position) {
+		if (this.inFlight.isEmpty()) {
+			if (position.isAfter(this.safe)) {
+				this.safe = position;
+			}
+			return;
+		}
+		this.inFlight.addLast(new Slot(position, true));
+	}
+
+	private void advanceSafePoint() {
+		while (!this.inFlight.isEmpty() && this.inFlight.peekFirst().finished) {
+			Checkpoint next = this.inFlight.removeFirst().position;
+			if (next.isAfter(this.safe)) {
+				this.safe = next;
+			}
+		}
+	}
+
+	/**
+	 * Commit if N events finished or T passed since the last commit.
+	 */
+	void commitIfDue() {
+		boolean due;
+		synchronized (this) {
+			due = this.finishedSinceCommit >= this.everyEvents
+					|| this.nanoClock.getAsLong() - this.lastCommitNanos >= this.everyNanos;
+		}
+		if (due) {
+			commit();
+		}
+	}
+
+	/**
+	 * Store the safe point if it moved since the last commit. A failed store is logged and kept pending: the next
+	 * commit tries again, and a crash before it only means some events are delivered again.
+	 */
+	void commit() {
+		Checkpoint current;
+		synchronized (this) {
+			current = this.safe;
+			this.lastCommitNanos = this.nanoClock.getAsLong();
+			if (current == null || !current.isAfter(this.committed)) {
+				return;
+			}
+			this.finishedSinceCommit = 0;
+		}
+		try {
+			this.store.store(this.subscriptionId, current);
+			synchronized (this) {
+				if (current.isAfter(this.committed)) {
+					this.committed = current;
+				}
+			}
+			this.observer.checkpointCommitted(this.subscriptionId, current);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Subscription '{}' could not store checkpoint {}: {}", this.subscriptionId, current,
+					ex.toString());
+		}
+	}
+
+	/**
+	 * Commit and wait until the store has written it; called when the subscription stops.
+	 */
+	void commitAndFlush() {
+		commit();
+		try {
+			this.store.flush(this.subscriptionId);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Subscription '{}' stopped without its last checkpoint stored ({}); it will see the events "
+					+ "since the previous one again", this.subscriptionId, ex.getMessage());
+		}
+	}
+
+	/**
+	 * The newest position before which every event is finished; where the subscription resumes after a drop.
+	 * @return the position, {@code null} before the first
+	 */
+	@Nullable Checkpoint safePoint() {
+		return this.safe;
+	}
+
+	/**
+	 * The last checkpoint stored.
+	 * @return the checkpoint, {@code null} if none
+	 */
+	@Nullable Checkpoint committed() {
+		return this.committed;
+	}
+
+	/**
+	 * How many started positions are not yet below the safe point.
+	 * @return the count
+	 */
+	synchronized int inFlight() {
+		return this.inFlight.size();
+	}
+
+}

@@ -1,0 +1,407 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.esdb.subscription.SubscriptionContainer;
+import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionSnapshot;
+import io.github.esdb.subscription.SubscriptionState;
+
+/**
+ * The life of one subscription, for both kinds: a worker (from the {@code TaskExecutor}) per run that subscribes
+ * through its {@link Subscriber}, drains the session's queue in order, resubscribes with back-off and jitter after
+ * drops for as long as the subscription should run, and stops gracefully. What to do with each message is the
+ * subscriber's; what to do when a handler throws is the {@link SubscriptionErrorHandler}'s.
+ */
+final class DefaultSubscriptionContainer implements SubscriptionContainer {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultSubscriptionContainer.class);
+
+	private static final long POLL_MILLIS = 100;
+
+	private static final Duration PREVIOUS_WORKER_GRACE = Duration.ofSeconds(2);
+
+	private final SubscriptionEndpoint endpoint;
+
+	private final ContainerServices services;
+
+	private final Subscriber subscriber;
+
+	private final SubscriptionStatistics statistics;
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile @Nullable Run run;
+
+	private volatile SubscriptionState state = SubscriptionState.STOPPED;
+
+	DefaultSubscriptionContainer(SubscriptionEndpoint endpoint, ContainerServices services, Subscriber subscriber,
+			SubscriptionStatistics statistics) {
+		this.endpoint = endpoint;
+		this.services = services;
+		this.subscriber = subscriber;
+		this.statistics = statistics;
+	}
+
+	/** One start-to-stop run; a restart gets a fresh one so a lingering old worker cannot be revived. */
+	private static final class Run implements SubscriptionErrorHandler.Sleeper {
+
+		private final CountDownLatch stopSignal = new CountDownLatch(1);
+
+		/** Counted down when the worker's task returned. */
+		private final CountDownLatch finished = new CountDownLatch(1);
+
+		private volatile @Nullable Session session;
+
+		/** The thread running the worker, once it runs. */
+		private volatile @Nullable Thread thread;
+
+		/** Set (under the lifecycle monitor) once the worker will call no handler again; it only reports now. */
+		private volatile boolean ended;
+
+		boolean stopRequested() {
+			return this.stopSignal.getCount() == 0;
+		}
+
+		/**
+		 * Whether the worker may still call a handler (or has not started yet). A worker that ended is only telling
+		 * the observers how it ended, and one of them may well start the subscription again (from that very thread).
+		 */
+		boolean busy() {
+			return this.finished.getCount() > 0 && !this.ended;
+		}
+
+		boolean awaitFinished(long millis) {
+			try {
+				return this.finished.await(millis, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return this.finished.getCount() == 0;
+			}
+		}
+
+		@Override
+		public boolean sleepUnlessStopped(Duration duration) {
+			try {
+				return this.stopSignal.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return true;
+			}
+		}
+
+	}
+
+	@Override
+	public SubscriptionEndpoint endpoint() {
+		return this.endpoint;
+	}
+
+	@Override
+	public void start() {
+		while (true) {
+			Run previous = this.run;
+			if (previous != null && previous.stopRequested() && previous.busy()) {
+				// Outside the monitor: the finishing worker needs it to record its final state.
+				awaitPreviousWorker(previous);
+			}
+			synchronized (this.lifecycleMonitor) {
+				Run current = this.run;
+				if (current != null && current.busy()) {
+					if (!current.stopRequested()) {
+						return;
+					}
+					// Asked to stop since we looked: wait for it outside the monitor.
+					continue;
+				}
+				Run next = new Run();
+				this.run = next;
+				setState(next, SubscriptionState.STARTING);
+				try {
+					this.services.taskExecutor().execute(() -> work(next));
+				}
+				catch (RuntimeException ex) {
+					next.finished.countDown();
+					setState(next, SubscriptionState.FAILED, true);
+					throw new IllegalStateException("Subscription '" + this.endpoint.id()
+							+ "' cannot start: its task executor refused the worker", ex);
+				}
+				return;
+			}
+		}
+	}
+
+	/**
+	 * A stop that timed out interrupted the previous handler; give it a moment to return, and never run two handlers
+	 * of one subscription at once (that would break the order of its events).
+	 */
+	private void awaitPreviousWorker(Run previous) {
+		long deadline = System.nanoTime() + PREVIOUS_WORKER_GRACE.toNanos();
+		while (previous.busy() && System.nanoTime() < deadline) {
+			previous.awaitFinished(20);
+		}
+		if (previous.busy()) {
+			Thread thread = previous.thread;
+			throw new IllegalStateException("Subscription '" + this.endpoint.id() + "' cannot start: the handler of "
+					+ "its previous run has not returned since it was asked to stop (see its thread "
+					+ ((thread != null) ? thread.getName() : "not started") + "); try again once it returns");
+		}
+	}
+
+	@Override
+	public void requestStop() {
+		Run current = this.run;
+		if (current != null) {
+			current.stopSignal.countDown();
+		}
+	}
+
+	@Override
+	public boolean awaitStop(Duration timeout) {
+		Run current = this.run;
+		if (current == null) {
+			return true;
+		}
+		if (Thread.currentThread() == current.thread) {
+			// Called from its own handler or observer: it stops once that returns; waiting for itself would time out.
+			return true;
+		}
+		if (current.awaitFinished(Math.max(1, timeout.toMillis()))) {
+			return true;
+		}
+		logger.warn("Subscription '{}' did not stop within {}; cancelling it and interrupting its handler",
+				this.endpoint.id(), timeout);
+		Session session = current.session;
+		if (session != null) {
+			session.close();
+		}
+		Thread thread = current.thread;
+		if (thread != null) {
+			thread.interrupt();
+		}
+		setState(current, SubscriptionState.STOPPED);
+		return false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.state.isActive();
+	}
+
+	@Override
+	public SubscriptionSnapshot snapshot() {
+		SubscriptionStatistics.LastError lastError = this.statistics.lastError();
+		return new SubscriptionSnapshot(this.endpoint.id(), this.endpoint.kind(), this.endpoint.stream(),
+				this.endpoint.group(), this.state, this.subscriber.position(), this.subscriber.committed(),
+				(lastError != null) ? lastError.message() : null, (lastError != null) ? lastError.at() : null,
+				this.statistics.handledCount(), this.statistics.skippedCount(), this.statistics.failedCount(),
+				this.statistics.nackedCount(), this.statistics.reconnectCount(), this.subscriber.filter());
+	}
+
+	private void work(Run run) {
+		Thread thread = Thread.currentThread();
+		String executorName = thread.getName();
+		// Thread dumps and log lines then name the subscription; the executor's name comes back when it ends.
+		thread.setName("esdb-subscription-" + this.endpoint.id());
+		run.thread = thread;
+		Throwable failure = null;
+		try {
+			failure = subscribeAndDrain(run);
+		}
+		catch (Throwable unexpected) {
+			logger.error("Subscription '{}' ended unexpectedly", this.endpoint.id(), unexpected);
+			failure = unexpected;
+		}
+		finally {
+			try {
+				this.subscriber.beforeClose();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Subscription '{}' could not finish cleanly", this.endpoint.id(), ex);
+			}
+			Session session = run.session;
+			if (session != null) {
+				session.close();
+			}
+			try {
+				if (failure != null) {
+					this.statistics.error(failure);
+					if (setState(run, SubscriptionState.FAILED, true)) {
+						this.services.observer().failed(snapshot(), failure);
+					}
+				}
+				else {
+					setState(run, SubscriptionState.STOPPED, true);
+					logger.info("Subscription '{}' stopped at {}", this.endpoint.id(), this.subscriber.position());
+				}
+			}
+			finally {
+				run.thread = null;
+				run.finished.countDown();
+				thread.setName(executorName);
+			}
+		}
+	}
+
+	private @Nullable Throwable subscribeAndDrain(Run run) {
+		int attempt = 0;
+		Throwable lastCause = null;
+		while (!run.stopRequested()) {
+			if (attempt > 0) {
+				Duration delay = this.services.settings().resubscribe().delay(attempt,
+						ThreadLocalRandom.current().nextDouble());
+				setState(run, SubscriptionState.RECONNECTING);
+				this.services.observer().reconnecting(this.endpoint.id(), attempt, delay, lastCause);
+				logger.info("Subscription '{}' resubscribes in {} ms (attempt {})", this.endpoint.id(),
+						delay.toMillis(), attempt);
+				if (run.sleepUnlessStopped(delay)) {
+					break;
+				}
+			}
+			Session session = new Session(this.subscriber.queueCapacity());
+			run.session = session;
+			try {
+				this.subscriber.subscribe(session);
+			}
+			catch (Exception ex) {
+				session.close();
+				if (run.stopRequested()) {
+					break;
+				}
+				lastCause = unwrap(ex);
+				this.statistics.error(lastCause);
+				logger.warn("Subscription '{}' could not subscribe to {}: {}", this.endpoint.id(), describe(),
+						lastCause.toString());
+				attempt++;
+				continue;
+			}
+			if (attempt > 0) {
+				logger.info("Subscription '{}' resubscribed to {} after {}", this.endpoint.id(), describe(),
+						this.subscriber.position());
+			}
+			else {
+				logger.info("Subscription '{}' subscribed to {}", this.endpoint.id(), describe());
+			}
+			attempt = 0;
+			setState(run, this.subscriber.stateWhenSubscribed());
+			Subscriber.Exit exit = drain(run, session);
+			switch (exit.kind()) {
+				case STOP -> {
+					return null;
+				}
+				case FAILED -> {
+					return exit.cause();
+				}
+				case DROPPED -> {
+					session.close();
+					this.statistics.reconnected();
+					lastCause = exit.cause();
+					if (lastCause != null) {
+						this.statistics.error(lastCause);
+					}
+					logger.warn("Subscription '{}' dropped at {}: {}", this.endpoint.id(), this.subscriber.position(),
+							(lastCause != null) ? lastCause.toString() : "no cause given");
+					this.services.observer().dropped(snapshot(), lastCause);
+					attempt = 1;
+				}
+			}
+		}
+		return null;
+	}
+
+	private Subscriber.Exit drain(Run run, Session session) {
+		while (true) {
+			if (run.stopRequested()) {
+				return Subscriber.Exit.stop();
+			}
+			Session.Message message;
+			try {
+				message = session.poll(POLL_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return Subscriber.Exit.stop();
+			}
+			if (message == null) {
+				this.subscriber.onIdle();
+				continue;
+			}
+			if (message instanceof Session.Dropped dropped) {
+				return Subscriber.Exit.dropped(dropped.cause());
+			}
+			Subscriber.Exit exit = this.subscriber.handle(message, run);
+			if (exit != null) {
+				return exit;
+			}
+			if (message instanceof Session.CaughtUp) {
+				caughtUp(run);
+			}
+		}
+	}
+
+	private void caughtUp(Run run) {
+		if (setState(run, SubscriptionState.LIVE)) {
+			logger.info("Subscription '{}' caught up at {}", this.endpoint.id(), this.subscriber.position());
+			this.services.observer().caughtUp(snapshot());
+		}
+	}
+
+	/**
+	 * Change the state of a run, unless a newer run replaced it, and tell the observers.
+	 * @return true if the state changed
+	 */
+	private boolean setState(Run owner, SubscriptionState next) {
+		return setState(owner, next, false);
+	}
+
+	/**
+	 * Change the state of a run, and mark it ended in the same step so that a start() never sees it in between.
+	 * @return true if the state changed
+	 */
+	private boolean setState(Run owner, SubscriptionState next, boolean ends) {
+		SubscriptionState previous;
+		synchronized (this.lifecycleMonitor) {
+			if (ends) {
+				owner.ended = true;
+			}
+			if (owner != this.run || this.state == next) {
+				return false;
+			}
+			previous = this.state;
+			this.state = next;
+		}
+		this.services.observer().stateChanged(snapshot(), previous);
+		return true;
+	}
+
+	private static Throwable unwrap(Throwable error) {
+		Throwable current = error;
+		while ((current instanceof ExecutionException || current instanceof CompletionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	/**
+	 * A description for log messages.
+	 * @return e.g. "stream 'orders'" or "group 'g' of stream 'orders'"
+	 */
+	private String describe() {
+		return (this.endpoint.group() != null)
+				? "group '" + this.endpoint.group() + "' of stream '" + this.endpoint.stream() + "'"
+				: "stream '" + this.endpoint.stream() + "'";
+	}
+
+}

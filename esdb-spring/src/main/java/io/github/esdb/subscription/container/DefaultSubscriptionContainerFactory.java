@@ -1,0 +1,305 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+import io.github.esdb.event.CurrentEvent;
+import io.github.esdb.event.EventEnvelopeFactory;
+import io.github.esdb.serialization.EventSerializer;
+import io.github.esdb.subscription.CatchUpErrorPolicy;
+import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.DefaultCatchUpErrorPolicy;
+import io.github.esdb.subscription.DefaultPersistentErrorPolicy;
+import io.github.esdb.subscription.EventHandlerInterceptor;
+import io.github.esdb.subscription.NackException;
+import io.github.esdb.subscription.PersistentErrorPolicy;
+import io.github.esdb.subscription.SubscriptionContainer;
+import io.github.esdb.subscription.SubscriptionContainerFactory;
+import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionKind;
+import io.github.esdb.subscription.SubscriptionObserver;
+
+/**
+ * Creates catch-up and persistent containers, each made of its parts: a subscriber for the kind's protocol, a
+ * checkpoint committer (catch-up), an error handler, a handler invoker and one statistics object, run on a worker
+ * from the task executor. Build one with {@link #builder()}; the containers and their settings are internal.
+ */
+public final class DefaultSubscriptionContainerFactory implements SubscriptionContainerFactory {
+
+	private final ContainerServices services;
+
+	private DefaultSubscriptionContainerFactory(ContainerServices services) {
+		this.services = services;
+	}
+
+	/**
+	 * Start building a factory.
+	 * @return a builder with the defaults of {@code esdb.subscriptions.*}
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	@Override
+	public SubscriptionContainer create(SubscriptionEndpoint endpoint) {
+		SubscriptionStatistics statistics = new SubscriptionStatistics();
+		Subscriber subscriber = (endpoint.kind() == SubscriptionKind.PERSISTENT)
+				? new PersistentSubscriber(endpoint, this.services, statistics)
+				: new CatchUpSubscriber(endpoint, this.services, statistics);
+		return new DefaultSubscriptionContainer(endpoint, this.services, subscriber, statistics);
+	}
+
+	/**
+	 * The default worker executor: a new daemon thread per running subscription (a handler that never returns must
+	 * not keep the JVM alive after the context closed), or a virtual thread when asked for.
+	 * @param virtualThreads whether to use virtual threads
+	 * @return the executor
+	 */
+	public static SimpleAsyncTaskExecutor defaultTaskExecutor(boolean virtualThreads) {
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("esdb-subscription-");
+		executor.setDaemon(true);
+		executor.setVirtualThreads(virtualThreads);
+		return executor;
+	}
+
+	/**
+	 * Builds a {@link DefaultSubscriptionContainerFactory}. The clients and the serializer are required; everything
+	 * else has the defaults of {@code esdb.subscriptions.*}.
+	 */
+	public static final class Builder {
+
+		private @Nullable SubscriptionClients clients;
+
+		private @Nullable EventSerializer serializer;
+
+		private CurrentEvent currentEvent = new CurrentEvent();
+
+		private final List<SubscriptionObserver> observers = new ArrayList<>();
+
+		private CatchUpErrorPolicy catchUpErrorPolicy = defaultCatchUpErrorPolicy();
+
+		private PersistentErrorPolicy persistentErrorPolicy = new DefaultPersistentErrorPolicy(
+				NackException.Action.RETRY);
+
+		private @Nullable Function<String, CheckpointStore> checkpointStores;
+
+		private EventHandlerInterceptor interceptor = EventHandlerInterceptor.none();
+
+		private @Nullable TaskExecutor taskExecutor;
+
+		private int catchUpBatchSize = 128;
+
+		private int checkpointEveryEvents = 100;
+
+		private Duration checkpointEvery = Duration.ofSeconds(5);
+
+		private String checkpointStreamPrefix = "$esdb-checkpoint-";
+
+		private Duration subscribeTimeout = Duration.ofSeconds(10);
+
+		private boolean autoCreateGroups = true;
+
+		private int persistentBufferSize = 10;
+
+		private ResubscribeBackOff resubscribe = new ResubscribeBackOff(Duration.ofMillis(500),
+				Duration.ofSeconds(30), 2.0, 0.2);
+
+		private Builder() {
+		}
+
+		private static CatchUpErrorPolicy defaultCatchUpErrorPolicy() {
+			ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+			backOff.setMaxInterval(5000);
+			backOff.setMaxAttempts(3);
+			return new DefaultCatchUpErrorPolicy(backOff, CatchUpErrorPolicy.Outcome.STOP);
+		}
+
+		/**
+		 * The clients to subscribe with.
+		 * @param clients the clients
+		 * @return this builder
+		 */
+		public Builder clients(SubscriptionClients clients) {
+			this.clients = clients;
+			return this;
+		}
+
+		/**
+		 * Reads payloads and metadata.
+		 * @param serializer the serializer
+		 * @return this builder
+		 */
+		public Builder serializer(EventSerializer serializer) {
+			this.serializer = serializer;
+			return this;
+		}
+
+		/**
+		 * The holder set around each handler call, shared with the template.
+		 * @param currentEvent the holder
+		 * @return this builder
+		 */
+		public Builder currentEvent(CurrentEvent currentEvent) {
+			this.currentEvent = currentEvent;
+			return this;
+		}
+
+		/**
+		 * Observers told of every step, in order; one failing observer never breaks a subscription.
+		 * @param observers the observers
+		 * @return this builder
+		 */
+		public Builder observers(List<? extends SubscriptionObserver> observers) {
+			this.observers.addAll(observers);
+			return this;
+		}
+
+		/**
+		 * What catch-up subscriptions do when a handler throws.
+		 * @param policy the policy
+		 * @return this builder
+		 */
+		public Builder catchUpErrorPolicy(CatchUpErrorPolicy policy) {
+			this.catchUpErrorPolicy = policy;
+			return this;
+		}
+
+		/**
+		 * How persistent subscriptions nack handler errors.
+		 * @param policy the policy
+		 * @return this builder
+		 */
+		public Builder persistentErrorPolicy(PersistentErrorPolicy policy) {
+			this.persistentErrorPolicy = policy;
+			return this;
+		}
+
+		/**
+		 * The checkpoint store for a bean name ({@code null} for the default store).
+		 * @param checkpointStores the lookup
+		 * @return this builder
+		 */
+		public Builder checkpointStores(Function<@Nullable String, CheckpointStore> checkpointStores) {
+			this.checkpointStores = checkpointStores;
+			return this;
+		}
+
+		/**
+		 * Wraps every handler invocation.
+		 * @param interceptor the interceptor (see {@link EventHandlerInterceptor#chain})
+		 * @return this builder
+		 */
+		public Builder interceptor(EventHandlerInterceptor interceptor) {
+			this.interceptor = interceptor;
+			return this;
+		}
+
+		/**
+		 * Runs each subscription's worker, which holds its thread for as long as the subscription runs: an executor
+		 * with fewer threads than subscriptions leaves some waiting.
+		 * @param taskExecutor the executor
+		 * @return this builder
+		 */
+		public Builder taskExecutor(TaskExecutor taskExecutor) {
+			this.taskExecutor = taskExecutor;
+			return this;
+		}
+
+		/**
+		 * How many events a catch-up subscription requests at once; also its queue size.
+		 * @param batchSize the batch size
+		 * @return this builder
+		 */
+		public Builder catchUpBatchSize(int batchSize) {
+			this.catchUpBatchSize = batchSize;
+			return this;
+		}
+
+		/**
+		 * When catch-up checkpoints are committed.
+		 * @param everyEvents after this many events
+		 * @param every at least this often
+		 * @return this builder
+		 */
+		public Builder checkpointEvery(int everyEvents, Duration every) {
+			this.checkpointEveryEvents = everyEvents;
+			this.checkpointEvery = every;
+			return this;
+		}
+
+		/**
+		 * The prefix of the default store's checkpoint streams, which {@code $all} subscriptions skip.
+		 * @param prefix the prefix
+		 * @return this builder
+		 */
+		public Builder checkpointStreamPrefix(String prefix) {
+			this.checkpointStreamPrefix = prefix;
+			return this;
+		}
+
+		/**
+		 * How long to wait for the server to confirm a subscription.
+		 * @param timeout the timeout
+		 * @return this builder
+		 */
+		public Builder subscribeTimeout(Duration timeout) {
+			this.subscribeTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Persistent groups: whether missing ones are created, and the default buffer size.
+		 * @param autoCreate whether to create missing groups
+		 * @param bufferSize how many unacknowledged events the server sends a consumer at once
+		 * @return this builder
+		 */
+		public Builder persistentGroups(boolean autoCreate, int bufferSize) {
+			this.autoCreateGroups = autoCreate;
+			this.persistentBufferSize = bufferSize;
+			return this;
+		}
+
+		/**
+		 * The exponential back-off with jitter between resubscription attempts.
+		 * @param initialInterval the first delay
+		 * @param maxInterval the largest delay
+		 * @param multiplier growth per attempt
+		 * @param jitter random spread as a fraction of the delay
+		 * @return this builder
+		 */
+		public Builder resubscribeBackOff(Duration initialInterval, Duration maxInterval, double multiplier,
+				double jitter) {
+			this.resubscribe = new ResubscribeBackOff(initialInterval, maxInterval, multiplier, jitter);
+			return this;
+		}
+
+		/**
+		 * Build the factory.
+		 * @return the factory
+		 */
+		public DefaultSubscriptionContainerFactory build() {
+			Objects.requireNonNull(this.clients, "clients are required");
+			Objects.requireNonNull(this.serializer, "a serializer is required");
+			Objects.requireNonNull(this.checkpointStores, "checkpoint stores are required");
+			ContainerSettings settings = new ContainerSettings(this.catchUpBatchSize, this.checkpointEveryEvents,
+					this.checkpointEvery, this.checkpointStreamPrefix, this.subscribeTimeout, this.autoCreateGroups,
+					this.persistentBufferSize, this.resubscribe);
+			TaskExecutor executor = (this.taskExecutor != null) ? this.taskExecutor : defaultTaskExecutor(false);
+			return new DefaultSubscriptionContainerFactory(new ContainerServices(this.clients,
+					new EventContextFactory(new EventEnvelopeFactory(this.serializer)), this.currentEvent,
+					new CompositeSubscriptionObserver(this.observers), this.catchUpErrorPolicy,
+					this.persistentErrorPolicy, this.checkpointStores, settings, this.interceptor, executor));
+		}
+
+	}
+
+}

@@ -1,0 +1,51 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+
+import io.kurrent.dbclient.ResolvedEvent;
+
+import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.SubscriptionEndpoint;
+
+/**
+ * Calls a subscription's handler for one event: with the event as the {@code CurrentEvent}, inside the handler
+ * interceptors, and counts and reports the outcome (handled, or skipped when no handler takes its type). What the
+ * handler throws is for the {@link SubscriptionErrorHandler}.
+ */
+final class HandlerInvoker {
+
+	private final SubscriptionEndpoint endpoint;
+
+	private final ContainerServices services;
+
+	private final SubscriptionStatistics statistics;
+
+	HandlerInvoker(SubscriptionEndpoint endpoint, ContainerServices services, SubscriptionStatistics statistics) {
+		this.endpoint = endpoint;
+		this.services = services;
+		this.statistics = statistics;
+	}
+
+	/**
+	 * Call the handler once.
+	 * @param event the event as the client delivered it
+	 * @param context its context
+	 * @throws Exception what the handler threw
+	 */
+	void invoke(ResolvedEvent event, EventContext context) throws Exception {
+		long started = System.nanoTime();
+		boolean taken = this.services.interceptor()
+			.intercept(this.endpoint, context, () -> this.services.currentEvent()
+				.callWith(context.event(), () -> this.endpoint.dispatcher().dispatch(event, context)));
+		if (taken) {
+			this.statistics.handled();
+			this.services.observer()
+				.eventHandled(this.endpoint.id(), context, Duration.ofNanos(System.nanoTime() - started));
+		}
+		else {
+			this.statistics.skipped();
+			this.services.observer().eventSkipped(this.endpoint.id(), context, "no handler for its type");
+		}
+	}
+
+}

@@ -1,0 +1,252 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.Status;
+import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+import io.kurrent.dbclient.PersistentSubscription;
+import io.kurrent.dbclient.PersistentSubscriptionListener;
+import io.kurrent.dbclient.ResolvedEvent;
+import io.kurrent.dbclient.SubscribePersistentSubscriptionOptions;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.esdb.event.LogPosition;
+import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.NackException;
+import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionState;
+
+/**
+ * The persistent protocol: create the group when missing, ack each event after its handler returns, and nack with
+ * the outcome of the error handler. The server tracks the position; events in flight when the consumer goes away
+ * are delivered again.
+ */
+final class PersistentSubscriber implements Subscriber {
+
+	private static final Logger logger = LoggerFactory.getLogger(PersistentSubscriber.class);
+
+	/**
+	 * Cancelling the call right after an ack can discard it (the server may see the cancellation before the message),
+	 * and the event would be delivered again; a graceful stop waits this long after the last ack or nack.
+	 */
+	private static final Duration ACK_FLUSH_GRACE = Duration.ofMillis(300);
+
+	private final SubscriptionEndpoint endpoint;
+
+	private final ContainerServices services;
+
+	private final SubscriptionStatistics statistics;
+
+	private final SubscriptionErrorHandler errorHandler;
+
+	private final HandlerInvoker invoker;
+
+	private final @Nullable EventFilterSpec filter;
+
+	private volatile @Nullable Checkpoint position;
+
+	private boolean groupEnsured;
+
+	private long lastAckNanos;
+
+	PersistentSubscriber(SubscriptionEndpoint endpoint, ContainerServices services,
+			SubscriptionStatistics statistics) {
+		this.endpoint = endpoint;
+		this.services = services;
+		this.statistics = statistics;
+		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
+		this.invoker = new HandlerInvoker(endpoint, services, statistics);
+		this.filter = CatchUpSubscriber.effectiveFilter(endpoint);
+	}
+
+	@Override
+	public @Nullable EventFilterSpec filter() {
+		return this.filter;
+	}
+
+	@Override
+	public @Nullable Checkpoint position() {
+		return this.position;
+	}
+
+	@Override
+	public @Nullable Checkpoint committed() {
+		// The server keeps a persistent group's checkpoint.
+		return null;
+	}
+
+	private int bufferSize() {
+		Integer configured = this.endpoint.persistentSettings().bufferSize();
+		return (configured != null) ? configured : this.services.settings().persistentBufferSize();
+	}
+
+	@Override
+	public int queueCapacity() {
+		// The server never has more than bufferSize unacknowledged events out, so this never blocks for long.
+		return bufferSize();
+	}
+
+	@Override
+	public SubscriptionState stateWhenSubscribed() {
+		return SubscriptionState.LIVE;
+	}
+
+	@Override
+	public void subscribe(Session session) throws Exception {
+		boolean autoCreate = this.services.settings().autoCreateGroups();
+		if (autoCreate && !this.groupEnsured) {
+			createGroupIfMissing();
+		}
+		try {
+			subscribeToGroup(session);
+		}
+		catch (Exception ex) {
+			if (autoCreate && GrpcErrors.hasCode(ex, Status.Code.NOT_FOUND)) {
+				// The group was deleted while we were away: create it again, as at start-up.
+				createGroupIfMissing();
+				subscribeToGroup(session);
+				return;
+			}
+			throw ex;
+		}
+	}
+
+	private void subscribeToGroup(Session session) throws Exception {
+		PersistentSubscriptionListener listener = new PersistentSubscriptionListener() {
+
+			@Override
+			public void onEvent(PersistentSubscription subscription, int retryCount, ResolvedEvent event) {
+				session.put(new Session.Event(event, retryCount, subscription));
+			}
+
+			@Override
+			public void onCancelled(PersistentSubscription subscription, Throwable cause) {
+				if (!session.isClosed()) {
+					session.put(new Session.Dropped(cause));
+				}
+			}
+
+		};
+		SubscribePersistentSubscriptionOptions options = SubscribePersistentSubscriptionOptions.get()
+			.bufferSize(bufferSize());
+		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentClient();
+		CompletableFuture<PersistentSubscription> future = this.endpoint.isAll()
+				? client.subscribeToAll(this.endpoint.group(), options, listener)
+				: client.subscribeToStream(this.endpoint.stream(), this.endpoint.group(), options, listener);
+		session.awaitConfirmation(future, (subscription) -> subscription::stop,
+				this.services.settings().subscribeTimeout());
+	}
+
+	private void createGroupIfMissing() throws Exception {
+		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentClient();
+		CompletableFuture<?> created = this.endpoint.isAll()
+				? client.createToAll(this.endpoint.group(), ClientOptionsMapper.createGroupToAll(this.endpoint,
+						this.filter))
+				: client.createToStream(this.endpoint.stream(), this.endpoint.group(),
+						ClientOptionsMapper.createGroupToStream(this.endpoint));
+		try {
+			created.get(this.services.settings().subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			logger.info("Created persistent subscription group '{}' on '{}'", this.endpoint.group(),
+					this.endpoint.stream());
+		}
+		catch (Exception ex) {
+			// Another instance (or an earlier run) created it first: exactly what we wanted.
+			if (!GrpcErrors.hasCode(ex, Status.Code.ALREADY_EXISTS)) {
+				throw ex;
+			}
+		}
+		this.groupEnsured = true;
+	}
+
+	@Override
+	public @Nullable Exit handle(Session.Message message, SubscriptionErrorHandler.Sleeper control) {
+		if (!(message instanceof Session.Event delivered)) {
+			return null;
+		}
+		ResolvedEvent event = delivered.event();
+		PersistentSubscription subscription = delivered.subscription();
+		this.position = this.endpoint.isAll()
+				? Checkpoint.ofPosition(LogPosition
+					.fromClient(event.getPosition().orElse(event.getOriginalEvent().getPosition())))
+				: Checkpoint.ofRevision(event.getOriginalEvent().getRevision());
+		if (event.getEvent() == null) {
+			// A link whose target was deleted: nothing to hand over, nothing to retry.
+			ack(subscription, event);
+			this.statistics.skipped();
+			return null;
+		}
+		EventContext context = this.services.contexts().create(this.endpoint.id(), event, delivered.retryCount());
+		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
+			.handleOnce(() -> this.invoker.invoke(event, context), context);
+		if (outcome instanceof SubscriptionErrorHandler.Nack nack) {
+			return nack(subscription, event, context, nack.nack());
+		}
+		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
+			return Exit.failed(failed.cause());
+		}
+		ack(subscription, event);
+		return null;
+	}
+
+	private @Nullable Exit nack(PersistentSubscription subscription, ResolvedEvent event, EventContext context,
+			NackException nack) {
+		String reason = (nack.getReason() != null) ? nack.getReason() : nack.getAction().name().toLowerCase();
+		this.statistics.nacked();
+		if (nack.getAction() == NackException.Action.SKIP) {
+			this.statistics.skipped();
+		}
+		logger.warn("Subscription '{}' nacks {} with {}: {}", this.endpoint.id(), context, nack.getAction(), reason);
+		this.lastAckNanos = System.nanoTime();
+		try {
+			subscription.nack(ClientOptionsMapper.nackAction(nack.getAction()), reason, event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Subscription '{}' could not nack {}; the server will deliver it again: {}",
+					this.endpoint.id(), context, ex.toString());
+		}
+		this.services.observer().eventNacked(this.endpoint.id(), context, nack.getAction(), reason);
+		if (nack.getAction() == NackException.Action.STOP) {
+			// The server treats a Stop nack as a no-op; stopping this consumer is up to us.
+			this.statistics.error(nack);
+			logger.warn("Subscription '{}' stops as its handler asked: {}", this.endpoint.id(), reason);
+			return Exit.stop();
+		}
+		return null;
+	}
+
+	private void ack(PersistentSubscription subscription, ResolvedEvent event) {
+		this.lastAckNanos = System.nanoTime();
+		try {
+			subscription.ack(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Subscription '{}' could not ack an event; the server will deliver it again: {}",
+					this.endpoint.id(), ex.toString());
+		}
+	}
+
+	@Override
+	public void onIdle() {
+	}
+
+	@Override
+	public void beforeClose() {
+		long sinceLastAck = System.nanoTime() - this.lastAckNanos;
+		long wait = ACK_FLUSH_GRACE.toNanos() - sinceLastAck;
+		if (this.lastAckNanos != 0 && wait > 0) {
+			try {
+				TimeUnit.NANOSECONDS.sleep(wait);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}

@@ -1,0 +1,95 @@
+package io.github.esdb.subscription.container;
+
+import org.jspecify.annotations.Nullable;
+
+import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.SubscriptionState;
+
+/**
+ * What differs between the two kinds of subscription inside a {@link DefaultSubscriptionContainer}: how to subscribe
+ * through the client and what to do with each message the session delivers. The container owns the thread, the
+ * lifecycle and resubscription; a subscriber owns the kind's protocol.
+ */
+interface Subscriber {
+
+	/**
+	 * The size of the hand-over queue.
+	 * @return the capacity
+	 */
+	int queueCapacity();
+
+	/**
+	 * Subscribe and wait for the server's confirmation; the client's listener must put every message into the
+	 * session and attach a canceller.
+	 * @param session the session to feed
+	 * @throws Exception if subscribing failed
+	 */
+	void subscribe(Session session) throws Exception;
+
+	/**
+	 * The state right after the server confirmed.
+	 * @return CATCHING_UP or LIVE
+	 */
+	SubscriptionState stateWhenSubscribed();
+
+	/**
+	 * Handle one message other than a drop.
+	 * @param message the message
+	 * @param control the run it belongs to, for retries that must end when a stop is requested
+	 * @return how the session ends, or {@code null} to go on
+	 */
+	@Nullable Exit handle(Session.Message message, SubscriptionErrorHandler.Sleeper control);
+
+	/**
+	 * Called when no message arrived for a while.
+	 */
+	void onIdle();
+
+	/**
+	 * Called on the worker thread before the subscription is cancelled at the end of a run.
+	 */
+	void beforeClose();
+
+	/**
+	 * The last event handled or moved past.
+	 * @return the position, {@code null} before the first
+	 */
+	@Nullable Checkpoint position();
+
+	/**
+	 * The last checkpoint stored (catch-up).
+	 * @return the checkpoint, {@code null} if none
+	 */
+	@Nullable Checkpoint committed();
+
+	/**
+	 * The filter the server applies.
+	 * @return the filter, {@code null} for none
+	 */
+	@Nullable EventFilterSpec filter();
+
+	/** How a drain of one session ended. */
+	record Exit(Kind kind, @Nullable Throwable cause) {
+
+		enum Kind {
+
+			STOP, DROPPED, FAILED
+
+		}
+
+		static Exit stop() {
+			return new Exit(Kind.STOP, null);
+		}
+
+		static Exit dropped(@Nullable Throwable cause) {
+			return new Exit(Kind.DROPPED, cause);
+		}
+
+		static Exit failed(Throwable cause) {
+			return new Exit(Kind.FAILED, cause);
+		}
+
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one subscription counted since its container was created, and its last error: the numbers of its snapshot.
+ * Written by the container's parts on the worker (and, for partitioned work, other) threads; read by anyone.
+ */
+final class SubscriptionStatistics {
+
+	private final LongAdder handled = new LongAdder();
+
+	private final LongAdder skipped = new LongAdder();
+
+	private final LongAdder failed = new LongAdder();
+
+	private final LongAdder nacked = new LongAdder();
+
+	private final LongAdder reconnects = new LongAdder();
+
+	private volatile @Nullable LastError lastError;
+
+	record LastError(String message, Instant at) {
+	}
+
+	void handled() {
+		this.handled.increment();
+	}
+
+	void skipped() {
+		this.skipped.increment();
+	}
+
+	void failed() {
+		this.failed.increment();
+	}
+
+	void nacked() {
+		this.nacked.increment();
+	}
+
+	void reconnected() {
+		this.reconnects.increment();
+	}
+
+	void error(Throwable error) {
+		this.lastError = new LastError(error.getClass().getSimpleName() + ": " + error.getMessage(), Instant.now());
+	}
+
+	long handledCount() {
+		return this.handled.sum();
+	}
+
+	long skippedCount() {
+		return this.skipped.sum();
+	}
+
+	long failedCount() {
+		return this.failed.sum();
+	}
+
+	long nackedCount() {
+		return this.nacked.sum();
+	}
+
+	long reconnectCount() {
+		return this.reconnects.sum();
+	}
+
+	@Nullable LastError lastError() {
+		return this.lastError;
+	}
+
+}

@@ -1,0 +1,167 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.SubscriptionObserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The committer decides when and what to commit, and never commits past unfinished work.
+ */
+class CheckpointCommitterTests {
+
+	private final RecordingStore store = new RecordingStore();
+
+	private final AtomicLong now = new AtomicLong();
+
+	private final List<Checkpoint> reported = new ArrayList<>();
+
+	private final SubscriptionObserver observer = new SubscriptionObserver() {
+
+		@Override
+		public void checkpointCommitted(String subscriptionId, Checkpoint checkpoint) {
+			CheckpointCommitterTests.this.reported.add(checkpoint);
+		}
+
+	};
+
+	private CheckpointCommitter committer(int everyEvents, Duration every) {
+		return new CheckpointCommitter("s", this.store, everyEvents, every, this.observer, this.now::get);
+	}
+
+	private static Checkpoint at(long revision) {
+		return Checkpoint.ofRevision(revision);
+	}
+
+	@Test
+	void commitsOnlyBelowTheOldestUnfinishedPosition() {
+		CheckpointCommitter committer = committer(1000, Duration.ofHours(1));
+		committer.start(at(1));
+		committer.start(at(2));
+		committer.start(at(3));
+		committer.finish(at(3));
+		committer.finish(at(2));
+		committer.commit();
+		assertThat(committer.safePoint()).isNull();
+		assertThat(this.store.stored).isEmpty();
+
+		committer.finish(at(1));
+		assertThat(committer.safePoint()).isEqualTo(at(3));
+		committer.commit();
+		assertThat(this.store.stored).containsExactly(at(3));
+		assertThat(committer.committed()).isEqualTo(at(3));
+		assertThat(this.reported).containsExactly(at(3));
+		assertThat(committer.inFlight()).isZero();
+	}
+
+	@Test
+	void passedPositionsWaitBehindUnfinishedWork() {
+		CheckpointCommitter committer = committer(1000, Duration.ofHours(1));
+		committer.pass(at(1));
+		assertThat(committer.safePoint()).isEqualTo(at(1));
+		committer.start(at(2));
+		committer.pass(at(3));
+		assertThat(committer.safePoint()).isEqualTo(at(1));
+		committer.finish(at(2));
+		assertThat(committer.safePoint()).isEqualTo(at(3));
+	}
+
+	@Test
+	void commitsEveryNFinishedEventsOrAfterTheInterval() {
+		CheckpointCommitter committer = committer(3, Duration.ofSeconds(5));
+		for (long revision = 0; revision < 2; revision++) {
+			committer.start(at(revision));
+			committer.finish(at(revision));
+			committer.commitIfDue();
+		}
+		assertThat(this.store.stored).isEmpty();
+		committer.start(at(2));
+		committer.finish(at(2));
+		committer.commitIfDue();
+		assertThat(this.store.stored).containsExactly(at(2));
+
+		committer.start(at(3));
+		committer.finish(at(3));
+		committer.commitIfDue();
+		assertThat(this.store.stored).containsExactly(at(2));
+		this.now.addAndGet(Duration.ofSeconds(5).toNanos());
+		committer.commitIfDue();
+		assertThat(this.store.stored).containsExactly(at(2), at(3));
+	}
+
+	@Test
+	void commitsNothingTwiceAndKeepsAFailedCommitPending() {
+		CheckpointCommitter committer = committer(1, Duration.ofHours(1));
+		committer.start(at(0));
+		committer.finish(at(0));
+		this.store.failing = true;
+		committer.commit();
+		assertThat(committer.committed()).isNull();
+		this.store.failing = false;
+		committer.commit();
+		committer.commit();
+		assertThat(this.store.stored).containsExactly(at(0));
+	}
+
+	@Test
+	void restoringStartsFromTheStoredCheckpointAndUnfinishedWorkCanBeDiscarded() {
+		CheckpointCommitter committer = committer(1000, Duration.ofHours(1));
+		committer.restore(at(9));
+		assertThat(committer.safePoint()).isEqualTo(at(9));
+		assertThat(committer.committed()).isEqualTo(at(9));
+		committer.start(at(10));
+		committer.discardUnfinished();
+		// The resubscription delivers the event again after the safe point.
+		committer.start(at(10));
+		committer.finish(at(10));
+		assertThat(committer.safePoint()).isEqualTo(at(10));
+	}
+
+	@Test
+	void commitAndFlushWaitsForTheStore() {
+		CheckpointCommitter committer = committer(1000, Duration.ofHours(1));
+		committer.start(at(4));
+		committer.finish(at(4));
+		committer.commitAndFlush();
+		assertThat(this.store.stored).containsExactly(at(4));
+		assertThat(this.store.flushes).isEqualTo(1);
+	}
+
+	private static final class RecordingStore implements CheckpointStore {
+
+		final List<Checkpoint> stored = new ArrayList<>();
+
+		boolean failing;
+
+		int flushes;
+
+		@Override
+		public Optional<Checkpoint> load(String subscriptionId) {
+			return Optional.empty();
+		}
+
+		@Override
+		public void store(String subscriptionId, Checkpoint checkpoint) {
+			if (this.failing) {
+				throw new IllegalStateException("store is down");
+			}
+			this.stored.add(checkpoint);
+		}
+
+		@Override
+		public void flush(String subscriptionId) {
+			this.flushes++;
+		}
+
+	}
+
+}
