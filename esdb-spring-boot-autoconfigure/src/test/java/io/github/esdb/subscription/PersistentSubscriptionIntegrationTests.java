@@ -151,6 +151,28 @@ class PersistentSubscriptionIntegrationTests {
 	}
 
 	@Test
+	void anEventWhoseHandlerAskedToStopIsDeliveredAgainOnceTheSubscriptionStarts() {
+		String stream = EmbeddedServerSupport.unique("jobs");
+		esdb.append(stream, new OrderPlaced("stop-once", 1), new OrderPlaced("after", 2));
+		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
+			.run((context) -> {
+				Worker worker = context.getBean(Worker.class);
+				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.snapshot("worker").get().state() == SubscriptionState.STOPPED);
+				assertThat(worker.handled).isEmpty();
+
+				registry.start("worker");
+				// The group's message timeout is 30 s: the redelivery comes from the consumer having gone.
+				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() == 2);
+				assertThat(worker.handled).containsExactly("stop-once", "after");
+				// "after" was in flight to the stopped consumer too, so it comes back as a retry as well.
+				assertThat(worker.deliveries).startsWith("stop-once#0", "stop-once#1").hasSize(3);
+				assertThat(parked(stream)).isZero();
+			});
+	}
+
+	@Test
 	void otherExceptionsAreRetriedByDefaultUntilTheServerParksTheEvent() {
 		String stream = EmbeddedServerSupport.unique("jobs");
 		esdb.append(stream, new OrderPlaced("boom", 1), new OrderPlaced("ok", 2));
@@ -347,6 +369,11 @@ class PersistentSubscriptionIntegrationTests {
 				case "park" -> throw NackException.park("parked by test");
 				case "skip" -> throw NackException.skip("skipped by test");
 				case "stop" -> throw NackException.stop("stopped by test");
+				case "stop-once" -> {
+					if (context.retryCount() == 0) {
+						throw NackException.stop("stopped once by test");
+					}
+				}
 				case "boom" -> throw new IllegalStateException("boom");
 				case "slow" -> sleep(1500);
 				case "retry-once" -> {

@@ -302,9 +302,12 @@ public final class PersistentSubscriptionGroup {
 					finish(id);
 					this.parked.park(inFlight.message, "Client explicitly NAK'ed message.\n" + reason);
 				}
-				// Skip drops the event as if acked. Stop has no server-side action on the real server, which still
-				// stops tracking the event like any other nacked one.
-				case SKIP, STOP -> finish(id);
+				// Skip drops the event as if acked.
+				case SKIP -> finish(id);
+				// Stop has no server-side action on the real server: the event stays outstanding and is retried after
+				// the message timeout or when its consumer goes, like any other un-acked event.
+				case STOP -> {
+				}
 			}
 		}
 		tryCheckpoint(false);
@@ -639,7 +642,7 @@ public final class PersistentSubscriptionGroup {
 		/** Drop the event. */
 		SKIP,
 
-		/** Asks the server to stop the subscription (no server-side action). */
+		/** Asks the server to stop the subscription (no server-side action: the event stays outstanding). */
 		STOP
 
 	}

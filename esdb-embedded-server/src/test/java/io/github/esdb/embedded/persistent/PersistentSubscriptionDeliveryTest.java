@@ -137,7 +137,8 @@ class PersistentSubscriptionDeliveryTest {
 		await().atMost(PersistentTestSupport.WAIT).untilAsserted(() -> {
 			PersistentSubscriptionToStreamInfo info = info(stream, "g");
 			assertThat(info.getStats().getParkedMessageCount()).isEqualTo(2);
-			assertThat(info.getStats().getTotalInFlightMessages()).isZero();
+			// Stop has no server-side action: revision 4 stays outstanding.
+			assertThat(info.getStats().getTotalInFlightMessages()).isEqualTo(1);
 			assertThat(info.getStats().getRetryBufferCount()).isZero();
 		});
 		String parkedStream = "$persistentsubscription-" + stream + "::g-parked";
@@ -169,9 +170,19 @@ class PersistentSubscriptionDeliveryTest {
 		await().atMost(PersistentTestSupport.WAIT).untilAsserted(() -> {
 			PersistentSubscriptionToStreamInfo info = info(stream, "g");
 			assertThat(info.getStats().getParkedMessageCount()).isZero();
-			assertThat(info.getStats().getTotalInFlightMessages()).isZero();
+			assertThat(info.getStats().getTotalInFlightMessages()).isEqualTo(1);
 		});
 		subscription.stop();
+
+		// The consumer that was asked to stop went: its outstanding event goes to the next consumer as a retry.
+		PersistentTestSupport.Recorder next = new PersistentTestSupport.Recorder(false);
+		PersistentSubscription resumed = await(server.persistent().subscribeToStream(stream, "g", next));
+		PersistentTestSupport.Delivery redelivered = next.next();
+		assertThat(redelivered.revision()).isEqualTo(4L);
+		assertThat(redelivered.retryCount()).isEqualTo(1);
+		resumed.ack(redelivered.event());
+		next.assertQuiet(Duration.ofMillis(200));
+		resumed.stop();
 	}
 
 	@Test

@@ -201,6 +201,15 @@ final class PersistentSubscriber implements Subscriber {
 		if (nack.getAction() == NackException.Action.SKIP) {
 			this.statistics.skipped();
 		}
+		if (nack.getAction() == NackException.Action.STOP) {
+			// No nack: the event stays outstanding and the server delivers it again once this consumer is gone (or
+			// after the message timeout), whatever a Stop nack would mean to the server at hand.
+			this.statistics.error(nack);
+			this.services.observer().eventNacked(this.endpoint.id(), context, nack.getAction(), reason);
+			logger.warn("Subscription '{}' stops as its handler asked on {}; the server will deliver it again: {}",
+					this.endpoint.id(), context, reason);
+			return Exit.stop();
+		}
 		logger.warn("Subscription '{}' nacks {} with {}: {}", this.endpoint.id(), context, nack.getAction(), reason);
 		this.lastAckNanos = System.nanoTime();
 		try {
@@ -211,12 +220,6 @@ final class PersistentSubscriber implements Subscriber {
 					this.endpoint.id(), context, ex.toString());
 		}
 		this.services.observer().eventNacked(this.endpoint.id(), context, nack.getAction(), reason);
-		if (nack.getAction() == NackException.Action.STOP) {
-			// The server treats a Stop nack as a no-op; stopping this consumer is up to us.
-			this.statistics.error(nack);
-			logger.warn("Subscription '{}' stops as its handler asked: {}", this.endpoint.id(), reason);
-			return Exit.stop();
-		}
 		return null;
 	}
 
