@@ -4,13 +4,16 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import io.kurrent.dbclient.RecordedEvent;
 import io.kurrent.dbclient.ResolvedEvent;
 
 import org.springframework.util.ReflectionUtils;
 
+import io.github.esdb.serialization.EventSerializationException;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.subscription.EventContext;
@@ -88,8 +91,19 @@ public final class HandlerMethodInvoker {
 					catch (IllegalStateException ex) {
 						throw new InvalidSubscriptionException(description + ": " + ex.getMessage(), ex);
 					}
-					resolvers.add((event, context) -> serializer.deserialize(context.eventType(),
-							event.getEvent().getEventData(), type));
+					boolean nullable = acceptsNull(parameter);
+					resolvers.add((event, context) -> {
+						Object value = serializer.deserialize(context.eventType(), event.getEvent().getEventData(),
+								type);
+						if (value == null && !nullable) {
+							// A JSON null is as unreadable as broken bytes: retrying cannot help, so it goes the
+							// way of unreadable events instead of failing the handler with a NullPointerException.
+							throw new EventSerializationException("Event " + context.eventId() + " ("
+									+ context.eventType() + ") has a null payload; annotate the parameter '"
+									+ parameter.getName() + "' @Nullable to receive such events", null);
+						}
+						return value;
+					});
 				}
 			}
 			else {
@@ -101,6 +115,16 @@ public final class HandlerMethodInvoker {
 		}
 		ReflectionUtils.makeAccessible(method);
 		return new HandlerMethodInvoker(bean, method, List.copyOf(resolvers), eventType, description);
+	}
+
+	/**
+	 * Whether the parameter is annotated with a {@code @Nullable} annotation (JSpecify, Spring, JSR-305 or any other
+	 * of that simple name), on the parameter or its type.
+	 */
+	private static boolean acceptsNull(Parameter parameter) {
+		return Stream.concat(Arrays.stream(parameter.getAnnotations()),
+				Arrays.stream(parameter.getAnnotatedType().getAnnotations()))
+			.anyMatch((annotation) -> annotation.annotationType().getSimpleName().equals("Nullable"));
 	}
 
 	/**

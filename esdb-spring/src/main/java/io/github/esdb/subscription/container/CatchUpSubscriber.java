@@ -214,7 +214,12 @@ final class CatchUpSubscriber implements Subscriber {
 			// endless loop. Ignoring them costs nothing; a resubscription skips them again.
 			return null;
 		}
-		if (isSystemOrUnresolved(event)) {
+		if (event.getEvent() == null) {
+			this.invoker.skipUnresolvedLink(event);
+			this.committer.pass(checkpoint);
+			return null;
+		}
+		if (isSystem(event)) {
 			this.committer.pass(checkpoint);
 			return null;
 		}
@@ -234,11 +239,7 @@ final class CatchUpSubscriber implements Subscriber {
 		return null;
 	}
 
-	private boolean isSystemOrUnresolved(ResolvedEvent event) {
-		if (event.getEvent() == null) {
-			// A link whose target was deleted: nothing to hand over.
-			return true;
-		}
+	private boolean isSystem(ResolvedEvent event) {
 		if (!this.endpoint.isAll()) {
 			return false;
 		}

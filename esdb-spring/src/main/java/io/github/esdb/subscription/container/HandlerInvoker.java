@@ -1,8 +1,12 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.kurrent.dbclient.ResolvedEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -14,11 +18,17 @@ import io.github.esdb.subscription.SubscriptionEndpoint;
  */
 final class HandlerInvoker {
 
+	private static final Logger logger = LoggerFactory.getLogger(HandlerInvoker.class);
+
 	private final SubscriptionEndpoint endpoint;
 
 	private final ContainerServices services;
 
 	private final SubscriptionStatistics statistics;
+
+	private final Set<String> loggedTypes = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean loggedUnresolvedLink;
 
 	HandlerInvoker(SubscriptionEndpoint endpoint, ContainerServices services, SubscriptionStatistics statistics) {
 		this.endpoint = endpoint;
@@ -45,6 +55,24 @@ final class HandlerInvoker {
 		else {
 			this.statistics.skipped();
 			this.services.observer().eventSkipped(this.endpoint.id(), context, "no handler for its type");
+			if (this.loggedTypes.add(context.eventType())) {
+				logger.info("Subscription '{}' has no handler for events of type '{}' and skips them (logged once per "
+						+ "type; the snapshot counts them as skipped)", this.endpoint.id(), context.eventType());
+			}
+		}
+	}
+
+	/**
+	 * Count a link whose target was deleted, which no handler can be given, and say so once.
+	 * @param link the link as delivered
+	 */
+	void skipUnresolvedLink(ResolvedEvent link) {
+		this.statistics.skipped();
+		if (!this.loggedUnresolvedLink) {
+			this.loggedUnresolvedLink = true;
+			logger.info("Subscription '{}' skips links whose target event was deleted, such as {}@{} (logged once; the "
+					+ "snapshot counts them as skipped)", this.endpoint.id(), link.getOriginalEvent().getRevision(),
+					link.getOriginalEvent().getStreamId());
 		}
 	}
 

@@ -178,7 +178,7 @@ final class PersistentSubscriber implements Subscriber {
 		if (event.getEvent() == null) {
 			// A link whose target was deleted: nothing to hand over, nothing to retry.
 			ack(subscription, event);
-			this.statistics.skipped();
+			this.invoker.skipUnresolvedLink(event);
 			return null;
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, delivered.retryCount());
