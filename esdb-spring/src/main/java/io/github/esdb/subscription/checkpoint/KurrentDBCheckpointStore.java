@@ -56,7 +56,8 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 
 	/**
 	 * Create the store.
-	 * @param client supplies a working client
+	 * @param client supplies a working client, asked on each read and write (for example
+	 * {@code KurrentDBClientProvider::client})
 	 * @param serializer writes and reads the JSON
 	 * @param streamPrefix the checkpoint streams' prefix
 	 * @param maxCount how many checkpoint events each stream keeps

@@ -2,6 +2,7 @@ package io.github.esdb.subscription.container;
 
 import java.util.function.Function;
 
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.CurrentEvent;
@@ -23,8 +24,8 @@ import io.github.esdb.subscription.SubscriptionObserver;
  * @param settings the shared tuning
  * @param interceptor wraps every handler invocation
  */
-public record ContainerServices(SubscriptionClients clients, EventContextFactory contexts, CurrentEvent currentEvent,
-		SubscriptionObserver observer, CatchUpErrorPolicy catchUpErrorPolicy,
+public record ContainerServices(KurrentDBClientProvider clients, EventContextFactory contexts,
+		CurrentEvent currentEvent, SubscriptionObserver observer, CatchUpErrorPolicy catchUpErrorPolicy,
 		PersistentErrorPolicy persistentErrorPolicy, Function<String, CheckpointStore> checkpointStores,
 		ContainerSettings settings, EventHandlerInterceptor interceptor) {
 
@@ -39,7 +40,7 @@ public record ContainerServices(SubscriptionClients clients, EventContextFactory
 	 * @param checkpointStores the checkpoint store for a bean name ({@code null} for the default)
 	 * @param settings the shared tuning
 	 */
-	public ContainerServices(SubscriptionClients clients, EventContextFactory contexts, CurrentEvent currentEvent,
+	public ContainerServices(KurrentDBClientProvider clients, EventContextFactory contexts, CurrentEvent currentEvent,
 			SubscriptionObserver observer, CatchUpErrorPolicy catchUpErrorPolicy,
 			PersistentErrorPolicy persistentErrorPolicy, Function<String, CheckpointStore> checkpointStores,
 			ContainerSettings settings) {

@@ -105,7 +105,7 @@ public class PersistentSubscriptionContainer extends AbstractSubscriptionContain
 		};
 		SubscribePersistentSubscriptionOptions options = SubscribePersistentSubscriptionOptions.get()
 			.bufferSize(bufferSize());
-		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentClient();
+		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentSubscriptions();
 		CompletableFuture<PersistentSubscription> future = this.endpoint.isAll()
 				? client.subscribeToAll(this.endpoint.group(), options, listener)
 				: client.subscribeToStream(this.endpoint.stream(), this.endpoint.group(), options, listener);
@@ -113,7 +113,7 @@ public class PersistentSubscriptionContainer extends AbstractSubscriptionContain
 	}
 
 	private void createGroupIfMissing() throws Exception {
-		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentClient();
+		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentSubscriptions();
 		PersistentSettings settings = this.endpoint.persistentSettings();
 		StartPosition from = this.endpoint.from();
 		CompletableFuture<?> created;
