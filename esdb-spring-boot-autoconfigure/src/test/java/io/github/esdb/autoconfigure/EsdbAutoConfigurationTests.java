@@ -2,8 +2,10 @@ package io.github.esdb.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.kurrent.dbclient.ConnectionSettingsBuilder;
 import io.kurrent.dbclient.KurrentDBClient;
@@ -12,6 +14,7 @@ import io.kurrent.dbclient.KurrentDBConnectionString;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.KurrentDBProjectionManagementClient;
 import io.kurrent.dbclient.NodePreference;
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.test.SelfSignedCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -228,6 +231,65 @@ class EsdbAutoConfigurationTests {
 		this.runner.withPropertyValues("esdb.connection-string=kurrentdb://localhost:1?tls=false")
 			.run((context) -> clients.add(context.getBean(KurrentDBClient.class)));
 		await().until(() -> clients.get(0).isShutdown());
+	}
+
+	@Test
+	void theClientBeansAreTheProvidersFirstClients() {
+		this.runner.withPropertyValues("esdb.connection-string=kurrentdb://localhost:1?tls=false").run((context) -> {
+			assertThat(context).hasSingleBean(KurrentDBClientProvider.class);
+			KurrentDBClientProvider provider = context.getBean(KurrentDBClientProvider.class);
+			assertThat(context.getBean(KurrentDBClient.class)).isSameAs(provider.client());
+			assertThat(context.getBean(KurrentDBPersistentSubscriptionsClient.class))
+				.isSameAs(provider.persistentSubscriptions());
+			assertThat(context.getBean(KurrentDBProjectionManagementClient.class)).isSameAs(provider.projections());
+		});
+	}
+
+	@Test
+	void wrapsTheApplicationsOwnClientWithoutEverReplacingIt() throws Exception {
+		KurrentDBClient userClient = KurrentDBClient
+			.create(KurrentDBConnectionString.parseOrThrow("kurrentdb://localhost:1?tls=false"));
+		try {
+			this.runner.withBean("myClient", KurrentDBClient.class, () -> userClient).run((context) -> {
+				KurrentDBClientProvider provider = context.getBean(KurrentDBClientProvider.class);
+				assertThat(provider.client()).isSameAs(userClient);
+				userClient.shutdown().get(10, TimeUnit.SECONDS);
+				assertThat(provider.client()).isSameAs(userClient);
+				assertThat(provider.replacements()).isZero();
+			});
+		}
+		finally {
+			userClient.shutdown();
+		}
+	}
+
+	@Test
+	void backsOffFromTheApplicationsOwnProvider() {
+		KurrentDBClientProvider userProvider = new KurrentDBClientProvider(
+				KurrentDBConnectionString.parseOrThrow("kurrentdb://user:2113?tls=false"));
+		try {
+			this.runner.withBean("myProvider", KurrentDBClientProvider.class, () -> userProvider).run((context) -> {
+				assertThat(context).hasSingleBean(KurrentDBClientProvider.class);
+				assertThat(context.getBean(KurrentDBClientProvider.class)).isSameAs(userProvider);
+				assertThat(context.getBean(KurrentDBClient.class)).isSameAs(userProvider.client());
+			});
+		}
+		finally {
+			userProvider.shutdown(Duration.ofSeconds(5));
+		}
+	}
+
+	@Test
+	void theProviderCreatesNoClientOnceTheContextIsClosed() {
+		List<KurrentDBClientProvider> providers = new ArrayList<>();
+		List<KurrentDBClient> clients = new ArrayList<>();
+		this.runner.withPropertyValues("esdb.connection-string=kurrentdb://localhost:1?tls=false").run((context) -> {
+			providers.add(context.getBean(KurrentDBClientProvider.class));
+			clients.add(context.getBean(KurrentDBClient.class));
+		});
+		await().until(() -> clients.get(0).isShutdown());
+		assertThat(providers.get(0).client()).isSameAs(clients.get(0));
+		assertThat(providers.get(0).replacements()).isZero();
 	}
 
 	@Test

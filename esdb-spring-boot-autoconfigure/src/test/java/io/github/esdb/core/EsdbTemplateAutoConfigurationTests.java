@@ -2,9 +2,9 @@ package io.github.esdb.core;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
-import io.kurrent.dbclient.KurrentDBClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -55,8 +55,8 @@ class EsdbTemplateAutoConfigurationTests {
 	static class OwnTemplate {
 
 		@Bean
-		EsdbTemplate myTemplate(KurrentDBClient client, EventSerializer serializer, EventTypeRegistry types) {
-			return new EsdbTemplate(client, serializer, types, null);
+		EsdbTemplate myTemplate(KurrentDBClientProvider clients, EventSerializer serializer, EventTypeRegistry types) {
+			return new EsdbTemplate(clients, serializer, types, null);
 		}
 
 	}

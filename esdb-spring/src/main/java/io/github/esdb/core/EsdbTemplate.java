@@ -19,6 +19,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.serialization.EventSerializationException;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
@@ -62,7 +63,7 @@ import org.springframework.util.Assert;
  * {@value EventEnvelope#CAUSATION_ID} metadata. Events appended while a handler runs (see {@link CurrentEvent}) get
  * ids derived from the handled event, so a redelivered event that makes the handler append again is written only once.
  * <p>
- * Thread-safe; one instance per client is enough.
+ * Thread-safe; one instance per application is enough.
  */
 public class EsdbTemplate implements EsdbOperations {
 
@@ -71,7 +72,8 @@ public class EsdbTemplate implements EsdbOperations {
 	// Large enough that most aggregates load in one round trip, small enough to bound memory on long streams.
 	private static final int FOLD_PAGE_SIZE = 512;
 
-	private final KurrentDBClient client;
+	// Asked on every call, never cached, so that the template outlives a client that shut itself down.
+	private final KurrentDBClientProvider clients;
 
 	private final EventSerializer serializer;
 
@@ -93,47 +95,34 @@ public class EsdbTemplate implements EsdbOperations {
 
 	/**
 	 * Create a template.
-	 * @param client the KurrentDB client
+	 * @param clients supplies the client for each call, a replacement once the previous one has shut itself down
 	 * @param serializer turns payloads into bytes and back
 	 * @param types maps type names to payload classes
 	 * @param currentEvent the event being handled on the current thread, or {@code null} when the application runs
 	 * no subscriptions
 	 */
-	public EsdbTemplate(KurrentDBClient client, EventSerializer serializer, EventTypeRegistry types,
+	public EsdbTemplate(KurrentDBClientProvider clients, EventSerializer serializer, EventTypeRegistry types,
 			CurrentEvent currentEvent) {
-		this(client, serializer, types, currentEvent, new EsdbExceptionTranslator());
-	}
-
-	/**
-	 * Create a template with a custom exception translator.
-	 * @param client the KurrentDB client
-	 * @param serializer turns payloads into bytes and back
-	 * @param types maps type names to payload classes
-	 * @param currentEvent the event being handled on the current thread, or {@code null}
-	 * @param translator turns client failures into {@link DataAccessException}s
-	 */
-	public EsdbTemplate(KurrentDBClient client, EventSerializer serializer, EventTypeRegistry types,
-			CurrentEvent currentEvent, EsdbExceptionTranslator translator) {
-		this(client, serializer, types, currentEvent, translator, List.of());
+		this(clients, serializer, types, currentEvent, new EsdbExceptionTranslator(), List.of());
 	}
 
 	/**
 	 * Create a template with a custom exception translator and metadata contributors.
-	 * @param client the KurrentDB client
+	 * @param clients supplies the client for each call, a replacement once the previous one has shut itself down
 	 * @param serializer turns payloads into bytes and back
 	 * @param types maps type names to payload classes
 	 * @param currentEvent the event being handled on the current thread, or {@code null}
 	 * @param translator turns client failures into {@link DataAccessException}s
 	 * @param metadataContributors add metadata to every appended event, in order (for example the current trace)
 	 */
-	public EsdbTemplate(KurrentDBClient client, EventSerializer serializer, EventTypeRegistry types,
+	public EsdbTemplate(KurrentDBClientProvider clients, EventSerializer serializer, EventTypeRegistry types,
 			CurrentEvent currentEvent, EsdbExceptionTranslator translator,
 			List<EventMetadataContributor> metadataContributors) {
-		Assert.notNull(client, "client must not be null");
+		Assert.notNull(clients, "clients must not be null");
 		Assert.notNull(serializer, "serializer must not be null");
 		Assert.notNull(types, "types must not be null");
 		Assert.notNull(translator, "translator must not be null");
-		this.client = client;
+		this.clients = clients;
 		this.serializer = serializer;
 		this.envelopes = new EventEnvelopeFactory(serializer);
 		this.types = types;
@@ -143,11 +132,12 @@ public class EsdbTemplate implements EsdbOperations {
 	}
 
 	/**
-	 * The client this template calls.
-	 * @return the client
+	 * The client this template calls now. Ask again rather than keeping it: after an outage the template moves on to
+	 * a replacement.
+	 * @return the current client
 	 */
 	public KurrentDBClient getClient() {
-		return this.client;
+		return this.clients.client();
 	}
 
 	// ---- append ----
@@ -170,7 +160,7 @@ public class EsdbTemplate implements EsdbOperations {
 		List<EventData> data = toEventData(stream, events, handled, firstOrdinal, correlation, false);
 		WriteResult result;
 		try {
-			result = call("append to stream '" + stream + "'", () -> this.client.appendToStream(stream,
+			result = call("append to stream '" + stream + "'", () -> this.clients.client().appendToStream(stream,
 					AppendToStreamOptions.get().streamState(expectedState), data.iterator()));
 		}
 		catch (EsdbWrongExpectedVersionException ex) {
@@ -209,7 +199,7 @@ public class EsdbTemplate implements EsdbOperations {
 		MultiStreamAppendResponse response;
 		try {
 			response = call("multi-stream append to " + expected.keySet(),
-					() -> this.client.multiStreamAppend(requests.iterator()));
+					() -> this.clients.client().multiStreamAppend(requests.iterator()));
 		}
 		catch (EsdbWrongExpectedVersionException ex) {
 			StreamState callers = expected.get(ex.getStream());
@@ -351,7 +341,7 @@ public class EsdbTemplate implements EsdbOperations {
 		Assert.hasText(stream, "stream must not be empty");
 		Assert.notNull(type, "type must not be null");
 		// Not-found is not swallowed here: a single-result read without a result is EmptyResultDataAccessException.
-		ReadResult result = call("read of stream '" + stream + "'", () -> this.client.readStream(stream,
+		ReadResult result = call("read of stream '" + stream + "'", () -> this.clients.client().readStream(stream,
 				toClientOptions(StreamReadOptions.forwards().fromRevision(revision).limit(1))));
 		if (!result.getEvents().isEmpty()) {
 			StoredEvent<T> event = toStoredEvent(result.getEvents().get(0), type, true);
@@ -379,7 +369,7 @@ public class EsdbTemplate implements EsdbOperations {
 		else {
 			clientOptions.fromEnd();
 		}
-		ReadResult result = call("read of $all", () -> this.client.readAll(clientOptions));
+		ReadResult result = call("read of $all", () -> this.clients.client().readAll(clientOptions));
 		boolean raw = type == byte[].class;
 		List<StoredEvent<T>> events = new ArrayList<>();
 		for (ResolvedEvent resolved : result.getEvents()) {
@@ -439,7 +429,7 @@ public class EsdbTemplate implements EsdbOperations {
 
 	private ReadResult readOrNull(String stream, ReadStreamOptions options) {
 		try {
-			return call("read of stream '" + stream + "'", () -> this.client.readStream(stream, options));
+			return call("read of stream '" + stream + "'", () -> this.clients.client().readStream(stream, options));
 		}
 		catch (EmptyResultDataAccessException ex) {
 			// A list read of an absent stream is an empty list, like a query without rows.
@@ -554,7 +544,7 @@ public class EsdbTemplate implements EsdbOperations {
 	public EsdbStreamMetadata getStreamMetadata(String stream) {
 		Assert.hasText(stream, "stream must not be empty");
 		StreamMetadata metadata = call("read of metadata of stream '" + stream + "'",
-				() -> this.client.getStreamMetadata(stream));
+				() -> this.clients.client().getStreamMetadata(stream));
 		Map<String, Object> custom = (metadata.getCustomProperties() != null) ? metadata.getCustomProperties()
 				: Map.of();
 		return new EsdbStreamMetadata(metadata.getMaxCount(), seconds(metadata.getMaxAge()),
@@ -587,8 +577,10 @@ public class EsdbTemplate implements EsdbOperations {
 		String metastream = "$$" + stream;
 		WriteResult result;
 		try {
-			result = call("write of metadata of stream '" + stream + "'", () -> this.client.setStreamMetadata(stream,
-					AppendToStreamOptions.get().streamState(expectedMetadataState), clientMetadata));
+			result = call("write of metadata of stream '" + stream + "'",
+					() -> this.clients.client()
+						.setStreamMetadata(stream, AppendToStreamOptions.get().streamState(expectedMetadataState),
+								clientMetadata));
 		}
 		catch (EsdbWrongExpectedVersionException ex) {
 			throw withCallersExpectation(ex, expectedMetadataState);
@@ -611,7 +603,7 @@ public class EsdbTemplate implements EsdbOperations {
 		Assert.hasText(stream, "stream must not be empty");
 		Assert.notNull(expectedState, "expectedState must not be null");
 		return call("delete of stream '" + stream + "'",
-				() -> this.client.deleteStream(stream, DeleteStreamOptions.get().streamState(expectedState)))
+				() -> this.clients.client().deleteStream(stream, DeleteStreamOptions.get().streamState(expectedState)))
 			.getPosition();
 	}
 
@@ -620,7 +612,8 @@ public class EsdbTemplate implements EsdbOperations {
 		Assert.hasText(stream, "stream must not be empty");
 		Assert.notNull(expectedState, "expectedState must not be null");
 		return call("tombstone of stream '" + stream + "'",
-				() -> this.client.tombstoneStream(stream, DeleteStreamOptions.get().streamState(expectedState)))
+				() -> this.clients.client()
+					.tombstoneStream(stream, DeleteStreamOptions.get().streamState(expectedState)))
 			.getPosition();
 	}
 
@@ -629,7 +622,7 @@ public class EsdbTemplate implements EsdbOperations {
 	@Override
 	public <T> T execute(Function<KurrentDBClient, CompletableFuture<T>> action) {
 		Assert.notNull(action, "action must not be null");
-		return call("client call", () -> action.apply(this.client));
+		return call("client call", () -> action.apply(this.clients.client()));
 	}
 
 	private <T> T call(String operation, Supplier<CompletableFuture<T>> call) {

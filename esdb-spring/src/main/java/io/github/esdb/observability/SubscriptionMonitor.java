@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.event.LogPosition;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.EventContext;
@@ -60,7 +61,8 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 	private final Supplier<SubscriptionRegistry> registry;
 
-	private final KurrentDBClient client;
+	// Asked on every poll, so that lag is read again once a client that shut itself down has been replaced.
+	private final KurrentDBClientProvider clients;
 
 	private final Duration pollInterval;
 
@@ -81,15 +83,15 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	/**
 	 * Create a monitor.
 	 * @param registry the registry, looked up lazily (the registry's containers need this observer first)
-	 * @param client the client to read heads with
+	 * @param clients supplies the client to read heads with
 	 * @param pollInterval how often heads are read
 	 * @param stallTimeout how long a subscription may be behind without moving
 	 * @param listeners told when subscriptions appear and disappear, looked up at start
 	 */
-	public SubscriptionMonitor(Supplier<SubscriptionRegistry> registry, KurrentDBClient client, Duration pollInterval,
-			Duration stallTimeout, Supplier<List<Listener>> listeners) {
+	public SubscriptionMonitor(Supplier<SubscriptionRegistry> registry, KurrentDBClientProvider clients,
+			Duration pollInterval, Duration stallTimeout, Supplier<List<Listener>> listeners) {
 		this.registry = registry;
-		this.client = client;
+		this.clients = clients;
 		this.pollInterval = pollInterval;
 		this.stallTimeout = stallTimeout;
 		this.listeners = listeners;
@@ -292,13 +294,14 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	private Head readHead(String stream) {
 		long timeout = Math.max(1000, Math.min(this.pollInterval.toMillis(), 10_000));
 		try {
+			KurrentDBClient client = this.clients.client();
 			ReadResult result;
 			if (SubscriptionEndpoint.ALL.equals(stream)) {
-				result = this.client.readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(ALL_WINDOW))
+				result = client.readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(ALL_WINDOW))
 					.get(timeout, TimeUnit.MILLISECONDS);
 			}
 			else {
-				result = this.client
+				result = client
 					.readStream(stream, ReadStreamOptions.get().backwards().fromEnd().maxCount(1).notResolveLinkTos())
 					.get(timeout, TimeUnit.MILLISECONDS);
 			}

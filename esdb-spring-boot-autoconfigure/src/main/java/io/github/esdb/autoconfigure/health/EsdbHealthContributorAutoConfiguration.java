@@ -2,6 +2,7 @@ package io.github.esdb.autoconfigure.health;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.EsdbProperties;
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBClientSettings;
 
@@ -17,15 +18,15 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = EsdbAutoConfiguration.class)
 @ConditionalOnClass({ KurrentDBClient.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(KurrentDBClient.class)
+@ConditionalOnBean(KurrentDBClientProvider.class)
 @ConditionalOnEnabledHealthIndicator("esdb")
 public class EsdbHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "esdbHealthIndicator")
-	EsdbHealthIndicator esdbHealthIndicator(KurrentDBClient client, KurrentDBClientSettings settings,
-			EsdbProperties properties) {
-		return new EsdbHealthIndicator(client, settings, properties.getHealth().getTimeout());
+	EsdbHealthIndicator esdbHealthIndicator(KurrentDBClientProvider kurrentDBClientProvider,
+			KurrentDBClientSettings settings, EsdbProperties properties) {
+		return new EsdbHealthIndicator(kurrentDBClientProvider, settings, properties.getHealth().getTimeout());
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBClientSettings;
 import io.kurrent.dbclient.ServerVersion;
@@ -21,15 +22,23 @@ import org.springframework.boot.health.contributor.Health;
  */
 public class EsdbHealthIndicator extends AbstractHealthIndicator {
 
-	private final KurrentDBClient client;
+	// Asked on every check, so that a client that shut itself down is replaced and health comes back UP with the
+	// database.
+	private final KurrentDBClientProvider clients;
 
 	private final String endpoint;
 
 	private final Duration timeout;
 
-	public EsdbHealthIndicator(KurrentDBClient client, KurrentDBClientSettings settings, Duration timeout) {
+	/**
+	 * Create the indicator.
+	 * @param clients supplies the client to ask the server's version with, on each check
+	 * @param settings the client's settings, for the endpoint shown in the details (hosts only)
+	 * @param timeout how long a check waits for the server before reporting DOWN
+	 */
+	public EsdbHealthIndicator(KurrentDBClientProvider clients, KurrentDBClientSettings settings, Duration timeout) {
 		super("KurrentDB health check failed");
-		this.client = client;
+		this.clients = clients;
 		this.endpoint = describeEndpoint(settings);
 		this.timeout = timeout;
 	}
@@ -44,12 +53,15 @@ public class EsdbHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		builder.withDetail("endpoint", this.endpoint);
-		if (this.client.isShutdown()) {
+		KurrentDBClient client = this.clients.client();
+		// Only a client that cannot be replaced (the application's own, or one shut down with the context) is still
+		// shut down here.
+		if (client.isShutdown()) {
 			builder.down().withDetail("error", "The client has shut down (it gives up after its discovery attempts)");
 			return;
 		}
 		try {
-			Optional<ServerVersion> version = this.client.getServerVersion()
+			Optional<ServerVersion> version = client.getServerVersion()
 				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 			builder.up().withDetail("version", version.map(EsdbHealthIndicator::format).orElse("unknown"));
 		}

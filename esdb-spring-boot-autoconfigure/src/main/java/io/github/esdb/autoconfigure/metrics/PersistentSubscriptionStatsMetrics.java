@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.PersistentSubscriptionInfo;
 import io.kurrent.dbclient.PersistentSubscriptionStats;
 import io.kurrent.dbclient.PersistentSubscriptionToAllStats;
@@ -24,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.observability.FixedDelayPoller;
 import io.github.esdb.observability.SubscriptionMonitor;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -42,7 +42,8 @@ public class PersistentSubscriptionStatsMetrics implements SubscriptionMonitor.L
 
 	private final MeterRegistry registry;
 
-	private final KurrentDBPersistentSubscriptionsClient client;
+	// Asked on every reading, so that the statistics come back once a client that shut itself down is replaced.
+	private final KurrentDBClientProvider clients;
 
 	private final Duration interval;
 
@@ -53,13 +54,13 @@ public class PersistentSubscriptionStatsMetrics implements SubscriptionMonitor.L
 	/**
 	 * Create the poller.
 	 * @param registry where to register the gauges
-	 * @param client the persistent subscriptions client
+	 * @param clients supplies the persistent subscriptions client, on each reading
 	 * @param interval how often to read the statistics
 	 */
-	public PersistentSubscriptionStatsMetrics(MeterRegistry registry, KurrentDBPersistentSubscriptionsClient client,
+	public PersistentSubscriptionStatsMetrics(MeterRegistry registry, KurrentDBClientProvider clients,
 			Duration interval) {
 		this.registry = registry;
-		this.client = client;
+		this.clients = clients;
 		this.interval = interval;
 		this.poller = new FixedDelayPoller("esdb-persistent-stats", interval, interval, this::poll);
 	}
@@ -144,7 +145,9 @@ public class PersistentSubscriptionStatsMetrics implements SubscriptionMonitor.L
 			PersistentSubscriptionStats stats;
 			double checkpointLag;
 			if (SubscriptionEndpoint.ALL.equals(group.stream)) {
-				var all = this.client.getInfoToAll(group.group).get(timeout, TimeUnit.MILLISECONDS);
+				var all = this.clients.persistentSubscriptions()
+					.getInfoToAll(group.group)
+					.get(timeout, TimeUnit.MILLISECONDS);
 				info = all;
 				PersistentSubscriptionToAllStats allStats = all.map((i) -> i.getStats()).orElse(null);
 				stats = allStats;
@@ -152,7 +155,7 @@ public class PersistentSubscriptionStatsMetrics implements SubscriptionMonitor.L
 						allStats.getLastCheckpointedEventPosition()) : Double.NaN;
 			}
 			else {
-				var stream = this.client.getInfoToStream(group.stream, group.group)
+				var stream = this.clients.persistentSubscriptions().getInfoToStream(group.stream, group.group)
 					.get(timeout, TimeUnit.MILLISECONDS);
 				info = stream;
 				PersistentSubscriptionToStreamStats streamStats = stream.map((i) -> i.getStats()).orElse(null);

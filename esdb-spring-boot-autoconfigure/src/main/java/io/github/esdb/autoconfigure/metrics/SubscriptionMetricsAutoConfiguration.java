@@ -9,10 +9,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import io.github.esdb.autoconfigure.ConfigurationChecks;
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.observability.SubscriptionMonitor;
 import io.github.esdb.autoconfigure.observability.SubscriptionMonitorAutoConfiguration;
 import io.github.esdb.autoconfigure.observability.SubscriptionObservabilityProperties;
-import io.github.esdb.subscription.container.SubscriptionClients;
 
 /**
  * Auto-configuration of the subscription meters ({@code esdb.subscription.*}) and of the persistent subscription
@@ -32,12 +32,12 @@ public class SubscriptionMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(SubscriptionClients.class)
+	@ConditionalOnBean(KurrentDBClientProvider.class)
 	PersistentSubscriptionStatsMetrics esdbPersistentSubscriptionStatsMetrics(MeterRegistry registry,
-			SubscriptionClients clients, SubscriptionObservabilityProperties properties) {
+			KurrentDBClientProvider kurrentDBClientProvider, SubscriptionObservabilityProperties properties) {
 		ConfigurationChecks.positive(properties.getPersistentStatsPollInterval(),
 				"esdb.subscriptions.observability.persistent-stats-poll-interval", "30s");
-		return new PersistentSubscriptionStatsMetrics(registry, clients.persistentClient(),
+		return new PersistentSubscriptionStatsMetrics(registry, kurrentDBClientProvider,
 				properties.getPersistentStatsPollInterval());
 	}
 

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 import io.github.esdb.autoconfigure.ConfigurationChecks;
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 import io.github.esdb.observability.SubscriptionMonitor;
@@ -21,20 +22,21 @@ import io.github.esdb.observability.SubscriptionMonitor;
  */
 @AutoConfiguration(after = SubscriptionAutoConfiguration.class)
 @ConditionalOnClass({ KurrentDBClient.class, SubscriptionRegistry.class })
-@ConditionalOnBean({ KurrentDBClient.class, SubscriptionRegistry.class })
+@ConditionalOnBean({ KurrentDBClientProvider.class, SubscriptionRegistry.class })
 @EnableConfigurationProperties(SubscriptionObservabilityProperties.class)
 public class SubscriptionMonitorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SubscriptionMonitor esdbSubscriptionMonitor(ObjectProvider<SubscriptionRegistry> registry, KurrentDBClient client,
-			SubscriptionObservabilityProperties properties, ObjectProvider<SubscriptionMonitor.Listener> listeners) {
+	SubscriptionMonitor esdbSubscriptionMonitor(ObjectProvider<SubscriptionRegistry> registry,
+			KurrentDBClientProvider kurrentDBClientProvider, SubscriptionObservabilityProperties properties,
+			ObjectProvider<SubscriptionMonitor.Listener> listeners) {
 		ConfigurationChecks.positive(properties.getLagPollInterval(),
 				"esdb.subscriptions.observability.lag-poll-interval", "5s");
 		ConfigurationChecks.positive(properties.getStallTimeout(), "esdb.subscriptions.observability.stall-timeout",
 				"2m");
 		// The registry is looked up lazily: its container factory needs this monitor (an observer) first.
-		return new SubscriptionMonitor(registry::getObject, client, properties.getLagPollInterval(),
+		return new SubscriptionMonitor(registry::getObject, kurrentDBClientProvider, properties.getLagPollInterval(),
 				properties.getStallTimeout(), () -> listeners.orderedStream().toList());
 	}
 

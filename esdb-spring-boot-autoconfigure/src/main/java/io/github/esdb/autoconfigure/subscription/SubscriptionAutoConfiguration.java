@@ -3,8 +3,6 @@ package io.github.esdb.autoconfigure.subscription;
 import java.util.Map;
 
 import io.kurrent.dbclient.KurrentDBClient;
-import io.kurrent.dbclient.KurrentDBClientSettings;
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,6 +24,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.CheckpointStore;
@@ -41,7 +40,6 @@ import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
 import io.github.esdb.subscription.checkpoint.KurrentDBCheckpointStore;
 import io.github.esdb.subscription.container.DefaultSubscriptionContainerFactory;
-import io.github.esdb.subscription.container.SubscriptionClients;
 import io.github.esdb.subscription.event.ApplicationEventSubscriptionObserver;
 import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPostProcessor;
 
@@ -51,7 +49,7 @@ import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPos
  */
 @AutoConfiguration(after = { EsdbAutoConfiguration.class, EsdbSerializationAutoConfiguration.class })
 @ConditionalOnClass(KurrentDBClient.class)
-@ConditionalOnBean({ KurrentDBClient.class, EventSerializer.class })
+@ConditionalOnBean({ KurrentDBClientProvider.class, EventSerializer.class })
 @ConditionalOnProperty(prefix = "esdb.subscriptions", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SubscriptionProperties.class)
 public class SubscriptionAutoConfiguration {
@@ -72,24 +70,14 @@ public class SubscriptionAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	SubscriptionClients esdbSubscriptionClients(KurrentDBClient client,
-			ObjectProvider<KurrentDBPersistentSubscriptionsClient> persistentClient,
-			ObjectProvider<KurrentDBClientSettings> settings) {
-		return new SubscriptionClients(client,
-				persistentClient.getIfAvailable(() -> KurrentDBPersistentSubscriptionsClient.from(client)),
-				settings.getIfAvailable());
-	}
-
-	@Bean
 	@ConditionalOnMissingBean(CheckpointStore.class)
-	CheckpointStore esdbCheckpointStore(SubscriptionProperties properties, SubscriptionClients clients,
-			EventSerializer serializer) {
+	CheckpointStore esdbCheckpointStore(SubscriptionProperties properties,
+			KurrentDBClientProvider kurrentDBClientProvider, EventSerializer serializer) {
 		SubscriptionProperties.Checkpoint checkpoint = properties.getCheckpoint();
 		if (checkpoint.getStore() == SubscriptionProperties.StoreType.MEMORY) {
 			return new InMemoryCheckpointStore();
 		}
-		return new KurrentDBCheckpointStore(clients::client, serializer, checkpoint.getStreamPrefix(),
+		return new KurrentDBCheckpointStore(kurrentDBClientProvider::client, serializer, checkpoint.getStreamPrefix(),
 				checkpoint.getMaxCount(), properties.getSubscribeTimeout());
 	}
 
@@ -129,14 +117,14 @@ public class SubscriptionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SubscriptionContainerFactory esdbSubscriptionContainerFactory(SubscriptionProperties properties,
-			SubscriptionClients clients, EventSerializer serializer, CurrentEvent currentEvent,
+			KurrentDBClientProvider kurrentDBClientProvider, EventSerializer serializer, CurrentEvent currentEvent,
 			ObjectProvider<SubscriptionObserver> observers, CatchUpErrorPolicy catchUpErrorPolicy,
 			PersistentErrorPolicy persistentErrorPolicy, ObjectProvider<EventHandlerInterceptor> interceptors,
 			@Qualifier(SUBSCRIPTION_TASK_EXECUTOR) TaskExecutor taskExecutor, ListableBeanFactory beanFactory) {
 		SubscriptionPropertiesChecks.check(properties);
 		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
 		return DefaultSubscriptionContainerFactory.builder()
-			.clients(clients)
+			.clients(kurrentDBClientProvider)
 			.serializer(serializer)
 			.currentEvent(currentEvent)
 			.observers(observers.orderedStream().toList())

@@ -326,9 +326,10 @@ public class SubscriptionProperties {
 		private Duration initialInterval = Duration.ofMillis(500);
 
 		/**
-		 * The largest delay between attempts.
+		 * The largest delay between attempts, and so about how long a subscription may take to notice that the
+		 * database is back after an outage.
 		 */
-		private Duration maxInterval = Duration.ofSeconds(30);
+		private Duration maxInterval = Duration.ofSeconds(5);
 
 		/**
 		 * Factor by which the delay grows per failed attempt.

@@ -2,6 +2,7 @@ package io.github.esdb.autoconfigure.template;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.event.CurrentEvent;
@@ -25,7 +26,7 @@ import io.github.esdb.core.EventMetadataContributor;
  */
 @AutoConfiguration(after = { EsdbAutoConfiguration.class, EsdbSerializationAutoConfiguration.class })
 @ConditionalOnClass({ KurrentDBClient.class, DataAccessException.class })
-@ConditionalOnBean({ KurrentDBClient.class, EventSerializer.class, EventTypeRegistry.class })
+@ConditionalOnBean({ KurrentDBClientProvider.class, EventSerializer.class, EventTypeRegistry.class })
 public class EsdbTemplateAutoConfiguration {
 
 	@Bean
@@ -36,11 +37,12 @@ public class EsdbTemplateAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(EsdbOperations.class)
-	EsdbTemplate esdbTemplate(KurrentDBClient client, EventSerializer serializer, EventTypeRegistry types,
+	EsdbTemplate esdbTemplate(KurrentDBClientProvider kurrentDBClientProvider, EventSerializer serializer,
+			EventTypeRegistry types,
 			ObjectProvider<CurrentEvent> currentEvent, EsdbExceptionTranslator translator,
 			ObjectProvider<EventMetadataContributor> metadataContributors) {
 		// Without subscriptions there is no handled event to carry ids over from; the template then works without.
-		return new EsdbTemplate(client, serializer, types, currentEvent.getIfAvailable(), translator,
+		return new EsdbTemplate(kurrentDBClientProvider, serializer, types, currentEvent.getIfAvailable(), translator,
 				metadataContributors.orderedStream().toList());
 	}
 

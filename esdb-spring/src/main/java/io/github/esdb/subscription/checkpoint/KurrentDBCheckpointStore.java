@@ -56,7 +56,8 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 
 	/**
 	 * Create the store.
-	 * @param client supplies a working client
+	 * @param client supplies a working client, asked on each read and write (for example
+	 * {@code KurrentDBClientProvider::client})
 	 * @param serializer writes and reads the JSON
 	 * @param streamPrefix the checkpoint streams' prefix
 	 * @param maxCount how many checkpoint events each stream keeps
@@ -213,20 +214,27 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 			sendPending();
 		}
 
+		/**
+		 * Wait until the newest checkpoint is written. A checkpoint whose write already failed is tried once more,
+		 * not again and again: while the server is down every attempt fails at once, and a loop would spend the
+		 * whole stop budget (of this and the other subscriptions stopping with it) and flood the log.
+		 */
 		void flush() {
 			long deadline = System.nanoTime() + KurrentDBCheckpointStore.this.timeout.toNanos();
+			boolean retried = false;
 			while (true) {
 				CompletableFuture<?> waitFor;
 				synchronized (this) {
-					if (this.inFlight.isDone() && this.pending != null) {
-						sendPending();
-					}
-					if (this.inFlight.isDone() && this.pending == null) {
-						if (this.lastFailure != null) {
+					if (this.inFlight.isDone()) {
+						if (this.pending == null && this.lastFailure == null) {
+							return;
+						}
+						if (this.pending == null || (this.lastFailure != null && retried)) {
 							throw new IllegalStateException("The last checkpoint of subscription '"
 									+ this.subscriptionId + "' could not be stored", this.lastFailure);
 						}
-						return;
+						retried |= this.lastFailure != null;
+						sendPending();
 					}
 					waitFor = this.inFlight;
 				}

@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import org.springframework.core.task.TaskExecutor;
 
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.event.CurrentEvent;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.CheckpointStore;
@@ -25,7 +26,7 @@ import io.github.esdb.subscription.SubscriptionObserver;
  * @param interceptor wraps every handler invocation
  * @param taskExecutor runs each subscription's worker
  */
-record ContainerServices(SubscriptionClients clients, EventContextFactory contexts, CurrentEvent currentEvent,
+record ContainerServices(KurrentDBClientProvider clients, EventContextFactory contexts, CurrentEvent currentEvent,
 		SubscriptionObserver observer, CatchUpErrorPolicy catchUpErrorPolicy,
 		PersistentErrorPolicy persistentErrorPolicy, Function<String, CheckpointStore> checkpointStores,
 		ContainerSettings settings, EventHandlerInterceptor interceptor, TaskExecutor taskExecutor) {

@@ -12,6 +12,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.util.backoff.ExponentialBackOff;
 
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.event.CurrentEvent;
 import io.github.esdb.event.EventEnvelopeFactory;
 import io.github.esdb.serialization.EventSerializer;
@@ -77,7 +78,7 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 	 */
 	public static final class Builder {
 
-		private @Nullable SubscriptionClients clients;
+		private @Nullable KurrentDBClientProvider clients;
 
 		private @Nullable EventSerializer serializer;
 
@@ -110,8 +111,8 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 
 		private int persistentBufferSize = 10;
 
-		private ResubscribeBackOff resubscribe = new ResubscribeBackOff(Duration.ofMillis(500),
-				Duration.ofSeconds(30), 2.0, 0.2);
+		private ResubscribeBackOff resubscribe = new ResubscribeBackOff(Duration.ofMillis(500), Duration.ofSeconds(5),
+				2.0, 0.2);
 
 		private Builder() {
 		}
@@ -128,7 +129,7 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		 * @param clients the clients
 		 * @return this builder
 		 */
-		public Builder clients(SubscriptionClients clients) {
+		public Builder clients(KurrentDBClientProvider clients) {
 			this.clients = clients;
 			return this;
 		}

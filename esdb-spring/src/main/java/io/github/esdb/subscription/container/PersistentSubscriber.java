@@ -135,7 +135,7 @@ final class PersistentSubscriber implements Subscriber {
 		};
 		SubscribePersistentSubscriptionOptions options = SubscribePersistentSubscriptionOptions.get()
 			.bufferSize(bufferSize());
-		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentClient();
+		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentSubscriptions();
 		CompletableFuture<PersistentSubscription> future = this.endpoint.isAll()
 				? client.subscribeToAll(this.endpoint.group(), options, listener)
 				: client.subscribeToStream(this.endpoint.stream(), this.endpoint.group(), options, listener);
@@ -144,7 +144,7 @@ final class PersistentSubscriber implements Subscriber {
 	}
 
 	private void createGroupIfMissing() throws Exception {
-		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentClient();
+		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentSubscriptions();
 		CompletableFuture<?> created = this.endpoint.isAll()
 				? client.createToAll(this.endpoint.group(), ClientOptionsMapper.createGroupToAll(this.endpoint,
 						this.filter))

@@ -6,13 +6,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
+import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.serialization.JacksonEventSerializer;
 import io.github.esdb.subscription.Checkpoint;
@@ -48,7 +48,7 @@ class DefaultSubscriptionContainerFactoryTests {
 		List<Long> revisions = new CopyOnWriteArrayList<>();
 		List<String> threads = new CopyOnWriteArrayList<>();
 		DefaultSubscriptionContainerFactory factory = DefaultSubscriptionContainerFactory.builder()
-			.clients(new SubscriptionClients(esdb.client(), KurrentDBPersistentSubscriptionsClient.from(esdb.client()), null))
+			.clients(KurrentDBClientProvider.of(esdb.client()))
 			.serializer(new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()))
 			.checkpointStores((name) -> store)
 			.checkpointEvery(1000, Duration.ofHours(1))
