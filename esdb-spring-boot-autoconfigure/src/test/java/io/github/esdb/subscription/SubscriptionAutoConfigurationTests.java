@@ -1,8 +1,12 @@
 package io.github.esdb.subscription;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -41,6 +45,28 @@ class SubscriptionAutoConfigurationTests {
 				.isEqualTo("$esdb-checkpoint-x");
 			assertThat(context.getBean(SubscriptionRegistry.class).getPhase()).isEqualTo(SubscriptionRegistry.PHASE);
 		});
+	}
+
+	@Test
+	void subscriptionWorkersComeFromATaskExecutorThatAnApplicationCanReplace() {
+		this.runner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
+			SimpleAsyncTaskExecutor executor = context.getBean(SubscriptionAutoConfiguration.SUBSCRIPTION_TASK_EXECUTOR,
+					SimpleAsyncTaskExecutor.class);
+			assertThat(executor.isDaemon()).isTrue();
+			// Virtual threads need Java 21; on an older runtime the property is ignored, as Spring Boot does.
+			CompletableFuture<Thread> worker = new CompletableFuture<>();
+			executor.execute(() -> worker.complete(Thread.currentThread()));
+			Thread thread = worker.get(5, TimeUnit.SECONDS);
+			assertThat(thread.isDaemon()).isTrue();
+			assertThat(thread.getClass().getSimpleName())
+				.isEqualTo((Runtime.version().feature() >= 21) ? "VirtualThread" : "Thread");
+		});
+		SimpleAsyncTaskExecutor custom = new SimpleAsyncTaskExecutor("custom-");
+		this.runner
+			.withBean(SubscriptionAutoConfiguration.SUBSCRIPTION_TASK_EXECUTOR, SimpleAsyncTaskExecutor.class,
+					() -> custom)
+			.run((context) -> assertThat(context.getBean(SubscriptionAutoConfiguration.SUBSCRIPTION_TASK_EXECUTOR))
+				.isSameAs(custom));
 	}
 
 	@Test

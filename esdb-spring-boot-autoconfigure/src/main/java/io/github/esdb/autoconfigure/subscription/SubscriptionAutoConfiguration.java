@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
@@ -105,13 +106,12 @@ public class SubscriptionAutoConfiguration {
 
 	/**
 	 * Runs each subscription's worker: a thread per running subscription, virtual when
-	 * {@code spring.threads.virtual.enabled=true}.
+	 * {@code spring.threads.virtual.enabled=true} on Java 21 or later (as Spring Boot decides for its own executors).
 	 */
 	@Bean(name = SUBSCRIPTION_TASK_EXECUTOR)
 	@ConditionalOnMissingBean(name = SUBSCRIPTION_TASK_EXECUTOR)
 	SimpleAsyncTaskExecutor esdbSubscriptionTaskExecutor(Environment environment) {
-		return DefaultSubscriptionContainerFactory
-			.defaultTaskExecutor(environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false));
+		return DefaultSubscriptionContainerFactory.defaultTaskExecutor(Threading.VIRTUAL.isActive(environment));
 	}
 
 	@Bean
