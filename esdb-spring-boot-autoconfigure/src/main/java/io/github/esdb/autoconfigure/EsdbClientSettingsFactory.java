@@ -56,17 +56,56 @@ public class EsdbClientSettingsFactory {
 			throw new InvalidEsdbConfigurationException(property, "no connection string was given",
 					"Set " + PropertiesEsdbConnectionDetails.EXAMPLE);
 		}
+		if (ConnectionStrings.needsPercentEncoding(connectionString)) {
+			// Checked before the client sees the string: it would misread it, and might log part of the password.
+			throw unreadableCredentials(property, connectionString);
+		}
 		try {
 			return KurrentDBConnectionString.parseOrThrow(connectionString);
 		}
 		catch (RuntimeException ex) {
-			// The client's parser throws bare RuntimeExceptions whose messages may echo the input, credentials included.
-			String reason = ConnectionStrings.scrub(describe(ex), connectionString);
+			String reason = reasonWithoutCredentials(connectionString, ex);
+			if (reason == null) {
+				throw unreadableCredentials(property, connectionString);
+			}
 			throw new InvalidEsdbConfigurationException(property,
 					"'" + ConnectionStrings.redact(connectionString) + "' cannot be parsed: " + reason,
 					"Use the official client's format, for example " + PropertiesEsdbConnectionDetails.EXAMPLE
 							+ " (schemes: kurrentdb, kdb or esdb, each optionally with +discover).");
 		}
+	}
+
+	/**
+	 * Why a connection string cannot be parsed, in words that cannot hold its credentials. The client's parser throws
+	 * bare RuntimeExceptions whose messages echo parts of its input, the password included, so its failure is neither
+	 * shown nor chained; the reason comes from parsing the string without its credentials instead, and can only quote
+	 * what the redacted string shows anyway.
+	 * @param connectionString the connection string
+	 * @param failure the client's failure to parse it
+	 * @return the reason, or {@code null} when the string parses without its credentials: they are what is wrong
+	 */
+	private static String reasonWithoutCredentials(String connectionString, RuntimeException failure) {
+		String withoutCredentials = ConnectionStrings.withoutCredentials(connectionString);
+		if (withoutCredentials == null) {
+			return null;
+		}
+		if (withoutCredentials.equals(connectionString)) {
+			return describe(failure);
+		}
+		try {
+			KurrentDBConnectionString.parseOrThrow(withoutCredentials);
+			return null;
+		}
+		catch (RuntimeException ex) {
+			return describe(ex);
+		}
+	}
+
+	private static InvalidEsdbConfigurationException unreadableCredentials(String property, String connectionString) {
+		return new InvalidEsdbConfigurationException(property, "'" + ConnectionStrings.redact(connectionString)
+				+ "' cannot be parsed: its user name or password holds characters that must be percent-encoded",
+				"Percent-encode them in the connection string (@ as %40, / as %2F, ? as %3F, # as %23, % as %25, "
+						+ "+ as %2B), or leave the credentials out of it and set esdb.username and esdb.password.");
 	}
 
 	private static String describe(Throwable ex) {

@@ -266,10 +266,10 @@ public class EsdbProperties {
 
 	@Override
 	public String toString() {
-		// Deliberately leaves out the password and the raw connection string, which may carry credentials.
+		// Masks the password and the credentials a connection string or a host entry may carry.
 		return "EsdbProperties[connectionString=" + ConnectionStrings.redact(this.connectionString) + ", hosts="
-				+ this.hosts + ", username=" + this.username + ", password=" + (this.password != null ? "******" : null)
-				+ "]";
+				+ this.hosts.stream().map(ConnectionStrings::redact).toList() + ", username=" + this.username
+				+ ", password=" + ((this.password != null) ? ConnectionStrings.MASK : null) + "]";
 	}
 
 	/**

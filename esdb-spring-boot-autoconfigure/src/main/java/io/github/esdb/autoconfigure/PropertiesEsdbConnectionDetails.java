@@ -39,7 +39,8 @@ public class PropertiesEsdbConnectionDetails implements EsdbConnectionDetails {
 		List<String> hosts = this.properties.getHosts().isEmpty() ? List.of("localhost:2113") : this.properties.getHosts();
 		for (String host : hosts) {
 			if (!host.matches("[^:/?#@\\s]+:\\d{1,5}")) {
-				throw new InvalidEsdbConfigurationException("esdb.hosts", "'" + host + "' is not a host:port entry",
+				throw new InvalidEsdbConfigurationException("esdb.hosts",
+						"'" + ConnectionStrings.redact(host) + "' is not a host:port entry",
 						"esdb.hosts=node1:2113,node2:2113");
 			}
 		}
@@ -68,6 +69,16 @@ public class PropertiesEsdbConnectionDetails implements EsdbConnectionDetails {
 	@Override
 	public String getPassword() {
 		return this.properties.getPassword();
+	}
+
+	@Override
+	public String toString() {
+		// Built from the properties as given, since getConnectionString() fails on a misconfiguration.
+		String connectionString = this.properties.getConnectionString();
+		String where = (connectionString != null) ? "connectionString=" + ConnectionStrings.redact(connectionString)
+				: "hosts=" + this.properties.getHosts().stream().map(ConnectionStrings::redact).toList();
+		return "PropertiesEsdbConnectionDetails[" + where + ", username=" + this.properties.getUsername()
+				+ ", password=" + ((this.properties.getPassword() != null) ? ConnectionStrings.MASK : null) + "]";
 	}
 
 }

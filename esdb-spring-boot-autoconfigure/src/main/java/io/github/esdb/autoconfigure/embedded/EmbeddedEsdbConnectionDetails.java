@@ -2,6 +2,7 @@ package io.github.esdb.autoconfigure.embedded;
 
 import java.nio.file.Path;
 
+import io.github.esdb.autoconfigure.ConnectionStrings;
 import io.github.esdb.autoconfigure.EsdbConnectionDetails;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
 
@@ -35,6 +36,12 @@ class EmbeddedEsdbConnectionDetails implements EsdbConnectionDetails {
 	@Override
 	public String getPassword() {
 		return firstUser(1);
+	}
+
+	@Override
+	public String toString() {
+		return "EmbeddedEsdbConnectionDetails[connectionString=" + getConnectionString() + ", username="
+				+ getUsername() + ", password=" + ((getPassword() != null) ? ConnectionStrings.MASK : null) + "]";
 	}
 
 	private String firstUser(int part) {

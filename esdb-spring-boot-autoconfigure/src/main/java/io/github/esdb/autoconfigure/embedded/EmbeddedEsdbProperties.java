@@ -3,6 +3,8 @@ package io.github.esdb.autoconfigure.embedded;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.esdb.autoconfigure.ConnectionStrings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -74,7 +76,7 @@ public class EmbeddedEsdbProperties {
 	@Override
 	public String toString() {
 		return "EmbeddedEsdbProperties[enabled=" + this.enabled + ", host=" + this.host + ", port=" + this.port
-				+ ", users=" + this.users.stream().map((user) -> user.replaceAll(":.*", ":******")).toList() + "]";
+				+ ", users=" + this.users.stream().map(ConnectionStrings::redactUser).toList() + "]";
 	}
 
 	/**

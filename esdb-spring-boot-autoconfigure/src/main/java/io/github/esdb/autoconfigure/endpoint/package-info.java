@@ -1,5 +1,6 @@
 /**
- * The {@code esdbsubscriptions} actuator endpoint.
+ * Actuator support: the {@code esdbsubscriptions} endpoint, and the sanitizing function that keeps credentials out
+ * of the {@code env} and {@code configprops} endpoints.
  */
 @NullMarked
 package io.github.esdb.autoconfigure.endpoint;

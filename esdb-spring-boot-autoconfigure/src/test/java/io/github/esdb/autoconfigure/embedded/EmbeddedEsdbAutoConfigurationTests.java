@@ -103,6 +103,9 @@ class EmbeddedEsdbAutoConfigurationTests {
 		this.runner.withPropertyValues("esdb.embedded.users=admin:changeit,ops:s3cret").run((context) -> {
 			assertRoundTrip(context.getBean(KurrentDBClient.class));
 			assertThat(context.getBean(EsdbConnectionDetails.class).getConnectionString()).doesNotContain("changeit");
+			assertThat(context.getBean(EsdbConnectionDetails.class).toString()).contains("username=admin")
+				.contains("password=******")
+				.doesNotContain("changeit");
 			EmbeddedEsdbServer server = context.getBean(EmbeddedEsdbServer.class);
 			// Without credentials the same server refuses the call: authentication is really on.
 			KurrentDBClient anonymous = KurrentDBClient
