@@ -129,4 +129,22 @@ public @interface EventSubscription {
 	 */
 	int bufferSize() default -1;
 
+	/**
+	 * How many events are handled at once. Events are partitioned by {@link #partitionBy()} (by default their
+	 * stream): events of one partition are handled one at a time in log order, different partitions in parallel. A
+	 * catch-up subscription's checkpoint never passes an event that is not finished. Accepts a placeholder such as
+	 * {@code ${orders.concurrency:8}}; {@code esdb.subscriptions.by-id.<id>.concurrency} overrides it and
+	 * {@code esdb.subscriptions.concurrency} (1) is the default.
+	 * @return the concurrency, empty for the configured value
+	 */
+	String concurrency() default "";
+
+	/**
+	 * The partition key of concurrent handling: the name of a {@link PartitionKeyResolver} bean, or a SpEL
+	 * expression over {@code payload} (the deserialized event) and {@code context} (its {@link EventContext}), such as
+	 * {@code payload.customerId} or {@code context.metadata['tenant']}. Empty for the event's stream.
+	 * @return the bean name or expression
+	 */
+	String partitionBy() default "";
+
 }

@@ -2,6 +2,8 @@ package io.github.esdb.subscription;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What to subscribe to and how to hand events over: built from an {@link EventSubscription @EventSubscription}
  * annotation, or with {@link #toStream}, {@link #toAll} or {@link #persistent} for programmatic registration.
@@ -19,10 +21,13 @@ import java.util.Objects;
  * @param persistentSettings settings of a persistent subscription
  * @param dispatcher hands events to the handler(s)
  * @param source what declared the subscription, for messages (e.g. bean and method)
+ * @param concurrency how many events are handled at once, partitioned by key; 0 for the configured default
+ * @param partitionKey the key of each event for concurrent handling, {@code null} for the event's stream
  */
-public record SubscriptionEndpoint(String id, String stream, String group, StartPosition from, EventFilterSpec filter,
-		boolean resolveLinks, boolean autoStartup, String checkpointStore, PersistentSettings persistentSettings,
-		EventDispatcher dispatcher, String source) {
+public record SubscriptionEndpoint(String id, String stream, @Nullable String group, @Nullable StartPosition from,
+		@Nullable EventFilterSpec filter, boolean resolveLinks, boolean autoStartup, @Nullable String checkpointStore,
+		PersistentSettings persistentSettings, EventDispatcher dispatcher, String source, int concurrency,
+		@Nullable PartitionKeyResolver partitionKey) {
 
 	/** The name of the stream of all events. */
 	public static final String ALL = "$all";
@@ -39,6 +44,9 @@ public record SubscriptionEndpoint(String id, String stream, String group, Start
 		}
 		if (source == null) {
 			source = "subscription '" + id + "'";
+		}
+		if (concurrency < 0) {
+			throw new IllegalArgumentException(source + ": concurrency must be at least 1, but is " + concurrency);
 		}
 		if (filter != null && !ALL.equals(stream)) {
 			throw new IllegalArgumentException(source + ": filters apply to $all only, but the stream is '" + stream
@@ -118,6 +126,10 @@ public record SubscriptionEndpoint(String id, String stream, String group, Start
 		private EventDispatcher dispatcher;
 
 		private String source;
+
+		private int concurrency;
+
+		private PartitionKeyResolver partitionKey;
 
 		private Builder(String id, String stream, String group) {
 			this.id = id;
@@ -216,13 +228,33 @@ public record SubscriptionEndpoint(String id, String stream, String group, Start
 		}
 
 		/**
+		 * Handle up to this many events at once, in order per partition key.
+		 * @param concurrency at least 1; 0 for the configured default
+		 * @return this builder
+		 */
+		public Builder concurrency(int concurrency) {
+			this.concurrency = concurrency;
+			return this;
+		}
+
+		/**
+		 * The partition key of concurrent handling (default: the event's stream).
+		 * @param partitionKey the resolver
+		 * @return this builder
+		 */
+		public Builder partitionKey(PartitionKeyResolver partitionKey) {
+			this.partitionKey = partitionKey;
+			return this;
+		}
+
+		/**
 		 * Build the endpoint.
 		 * @return the endpoint
 		 */
 		public SubscriptionEndpoint build() {
 			return new SubscriptionEndpoint(this.id, this.stream, this.group, this.from, this.filter,
 					this.resolveLinks, this.autoStartup, this.checkpointStore, this.persistentSettings,
-					this.dispatcher, this.source);
+					this.dispatcher, this.source, this.concurrency, this.partitionKey);
 		}
 
 	}

@@ -22,9 +22,14 @@ import java.time.Instant;
  * @param reconnects resubscriptions after drops
  * @param filter the server-side filter of a {@code $all} subscription (given, or derived from the handlers' event
  * types), {@code null} when the subscription receives every event
+ * @param concurrency how many events it handles at once
+ * @param inFlight events handed to its partitions and not finished (0 when it handles one at a time)
+ * @param oldestUnfinished the oldest event not finished, before which a catch-up checkpoint stays; {@code null} when
+ * none
  */
 public record SubscriptionSnapshot(String id, SubscriptionKind kind, String stream, String group,
 		SubscriptionState state, Checkpoint position, Checkpoint committed, String lastError, Instant lastErrorAt,
-		long handled, long skipped, long failed, long nacked, long reconnects, EventFilterSpec filter) {
+		long handled, long skipped, long failed, long nacked, long reconnects, EventFilterSpec filter, int concurrency,
+		int inFlight, Checkpoint oldestUnfinished) {
 
 }

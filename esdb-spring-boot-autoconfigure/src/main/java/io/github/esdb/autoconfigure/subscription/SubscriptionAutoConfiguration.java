@@ -1,5 +1,6 @@
 package io.github.esdb.autoconfigure.subscription;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.kurrent.dbclient.KurrentDBClient;
@@ -27,6 +28,7 @@ import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.serialization.EventSerializer;
+import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.event.CurrentEvent;
@@ -117,7 +119,8 @@ public class SubscriptionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SubscriptionContainerFactory esdbSubscriptionContainerFactory(SubscriptionProperties properties,
-			KurrentDBClientProvider kurrentDBClientProvider, EventSerializer serializer, CurrentEvent currentEvent,
+			KurrentDBClientProvider kurrentDBClientProvider, EventSerializer serializer, EventTypeRegistry eventTypes,
+			CurrentEvent currentEvent,
 			ObjectProvider<SubscriptionObserver> observers, CatchUpErrorPolicy catchUpErrorPolicy,
 			PersistentErrorPolicy persistentErrorPolicy, ObjectProvider<EventHandlerInterceptor> interceptors,
 			@Qualifier(SUBSCRIPTION_TASK_EXECUTOR) TaskExecutor taskExecutor, ListableBeanFactory beanFactory) {
@@ -140,7 +143,19 @@ public class SubscriptionAutoConfiguration {
 			.persistentGroups(properties.getPersistent().isAutoCreate(), properties.getPersistent().getBufferSize())
 			.resubscribeBackOff(resubscribe.getInitialInterval(), resubscribe.getMaxInterval(),
 					resubscribe.getMultiplier(), resubscribe.getJitter())
+			.concurrency(properties.getConcurrency(), concurrencyById(properties), properties.getMaxInFlight())
+			.eventTypes(eventTypes)
 			.build();
+	}
+
+	private static Map<String, Integer> concurrencyById(SubscriptionProperties properties) {
+		Map<String, Integer> concurrency = new LinkedHashMap<>();
+		properties.getById().forEach((id, settings) -> {
+			if (settings.getConcurrency() != null) {
+				concurrency.put(id, settings.getConcurrency());
+			}
+		});
+		return concurrency;
 	}
 
 	private static CheckpointStore checkpointStore(ListableBeanFactory beanFactory, String name) {

@@ -1,6 +1,8 @@
 package io.github.esdb.autoconfigure.subscription;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -29,6 +31,24 @@ public class SubscriptionProperties {
 	 * How long to wait for the server to confirm a (re)subscription before counting the attempt as failed.
 	 */
 	private Duration subscribeTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * How many events a subscription handles at once, unless its @EventSubscription(concurrency) or by-id.<id>.
+	 * concurrency says otherwise. Events are partitioned by key (by default their stream): one key's events are
+	 * handled in order, different keys in parallel.
+	 */
+	private int concurrency = 1;
+
+	/**
+	 * How many events may wait or run across the partitions of one concurrent subscription; the subscription reads
+	 * no further while that many are out.
+	 */
+	private int maxInFlight = 256;
+
+	/**
+	 * Settings of single subscriptions, by subscription id; they override the annotation.
+	 */
+	private final Map<String, ById> byId = new LinkedHashMap<>();
 
 	private final CatchUp catchUp = new CatchUp();
 
@@ -62,8 +82,48 @@ public class SubscriptionProperties {
 		this.subscribeTimeout = subscribeTimeout;
 	}
 
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	public void setConcurrency(int concurrency) {
+		this.concurrency = concurrency;
+	}
+
+	public int getMaxInFlight() {
+		return this.maxInFlight;
+	}
+
+	public void setMaxInFlight(int maxInFlight) {
+		this.maxInFlight = maxInFlight;
+	}
+
+	public Map<String, ById> getById() {
+		return this.byId;
+	}
+
 	public CatchUp getCatchUp() {
 		return this.catchUp;
+	}
+
+	/**
+	 * Settings of one subscription.
+	 */
+	public static class ById {
+
+		/**
+		 * How many events this subscription handles at once; overrides @EventSubscription(concurrency).
+		 */
+		private Integer concurrency;
+
+		public Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
 	}
 
 	public Checkpoint getCheckpoint() {

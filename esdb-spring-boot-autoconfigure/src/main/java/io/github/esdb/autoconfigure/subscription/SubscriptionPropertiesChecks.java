@@ -22,6 +22,13 @@ final class SubscriptionPropertiesChecks {
 	static void check(SubscriptionProperties properties) {
 		notNegative(properties.getShutdownTimeout(), PREFIX + "shutdown-timeout", "10s");
 		positive(properties.getSubscribeTimeout(), PREFIX + "subscribe-timeout", "10s");
+		atLeast(properties.getConcurrency(), 1, PREFIX + "concurrency", "8");
+		atLeast(properties.getMaxInFlight(), 1, PREFIX + "max-in-flight", "256");
+		properties.getById().forEach((id, settings) -> {
+			if (settings.getConcurrency() != null) {
+				atLeast(settings.getConcurrency(), 1, PREFIX + "by-id." + id + ".concurrency", "8");
+			}
+		});
 		SubscriptionProperties.CatchUp catchUp = properties.getCatchUp();
 		atLeast(catchUp.getBatchSize(), 1, PREFIX + "catch-up.batch-size", "128");
 		SubscriptionProperties.Retry retry = catchUp.getRetry();
@@ -41,7 +48,7 @@ final class SubscriptionPropertiesChecks {
 		atLeast(properties.getPersistent().getBufferSize(), 1, PREFIX + "persistent.buffer-size", "10");
 		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
 		positive(resubscribe.getInitialInterval(), PREFIX + "resubscribe.initial-interval", "500ms");
-		positive(resubscribe.getMaxInterval(), PREFIX + "resubscribe.max-interval", "30s");
+		positive(resubscribe.getMaxInterval(), PREFIX + "resubscribe.max-interval", "5s");
 		atLeast(resubscribe.getMultiplier(), 1, PREFIX + "resubscribe.multiplier", "2.0");
 		between(resubscribe.getJitter(), 0, 1, PREFIX + "resubscribe.jitter", "0.2");
 	}

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
@@ -22,6 +24,7 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.expression.ParseException;
 
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
@@ -31,6 +34,7 @@ import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.EventHandler;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.InvalidSubscriptionException;
+import io.github.esdb.subscription.PartitionKeyResolver;
 import io.github.esdb.subscription.PersistentSettings;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -147,13 +151,56 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 			throw new InvalidSubscriptionException(
 					source + ": autoStartup = \"" + autoStartup + "\" is neither true nor false");
 		}
+		int concurrency = concurrency(annotation, source);
+		PartitionKeyResolver partitionKey = partitionKey(annotation, source);
 		try {
 			return new SubscriptionEndpoint(id, stream, group.isEmpty() ? null : group, from, filter,
 					annotation.resolveLinks(), Boolean.parseBoolean(autoStartup),
-					checkpointStore.isEmpty() ? null : checkpointStore, persistent, dispatcher, source);
+					checkpointStore.isEmpty() ? null : checkpointStore, persistent, dispatcher, source, concurrency,
+					partitionKey);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidSubscriptionException(ex.getMessage(), ex);
+		}
+	}
+
+	private int concurrency(EventSubscription annotation, String source) {
+		String text = resolve(annotation.concurrency());
+		if (text.isEmpty()) {
+			return 0;
+		}
+		try {
+			int concurrency = Integer.parseInt(text);
+			if (concurrency >= 1) {
+				return concurrency;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// Reported below with the example.
+		}
+		throw new InvalidSubscriptionException(source + ": concurrency = \"" + text
+				+ "\" is not a whole number of at least 1; for example concurrency = \"8\"");
+	}
+
+	private @Nullable PartitionKeyResolver partitionKey(EventSubscription annotation, String source) {
+		String text = resolve(annotation.partitionBy());
+		if (text.isEmpty()) {
+			return null;
+		}
+		if (this.beanFactory.containsBean(text)) {
+			if (!this.beanFactory.isTypeMatch(text, PartitionKeyResolver.class)) {
+				throw new InvalidSubscriptionException(source + ": partitionBy = \"" + text
+						+ "\" names a bean that is not a PartitionKeyResolver");
+			}
+			return this.beanFactory.getBean(text, PartitionKeyResolver.class);
+		}
+		try {
+			return new ExpressionPartitionKeyResolver(text);
+		}
+		catch (ParseException ex) {
+			throw new InvalidSubscriptionException(source + ": partitionBy = \"" + text
+					+ "\" is neither a PartitionKeyResolver bean nor a SpEL expression (" + ex.getMessage()
+					+ "); for example partitionBy = \"payload.customerId\"", ex);
 		}
 	}
 

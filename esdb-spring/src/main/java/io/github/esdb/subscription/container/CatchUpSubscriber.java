@@ -1,9 +1,11 @@
 package io.github.esdb.subscription.container;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.Position;
@@ -19,6 +21,7 @@ import io.github.esdb.event.LogPosition;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.PartitionKeyResolver;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionState;
@@ -32,6 +35,9 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private static final Logger logger = LoggerFactory.getLogger(CatchUpSubscriber.class);
 
+	/** Long enough for any handler; a stop that must not wait so long is cut off by the container's timeout. */
+	static final Duration DRAIN_LIMIT = Duration.ofHours(1);
+
 	private final SubscriptionEndpoint endpoint;
 
 	private final ContainerServices services;
@@ -44,12 +50,23 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private final @Nullable EventFilterSpec filter;
 
+	private final @Nullable PartitionWorkers workers;
+
+	private final PartitionKeyResolver partitionKey;
+
+	/** The first failure of a partition that stops the subscription. */
+	private final AtomicReference<@Nullable Throwable> partitionFailure = new AtomicReference<>();
+
 	private boolean checkpointLoaded;
 
 	private boolean endWasEmpty;
 
-	CatchUpSubscriber(SubscriptionEndpoint endpoint, ContainerServices services, SubscriptionStatistics statistics) {
+	CatchUpSubscriber(SubscriptionEndpoint endpoint, ContainerServices services, SubscriptionStatistics statistics,
+			@Nullable PartitionWorkers workers) {
 		this.endpoint = endpoint;
+		this.workers = workers;
+		this.partitionKey = (endpoint.partitionKey() != null) ? endpoint.partitionKey()
+				: PartitionKeyResolver.byStream();
 		this.services = services;
 		this.committer = new CheckpointCommitter(endpoint.id(),
 				services.checkpointStores().apply(endpoint.checkpointStore()),
@@ -88,6 +105,29 @@ final class CatchUpSubscriber implements Subscriber {
 	}
 
 	@Override
+	public int concurrency() {
+		return (this.workers != null) ? this.workers.partitions() : 1;
+	}
+
+	@Override
+	public int inFlight() {
+		return (this.workers != null) ? this.workers.inFlight() : 0;
+	}
+
+	@Override
+	public @Nullable Checkpoint oldestUnfinished() {
+		return this.committer.oldestUnfinished();
+	}
+
+	@Override
+	public void abort() {
+		if (this.workers != null) {
+			this.workers.discardQueued();
+			this.workers.interrupt();
+		}
+	}
+
+	@Override
 	public int queueCapacity() {
 		return this.services.settings().catchUpBatchSize();
 	}
@@ -105,6 +145,13 @@ final class CatchUpSubscriber implements Subscriber {
 			this.committer.restore(stored.checkpoint());
 			this.checkpointLoaded = true;
 			logger.debug("Subscription '{}' starts from checkpoint {}", this.endpoint.id(), stored.checkpoint());
+		}
+		if (this.workers != null) {
+			// A resubscription after a drop: what the partitions hold is handled before the new session starts
+			// after the safe point, so no event runs twice at once.
+			this.workers.awaitIdle(DRAIN_LIMIT);
+			this.partitionFailure.set(null);
+			this.workers.start(this.services.taskExecutor());
 		}
 		this.committer.discardUnfinished();
 		SubscriptionListener listener = new SubscriptionListener() {
@@ -159,6 +206,10 @@ final class CatchUpSubscriber implements Subscriber {
 
 	@Override
 	public @Nullable Exit handle(Session.Message message, SubscriptionErrorHandler.Sleeper control) {
+		Throwable failed = this.partitionFailure.get();
+		if (failed != null) {
+			return Exit.failed(failed);
+		}
 		if (message instanceof Session.Event delivered) {
 			return handleEvent(delivered.event(), control);
 		}
@@ -225,6 +276,9 @@ final class CatchUpSubscriber implements Subscriber {
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, null);
 		this.committer.start(checkpoint);
+		if (this.workers != null) {
+			return handleInPartition(event, context, checkpoint, control);
+		}
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
 			.handleInPlace(() -> this.invoker.invoke(event, context), context, control);
 		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
@@ -235,6 +289,35 @@ final class CatchUpSubscriber implements Subscriber {
 			return Exit.stop();
 		}
 		this.committer.finish(checkpoint);
+		this.committer.commitIfDue();
+		return null;
+	}
+
+	/**
+	 * Hand the event to its partition. The committer was told it started, in log order, so the checkpoint stays
+	 * before it until its partition finished it, whatever the other partitions do meanwhile.
+	 */
+	private @Nullable Exit handleInPartition(ResolvedEvent event, EventContext context, Checkpoint checkpoint,
+			SubscriptionErrorHandler.Sleeper control) {
+		PartitionWorkers partitions = this.workers;
+		Object key = this.partitionKey.partitionKey(context, () -> this.services.payloads().apply(event, context));
+		boolean queued = partitions.submit(partitions.partitionOf(key), () -> {
+			if (this.partitionFailure.get() != null) {
+				// The subscription is stopping on another key's failure: start nothing new.
+				return;
+			}
+			SubscriptionErrorHandler.Outcome outcome = this.errorHandler
+				.handleInPlace(() -> this.invoker.invoke(event, context), context, control);
+			if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
+				this.partitionFailure.compareAndSet(null, failed.cause());
+			}
+			else if (!(outcome instanceof SubscriptionErrorHandler.Stopped)) {
+				this.committer.finish(checkpoint);
+			}
+		}, control);
+		if (!queued) {
+			return Exit.stop();
+		}
 		this.committer.commitIfDue();
 		return null;
 	}
@@ -255,12 +338,23 @@ final class CatchUpSubscriber implements Subscriber {
 	}
 
 	@Override
-	public void onIdle() {
+	public @Nullable Exit onIdle() {
 		this.committer.commitIfDue();
+		Throwable failed = this.partitionFailure.get();
+		return (failed != null) ? Exit.failed(failed) : null;
 	}
 
 	@Override
 	public void beforeClose() {
+		if (this.workers != null) {
+			if (this.partitionFailure.get() != null) {
+				// Stopping on a failure: the other partitions finish what they started, nothing more.
+				this.workers.discardQueued();
+			}
+			// A graceful stop drains every partition; the container's stop timeout interrupts a drain that hangs.
+			this.workers.awaitIdle(DRAIN_LIMIT);
+			this.workers.close();
+		}
 		this.committer.commitAndFlush();
 	}
 

@@ -211,6 +211,19 @@ final class CheckpointCommitter {
 	}
 
 	/**
+	 * The oldest position started and not finished.
+	 * @return the position, {@code null} when none
+	 */
+	synchronized @Nullable Checkpoint oldestUnfinished() {
+		for (Slot slot : this.inFlight) {
+			if (!slot.finished) {
+				return slot.position;
+			}
+		}
+		return null;
+	}
+
+	/**
 	 * How many started positions are not yet below the safe point.
 	 * @return the count
 	 */

@@ -1,6 +1,10 @@
 package io.github.esdb.subscription.container;
 
+import java.util.function.BiFunction;
 import java.util.function.Function;
+
+import io.kurrent.dbclient.ResolvedEvent;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.TaskExecutor;
 
@@ -8,6 +12,7 @@ import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.event.CurrentEvent;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventHandlerInterceptor;
 import io.github.esdb.subscription.PersistentErrorPolicy;
 import io.github.esdb.subscription.SubscriptionObserver;
@@ -25,10 +30,12 @@ import io.github.esdb.subscription.SubscriptionObserver;
  * @param settings the shared tuning
  * @param interceptor wraps every handler invocation
  * @param taskExecutor runs each subscription's worker
+ * @param payloads reads an event's payload for partition keys ({@code null} when no class is known for its type)
  */
 record ContainerServices(KurrentDBClientProvider clients, EventContextFactory contexts, CurrentEvent currentEvent,
 		SubscriptionObserver observer, CatchUpErrorPolicy catchUpErrorPolicy,
 		PersistentErrorPolicy persistentErrorPolicy, Function<String, CheckpointStore> checkpointStores,
-		ContainerSettings settings, EventHandlerInterceptor interceptor, TaskExecutor taskExecutor) {
+		ContainerSettings settings, EventHandlerInterceptor interceptor, TaskExecutor taskExecutor,
+		BiFunction<ResolvedEvent, EventContext, @Nullable Object> payloads) {
 
 }

@@ -1,6 +1,9 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Duration;
+import java.util.Map;
+
+import io.github.esdb.subscription.SubscriptionEndpoint;
 
 /**
  * The tuning all containers share, from {@code esdb.subscriptions.*}.
@@ -14,9 +17,25 @@ import java.time.Duration;
  * @param autoCreateGroups whether missing persistent groups are created
  * @param persistentBufferSize default buffer size of persistent subscriptions
  * @param resubscribe back-off between resubscription attempts
+ * @param concurrency how many events a subscription handles at once unless it says otherwise
+ * @param concurrencyById the concurrency of named subscriptions, overriding what they say
+ * @param maxInFlight how many events may wait or run across the partitions of one subscription
  */
 record ContainerSettings(int catchUpBatchSize, int checkpointEveryEvents, Duration checkpointEvery,
 		String checkpointStreamPrefix, Duration subscribeTimeout, boolean autoCreateGroups, int persistentBufferSize,
-		ResubscribeBackOff resubscribe) {
+		ResubscribeBackOff resubscribe, int concurrency, Map<String, Integer> concurrencyById, int maxInFlight) {
+
+	/**
+	 * The concurrency of a subscription: a per-id setting, else the endpoint's own, else the default.
+	 * @param endpoint the subscription
+	 * @return at least 1
+	 */
+	int concurrencyOf(SubscriptionEndpoint endpoint) {
+		Integer byId = this.concurrencyById.get(endpoint.id());
+		if (byId != null) {
+			return byId;
+		}
+		return (endpoint.concurrency() > 0) ? endpoint.concurrency() : this.concurrency;
+	}
 
 }

@@ -190,6 +190,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		if (thread != null) {
 			thread.interrupt();
 		}
+		this.subscriber.abort();
 		setState(current, SubscriptionState.STOPPED);
 		return false;
 	}
@@ -206,7 +207,8 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				this.endpoint.group(), this.state, this.subscriber.position(), this.subscriber.committed(),
 				(lastError != null) ? lastError.message() : null, (lastError != null) ? lastError.at() : null,
 				this.statistics.handledCount(), this.statistics.skippedCount(), this.statistics.failedCount(),
-				this.statistics.nackedCount(), this.statistics.reconnectCount(), this.subscriber.filter());
+				this.statistics.nackedCount(), this.statistics.reconnectCount(), this.subscriber.filter(),
+				this.subscriber.concurrency(), this.subscriber.inFlight(), this.subscriber.oldestUnfinished());
 	}
 
 	private void work(Run run) {
@@ -334,7 +336,10 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				return Subscriber.Exit.stop();
 			}
 			if (message == null) {
-				this.subscriber.onIdle();
+				Subscriber.Exit exit = this.subscriber.onIdle();
+				if (exit != null) {
+					return exit;
+				}
 				continue;
 			}
 			if (message instanceof Session.Dropped dropped) {

@@ -3,6 +3,7 @@ package io.github.esdb.subscription.container;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -16,6 +17,7 @@ import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.event.CurrentEvent;
 import io.github.esdb.event.EventEnvelopeFactory;
 import io.github.esdb.serialization.EventSerializer;
+import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.DefaultCatchUpErrorPolicy;
@@ -53,9 +55,12 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 	@Override
 	public SubscriptionContainer create(SubscriptionEndpoint endpoint) {
 		SubscriptionStatistics statistics = new SubscriptionStatistics();
+		int concurrency = this.services.settings().concurrencyOf(endpoint);
+		PartitionWorkers workers = (concurrency > 1)
+				? new PartitionWorkers(endpoint.id(), concurrency, this.services.settings().maxInFlight()) : null;
 		Subscriber subscriber = (endpoint.kind() == SubscriptionKind.PERSISTENT)
-				? new PersistentSubscriber(endpoint, this.services, statistics)
-				: new CatchUpSubscriber(endpoint, this.services, statistics);
+				? new PersistentSubscriber(endpoint, this.services, statistics, workers)
+				: new CatchUpSubscriber(endpoint, this.services, statistics, workers);
 		return new DefaultSubscriptionContainer(endpoint, this.services, subscriber, statistics);
 	}
 
@@ -113,6 +118,14 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 
 		private ResubscribeBackOff resubscribe = new ResubscribeBackOff(Duration.ofMillis(500), Duration.ofSeconds(5),
 				2.0, 0.2);
+
+		private int concurrency = 1;
+
+		private Map<String, Integer> concurrencyById = Map.of();
+
+		private int maxInFlight = 256;
+
+		private @Nullable EventTypeRegistry eventTypes;
 
 		private Builder() {
 		}
@@ -284,6 +297,31 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		}
 
 		/**
+		 * How many events a subscription handles at once, partitioned by key, unless the subscription says
+		 * otherwise.
+		 * @param concurrency the default, at least 1
+		 * @param concurrencyById the concurrency of named subscriptions, overriding what they say
+		 * @param maxInFlight how many events may wait or run across one subscription's partitions
+		 * @return this builder
+		 */
+		public Builder concurrency(int concurrency, Map<String, Integer> concurrencyById, int maxInFlight) {
+			this.concurrency = concurrency;
+			this.concurrencyById = Map.copyOf(concurrencyById);
+			this.maxInFlight = maxInFlight;
+			return this;
+		}
+
+		/**
+		 * The type names of payload classes, for partition keys that read the payload.
+		 * @param eventTypes the registry
+		 * @return this builder
+		 */
+		public Builder eventTypes(EventTypeRegistry eventTypes) {
+			this.eventTypes = eventTypes;
+			return this;
+		}
+
+		/**
 		 * Build the factory.
 		 * @return the factory
 		 */
@@ -293,12 +331,19 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 			Objects.requireNonNull(this.checkpointStores, "checkpoint stores are required");
 			ContainerSettings settings = new ContainerSettings(this.catchUpBatchSize, this.checkpointEveryEvents,
 					this.checkpointEvery, this.checkpointStreamPrefix, this.subscribeTimeout, this.autoCreateGroups,
-					this.persistentBufferSize, this.resubscribe);
+					this.persistentBufferSize, this.resubscribe, this.concurrency, this.concurrencyById,
+					this.maxInFlight);
+			EventSerializer payloadSerializer = this.serializer;
+			EventTypeRegistry types = (this.eventTypes != null) ? this.eventTypes : new EventTypeRegistry();
 			TaskExecutor executor = (this.taskExecutor != null) ? this.taskExecutor : defaultTaskExecutor(false);
 			return new DefaultSubscriptionContainerFactory(new ContainerServices(this.clients,
 					new EventContextFactory(new EventEnvelopeFactory(this.serializer)), this.currentEvent,
 					new CompositeSubscriptionObserver(this.observers), this.catchUpErrorPolicy,
-					this.persistentErrorPolicy, this.checkpointStores, settings, this.interceptor, executor));
+					this.persistentErrorPolicy, this.checkpointStores, settings, this.interceptor, executor,
+					(event, context) -> types.classOf(context.eventType())
+						.map((type) -> payloadSerializer.deserialize(context.eventType(),
+								event.getEvent().getEventData(), type))
+						.orElse(null)));
 		}
 
 	}

@@ -3,6 +3,7 @@ package io.github.esdb.subscription.container;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.grpc.Status;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
@@ -19,6 +20,7 @@ import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.NackException;
+import io.github.esdb.subscription.PartitionKeyResolver;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionState;
 
@@ -49,15 +51,25 @@ final class PersistentSubscriber implements Subscriber {
 
 	private final @Nullable EventFilterSpec filter;
 
+	private final @Nullable PartitionWorkers workers;
+
+	private final PartitionKeyResolver partitionKey;
+
+	/** How the session ends, set by a partition (a handler that failed with an Error or asked to stop). */
+	private final AtomicReference<@Nullable Exit> partitionExit = new AtomicReference<>();
+
 	private volatile @Nullable Checkpoint position;
 
 	private boolean groupEnsured;
 
-	private long lastAckNanos;
+	private volatile long lastAckNanos;
 
 	PersistentSubscriber(SubscriptionEndpoint endpoint, ContainerServices services,
-			SubscriptionStatistics statistics) {
+			SubscriptionStatistics statistics, @Nullable PartitionWorkers workers) {
 		this.endpoint = endpoint;
+		this.workers = workers;
+		this.partitionKey = (endpoint.partitionKey() != null) ? endpoint.partitionKey()
+				: PartitionKeyResolver.byStream();
 		this.services = services;
 		this.statistics = statistics;
 		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
@@ -83,7 +95,33 @@ final class PersistentSubscriber implements Subscriber {
 
 	private int bufferSize() {
 		Integer configured = this.endpoint.persistentSettings().bufferSize();
-		return (configured != null) ? configured : this.services.settings().persistentBufferSize();
+		int size = (configured != null) ? configured : this.services.settings().persistentBufferSize();
+		// Fewer events out than partitions would leave partitions idle.
+		return Math.max(size, concurrency());
+	}
+
+	@Override
+	public int concurrency() {
+		return (this.workers != null) ? this.workers.partitions() : 1;
+	}
+
+	@Override
+	public int inFlight() {
+		return (this.workers != null) ? this.workers.inFlight() : 0;
+	}
+
+	@Override
+	public @Nullable Checkpoint oldestUnfinished() {
+		// The server tracks what is unfinished for a persistent group.
+		return null;
+	}
+
+	@Override
+	public void abort() {
+		if (this.workers != null) {
+			this.workers.discardQueued();
+			this.workers.interrupt();
+		}
 	}
 
 	@Override
@@ -99,6 +137,14 @@ final class PersistentSubscriber implements Subscriber {
 
 	@Override
 	public void subscribe(Session session) throws Exception {
+		if (this.workers != null) {
+			// Events the partitions still hold belong to the dropped session: their acks would go nowhere and the
+			// server delivers them again, so they are not handled.
+			this.workers.discardQueued();
+			this.workers.awaitIdle(CatchUpSubscriber.DRAIN_LIMIT);
+			this.partitionExit.set(null);
+			this.workers.start(this.services.taskExecutor());
+		}
 		boolean autoCreate = this.services.settings().autoCreateGroups();
 		if (autoCreate && !this.groupEnsured) {
 			createGroupIfMissing();
@@ -166,6 +212,10 @@ final class PersistentSubscriber implements Subscriber {
 
 	@Override
 	public @Nullable Exit handle(Session.Message message, SubscriptionErrorHandler.Sleeper control) {
+		Exit fromPartition = this.partitionExit.get();
+		if (fromPartition != null) {
+			return fromPartition;
+		}
 		if (!(message instanceof Session.Event delivered)) {
 			return null;
 		}
@@ -182,6 +232,25 @@ final class PersistentSubscriber implements Subscriber {
 			return null;
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, delivered.retryCount());
+		if (this.workers != null) {
+			PartitionWorkers partitions = this.workers;
+			Object key = this.partitionKey.partitionKey(context,
+					() -> this.services.payloads().apply(event, context));
+			boolean queued = partitions.submit(partitions.partitionOf(key), () -> {
+				if (this.partitionExit.get() == null) {
+					Exit exit = handleOnce(subscription, event, context);
+					if (exit != null) {
+						this.partitionExit.compareAndSet(null, exit);
+					}
+				}
+			}, control);
+			return queued ? null : Exit.stop();
+		}
+		return handleOnce(subscription, event, context);
+	}
+
+	private @Nullable Exit handleOnce(PersistentSubscription subscription, ResolvedEvent event,
+			EventContext context) {
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
 			.handleOnce(() -> this.invoker.invoke(event, context), context);
 		if (outcome instanceof SubscriptionErrorHandler.Nack nack) {
@@ -213,7 +282,9 @@ final class PersistentSubscriber implements Subscriber {
 		logger.warn("Subscription '{}' nacks {} with {}: {}", this.endpoint.id(), context, nack.getAction(), reason);
 		this.lastAckNanos = System.nanoTime();
 		try {
-			subscription.nack(ClientOptionsMapper.nackAction(nack.getAction()), reason, event);
+			synchronized (subscription) {
+				subscription.nack(ClientOptionsMapper.nackAction(nack.getAction()), reason, event);
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Subscription '{}' could not nack {}; the server will deliver it again: {}",
@@ -226,7 +297,10 @@ final class PersistentSubscriber implements Subscriber {
 	private void ack(PersistentSubscription subscription, ResolvedEvent event) {
 		this.lastAckNanos = System.nanoTime();
 		try {
-			subscription.ack(event);
+			// Partitions ack from several threads; the client's call stream takes one message at a time.
+			synchronized (subscription) {
+				subscription.ack(event);
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Subscription '{}' could not ack an event; the server will deliver it again: {}",
@@ -235,11 +309,21 @@ final class PersistentSubscriber implements Subscriber {
 	}
 
 	@Override
-	public void onIdle() {
+	public @Nullable Exit onIdle() {
+		return this.partitionExit.get();
 	}
 
 	@Override
 	public void beforeClose() {
+		if (this.workers != null) {
+			if (this.partitionExit.get() != null) {
+				this.workers.discardQueued();
+			}
+			// A graceful stop lets every partition finish and ack; the container's stop timeout cuts a drain that
+			// hangs.
+			this.workers.awaitIdle(CatchUpSubscriber.DRAIN_LIMIT);
+			this.workers.close();
+		}
 		long sinceLastAck = System.nanoTime() - this.lastAckNanos;
 		long wait = ACK_FLUSH_GRACE.toNanos() - sinceLastAck;
 		if (this.lastAckNanos != 0 && wait > 0) {

@@ -43,8 +43,9 @@ interface Subscriber {
 
 	/**
 	 * Called when no message arrived for a while.
+	 * @return how the session ends, or {@code null} to go on
 	 */
-	void onIdle();
+	@Nullable Exit onIdle();
 
 	/**
 	 * Called on the worker thread before the subscription is cancelled at the end of a run.
@@ -62,6 +63,29 @@ interface Subscriber {
 	 * @return the checkpoint, {@code null} if none
 	 */
 	@Nullable Checkpoint committed();
+
+	/**
+	 * How many events it handles at once.
+	 * @return at least 1
+	 */
+	int concurrency();
+
+	/**
+	 * Events handed to partitions and not finished.
+	 * @return the count, 0 when it handles one event at a time
+	 */
+	int inFlight();
+
+	/**
+	 * The oldest event not finished.
+	 * @return its position, {@code null} when none
+	 */
+	@Nullable Checkpoint oldestUnfinished();
+
+	/**
+	 * A stop timed out: interrupt whatever still runs.
+	 */
+	void abort();
 
 	/**
 	 * The filter the server applies.

@@ -1,0 +1,236 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.core.task.TaskExecutor;
+
+/**
+ * N workers for one subscription, each with its own queue: work for one partition runs in order on its worker, work
+ * for different partitions in parallel. At most {@code maxInFlight} pieces of work wait or run at once across all
+ * partitions; {@link #submit} blocks the reader beyond that, which is the back-pressure that keeps memory bounded
+ * however slow a partition is. The workers come from the subscription's task executor and live as long as the
+ * subscription runs.
+ */
+final class PartitionWorkers {
+
+	private static final Logger logger = LoggerFactory.getLogger(PartitionWorkers.class);
+
+	private static final Runnable POISON = () -> {
+	};
+
+	private final String subscriptionId;
+
+	private final List<LinkedBlockingQueue<Runnable>> queues;
+
+	private final Semaphore permits;
+
+	private final int maxInFlight;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	private final Object idle = new Object();
+
+	private boolean started;
+
+	PartitionWorkers(String subscriptionId, int partitions, int maxInFlight) {
+		this.subscriptionId = subscriptionId;
+		this.queues = new ArrayList<>(partitions);
+		for (int i = 0; i < partitions; i++) {
+			this.queues.add(new LinkedBlockingQueue<>());
+		}
+		this.maxInFlight = Math.max(partitions, maxInFlight);
+		this.permits = new Semaphore(this.maxInFlight);
+	}
+
+	/**
+	 * Start the workers if they do not run yet.
+	 * @param executor where their threads come from
+	 */
+	synchronized void start(TaskExecutor executor) {
+		if (this.started) {
+			return;
+		}
+		this.started = true;
+		for (int i = 0; i < this.queues.size(); i++) {
+			int partition = i;
+			executor.execute(() -> work(partition));
+		}
+	}
+
+	/**
+	 * The partition of a key.
+	 * @param key the partition key
+	 * @return a partition number
+	 */
+	int partitionOf(Object key) {
+		// Spread the hash so keys that differ only in high bits still land on different partitions.
+		int hash = key.hashCode();
+		hash ^= (hash >>> 16);
+		return Math.floorMod(hash, this.queues.size());
+	}
+
+	/**
+	 * Queue work for a partition, waiting while {@code maxInFlight} pieces of work are out.
+	 * @param partition the partition
+	 * @param work the work
+	 * @param stop sleeps unless a stop is requested
+	 * @return false if a stop was requested while waiting (the work was not queued)
+	 */
+	boolean submit(int partition, Runnable work, SubscriptionErrorHandler.Sleeper stop) {
+		try {
+			while (!this.permits.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+				if (stop.sleepUnlessStopped(Duration.ZERO)) {
+					return false;
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		this.inFlight.incrementAndGet();
+		this.queues.get(partition).add(work);
+		return true;
+	}
+
+	/**
+	 * Work queued or running.
+	 * @return the count
+	 */
+	int inFlight() {
+		return this.inFlight.get();
+	}
+
+	/**
+	 * Wait until every queued piece of work has run.
+	 * @param timeout how long at most
+	 * @return true if all work finished
+	 */
+	boolean awaitIdle(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		synchronized (this.idle) {
+			while (this.inFlight.get() > 0) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				try {
+					this.idle.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Drop work that has not started; what runs finishes.
+	 */
+	void discardQueued() {
+		for (LinkedBlockingQueue<Runnable> queue : this.queues) {
+			List<Runnable> dropped = new ArrayList<>();
+			queue.drainTo(dropped);
+			dropped.forEach((work) -> done());
+		}
+	}
+
+	/**
+	 * Interrupt the running work (a stop that timed out).
+	 */
+	synchronized void interrupt() {
+		this.threads.forEach(Thread::interrupt);
+	}
+
+	/**
+	 * End the workers once their queues are empty.
+	 */
+	synchronized void close() {
+		if (!this.started) {
+			return;
+		}
+		this.started = false;
+		this.queues.forEach((queue) -> queue.add(POISON));
+	}
+
+	private void work(int partition) {
+		Thread thread = Thread.currentThread();
+		String executorName = thread.getName();
+		thread.setName("esdb-subscription-" + this.subscriptionId + "-p" + partition);
+		synchronized (this) {
+			this.threads.add(thread);
+		}
+		LinkedBlockingQueue<Runnable> queue = this.queues.get(partition);
+		try {
+			while (true) {
+				Runnable work;
+				try {
+					work = queue.take();
+				}
+				catch (InterruptedException ex) {
+					// Interrupted by a forced stop between two pieces of work: keep serving until told to end.
+					continue;
+				}
+				if (work == POISON) {
+					return;
+				}
+				try {
+					work.run();
+				}
+				catch (RuntimeException | Error ex) {
+					logger.error("Subscription '{}' partition {} failed unexpectedly", this.subscriptionId, partition,
+							ex);
+				}
+				finally {
+					Thread.interrupted();
+					done();
+				}
+			}
+		}
+		finally {
+			synchronized (this) {
+				this.threads.remove(thread);
+			}
+			thread.setName(executorName);
+		}
+	}
+
+	private void done() {
+		this.permits.release();
+		if (this.inFlight.decrementAndGet() == 0) {
+			synchronized (this.idle) {
+				this.idle.notifyAll();
+			}
+		}
+	}
+
+	/**
+	 * The number of partitions.
+	 * @return the count
+	 */
+	int partitions() {
+		return this.queues.size();
+	}
+
+	/**
+	 * How many pieces of work may be out at once.
+	 * @return the bound
+	 */
+	int maxInFlight() {
+		return this.maxInFlight;
+	}
+
+}
