@@ -131,11 +131,15 @@ public class SubscriptionsEndpoint {
 	 * @param reconnects resubscriptions after drops
 	 * @param lastError the last error, {@code null} if none
 	 * @param lastErrorAt when it happened
+	 * @param concurrency how many events it handles at once
+	 * @param unfinished events handed to its partitions and not finished
+	 * @param oldestUnfinished the oldest event not finished, {@code null} when none
 	 */
 	public record SubscriptionDescriptor(String id, SubscriptionKind kind, String stream, String group,
 			SubscriptionState state, String position, String committed, String head, Long lagEvents, Double lagSeconds,
 			boolean stalled, boolean caughtUp, int inFlight, long handled, long skipped, long failed, long nacked,
-			long reconnects, String lastError, Instant lastErrorAt) implements OperationResponseBody {
+			long reconnects, String lastError, Instant lastErrorAt, int concurrency, int unfinished,
+			String oldestUnfinished) implements OperationResponseBody {
 
 		static SubscriptionDescriptor of(SubscriptionStatus status) {
 			SubscriptionSnapshot snapshot = status.snapshot();
@@ -143,7 +147,8 @@ public class SubscriptionsEndpoint {
 					snapshot.state(), text(snapshot.position()), text(snapshot.committed()), text(status.head()),
 					status.lagEvents(), status.lagSeconds(), status.stalled(), status.caughtUpOnce(),
 					status.inFlight(), snapshot.handled(), snapshot.skipped(), snapshot.failed(), snapshot.nacked(),
-					snapshot.reconnects(), snapshot.lastError(), snapshot.lastErrorAt());
+					snapshot.reconnects(), snapshot.lastError(), snapshot.lastErrorAt(), snapshot.concurrency(),
+					snapshot.inFlight(), text(snapshot.oldestUnfinished()));
 		}
 
 		private static String text(Object value) {

@@ -59,11 +59,16 @@ public class SubscriptionHealthIndicator implements HealthIndicator {
 			.withDetail("lagSeconds", (status.lagSeconds() != null) ? status.lagSeconds() : "unknown")
 			.withDetail("stalled", status.stalled())
 			.withDetail("inFlight", status.inFlight())
+			.withDetail("concurrency", snapshot.concurrency())
+			.withDetail("unfinished", snapshot.inFlight())
 			.withDetail("reconnects", snapshot.reconnects())
 			.withDetail("handled", snapshot.handled())
 			.withDetail("skipped", snapshot.skipped())
 			.withDetail("failed", snapshot.failed())
 			.withDetail("nacked", snapshot.nacked());
+		if (snapshot.oldestUnfinished() != null) {
+			builder.withDetail("oldestUnfinished", snapshot.oldestUnfinished().toString());
+		}
 		if (status.stalled()) {
 			builder.withDetail("error", "Stalled: no progress for more than " + this.monitor.stallTimeout()
 					+ " while behind or inside a handler (last progress at " + status.lastProgressAt() + ")");

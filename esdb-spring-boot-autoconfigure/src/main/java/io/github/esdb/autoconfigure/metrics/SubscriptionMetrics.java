@@ -104,6 +104,11 @@ public class SubscriptionMetrics implements SubscriptionObserver, SubscriptionMo
 			.register(this.registry));
 		meters.add(gauge("esdb.subscription.in.flight", "Events inside a handler right now", tags, id,
 				SubscriptionStatus::inFlight, null));
+		meters.add(gauge("esdb.subscription.concurrency", "How many events the subscription handles at once", tags,
+				id, (status) -> status.snapshot().concurrency(), null));
+		meters.add(gauge("esdb.subscription.unfinished",
+				"Events handed to the subscription's partitions and not finished (0 when it handles one at a time)",
+				tags, id, (status) -> status.snapshot().inFlight(), null));
 		meters.add(gauge("esdb.subscription.position",
 				"Last event handled or moved past: stream revision, or $all commit position", tags, id,
 				(status) -> number(status.snapshot().position()), null));
