@@ -14,15 +14,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBConnectionString;
+import io.kurrent.dbclient.ReadAllOptions;
+import io.kurrent.dbclient.ResolvedEvent;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
+import io.github.esdb.event.LogPosition;
 import io.github.esdb.embedded.store.ExpectedRevision;
 import io.github.esdb.embedded.store.ProposedEvent;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.serialization.JacksonEventSerializer;
 import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.checkpoint.KurrentDBCheckpointStore;
@@ -99,6 +103,15 @@ public final class ConcurrencyBenchmark {
 
 	private Result measure(String handler, int events, int streams, int concurrency) throws Exception {
 		String prefix = "conc" + (this.round++) + "-";
+		// Start after what earlier runs wrote, so that no run times a scan of the others' events.
+		ResolvedEvent last = this.client.readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(1))
+			.get(10, TimeUnit.SECONDS)
+			.getEvents()
+			.stream()
+			.findFirst()
+			.orElse(null);
+		StartPosition from = (last != null) ? StartPosition.position(LogPosition.fromClient(last.getPosition().get()))
+				: StartPosition.START;
 		fill(prefix, events, streams);
 		Map<String, Long> lastRevision = new ConcurrentHashMap<>();
 		AtomicBoolean outOfOrder = new AtomicBoolean();
@@ -115,6 +128,7 @@ public final class ConcurrencyBenchmark {
 			.build();
 		SubscriptionContainer container = factory.create(SubscriptionEndpoint.toAll(prefix + "sub")
 			.filter(EventFilterSpec.streamPrefixes(prefix))
+			.from(from)
 			.handler((event, context) -> {
 				Long previous = lastRevision.put(context.stream(), context.revision());
 				if (previous != null && previous >= context.revision()) {

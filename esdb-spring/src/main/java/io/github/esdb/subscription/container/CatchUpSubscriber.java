@@ -1,11 +1,9 @@
 package io.github.esdb.subscription.container;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.Position;
@@ -21,7 +19,6 @@ import io.github.esdb.event.LogPosition;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
-import io.github.esdb.subscription.PartitionKeyResolver;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionState;
@@ -35,9 +32,6 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private static final Logger logger = LoggerFactory.getLogger(CatchUpSubscriber.class);
 
-	/** Long enough for any handler; a stop that must not wait so long is cut off by the container's timeout. */
-	static final Duration DRAIN_LIMIT = Duration.ofHours(1);
-
 	private final SubscriptionEndpoint endpoint;
 
 	private final ContainerServices services;
@@ -50,23 +44,15 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private final @Nullable EventFilterSpec filter;
 
-	private final @Nullable PartitionWorkers workers;
-
-	private final PartitionKeyResolver partitionKey;
-
-	/** The first failure of a partition that stops the subscription. */
-	private final AtomicReference<@Nullable Throwable> partitionFailure = new AtomicReference<>();
+	private final Partitions partitions;
 
 	private boolean checkpointLoaded;
 
 	private boolean endWasEmpty;
 
-	CatchUpSubscriber(SubscriptionEndpoint endpoint, ContainerServices services, SubscriptionStatistics statistics,
-			@Nullable PartitionWorkers workers) {
+	CatchUpSubscriber(SubscriptionEndpoint endpoint, ContainerServices services, SubscriptionStatistics statistics) {
 		this.endpoint = endpoint;
-		this.workers = workers;
-		this.partitionKey = (endpoint.partitionKey() != null) ? endpoint.partitionKey()
-				: PartitionKeyResolver.byStream();
+		this.partitions = new Partitions(endpoint, services);
 		this.services = services;
 		this.committer = new CheckpointCommitter(endpoint.id(),
 				services.checkpointStores().apply(endpoint.checkpointStore()),
@@ -106,12 +92,12 @@ final class CatchUpSubscriber implements Subscriber {
 
 	@Override
 	public int concurrency() {
-		return (this.workers != null) ? this.workers.partitions() : 1;
+		return this.partitions.concurrency();
 	}
 
 	@Override
 	public int inFlight() {
-		return (this.workers != null) ? this.workers.inFlight() : 0;
+		return this.partitions.inFlight();
 	}
 
 	@Override
@@ -121,10 +107,7 @@ final class CatchUpSubscriber implements Subscriber {
 
 	@Override
 	public void abort() {
-		if (this.workers != null) {
-			this.workers.discardQueued();
-			this.workers.interrupt();
-		}
+		this.partitions.abort();
 	}
 
 	@Override
@@ -146,13 +129,8 @@ final class CatchUpSubscriber implements Subscriber {
 			this.checkpointLoaded = true;
 			logger.debug("Subscription '{}' starts from checkpoint {}", this.endpoint.id(), stored.checkpoint());
 		}
-		if (this.workers != null) {
-			// A resubscription after a drop: what the partitions hold is handled before the new session starts
-			// after the safe point, so no event runs twice at once.
-			this.workers.awaitIdle(DRAIN_LIMIT);
-			this.partitionFailure.set(null);
-			this.workers.start(this.services.taskExecutor());
-		}
+		// After a drop, what the partitions hold is handled before the new session starts after the safe point.
+		this.partitions.beginSession(false);
 		this.committer.discardUnfinished();
 		SubscriptionListener listener = new SubscriptionListener() {
 
@@ -206,9 +184,9 @@ final class CatchUpSubscriber implements Subscriber {
 
 	@Override
 	public @Nullable Exit handle(Session.Message message, SubscriptionErrorHandler.Sleeper control) {
-		Throwable failed = this.partitionFailure.get();
-		if (failed != null) {
-			return Exit.failed(failed);
+		Exit ended = this.partitions.exit();
+		if (ended != null) {
+			return ended;
 		}
 		if (message instanceof Session.Event delivered) {
 			return handleEvent(delivered.event(), control);
@@ -276,7 +254,7 @@ final class CatchUpSubscriber implements Subscriber {
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, null);
 		this.committer.start(checkpoint);
-		if (this.workers != null) {
+		if (this.partitions.enabled()) {
 			return handleInPartition(event, context, checkpoint, control);
 		}
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
@@ -299,21 +277,16 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	private @Nullable Exit handleInPartition(ResolvedEvent event, EventContext context, Checkpoint checkpoint,
 			SubscriptionErrorHandler.Sleeper control) {
-		PartitionWorkers partitions = this.workers;
-		Object key = this.partitionKey.partitionKey(context, () -> this.services.payloads().apply(event, context));
-		boolean queued = partitions.submit(partitions.partitionOf(key), () -> {
-			if (this.partitionFailure.get() != null) {
-				// The subscription is stopping on another key's failure: start nothing new.
-				return;
-			}
+		boolean queued = this.partitions.submit(event, context, () -> {
 			SubscriptionErrorHandler.Outcome outcome = this.errorHandler
 				.handleInPlace(() -> this.invoker.invoke(event, context), context, control);
 			if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
-				this.partitionFailure.compareAndSet(null, failed.cause());
+				return Exit.failed(failed.cause());
 			}
-			else if (!(outcome instanceof SubscriptionErrorHandler.Stopped)) {
+			if (!(outcome instanceof SubscriptionErrorHandler.Stopped)) {
 				this.committer.finish(checkpoint);
 			}
+			return null;
 		}, control);
 		if (!queued) {
 			return Exit.stop();
@@ -340,21 +313,12 @@ final class CatchUpSubscriber implements Subscriber {
 	@Override
 	public @Nullable Exit onIdle() {
 		this.committer.commitIfDue();
-		Throwable failed = this.partitionFailure.get();
-		return (failed != null) ? Exit.failed(failed) : null;
+		return this.partitions.exit();
 	}
 
 	@Override
 	public void beforeClose() {
-		if (this.workers != null) {
-			if (this.partitionFailure.get() != null) {
-				// Stopping on a failure: the other partitions finish what they started, nothing more.
-				this.workers.discardQueued();
-			}
-			// A graceful stop drains every partition; the container's stop timeout interrupts a drain that hangs.
-			this.workers.awaitIdle(DRAIN_LIMIT);
-			this.workers.close();
-		}
+		this.partitions.endSession();
 		this.committer.commitAndFlush();
 	}
 

@@ -3,6 +3,8 @@ package io.github.esdb.subscription.container;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -38,6 +40,9 @@ final class CheckpointCommitter {
 
 	/** Positions started and not yet below the safe point, oldest first. */
 	private final Deque<Slot> inFlight = new ArrayDeque<>();
+
+	/** The unfinished slots by position, so that a finish costs the same however many events are out. */
+	private final Map<Checkpoint, Slot> unfinished = new HashMap<>();
 
 	private volatile @Nullable Checkpoint safe;
 
@@ -77,6 +82,7 @@ final class CheckpointCommitter {
 	 */
 	synchronized void restore(@Nullable Checkpoint checkpoint) {
 		this.inFlight.clear();
+		this.unfinished.clear();
 		this.safe = checkpoint;
 		this.committed = checkpoint;
 	}
@@ -87,6 +93,7 @@ final class CheckpointCommitter {
 	 */
 	synchronized void discardUnfinished() {
 		this.inFlight.clear();
+		this.unfinished.clear();
 	}
 
 	/**
@@ -94,7 +101,9 @@ final class CheckpointCommitter {
 	 * @param position the event's position, after every position started before
 	 */
 	synchronized void start(Checkpoint position) {
-		this.inFlight.addLast(new Slot(position, false));
+		Slot slot = new Slot(position, false);
+		this.inFlight.addLast(slot);
+		this.unfinished.put(position, slot);
 	}
 
 	/**
@@ -103,11 +112,9 @@ final class CheckpointCommitter {
 	 * @param position a position given to {@link #start}
 	 */
 	synchronized void finish(Checkpoint position) {
-		for (Slot slot : this.inFlight) {
-			if (slot.position.equals(position)) {
-				slot.finished = true;
-				break;
-			}
+		Slot slot = this.unfinished.remove(position);
+		if (slot != null) {
+			slot.finished = true;
 		}
 		this.finishedSinceCommit++;
 		advanceSafePoint();

@@ -55,12 +55,9 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 	@Override
 	public SubscriptionContainer create(SubscriptionEndpoint endpoint) {
 		SubscriptionStatistics statistics = new SubscriptionStatistics();
-		int concurrency = this.services.settings().concurrencyOf(endpoint);
-		PartitionWorkers workers = (concurrency > 1)
-				? new PartitionWorkers(endpoint.id(), concurrency, this.services.settings().maxInFlight()) : null;
 		Subscriber subscriber = (endpoint.kind() == SubscriptionKind.PERSISTENT)
-				? new PersistentSubscriber(endpoint, this.services, statistics, workers)
-				: new CatchUpSubscriber(endpoint, this.services, statistics, workers);
+				? new PersistentSubscriber(endpoint, this.services, statistics)
+				: new CatchUpSubscriber(endpoint, this.services, statistics);
 		return new DefaultSubscriptionContainer(endpoint, this.services, subscriber, statistics);
 	}
 

@@ -3,7 +3,6 @@ package io.github.esdb.subscription.container;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.grpc.Status;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
@@ -20,7 +19,6 @@ import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.NackException;
-import io.github.esdb.subscription.PartitionKeyResolver;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionState;
 
@@ -51,12 +49,7 @@ final class PersistentSubscriber implements Subscriber {
 
 	private final @Nullable EventFilterSpec filter;
 
-	private final @Nullable PartitionWorkers workers;
-
-	private final PartitionKeyResolver partitionKey;
-
-	/** How the session ends, set by a partition (a handler that failed with an Error or asked to stop). */
-	private final AtomicReference<@Nullable Exit> partitionExit = new AtomicReference<>();
+	private final Partitions partitions;
 
 	private volatile @Nullable Checkpoint position;
 
@@ -65,11 +58,9 @@ final class PersistentSubscriber implements Subscriber {
 	private volatile long lastAckNanos;
 
 	PersistentSubscriber(SubscriptionEndpoint endpoint, ContainerServices services,
-			SubscriptionStatistics statistics, @Nullable PartitionWorkers workers) {
+			SubscriptionStatistics statistics) {
 		this.endpoint = endpoint;
-		this.workers = workers;
-		this.partitionKey = (endpoint.partitionKey() != null) ? endpoint.partitionKey()
-				: PartitionKeyResolver.byStream();
+		this.partitions = new Partitions(endpoint, services);
 		this.services = services;
 		this.statistics = statistics;
 		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
@@ -102,12 +93,12 @@ final class PersistentSubscriber implements Subscriber {
 
 	@Override
 	public int concurrency() {
-		return (this.workers != null) ? this.workers.partitions() : 1;
+		return this.partitions.concurrency();
 	}
 
 	@Override
 	public int inFlight() {
-		return (this.workers != null) ? this.workers.inFlight() : 0;
+		return this.partitions.inFlight();
 	}
 
 	@Override
@@ -118,10 +109,7 @@ final class PersistentSubscriber implements Subscriber {
 
 	@Override
 	public void abort() {
-		if (this.workers != null) {
-			this.workers.discardQueued();
-			this.workers.interrupt();
-		}
+		this.partitions.abort();
 	}
 
 	@Override
@@ -137,14 +125,9 @@ final class PersistentSubscriber implements Subscriber {
 
 	@Override
 	public void subscribe(Session session) throws Exception {
-		if (this.workers != null) {
-			// Events the partitions still hold belong to the dropped session: their acks would go nowhere and the
-			// server delivers them again, so they are not handled.
-			this.workers.discardQueued();
-			this.workers.awaitIdle(CatchUpSubscriber.DRAIN_LIMIT);
-			this.partitionExit.set(null);
-			this.workers.start(this.services.taskExecutor());
-		}
+		// Events the partitions still hold belong to a dropped session: their acks would go nowhere and the server
+		// delivers them again, so they are dropped.
+		this.partitions.beginSession(true);
 		boolean autoCreate = this.services.settings().autoCreateGroups();
 		if (autoCreate && !this.groupEnsured) {
 			createGroupIfMissing();
@@ -212,9 +195,9 @@ final class PersistentSubscriber implements Subscriber {
 
 	@Override
 	public @Nullable Exit handle(Session.Message message, SubscriptionErrorHandler.Sleeper control) {
-		Exit fromPartition = this.partitionExit.get();
-		if (fromPartition != null) {
-			return fromPartition;
+		Exit ended = this.partitions.exit();
+		if (ended != null) {
+			return ended;
 		}
 		if (!(message instanceof Session.Event delivered)) {
 			return null;
@@ -232,18 +215,9 @@ final class PersistentSubscriber implements Subscriber {
 			return null;
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, delivered.retryCount());
-		if (this.workers != null) {
-			PartitionWorkers partitions = this.workers;
-			Object key = this.partitionKey.partitionKey(context,
-					() -> this.services.payloads().apply(event, context));
-			boolean queued = partitions.submit(partitions.partitionOf(key), () -> {
-				if (this.partitionExit.get() == null) {
-					Exit exit = handleOnce(subscription, event, context);
-					if (exit != null) {
-						this.partitionExit.compareAndSet(null, exit);
-					}
-				}
-			}, control);
+		if (this.partitions.enabled()) {
+			boolean queued = this.partitions.submit(event, context, () -> handleOnce(subscription, event, context),
+					control);
 			return queued ? null : Exit.stop();
 		}
 		return handleOnce(subscription, event, context);
@@ -310,20 +284,12 @@ final class PersistentSubscriber implements Subscriber {
 
 	@Override
 	public @Nullable Exit onIdle() {
-		return this.partitionExit.get();
+		return this.partitions.exit();
 	}
 
 	@Override
 	public void beforeClose() {
-		if (this.workers != null) {
-			if (this.partitionExit.get() != null) {
-				this.workers.discardQueued();
-			}
-			// A graceful stop lets every partition finish and ack; the container's stop timeout cuts a drain that
-			// hangs.
-			this.workers.awaitIdle(CatchUpSubscriber.DRAIN_LIMIT);
-			this.workers.close();
-		}
+		this.partitions.endSession();
 		long sinceLastAck = System.nanoTime() - this.lastAckNanos;
 		long wait = ACK_FLUSH_GRACE.toNanos() - sinceLastAck;
 		if (this.lastAckNanos != 0 && wait > 0) {
