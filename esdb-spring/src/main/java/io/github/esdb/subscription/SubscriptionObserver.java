@@ -2,6 +2,8 @@ package io.github.esdb.subscription;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Callbacks from the subscription containers, the hook for metrics, health and custom logging. Every bean of this
  * type is called on the subscription's worker thread, so implementations must be quick; exceptions they throw are
@@ -29,7 +31,7 @@ public interface SubscriptionObserver {
 	 * @param snapshot the subscription
 	 * @param cause why, may be {@code null} when the client gave no cause
 	 */
-	default void dropped(SubscriptionSnapshot snapshot, Throwable cause) {
+	default void dropped(SubscriptionSnapshot snapshot, @Nullable Throwable cause) {
 	}
 
 	/**
@@ -47,7 +49,7 @@ public interface SubscriptionObserver {
 	 * @param delay the back-off before the attempt
 	 * @param cause why the previous attempt or the subscription ended
 	 */
-	default void reconnecting(String subscriptionId, int attempt, Duration delay, Throwable cause) {
+	default void reconnecting(String subscriptionId, int attempt, Duration delay, @Nullable Throwable cause) {
 	}
 
 	/**

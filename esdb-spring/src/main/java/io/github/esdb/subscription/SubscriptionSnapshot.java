@@ -2,6 +2,8 @@ package io.github.esdb.subscription;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A read-only view of one subscription at a moment.
  *
@@ -27,9 +29,10 @@ import java.time.Instant;
  * @param oldestUnfinished the oldest event not finished, before which a catch-up checkpoint stays; {@code null} when
  * none
  */
-public record SubscriptionSnapshot(String id, SubscriptionKind kind, String stream, String group,
-		SubscriptionState state, Checkpoint position, Checkpoint committed, String lastError, Instant lastErrorAt,
-		long handled, long skipped, long failed, long nacked, long reconnects, EventFilterSpec filter, int concurrency,
-		int inFlight, Checkpoint oldestUnfinished) {
+public record SubscriptionSnapshot(String id, SubscriptionKind kind, String stream, @Nullable String group,
+		SubscriptionState state, @Nullable Checkpoint position, @Nullable Checkpoint committed,
+		@Nullable String lastError, @Nullable Instant lastErrorAt, long handled, long skipped, long failed, long nacked,
+		long reconnects, @Nullable EventFilterSpec filter, int concurrency, int inFlight,
+		@Nullable Checkpoint oldestUnfinished) {
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ final class CompositeSubscriptionObserver implements SubscriptionObserver {
 	}
 
 	@Override
-	public void dropped(SubscriptionSnapshot snapshot, Throwable cause) {
+	public void dropped(SubscriptionSnapshot snapshot, @Nullable Throwable cause) {
 		each((o) -> o.dropped(snapshot, cause));
 	}
 
@@ -59,7 +60,7 @@ final class CompositeSubscriptionObserver implements SubscriptionObserver {
 	}
 
 	@Override
-	public void reconnecting(String subscriptionId, int attempt, Duration delay, Throwable cause) {
+	public void reconnecting(String subscriptionId, int attempt, Duration delay, @Nullable Throwable cause) {
 		each((o) -> o.reconnecting(subscriptionId, attempt, delay, cause));
 	}
 
