@@ -3,6 +3,7 @@ package io.github.esdb.subscription.container;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,9 @@ final class PartitionWorkers {
 	private static final Runnable POISON = () -> {
 	};
 
+	/** How long a start or close waits for the previous workers to end. */
+	private static final Duration END_WAIT = Duration.ofSeconds(10);
+
 	private final String subscriptionId;
 
 	private final List<LinkedBlockingQueue<Runnable>> queues;
@@ -42,6 +46,9 @@ final class PartitionWorkers {
 	private final Object idle = new Object();
 
 	private boolean started;
+
+	/** Counted down by each worker as it ends; a new start waits for the previous workers to be gone. */
+	private CountDownLatch running = new CountDownLatch(0);
 
 	PartitionWorkers(String subscriptionId, int partitions, int maxInFlight) {
 		this.subscriptionId = subscriptionId;
@@ -61,10 +68,35 @@ final class PartitionWorkers {
 		if (this.started) {
 			return;
 		}
+		// Two workers on one queue would break the order of its events: the previous ones must have taken their
+		// end marker before new ones start.
+		awaitEnded(this.running);
 		this.started = true;
+		CountDownLatch latch = new CountDownLatch(this.queues.size());
+		this.running = latch;
 		for (int i = 0; i < this.queues.size(); i++) {
 			int partition = i;
-			executor.execute(() -> work(partition));
+			executor.execute(() -> {
+				try {
+					work(partition);
+				}
+				finally {
+					latch.countDown();
+				}
+			});
+		}
+	}
+
+	private void awaitEnded(CountDownLatch latch) {
+		try {
+			if (!latch.await(END_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new IllegalStateException("Subscription '" + this.subscriptionId + "' cannot start its "
+						+ "partitions: a handler of its previous run has not returned within " + END_WAIT);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the previous partitions to end", ex);
 		}
 	}
 
@@ -156,14 +188,27 @@ final class PartitionWorkers {
 	}
 
 	/**
-	 * End the workers once their queues are empty.
+	 * End the workers once their queues are empty, and wait (a while) until they are gone.
 	 */
-	synchronized void close() {
-		if (!this.started) {
-			return;
+	void close() {
+		CountDownLatch latch;
+		synchronized (this) {
+			if (!this.started) {
+				return;
+			}
+			this.started = false;
+			this.queues.forEach((queue) -> queue.add(POISON));
+			latch = this.running;
 		}
-		this.started = false;
-		this.queues.forEach((queue) -> queue.add(POISON));
+		try {
+			if (!latch.await(END_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("Subscription '{}' has partitions still busy {} after it stopped", this.subscriptionId,
+						END_WAIT);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void work(int partition) {
