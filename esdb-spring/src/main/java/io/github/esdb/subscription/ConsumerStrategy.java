@@ -14,7 +14,10 @@ public enum ConsumerStrategy {
 	DISPATCH_TO_SINGLE("DispatchToSingle"),
 
 	/** Events of one stream go to the same consumer, chosen by a hash of the stream name. */
-	PINNED("Pinned");
+	PINNED("Pinned"),
+
+	/** Events with one correlation id go to the same consumer. */
+	PINNED_BY_CORRELATION("PinnedByCorrelation");
 
 	private final String serverName;
 
@@ -44,7 +47,8 @@ public enum ConsumerStrategy {
 			}
 		}
 		throw new IllegalArgumentException(
-				"Unknown consumer strategy '" + name + "'; use RoundRobin, DispatchToSingle or Pinned");
+				"Unknown consumer strategy '" + name
+				+ "'; use RoundRobin, DispatchToSingle, Pinned or PinnedByCorrelation");
 	}
 
 }

@@ -117,7 +117,7 @@ public @interface EventSubscription {
 
 	/**
 	 * Persistent only: how the server spreads events over the group's consumers: {@code RoundRobin} (default),
-	 * {@code DispatchToSingle} or {@code Pinned}.
+	 * {@code DispatchToSingle}, {@code Pinned} or {@code PinnedByCorrelation}.
 	 * @return the consumer strategy name, empty for the default
 	 */
 	String consumerStrategy() default "";
@@ -128,6 +128,55 @@ public @interface EventSubscription {
 	 * @return the buffer size
 	 */
 	int bufferSize() default -1;
+
+	/**
+	 * Persistent only: how many events the server reads from the log at once. -1 for the server's default.
+	 * @return the read batch size
+	 */
+	int readBatchSize() default -1;
+
+	/**
+	 * Persistent only: how many live events the server buffers for the group. -1 for the server's default.
+	 * @return the live buffer size
+	 */
+	int liveBufferSize() default -1;
+
+	/**
+	 * Persistent only: how many events the server buffers while it catches the group up. -1 for the server's
+	 * default.
+	 * @return the history buffer size
+	 */
+	int historyBufferSize() default -1;
+
+	/**
+	 * Persistent only: how long the server waits between checkpoints of the group's position, such as {@code 2s}.
+	 * @return the duration, empty for the server's default
+	 */
+	String checkpointAfter() default "";
+
+	/**
+	 * Persistent only: the fewest acked events between two checkpoints of the group. -1 for the server's default.
+	 * @return the count
+	 */
+	int minCheckpointCount() default -1;
+
+	/**
+	 * Persistent only: the most acked events between two checkpoints of the group. -1 for the server's default.
+	 * @return the count
+	 */
+	int maxCheckpointCount() default -1;
+
+	/**
+	 * Persistent only: how many consumers the group takes at once (0 for no limit). -1 for the server's default.
+	 * @return the count
+	 */
+	int maxSubscriberCount() default -1;
+
+	/**
+	 * Persistent only: whether the server keeps extra statistics for the group ({@code true} or {@code false}).
+	 * @return the flag, empty for the server's default
+	 */
+	String extraStatistics() default "";
 
 	/**
 	 * How many events are handled at once. Events are partitioned by {@link #partitionBy()} (by default their

@@ -50,6 +50,13 @@ public interface SubscriptionContainer {
 	boolean isRunning();
 
 	/**
+	 * Delete the persistent subscription group on the server; the subscription should be stopped first.
+	 * @throws IllegalStateException if this is not a persistent subscription
+	 * @throws Exception if the server refused or did not answer
+	 */
+	void deleteGroup() throws Exception;
+
+	/**
 	 * A read-only view of the subscription now.
 	 * @return the snapshot
 	 */

@@ -140,6 +140,27 @@ public class SubscriptionRegistry implements SmartLifecycle {
 	}
 
 	/**
+	 * Stop a persistent subscription and delete its group on the server (parked events and the group's position go
+	 * with it). Starting the subscription again creates the group anew when auto-creation is on.
+	 * @param id the subscription id
+	 * @throws IllegalArgumentException if there is no such subscription
+	 * @throws IllegalStateException if it is not persistent or the server refused
+	 */
+	public void deleteGroup(String id) {
+		SubscriptionContainer container = container(id);
+		if (container.endpoint().kind() != SubscriptionKind.PERSISTENT) {
+			throw new IllegalStateException("Subscription '" + id + "' is a catch-up subscription; it has no group");
+		}
+		container.stop(this.shutdownTimeout);
+		try {
+			container.deleteGroup();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not delete the group of subscription '" + id + "': " + ex, ex);
+		}
+	}
+
+	/**
 	 * Stop then start one subscription.
 	 * @param id the subscription id
 	 */

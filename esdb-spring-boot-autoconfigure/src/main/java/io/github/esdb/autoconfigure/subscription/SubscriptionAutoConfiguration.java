@@ -145,6 +145,7 @@ public class SubscriptionAutoConfiguration {
 					resubscribe.getMultiplier(), resubscribe.getJitter())
 			.concurrency(properties.getConcurrency(), concurrencyById(properties), properties.getMaxInFlight())
 			.eventTypes(eventTypes)
+			.groupDrift(properties.getPersistent().getOnDrift())
 			.build();
 	}
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.github.esdb.subscription.CatchUpErrorPolicy;
+import io.github.esdb.subscription.GroupDriftPolicy;
 import io.github.esdb.subscription.NackException;
 
 /**
@@ -347,6 +348,21 @@ public class SubscriptionProperties {
 		 * otherwise.
 		 */
 		private int bufferSize = 10;
+
+		/**
+		 * What to do when a group already exists with settings other than the declared ones: warn (log each
+		 * differing setting), update (apply the declaration; the group keeps its position) or fail (the
+		 * subscription fails with the differences).
+		 */
+		private GroupDriftPolicy onDrift = GroupDriftPolicy.WARN;
+
+		public GroupDriftPolicy getOnDrift() {
+			return this.onDrift;
+		}
+
+		public void setOnDrift(GroupDriftPolicy onDrift) {
+			this.onDrift = onDrift;
+		}
 
 		public boolean isAutoCreate() {
 			return this.autoCreate;

@@ -239,21 +239,19 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 	private PersistentSettings persistentSettings(EventSubscription annotation, String source) {
 		String timeoutText = resolve(annotation.messageTimeout());
 		String strategy = resolve(annotation.consumerStrategy());
+		String checkpointAfterText = resolve(annotation.checkpointAfter());
+		String extraStatisticsText = resolve(annotation.extraStatistics());
 		boolean persistent = !resolve(annotation.group()).isEmpty();
-		if (!persistent && (annotation.maxRetryCount() >= 0 || !timeoutText.isEmpty() || !strategy.isEmpty()
-				|| annotation.bufferSize() >= 0)) {
-			throw new InvalidSubscriptionException(source + ": maxRetryCount, messageTimeout, consumerStrategy and "
-					+ "bufferSize apply to persistent subscriptions only; set group or remove them");
-		}
-		Duration timeout = null;
-		if (!timeoutText.isEmpty()) {
-			try {
-				timeout = DurationFormatterUtils.detectAndParse(timeoutText);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidSubscriptionException(source + ": messageTimeout = \"" + timeoutText
-						+ "\" is not a duration such as 30s or PT30S", ex);
-			}
+		boolean declaresGroupSettings = annotation.maxRetryCount() >= 0 || !timeoutText.isEmpty()
+				|| !strategy.isEmpty() || annotation.bufferSize() >= 0 || annotation.readBatchSize() >= 0
+				|| annotation.liveBufferSize() >= 0 || annotation.historyBufferSize() >= 0
+				|| !checkpointAfterText.isEmpty() || annotation.minCheckpointCount() >= 0
+				|| annotation.maxCheckpointCount() >= 0 || annotation.maxSubscriberCount() >= 0
+				|| !extraStatisticsText.isEmpty();
+		if (!persistent && declaresGroupSettings) {
+			throw new InvalidSubscriptionException(source + ": maxRetryCount, messageTimeout, consumerStrategy, "
+					+ "bufferSize and the other group settings apply to persistent subscriptions only; set group or "
+					+ "remove them");
 		}
 		ConsumerStrategy consumerStrategy = null;
 		if (!strategy.isEmpty()) {
@@ -267,8 +265,37 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 		if (annotation.bufferSize() == 0) {
 			throw new InvalidSubscriptionException(source + ": bufferSize must be at least 1");
 		}
-		return new PersistentSettings((annotation.maxRetryCount() >= 0) ? annotation.maxRetryCount() : null, timeout,
-				consumerStrategy, (annotation.bufferSize() > 0) ? annotation.bufferSize() : null);
+		Boolean extraStatistics = null;
+		if (!extraStatisticsText.isEmpty()) {
+			if (!extraStatisticsText.equalsIgnoreCase("true") && !extraStatisticsText.equalsIgnoreCase("false")) {
+				throw new InvalidSubscriptionException(
+						source + ": extraStatistics = \"" + extraStatisticsText + "\" is neither true nor false");
+			}
+			extraStatistics = Boolean.parseBoolean(extraStatisticsText);
+		}
+		return new PersistentSettings(optional(annotation.maxRetryCount()),
+				duration("messageTimeout", timeoutText, source), consumerStrategy, optional(annotation.bufferSize()),
+				optional(annotation.readBatchSize()), optional(annotation.liveBufferSize()),
+				optional(annotation.historyBufferSize()), duration("checkpointAfter", checkpointAfterText, source),
+				optional(annotation.minCheckpointCount()), optional(annotation.maxCheckpointCount()),
+				optional(annotation.maxSubscriberCount()), extraStatistics);
+	}
+
+	private static @Nullable Integer optional(int value) {
+		return (value >= 0) ? value : null;
+	}
+
+	private static @Nullable Duration duration(String attribute, String text, String source) {
+		if (text.isEmpty()) {
+			return null;
+		}
+		try {
+			return DurationFormatterUtils.detectAndParse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidSubscriptionException(
+					source + ": " + attribute + " = \"" + text + "\" is not a duration such as 30s or PT30S", ex);
+		}
 	}
 
 	private void add(SubscriptionEndpoint endpoint) {

@@ -1,20 +1,28 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
+import java.util.function.ObjIntConsumer;
 
 import io.kurrent.dbclient.Checkpointer;
 import io.kurrent.dbclient.CreatePersistentSubscriptionToAllOptions;
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import io.kurrent.dbclient.NackAction;
 import io.kurrent.dbclient.NamedConsumerStrategy;
+import io.kurrent.dbclient.PersistentSubscriptionSettings;
+import io.kurrent.dbclient.PersistentSubscriptionToAllSettings;
+import io.kurrent.dbclient.PersistentSubscriptionToStreamSettings;
 import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.SubscribeToAllOptions;
 import io.kurrent.dbclient.SubscribeToStreamOptions;
 import io.kurrent.dbclient.SubscriptionFilter;
 import io.kurrent.dbclient.SubscriptionFilterBuilder;
+import io.kurrent.dbclient.UpdatePersistentSubscriptionToAllOptions;
+import io.kurrent.dbclient.UpdatePersistentSubscriptionToStreamOptions;
 import org.jspecify.annotations.Nullable;
 
 import io.github.esdb.subscription.Checkpoint;
@@ -87,10 +95,8 @@ final class ClientOptionsMapper {
 	 */
 	static CreatePersistentSubscriptionToAllOptions createGroupToAll(SubscriptionEndpoint endpoint,
 			@Nullable EventFilterSpec filter) {
-		CreatePersistentSubscriptionToAllOptions options = CreatePersistentSubscriptionToAllOptions.get()
-			.resolveLinkTos(endpoint.resolveLinks());
-		applyGroupSettings(endpoint.persistentSettings(), options::maxRetryCount, options::messageTimeout,
-				options::namedConsumerStrategy);
+		CreatePersistentSubscriptionToAllOptions options = CreatePersistentSubscriptionToAllOptions.get();
+		GroupSetters.CREATE_TO_ALL.apply(endpoint, options);
 		if (endpoint.from() != null) {
 			applyStart(endpoint.from(), true, options::fromStart, options::fromEnd, null, options::startFrom);
 		}
@@ -106,10 +112,8 @@ final class ClientOptionsMapper {
 	 * @return the options
 	 */
 	static CreatePersistentSubscriptionToStreamOptions createGroupToStream(SubscriptionEndpoint endpoint) {
-		CreatePersistentSubscriptionToStreamOptions options = CreatePersistentSubscriptionToStreamOptions.get()
-			.resolveLinkTos(endpoint.resolveLinks());
-		applyGroupSettings(endpoint.persistentSettings(), options::maxRetryCount, options::messageTimeout,
-				options::namedConsumerStrategy);
+		CreatePersistentSubscriptionToStreamOptions options = CreatePersistentSubscriptionToStreamOptions.get();
+		GroupSetters.CREATE_TO_STREAM.apply(endpoint, options);
 		if (endpoint.from() != null) {
 			applyStart(endpoint.from(), false, options::fromStart, options::fromEnd, options::startFrom, null);
 		}
@@ -163,20 +167,167 @@ final class ClientOptionsMapper {
 			case ROUND_ROBIN -> NamedConsumerStrategy.ROUND_ROBIN;
 			case DISPATCH_TO_SINGLE -> NamedConsumerStrategy.DISPATCH_TO_SINGLE;
 			case PINNED -> NamedConsumerStrategy.PINNED;
+			case PINNED_BY_CORRELATION -> NamedConsumerStrategy.PINNED_BY_CORRELATION;
 		};
 	}
 
-	private static void applyGroupSettings(PersistentSettings settings, IntConsumer maxRetryCount,
-			Consumer<Duration> messageTimeout, Consumer<NamedConsumerStrategy> strategy) {
-		if (settings.maxRetryCount() != null) {
-			maxRetryCount.accept(settings.maxRetryCount());
+	/**
+	 * Options that update an existing group to {@code $all} to the declared settings (the start position is kept).
+	 * @param endpoint the subscription
+	 * @param server the group's settings on the server, the base the declaration changes
+	 * @return the options
+	 */
+	static UpdatePersistentSubscriptionToAllOptions updateGroupToAll(SubscriptionEndpoint endpoint,
+			PersistentSubscriptionToAllSettings server) {
+		UpdatePersistentSubscriptionToAllOptions options = UpdatePersistentSubscriptionToAllOptions.from(server);
+		GroupSetters.UPDATE_TO_ALL.apply(endpoint, options);
+		return options;
+	}
+
+	/**
+	 * Options that update an existing group to a stream to the declared settings (the start position is kept).
+	 * @param endpoint the subscription
+	 * @param server the group's settings on the server, the base the declaration changes
+	 * @return the options
+	 */
+	static UpdatePersistentSubscriptionToStreamOptions updateGroupToStream(SubscriptionEndpoint endpoint,
+			PersistentSubscriptionToStreamSettings server) {
+		UpdatePersistentSubscriptionToStreamOptions options = UpdatePersistentSubscriptionToStreamOptions
+			.from(server);
+		GroupSetters.UPDATE_TO_STREAM.apply(endpoint, options);
+		return options;
+	}
+
+	/**
+	 * The declared group settings that differ from the server's, one line each.
+	 * @param endpoint the subscription
+	 * @param server the group's settings on the server
+	 * @return e.g. {@code maxRetryCount: declared 5, server 10}; empty when they agree
+	 */
+	static List<String> drift(SubscriptionEndpoint endpoint, PersistentSubscriptionSettings server) {
+		PersistentSettings declared = endpoint.persistentSettings();
+		List<String> differences = new ArrayList<>();
+		differs(differences, "resolveLinks", endpoint.resolveLinks(), server.isResolveLinkTos());
+		differs(differences, "maxRetryCount", declared.maxRetryCount(), server.getMaxRetryCount());
+		differs(differences, "messageTimeout", declared.messageTimeout(), server.getMessageTimeout());
+		differs(differences, "consumerStrategy",
+				(declared.consumerStrategy() != null) ? declared.consumerStrategy().serverName() : null,
+				server.getNamedConsumerStrategy().toString());
+		differs(differences, "readBatchSize", declared.readBatchSize(), server.getReadBatchSize());
+		differs(differences, "liveBufferSize", declared.liveBufferSize(), server.getLiveBufferSize());
+		differs(differences, "historyBufferSize", declared.historyBufferSize(), server.getHistoryBufferSize());
+		differs(differences, "checkpointAfter", declared.checkpointAfter(), server.getCheckpointAfter());
+		differs(differences, "minCheckpointCount", declared.minCheckpointCount(), server.getCheckpointLowerBound());
+		differs(differences, "maxCheckpointCount", declared.maxCheckpointCount(), server.getCheckpointUpperBound());
+		differs(differences, "maxSubscriberCount", declared.maxSubscriberCount(), server.getMaxSubscriberCount());
+		differs(differences, "extraStatistics", declared.extraStatistics(), server.isExtraStatistics());
+		return differences;
+	}
+
+	private static void differs(List<String> differences, String name, @Nullable Object declared, Object server) {
+		if (declared != null && !declared.equals(server)) {
+			differences.add(name + ": declared " + declared + ", server " + server);
 		}
-		if (settings.messageTimeout() != null) {
-			messageTimeout.accept(settings.messageTimeout());
+	}
+
+	/**
+	 * The group setters every options type of the client has, under one shape: the client declares them on a
+	 * package-private base class, so they are reached through each public type's method references, and the
+	 * mapping itself is written once in {@link #apply}.
+	 */
+	private record GroupSetters<T>(BiConsumer<T, Boolean> resolveLinks, ObjIntConsumer<T> maxRetryCount,
+			BiConsumer<T, Duration> messageTimeout, BiConsumer<T, NamedConsumerStrategy> strategy,
+			ObjIntConsumer<T> readBatchSize, ObjIntConsumer<T> liveBufferSize, ObjIntConsumer<T> historyBufferSize,
+			BiConsumer<T, Duration> checkpointAfter, ObjIntConsumer<T> minCheckpointCount,
+			ObjIntConsumer<T> maxCheckpointCount, ObjIntConsumer<T> maxSubscriberCount,
+			BiConsumer<T, Boolean> extraStatistics) {
+
+		static final GroupSetters<CreatePersistentSubscriptionToAllOptions> CREATE_TO_ALL = new GroupSetters<>(
+				CreatePersistentSubscriptionToAllOptions::resolveLinkTos,
+				CreatePersistentSubscriptionToAllOptions::maxRetryCount,
+				CreatePersistentSubscriptionToAllOptions::messageTimeout,
+				CreatePersistentSubscriptionToAllOptions::namedConsumerStrategy,
+				CreatePersistentSubscriptionToAllOptions::readBatchSize,
+				CreatePersistentSubscriptionToAllOptions::liveBufferSize,
+				CreatePersistentSubscriptionToAllOptions::historyBufferSize,
+				CreatePersistentSubscriptionToAllOptions::checkpointAfter,
+				CreatePersistentSubscriptionToAllOptions::checkpointLowerBound,
+				CreatePersistentSubscriptionToAllOptions::checkpointUpperBound,
+				CreatePersistentSubscriptionToAllOptions::maxSubscriberCount,
+				CreatePersistentSubscriptionToAllOptions::extraStatistics);
+
+		static final GroupSetters<CreatePersistentSubscriptionToStreamOptions> CREATE_TO_STREAM = new GroupSetters<>(
+				CreatePersistentSubscriptionToStreamOptions::resolveLinkTos,
+				CreatePersistentSubscriptionToStreamOptions::maxRetryCount,
+				CreatePersistentSubscriptionToStreamOptions::messageTimeout,
+				CreatePersistentSubscriptionToStreamOptions::namedConsumerStrategy,
+				CreatePersistentSubscriptionToStreamOptions::readBatchSize,
+				CreatePersistentSubscriptionToStreamOptions::liveBufferSize,
+				CreatePersistentSubscriptionToStreamOptions::historyBufferSize,
+				CreatePersistentSubscriptionToStreamOptions::checkpointAfter,
+				CreatePersistentSubscriptionToStreamOptions::checkpointLowerBound,
+				CreatePersistentSubscriptionToStreamOptions::checkpointUpperBound,
+				CreatePersistentSubscriptionToStreamOptions::maxSubscriberCount,
+				CreatePersistentSubscriptionToStreamOptions::extraStatistics);
+
+		static final GroupSetters<UpdatePersistentSubscriptionToAllOptions> UPDATE_TO_ALL = new GroupSetters<>(
+				UpdatePersistentSubscriptionToAllOptions::resolveLinkTos,
+				UpdatePersistentSubscriptionToAllOptions::maxRetryCount,
+				UpdatePersistentSubscriptionToAllOptions::messageTimeout,
+				UpdatePersistentSubscriptionToAllOptions::namedConsumerStrategy,
+				UpdatePersistentSubscriptionToAllOptions::readBatchSize,
+				UpdatePersistentSubscriptionToAllOptions::liveBufferSize,
+				UpdatePersistentSubscriptionToAllOptions::historyBufferSize,
+				UpdatePersistentSubscriptionToAllOptions::checkpointAfter,
+				UpdatePersistentSubscriptionToAllOptions::checkpointLowerBound,
+				UpdatePersistentSubscriptionToAllOptions::checkpointUpperBound,
+				UpdatePersistentSubscriptionToAllOptions::maxSubscriberCount,
+				UpdatePersistentSubscriptionToAllOptions::extraStatistics);
+
+		static final GroupSetters<UpdatePersistentSubscriptionToStreamOptions> UPDATE_TO_STREAM = new GroupSetters<>(
+				UpdatePersistentSubscriptionToStreamOptions::resolveLinkTos,
+				UpdatePersistentSubscriptionToStreamOptions::maxRetryCount,
+				UpdatePersistentSubscriptionToStreamOptions::messageTimeout,
+				UpdatePersistentSubscriptionToStreamOptions::namedConsumerStrategy,
+				UpdatePersistentSubscriptionToStreamOptions::readBatchSize,
+				UpdatePersistentSubscriptionToStreamOptions::liveBufferSize,
+				UpdatePersistentSubscriptionToStreamOptions::historyBufferSize,
+				UpdatePersistentSubscriptionToStreamOptions::checkpointAfter,
+				UpdatePersistentSubscriptionToStreamOptions::checkpointLowerBound,
+				UpdatePersistentSubscriptionToStreamOptions::checkpointUpperBound,
+				UpdatePersistentSubscriptionToStreamOptions::maxSubscriberCount,
+				UpdatePersistentSubscriptionToStreamOptions::extraStatistics);
+
+		void apply(SubscriptionEndpoint endpoint, T options) {
+			PersistentSettings settings = endpoint.persistentSettings();
+			this.resolveLinks.accept(options, endpoint.resolveLinks());
+			set(options, this.maxRetryCount, settings.maxRetryCount());
+			if (settings.messageTimeout() != null) {
+				this.messageTimeout.accept(options, settings.messageTimeout());
+			}
+			if (settings.consumerStrategy() != null) {
+				this.strategy.accept(options, consumerStrategy(settings.consumerStrategy()));
+			}
+			set(options, this.readBatchSize, settings.readBatchSize());
+			set(options, this.liveBufferSize, settings.liveBufferSize());
+			set(options, this.historyBufferSize, settings.historyBufferSize());
+			if (settings.checkpointAfter() != null) {
+				this.checkpointAfter.accept(options, settings.checkpointAfter());
+			}
+			set(options, this.minCheckpointCount, settings.minCheckpointCount());
+			set(options, this.maxCheckpointCount, settings.maxCheckpointCount());
+			set(options, this.maxSubscriberCount, settings.maxSubscriberCount());
+			if (settings.extraStatistics() != null) {
+				this.extraStatistics.accept(options, settings.extraStatistics());
+			}
 		}
-		if (settings.consumerStrategy() != null) {
-			strategy.accept(consumerStrategy(settings.consumerStrategy()));
+
+		private void set(T options, ObjIntConsumer<T> setter, @Nullable Integer value) {
+			if (value != null) {
+				setter.accept(options, value);
+			}
 		}
+
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.github.esdb.subscription.container;
 import java.time.Duration;
 import java.util.Map;
 
+import io.github.esdb.subscription.GroupDriftPolicy;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 
 /**
@@ -20,10 +21,12 @@ import io.github.esdb.subscription.SubscriptionEndpoint;
  * @param concurrency how many events a subscription handles at once unless it says otherwise
  * @param concurrencyById the concurrency of named subscriptions, overriding what they say
  * @param maxInFlight how many events may wait or run across the partitions of one subscription
+ * @param groupDrift what to do when an existing persistent group's settings differ from the declared ones
  */
 record ContainerSettings(int catchUpBatchSize, int checkpointEveryEvents, Duration checkpointEvery,
 		String checkpointStreamPrefix, Duration subscribeTimeout, boolean autoCreateGroups, int persistentBufferSize,
-		ResubscribeBackOff resubscribe, int concurrency, Map<String, Integer> concurrencyById, int maxInFlight) {
+		ResubscribeBackOff resubscribe, int concurrency, Map<String, Integer> concurrencyById, int maxInFlight,
+		GroupDriftPolicy groupDrift) {
 
 	/**
 	 * The concurrency of a subscription: a per-id setting, else the endpoint's own, else the default.

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.esdb.subscription.InvalidSubscriptionException;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionSnapshot;
@@ -196,6 +197,15 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 	}
 
 	@Override
+	public void deleteGroup() throws Exception {
+		if (!(this.subscriber instanceof PersistentSubscriber persistent)) {
+			throw new IllegalStateException(
+					"Subscription '" + this.endpoint.id() + "' is a catch-up subscription; it has no group");
+		}
+		persistent.deleteGroup();
+	}
+
+	@Override
 	public boolean isRunning() {
 		return this.state.isActive();
 	}
@@ -275,6 +285,12 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 			run.session = session;
 			try {
 				this.subscriber.subscribe(session);
+			}
+			catch (InvalidSubscriptionException ex) {
+				// A declaration that cannot work: trying again would not help.
+				session.close();
+				logger.error("Subscription '{}' cannot subscribe: {}", this.endpoint.id(), ex.getMessage());
+				return ex;
 			}
 			catch (Exception ex) {
 				session.close();

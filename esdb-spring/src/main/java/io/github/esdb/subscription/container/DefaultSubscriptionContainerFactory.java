@@ -23,6 +23,7 @@ import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.DefaultCatchUpErrorPolicy;
 import io.github.esdb.subscription.DefaultPersistentErrorPolicy;
 import io.github.esdb.subscription.EventHandlerInterceptor;
+import io.github.esdb.subscription.GroupDriftPolicy;
 import io.github.esdb.subscription.NackException;
 import io.github.esdb.subscription.PersistentErrorPolicy;
 import io.github.esdb.subscription.SubscriptionContainer;
@@ -123,6 +124,8 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		private int maxInFlight = 256;
 
 		private @Nullable EventTypeRegistry eventTypes;
+
+		private GroupDriftPolicy groupDrift = GroupDriftPolicy.WARN;
 
 		private Builder() {
 		}
@@ -309,6 +312,16 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		}
 
 		/**
+		 * What a persistent subscription does when its existing group differs from the declared settings.
+		 * @param policy warn (the default), update or fail
+		 * @return this builder
+		 */
+		public Builder groupDrift(GroupDriftPolicy policy) {
+			this.groupDrift = policy;
+			return this;
+		}
+
+		/**
 		 * The type names of payload classes, for partition keys that read the payload.
 		 * @param eventTypes the registry
 		 * @return this builder
@@ -329,7 +342,7 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 			ContainerSettings settings = new ContainerSettings(this.catchUpBatchSize, this.checkpointEveryEvents,
 					this.checkpointEvery, this.checkpointStreamPrefix, this.subscribeTimeout, this.autoCreateGroups,
 					this.persistentBufferSize, this.resubscribe, this.concurrency, this.concurrencyById,
-					this.maxInFlight);
+					this.maxInFlight, this.groupDrift);
 			EventSerializer payloadSerializer = this.serializer;
 			EventTypeRegistry types = (this.eventTypes != null) ? this.eventTypes : new EventTypeRegistry();
 			TaskExecutor executor = (this.taskExecutor != null) ? this.taskExecutor : defaultTaskExecutor(false);

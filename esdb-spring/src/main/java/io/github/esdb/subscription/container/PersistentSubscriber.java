@@ -1,6 +1,7 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -8,6 +9,11 @@ import io.grpc.Status;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.PersistentSubscription;
 import io.kurrent.dbclient.PersistentSubscriptionListener;
+import io.kurrent.dbclient.PersistentSubscriptionSettings;
+import io.kurrent.dbclient.PersistentSubscriptionToAllInfo;
+import io.kurrent.dbclient.PersistentSubscriptionToAllSettings;
+import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
+import io.kurrent.dbclient.PersistentSubscriptionToStreamSettings;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.SubscribePersistentSubscriptionOptions;
 import org.jspecify.annotations.Nullable;
@@ -16,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 import io.github.esdb.event.LogPosition;
 import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.ConsumerStrategy;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.InvalidSubscriptionException;
 import io.github.esdb.subscription.NackException;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionState;
@@ -185,12 +193,81 @@ final class PersistentSubscriber implements Subscriber {
 					this.endpoint.stream());
 		}
 		catch (Exception ex) {
-			// Another instance (or an earlier run) created it first: exactly what we wanted.
+			// Another instance (or an earlier run) created it first: what we wanted, if it is configured as declared.
 			if (!GrpcErrors.hasCode(ex, Status.Code.ALREADY_EXISTS)) {
 				throw ex;
 			}
+			reconcileExistingGroup(client);
 		}
 		this.groupEnsured = true;
+	}
+
+	/**
+	 * Compare an existing group with the declaration and act on the drift policy.
+	 */
+	private void reconcileExistingGroup(KurrentDBPersistentSubscriptionsClient client) throws Exception {
+		long timeout = this.services.settings().subscribeTimeout().toMillis();
+		PersistentSubscriptionSettings server;
+		if (this.endpoint.isAll()) {
+			PersistentSubscriptionToAllInfo info = client.getInfoToAll(this.endpoint.group())
+				.get(timeout, TimeUnit.MILLISECONDS)
+				.orElse(null);
+			server = (info != null) ? info.getSettings() : null;
+		}
+		else {
+			PersistentSubscriptionToStreamInfo info = client
+				.getInfoToStream(this.endpoint.stream(), this.endpoint.group())
+				.get(timeout, TimeUnit.MILLISECONDS)
+				.orElse(null);
+			server = (info != null) ? info.getSettings() : null;
+		}
+		if (server == null) {
+			return;
+		}
+		List<String> drift = ClientOptionsMapper.drift(this.endpoint, server);
+		if (drift.isEmpty()) {
+			return;
+		}
+		switch (this.services.settings().groupDrift()) {
+			case WARN -> logger.warn("Subscription '{}' uses the existing group '{}' whose settings differ from the "
+					+ "declared ones (esdb.subscriptions.persistent.on-drift=update applies them): {}",
+					this.endpoint.id(), this.endpoint.group(), drift);
+			case UPDATE -> {
+				if (this.endpoint.persistentSettings().consumerStrategy() == ConsumerStrategy.PINNED_BY_CORRELATION) {
+					// Client 1.1.0 refuses this strategy in an update (it can create it): say what works instead.
+					throw new InvalidSubscriptionException(this.endpoint.source() + ": the existing group '"
+							+ this.endpoint.group() + "' differs from the declared settings " + drift
+							+ ", and the client cannot update a group to PinnedByCorrelation; delete the group "
+							+ "(SubscriptionRegistry.deleteGroup) so that it is created as declared");
+				}
+				CompletableFuture<?> updated = this.endpoint.isAll()
+						? client.updateToAll(this.endpoint.group(), ClientOptionsMapper.updateGroupToAll(this.endpoint,
+								(PersistentSubscriptionToAllSettings) server))
+						: client.updateToStream(this.endpoint.stream(), this.endpoint.group(), ClientOptionsMapper
+							.updateGroupToStream(this.endpoint, (PersistentSubscriptionToStreamSettings) server));
+				updated.get(timeout, TimeUnit.MILLISECONDS);
+				logger.info("Subscription '{}' updated group '{}' to the declared settings: {}", this.endpoint.id(),
+						this.endpoint.group(), drift);
+			}
+			case FAIL -> throw new InvalidSubscriptionException(this.endpoint.source() + ": the existing group '"
+					+ this.endpoint.group() + "' of '" + this.endpoint.stream()
+					+ "' differs from the declared settings " + drift
+					+ "; align the declaration, or set esdb.subscriptions.persistent.on-drift=update to apply it");
+		}
+	}
+
+	/**
+	 * Delete this subscription's group on the server.
+	 * @throws Exception if the server refused or did not answer
+	 */
+	void deleteGroup() throws Exception {
+		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentSubscriptions();
+		CompletableFuture<?> deleted = this.endpoint.isAll() ? client.deleteToAll(this.endpoint.group())
+				: client.deleteToStream(this.endpoint.stream(), this.endpoint.group());
+		deleted.get(this.services.settings().subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		this.groupEnsured = false;
+		logger.info("Deleted persistent subscription group '{}' of '{}'", this.endpoint.group(),
+				this.endpoint.stream());
 	}
 
 	@Override
