@@ -17,7 +17,8 @@ import io.github.esdb.subscription.SubscriptionState;
  * Health of one subscription: DOWN when it FAILED, when the stall watchdog reports it stalled, and when it reconnects
  * because of an authentication or TLS failure (which retrying does not cure; the {@code error} detail says what to
  * fix), and, if configured, whenever it reconnects; UP otherwise, including STOPPED (stopping is an operator's
- * decision, not a fault). The details say where it is and how far behind.
+ * decision, not a fault). The details say where it is and how far behind; the lag is "unknown" while the head cannot
+ * be read ({@code headStaleSince} says since when).
  */
 public class SubscriptionHealthIndicator implements HealthIndicator {
 
@@ -58,8 +59,14 @@ public class SubscriptionHealthIndicator implements HealthIndicator {
 		if (snapshot.committed() != null) {
 			builder.withDetail("committed", snapshot.committed().toString());
 		}
-		builder.withDetail("head", String.valueOf(status.head()))
-			.withDetail("lagEvents", (status.lagEvents() != null) ? status.lagEvents() : "unknown")
+		builder.withDetail("head", String.valueOf(status.head()));
+		if (status.headReadAt() != null) {
+			builder.withDetail("headReadAt", status.headReadAt());
+		}
+		if (status.headStaleSince() != null) {
+			builder.withDetail("headStaleSince", status.headStaleSince());
+		}
+		builder.withDetail("lagEvents", (status.lagEvents() != null) ? status.lagEvents() : "unknown")
 			.withDetail("lagSeconds", (status.lagSeconds() != null) ? status.lagSeconds() : "unknown")
 			.withDetail("stalled", status.stalled())
 			.withDetail("inFlight", status.inFlight())
