@@ -83,4 +83,47 @@ class LagDuringOutageIntegrationTests {
 		}
 	}
 
+	@Test
+	void theStallWatchdogDoesNotJudgeBehindAgainstAnUnknownHeadAndResumesOnceItIsKnown() {
+		try (ObservabilityTestSupport esdb = new ObservabilityTestSupport()) {
+			String stream = ObservabilityTestSupport.unique("ledger");
+			esdb.append(stream, event("Deposited", Map.of("account", "a", "amount", 1L)),
+					event("Deposited", Map.of("account", "a", "amount", -1L)),
+					event("Deposited", Map.of("account", "a", "amount", 3L)));
+			// Retrying the bad event for a long time: behind, not moving, no handler running.
+			esdb.runner()
+				.withUserConfiguration(SubscriptionHealthIntegrationTests.LedgerConfiguration.class)
+				.withPropertyValues("test.stream=" + stream, "esdb.subscriptions.observability.stall-timeout=1s",
+						"esdb.subscriptions.catch-up.retry.max-attempts=1000",
+						"esdb.subscriptions.catch-up.retry.initial-interval=30s",
+						"esdb.subscriptions.catch-up.retry.max-interval=30s",
+						"esdb.subscriptions.shutdown-timeout=1s", "esdb.max-discover-attempts=1",
+						"esdb.shutdown-timeout=1s")
+				.run((context) -> {
+					await().atMost(WAIT).untilAsserted(() -> assertThat(
+							SubscriptionHealthIntegrationTests.health(context, "ledger").getDetails())
+						.containsEntry("stalled", true)
+						.containsEntry("lagEvents", 2L));
+					esdb.server.stop();
+					try {
+						await().atMost(WAIT).untilAsserted(() -> {
+							Health health = SubscriptionHealthIntegrationTests.health(context, "ledger");
+							assertThat(health.getDetails()).containsEntry("stalled", false)
+								.containsEntry("lagEvents", "unknown")
+								.containsKey("headStaleSince");
+						});
+					}
+					finally {
+						esdb.server.start();
+					}
+					// Behind and still not moving against a known head: stalled again after the timeout.
+					await().atMost(WAIT).untilAsserted(() -> assertThat(
+							SubscriptionHealthIntegrationTests.health(context, "ledger").getDetails())
+						.containsEntry("stalled", true)
+						.containsEntry("lagEvents", 2L)
+						.doesNotContainKey("headStaleSince"));
+				});
+		}
+	}
+
 }
