@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import io.github.esdb.connection.ConnectionDiagnostics;
 import io.kurrent.dbclient.ConnectionSettingsBuilder;
 import io.kurrent.dbclient.Endpoint;
 import io.kurrent.dbclient.KurrentDBClientSettings;
 import io.kurrent.dbclient.KurrentDBConnectionString;
 
 /**
- * Builds {@link KurrentDBClientSettings} from {@link EsdbConnectionDetails}, the tuning properties and the
- * {@link EsdbClientSettingsCustomizer customizers}, in that order.
+ * Builds {@link KurrentDBClientSettings} from {@link EsdbConnectionDetails}, the tuning properties, a
+ * {@link ConnectionDiagnostics} interceptor and the {@link EsdbClientSettingsCustomizer customizers}, in that order.
  */
 public class EsdbClientSettingsFactory {
 
@@ -45,6 +46,9 @@ public class EsdbClientSettingsFactory {
 		ConnectionSettingsBuilder builder = copyOf(parsed);
 		applyCredentials(builder, connectionDetails);
 		applyTuning(builder);
+		// Remembers why the connection failed, which the client's ConnectionShutdownException does not say, so that
+		// health can name a TLS mismatch.
+		builder.addInterceptor(new ConnectionDiagnostics());
 		customizers.forEach((customizer) -> customizer.customize(builder));
 		return builder.buildConnectionSettings();
 	}

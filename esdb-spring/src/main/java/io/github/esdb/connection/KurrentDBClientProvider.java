@@ -1,6 +1,7 @@
 package io.github.esdb.connection;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,6 +36,9 @@ public class KurrentDBClientProvider {
 	// Null for a supplied client: there is nothing to build a replacement from.
 	private final @Nullable KurrentDBClientSettings settings;
 
+	// What the connection's own calls saw, when the settings carry the interceptor.
+	private final @Nullable ConnectionDiagnostics diagnostics;
+
 	// The three clients are swapped as one, so a caller never pairs a persistent client with a dead connection.
 	private volatile Clients current;
 
@@ -52,11 +56,13 @@ public class KurrentDBClientProvider {
 	public KurrentDBClientProvider(KurrentDBClientSettings settings) {
 		Assert.notNull(settings, "settings must not be null");
 		this.settings = settings;
+		this.diagnostics = ConnectionDiagnostics.in(settings).orElse(null);
 		this.current = Clients.of(KurrentDBClient.create(settings));
 	}
 
 	private KurrentDBClientProvider(KurrentDBClient client) {
 		this.settings = null;
+		this.diagnostics = null;
 		this.current = Clients.of(client);
 	}
 
@@ -107,6 +113,25 @@ public class KurrentDBClientProvider {
 	 */
 	public long replacements() {
 		return this.replacements;
+	}
+
+	/**
+	 * Tell whether an error of a call made with this provider's client is a misconfiguration that retrying will not
+	 * cure: credentials the server refused, or a TLS mismatch or untrusted certificate. The error itself tells the
+	 * first; for the others client 1.1.0 mostly fails the call with a {@code ConnectionShutdownException} that has no
+	 * cause, so a connection-level error (that one, {@code UNAVAILABLE}, a deadline or a timeout) is explained by
+	 * what the connection's own calls saw, when the settings carry a {@link ConnectionDiagnostics} interceptor (the
+	 * auto-configured settings do).
+	 * @param error what a call failed with
+	 * @return the failure with a message that names the properties to fix, empty for any other error
+	 */
+	public Optional<ConnectionFailure> diagnose(Throwable error) {
+		Optional<ConnectionFailure> direct = ConnectionFailure.classify(error, this.settings);
+		ConnectionDiagnostics diagnostics = this.diagnostics;
+		if (direct.isPresent() || diagnostics == null || !ConnectionFailure.isConnectionLevel(error)) {
+			return direct;
+		}
+		return diagnostics.lastFailure(this.settings);
 	}
 
 	/**

@@ -46,7 +46,8 @@ import io.github.esdb.subscription.SubscriptionState;
 /**
  * Watches every subscription of the {@link SubscriptionRegistry}: it reads the head of each subscribed stream (or of
  * {@code $all}) on its own thread at a fixed interval, derives the lag, runs the stall watchdog, remembers which
- * catch-up subscriptions caught up once, and counts the events inside handlers. Health indicators, metrics and the
+ * catch-up subscriptions caught up once, and counts the events inside handlers. When a head cannot be read (the
+ * server is down) the lag is unknown until a reading succeeds again, never computed against the last head. Health indicators, metrics and the
  * actuator endpoint all read it, so they agree with each other.
  * <p>
  * It is a {@link SubscriptionObserver} (for caught-up and event timestamps) and an {@link EventHandlerInterceptor}
@@ -245,7 +246,8 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 		SubscriptionRegistry current = this.registry.get();
 		List<SubscriptionSnapshot> snapshots = current.snapshots();
 		Set<String> seen = new java.util.HashSet<>();
-		Map<String, Head> heads = new HashMap<>();
+		// Empty for a stream whose head could not be read: read once per poll, however many subscriptions share it.
+		Map<String, Optional<Head>> heads = new HashMap<>();
 		Instant now = Instant.now();
 		for (SubscriptionSnapshot snapshot : snapshots) {
 			seen.add(snapshot.id());
@@ -255,9 +257,14 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 				track.announced = true;
 				announce(snapshot);
 			}
-			Head head = heads.computeIfAbsent(snapshot.stream(), this::readHead);
-			if (head != null) {
-				track.head(head, now);
+			Optional<Head> head = heads.computeIfAbsent(snapshot.stream(),
+					(stream) -> Optional.ofNullable(readHead(stream)));
+			if (head.isPresent()) {
+				track.head(head.get(), now);
+			}
+			else {
+				// Not the last head again: lag against it would read "caught up" throughout an outage.
+				track.headFailed(now);
 			}
 			track.status(snapshot, now);
 		}
@@ -429,6 +436,8 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 		private Instant headReadAt;
 
+		private Instant headStaleSince;
+
 		private Checkpoint liveBaseline;
 
 		private Object progressKey;
@@ -457,6 +466,13 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 		synchronized void head(Head head, Instant now) {
 			this.head = head;
 			this.headReadAt = now;
+			this.headStaleSince = null;
+		}
+
+		synchronized void headFailed(Instant now) {
+			if (this.headStaleSince == null) {
+				this.headStaleSince = now;
+			}
 		}
 
 		synchronized SubscriptionStatus status(SubscriptionSnapshot snapshot, Instant now) {
@@ -469,7 +485,9 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			if (snapshot.state() == SubscriptionState.LIVE) {
 				this.caughtUpOnce = true;
 			}
-			Long lag = lag(snapshot);
+			// A stale head says nothing about now: the lag is unknown, the subscription not behind (so the stall
+			// watchdog's behind-and-not-moving clock starts again once the head is read), and not caught up either.
+			Long lag = (this.headStaleSince != null) ? null : lag(snapshot);
 			// A live $all persistent consumer's position distance counts events other consumers or the filter take.
 			boolean behind = lag != null && lag > 0
 					&& !(SubscriptionEndpoint.ALL.equals(snapshot.stream()) && snapshot.state() == SubscriptionState.LIVE
@@ -489,7 +507,7 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			}
 			boolean stalled = snapshot.state().isActive() && (stalledBehind(snapshot, behind, now) || stuck(now));
 			return new SubscriptionStatus(snapshot, (this.head != null) ? this.head.checkpoint() : null,
-					this.headReadAt, lag, lagSeconds, behind, stalled, this.caughtUpOnce, this.inFlight.get(),
+					this.headReadAt, this.headStaleSince, lag, lagSeconds, behind, stalled, this.caughtUpOnce, this.inFlight.get(),
 					this.lastProgressAt);
 		}
 

@@ -119,6 +119,9 @@ public class SubscriptionsEndpoint {
 	 * @param position the last event handled or moved past
 	 * @param committed the last stored checkpoint (catch-up)
 	 * @param head the last event of the stream when it was last read
+	 * @param headReadAt when the head was last read, {@code null} if never
+	 * @param headStaleSince since when the head could not be read (the lag is unknown meanwhile), {@code null}
+	 * while the last reading succeeded
 	 * @param lagEvents events behind the head (approximate for {@code $all}), {@code null} when unknown
 	 * @param lagSeconds age of the last handled event while behind, {@code null} when unknown
 	 * @param stalled whether the stall watchdog reports it stalled
@@ -136,7 +139,8 @@ public class SubscriptionsEndpoint {
 	 * @param oldestUnfinished the oldest event not finished, {@code null} when none
 	 */
 	public record SubscriptionDescriptor(String id, SubscriptionKind kind, String stream, String group,
-			SubscriptionState state, String position, String committed, String head, Long lagEvents, Double lagSeconds,
+			SubscriptionState state, String position, String committed, String head, Instant headReadAt,
+			Instant headStaleSince, Long lagEvents, Double lagSeconds,
 			boolean stalled, boolean caughtUp, int inFlight, long handled, long skipped, long failed, long nacked,
 			long reconnects, String lastError, Instant lastErrorAt, int concurrency, int unfinished,
 			String oldestUnfinished) implements OperationResponseBody {
@@ -145,7 +149,7 @@ public class SubscriptionsEndpoint {
 			SubscriptionSnapshot snapshot = status.snapshot();
 			return new SubscriptionDescriptor(snapshot.id(), snapshot.kind(), snapshot.stream(), snapshot.group(),
 					snapshot.state(), text(snapshot.position()), text(snapshot.committed()), text(status.head()),
-					status.lagEvents(), status.lagSeconds(), status.stalled(), status.caughtUpOnce(),
+					status.headReadAt(), status.headStaleSince(), status.lagEvents(), status.lagSeconds(), status.stalled(), status.caughtUpOnce(),
 					status.inFlight(), snapshot.handled(), snapshot.skipped(), snapshot.failed(), snapshot.nacked(),
 					snapshot.reconnects(), snapshot.lastError(), snapshot.lastErrorAt(), snapshot.concurrency(),
 					snapshot.inFlight(), text(snapshot.oldestUnfinished()));

@@ -2,18 +2,23 @@ package io.github.esdb.autoconfigure.health;
 
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
+import io.github.esdb.connection.ConnectionFailure;
 import io.github.esdb.observability.SubscriptionMonitor;
 import io.github.esdb.observability.SubscriptionStatus;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
 
 /**
- * Health of one subscription: DOWN when it FAILED or the stall watchdog reports it stalled (and, if configured, while
- * it reconnects); UP otherwise, including STOPPED (stopping is an operator's decision, not a fault). The details say
- * where it is and how far behind.
+ * Health of one subscription: DOWN when it FAILED, when the stall watchdog reports it stalled, and when it reconnects
+ * because of an authentication or TLS failure (which retrying does not cure; the {@code error} detail says what to
+ * fix), and, if configured, whenever it reconnects; UP otherwise, including STOPPED (stopping is an operator's
+ * decision, not a fault). The details say where it is and how far behind; the lag is "unknown" while the head cannot
+ * be read ({@code headStaleSince} says since when).
  */
 public class SubscriptionHealthIndicator implements HealthIndicator {
 
@@ -54,8 +59,14 @@ public class SubscriptionHealthIndicator implements HealthIndicator {
 		if (snapshot.committed() != null) {
 			builder.withDetail("committed", snapshot.committed().toString());
 		}
-		builder.withDetail("head", String.valueOf(status.head()))
-			.withDetail("lagEvents", (status.lagEvents() != null) ? status.lagEvents() : "unknown")
+		builder.withDetail("head", String.valueOf(status.head()));
+		if (status.headReadAt() != null) {
+			builder.withDetail("headReadAt", status.headReadAt());
+		}
+		if (status.headStaleSince() != null) {
+			builder.withDetail("headStaleSince", status.headStaleSince());
+		}
+		builder.withDetail("lagEvents", (status.lagEvents() != null) ? status.lagEvents() : "unknown")
 			.withDetail("lagSeconds", (status.lagSeconds() != null) ? status.lagSeconds() : "unknown")
 			.withDetail("stalled", status.stalled())
 			.withDetail("inFlight", status.inFlight())
@@ -69,7 +80,11 @@ public class SubscriptionHealthIndicator implements HealthIndicator {
 		if (snapshot.oldestUnfinished() != null) {
 			builder.withDetail("oldestUnfinished", snapshot.oldestUnfinished().toString());
 		}
-		if (status.stalled()) {
+		ConnectionFailure misconfigured = misconfigured(snapshot);
+		if (misconfigured != null) {
+			builder.withDetail("error", misconfigured.message());
+		}
+		else if (status.stalled()) {
 			builder.withDetail("error", "Stalled: no progress for more than " + this.monitor.stallTimeout()
 					+ " while behind or inside a handler (last progress at " + status.lastProgressAt() + ")");
 		}
@@ -81,8 +96,13 @@ public class SubscriptionHealthIndicator implements HealthIndicator {
 
 	private boolean isDown(SubscriptionStatus status) {
 		SubscriptionState state = status.snapshot().state();
-		return state == SubscriptionState.FAILED || status.stalled()
+		return state == SubscriptionState.FAILED || status.stalled() || misconfigured(status.snapshot()) != null
 				|| (this.reconnectingIsDown && state == SubscriptionState.RECONNECTING);
+	}
+
+	/** The authentication or TLS failure a subscription keeps reconnecting after, if that is why it reconnects. */
+	private static @Nullable ConnectionFailure misconfigured(SubscriptionSnapshot snapshot) {
+		return (snapshot.state() == SubscriptionState.RECONNECTING) ? snapshot.connectionFailure() : null;
 	}
 
 }

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.esdb.connection.ConnectionFailure;
 import io.github.esdb.subscription.InvalidSubscriptionException;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -218,7 +219,8 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				(lastError != null) ? lastError.message() : null, (lastError != null) ? lastError.at() : null,
 				this.statistics.handledCount(), this.statistics.skippedCount(), this.statistics.failedCount(),
 				this.statistics.nackedCount(), this.statistics.reconnectCount(), this.subscriber.filter(),
-				this.subscriber.concurrency(), this.subscriber.inFlight(), this.subscriber.oldestUnfinished());
+				this.subscriber.concurrency(), this.subscriber.inFlight(), this.subscriber.oldestUnfinished(),
+				(lastError != null) ? lastError.connectionFailure() : null);
 	}
 
 	private void work(Run run) {
@@ -298,9 +300,10 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 					break;
 				}
 				lastCause = unwrap(ex);
-				this.statistics.error(lastCause);
+				ConnectionFailure misconfigured = diagnose(lastCause);
+				this.statistics.error(lastCause, misconfigured);
 				logger.warn("Subscription '{}' could not subscribe to {}: {}", this.endpoint.id(), describe(),
-						lastCause.toString());
+						(misconfigured != null) ? misconfigured.message() : lastCause.toString());
 				attempt++;
 				continue;
 			}
@@ -326,7 +329,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 					this.statistics.reconnected();
 					lastCause = exit.cause();
 					if (lastCause != null) {
-						this.statistics.error(lastCause);
+						this.statistics.error(lastCause, diagnose(lastCause));
 					}
 					logger.warn("Subscription '{}' dropped at {}: {}", this.endpoint.id(), this.subscriber.position(),
 							(lastCause != null) ? lastCause.toString() : "no cause given");
@@ -404,6 +407,20 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		}
 		this.services.observer().stateChanged(snapshot(), previous);
 		return true;
+	}
+
+	/**
+	 * Whether a subscribe or drop error is a misconfiguration (credentials, TLS) that resubscribing will not cure.
+	 * @return the failure, or {@code null} for any other error
+	 */
+	private @Nullable ConnectionFailure diagnose(Throwable error) {
+		try {
+			return this.services.clients().diagnose(error).orElse(null);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not classify the error of subscription '{}'", this.endpoint.id(), ex);
+			return null;
+		}
 	}
 
 	private static Throwable unwrap(Throwable error) {

@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.esdb.connection.ConnectionFailure;
+
 /**
  * What one subscription counted since its container was created, and its last error: the numbers of its snapshot.
  * Written by the container's parts on the worker (and, for partitioned work, other) threads; read by anyone.
@@ -23,7 +25,13 @@ final class SubscriptionStatistics {
 
 	private volatile @Nullable LastError lastError;
 
-	record LastError(String message, Instant at) {
+	/**
+	 * The last error.
+	 * @param message what to show: the failure's message for an authentication or TLS failure, else the exception
+	 * @param at when it happened
+	 * @param connectionFailure set when it is an authentication or TLS failure
+	 */
+	record LastError(String message, Instant at, @Nullable ConnectionFailure connectionFailure) {
 	}
 
 	void handled() {
@@ -47,7 +55,18 @@ final class SubscriptionStatistics {
 	}
 
 	void error(Throwable error) {
-		this.lastError = new LastError(error.getClass().getSimpleName() + ": " + error.getMessage(), Instant.now());
+		error(error, null);
+	}
+
+	/**
+	 * Record an error, which for a connection error may be a misconfiguration.
+	 * @param error the error
+	 * @param connectionFailure what it means when it is an authentication or TLS failure, else {@code null}
+	 */
+	void error(Throwable error, @Nullable ConnectionFailure connectionFailure) {
+		String message = (connectionFailure != null) ? connectionFailure.message()
+				: error.getClass().getSimpleName() + ": " + error.getMessage();
+		this.lastError = new LastError(message, Instant.now(), connectionFailure);
 	}
 
 	long handledCount() {
