@@ -34,6 +34,8 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
 	private final Executor executor;
 
+	private final Executor filterExecutor;
+
 	private final AppendLimits limits;
 
 	private final ActiveCalls activeCalls;
@@ -46,8 +48,23 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 	 * @param activeCalls where open reads and subscriptions are tracked for shutdown
 	 */
 	public StreamsService(EventStore store, Executor executor, AppendLimits limits, ActiveCalls activeCalls) {
+		this(store, executor, executor, limits, activeCalls);
+	}
+
+	/**
+	 * Creates the service.
+	 * @param store the store
+	 * @param executor runs the response pumps
+	 * @param filterExecutor runs the response pumps of {@code $all} reads and subscriptions filtered by a regex, so
+	 * a pathological expression never holds a thread that serves other calls
+	 * @param limits the append size limits
+	 * @param activeCalls where open reads and subscriptions are tracked for shutdown
+	 */
+	public StreamsService(EventStore store, Executor executor, Executor filterExecutor, AppendLimits limits,
+			ActiveCalls activeCalls) {
 		this.store = store;
 		this.executor = executor;
+		this.filterExecutor = filterExecutor;
 		this.limits = limits;
 		this.activeCalls = activeCalls;
 	}
@@ -94,7 +111,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 				// uint64 on the wire: anything above Long.MAX_VALUE arrives negative and means "unbounded" too.
 				long count = (options.getCount() < 0) ? Long.MAX_VALUE : options.getCount();
 				return new ResponsePump<>(observer, readSource(options, forwards, count, filter, resolver),
-						this.executor, this.activeCalls);
+						executorFor(filter), this.activeCalls);
 			}
 			case SUBSCRIPTION -> {
 				if (!forwards) {
@@ -104,6 +121,11 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 			}
 			default -> throw Errors.invalidArgument("ReadReq.options.count_option must be count or subscription.");
 		}
+	}
+
+	/** Regex filters are user input that may backtrack for long: they run on their own threads. */
+	private Executor executorFor(EventFilter filter) {
+		return filter.usesRegex() ? this.filterExecutor : this.executor;
 	}
 
 	private ResponsePump.Source<ReadResp> readSource(ReadReq.Options options, boolean forwards, long count,
@@ -193,7 +215,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 			}
 			default -> throw Errors.invalidArgument("ReadReq.options.stream_option must be stream or all.");
 		}
-		ResponsePump<ReadResp> pump = new ResponsePump<>(observer, subscription, this.executor, this.activeCalls);
+		ResponsePump<ReadResp> pump = new ResponsePump<>(observer, subscription, executorFor(filter), this.activeCalls);
 		// Registered before the pump starts: a commit racing with the first drain still wakes it.
 		subscription.onClose(this.store.onCommit(pump::signal)::close);
 		return pump;
