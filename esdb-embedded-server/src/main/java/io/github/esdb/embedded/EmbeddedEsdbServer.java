@@ -149,10 +149,11 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		ServiceContext context = new RunningContext();
 		definitions.add(ServiceContext
 			.implementedOnly(
-					new StreamsService(this.store, this.executor, this.filterExecutor, this.limits, this.activeCalls),
+					new StreamsService(this.store, this.executor, this.filterExecutor, this.limits, this.activeCalls,
+							!this.users.isEmpty()),
 					Set.of("Read", "Append", "Delete", "Tombstone"))
 			.bindService());
-		definitions.add(new AppendSessionService(this.store, this.limits).bindService());
+		definitions.add(new AppendSessionService(this.store, this.limits, !this.users.isEmpty()).bindService());
 		for (ServiceFactory factory : this.serviceFactories) {
 			ServerServiceDefinition definition = factory.create(context).bindService();
 			// A service registered later replaces one of the same name (e.g. the default persistent subscriptions).

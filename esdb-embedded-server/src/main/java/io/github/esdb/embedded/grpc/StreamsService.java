@@ -30,6 +30,8 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
 	private static final int DEFAULT_WINDOW = 32;
 
+	private static final String ALL_STREAM = "$all";
+
 	private final EventStore store;
 
 	private final Executor executor;
@@ -40,15 +42,17 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
 	private final ActiveCalls activeCalls;
 
+	private final boolean authorization;
+
 	/**
-	 * Creates the service.
+	 * Creates the service of an insecure node.
 	 * @param store the store
 	 * @param executor runs the response pumps
 	 * @param limits the append size limits
 	 * @param activeCalls where open reads and subscriptions are tracked for shutdown
 	 */
 	public StreamsService(EventStore store, Executor executor, AppendLimits limits, ActiveCalls activeCalls) {
-		this(store, executor, executor, limits, activeCalls);
+		this(store, executor, executor, limits, activeCalls, false);
 	}
 
 	/**
@@ -59,14 +63,27 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 	 * a pathological expression never holds a thread that serves other calls
 	 * @param limits the append size limits
 	 * @param activeCalls where open reads and subscriptions are tracked for shutdown
+	 * @param authorization true when users authenticate (a secure node): like the real node's access rules, writes
+	 * and deletes of the stream {@code $all} are then denied to every user; an insecure node (false) allows them
 	 */
 	public StreamsService(EventStore store, Executor executor, Executor filterExecutor, AppendLimits limits,
-			ActiveCalls activeCalls) {
+			ActiveCalls activeCalls, boolean authorization) {
 		this.store = store;
 		this.executor = executor;
 		this.filterExecutor = filterExecutor;
 		this.limits = limits;
 		this.activeCalls = activeCalls;
+		this.authorization = authorization;
+	}
+
+	/**
+	 * The real node's stream access rule (LegacyStreamPermissionAssertion) that applies whatever the user's rights:
+	 * nobody may write to or delete {@code $all}. Insecure nodes run without access checks.
+	 */
+	private void checkWriteAccess(String stream) {
+		if (this.authorization && ALL_STREAM.equals(stream)) {
+			throw Errors.accessDenied();
+		}
 	}
 
 	// ------------------------------------------------------------------ Read
@@ -225,7 +242,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
 	@Override
 	public StreamObserver<AppendReq> append(StreamObserver<AppendResp> responseObserver) {
-		return new AppendCall(this.store, this.limits, responseObserver);
+		return new AppendCall(this.store, this.limits, responseObserver, this::checkWriteAccess);
 	}
 
 	// ------------------------------------------------------------------ Delete / Tombstone
@@ -235,6 +252,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 		try {
 			DeleteReq.Options options = request.getOptions();
 			String stream = Messages.streamName(options.getStreamIdentifier());
+			checkWriteAccess(stream);
 			long expected = switch (options.getExpectedStreamRevisionCase()) {
 				case ANY -> ExpectedRevision.ANY;
 				case NO_STREAM -> ExpectedRevision.NO_STREAM;
@@ -258,6 +276,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 		try {
 			TombstoneReq.Options options = request.getOptions();
 			String stream = Messages.streamName(options.getStreamIdentifier());
+			checkWriteAccess(stream);
 			long expected = switch (options.getExpectedStreamRevisionCase()) {
 				case ANY -> ExpectedRevision.ANY;
 				case NO_STREAM -> ExpectedRevision.NO_STREAM;
