@@ -2,26 +2,34 @@ package io.github.esdb.embedded;
 
 import static io.github.esdb.embedded.TestSupport.cause;
 import static io.github.esdb.embedded.TestSupport.json;
+import static io.github.esdb.embedded.TestSupport.uniqueStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.AppendStreamRequest;
 import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.ReadAllOptions;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.StreamState;
+import io.kurrent.dbclient.SubscribeToAllOptions;
+import io.kurrent.dbclient.Subscription;
+import io.kurrent.dbclient.SubscriptionFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Requests at the edges, answered as the real node answers them: writes to a stream named {@code $all}.
+ * Requests at the edges, answered as the real node answers them: writes to a stream named {@code $all} and negative
+ * counts the official client lets through.
  */
 class EdgeCaseRequestsTest {
 
@@ -77,6 +85,88 @@ class EdgeCaseRequestsTest {
 			assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
 			assertThat(ex.getTrailers().get(StreamsReadWriteTest.key("exception"))).isEqualTo("access-denied");
 		});
+	}
+
+	// ------------------------------------------------------------------ negative counts
+
+	@Test
+	void aNegativeMaxCountIsAHugeUnsignedCountSoReadsReturnEverything() throws Exception {
+		String stream = uniqueStream("negative-count");
+		server.client()
+			.appendToStream(stream, json("E", "{\"n\":0}"), json("E", "{\"n\":1}"), json("E", "{\"n\":2}"))
+			.get(SECONDS, TimeUnit.SECONDS);
+		assertThat(server.client()
+			.readStream(stream, ReadStreamOptions.get().maxCount(-5))
+			.get(SECONDS, TimeUnit.SECONDS)
+			.getEvents()).hasSize(3);
+		assertThat(server.client()
+			.readStream(stream, ReadStreamOptions.get().backwards().fromEnd().maxCount(-1))
+			.get(SECONDS, TimeUnit.SECONDS)
+			.getEvents()).extracting(TestSupport::body)
+			.containsExactly("{\"n\":2}", "{\"n\":1}", "{\"n\":0}");
+		long total = server.store().size();
+		assertThat(server.client().readAll(ReadAllOptions.get().maxCount(-1)).get(SECONDS, TimeUnit.SECONDS).getEvents()
+			.size()).isGreaterThanOrEqualTo((int) Math.min(total, 3));
+	}
+
+	@Test
+	void aNegativeCheckpointMultiplierIsAcceptedAndCheckpointsEveryLiveRecordLikeTheRealNode() throws Exception {
+		String prefix = uniqueStream("mult");
+		server.client().appendToStream(prefix + "-a", json("E", "{}")).get(SECONDS, TimeUnit.SECONDS);
+		List<Position> checkpoints = new CopyOnWriteArrayList<>();
+		TestSupport.Recorder recorder = new TestSupport.Recorder();
+		// Sent as uint32 4294967295: the real node's 32-bit interval is 2^32 - 32, i.e. -32 as the int its live
+		// subscription uses, so every live record is followed by a checkpoint.
+		Subscription subscription = server.client()
+			.subscribeToAll(recorder, SubscribeToAllOptions.get()
+				.fromStart()
+				.filter(SubscriptionFilter.newBuilder()
+					.addStreamNamePrefix(prefix)
+					.withCheckpointer((sub, position) -> {
+						checkpoints.add(position);
+						return CompletableFuture.completedFuture(null);
+					}, -1)
+					.build()))
+			.get(SECONDS, TimeUnit.SECONDS);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.caughtUp);
+		assertThat(recorder.events).hasSize(1);
+		long other = server.client()
+			.appendToStream(uniqueStream("unrelated"), json("E", "{}"))
+			.get(SECONDS, TimeUnit.SECONDS)
+			.getLogPosition()
+			.getCommitUnsigned();
+		await().atMost(TestSupport.WAIT)
+			.until(() -> !checkpoints.isEmpty() && checkpoints.get(checkpoints.size() - 1).getCommitUnsigned() == other);
+		assertThat(recorder.cancelledCalled).isFalse();
+		subscription.stop();
+	}
+
+	@Test
+	void aNegativeFilterWindowIsAcceptedButItsCatchUpNeverAdvancesLikeOnTheRealNode() throws Exception {
+		String prefix = uniqueStream("window");
+		server.client().appendToStream(prefix + "-a", json("E", "{}")).get(SECONDS, TimeUnit.SECONDS);
+		SubscriptionFilter filter = SubscriptionFilter.newBuilder().addStreamNamePrefix(prefix).withMaxWindow(-1).build();
+
+		// From the start there is history: the real node's pages consider no record, so nothing ever arrives.
+		TestSupport.Recorder stalled = new TestSupport.Recorder();
+		Subscription first = server.client()
+			.subscribeToAll(stalled, SubscribeToAllOptions.get().fromStart().filter(filter))
+			.get(SECONDS, TimeUnit.SECONDS);
+		// From the end there is nothing to catch up: it goes live at once.
+		TestSupport.Recorder live = new TestSupport.Recorder();
+		Subscription second = server.client()
+			.subscribeToAll(live, SubscribeToAllOptions.get().fromEnd().filter(filter))
+			.get(SECONDS, TimeUnit.SECONDS);
+		await().atMost(TestSupport.WAIT).until(() -> live.caughtUp);
+		server.client().appendToStream(prefix + "-b", json("E", "{}")).get(SECONDS, TimeUnit.SECONDS);
+		await().atMost(TestSupport.WAIT).until(() -> live.events.size() == 1);
+		// Events never reach a correct stalled subscription; load could only hide a wrong one, never invent it.
+		Thread.sleep(300);
+		assertThat(stalled.events).isEmpty();
+		assertThat(stalled.caughtUp).isFalse();
+		assertThat(stalled.cancelledCalled).isFalse();
+		first.stop();
+		second.stop();
 	}
 
 }

@@ -211,23 +211,35 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 					}
 					default -> throw Errors.invalidArgument("ReadReq.options.all needs start, end or position.");
 				};
-				long interval = 0;
+				AllSubscription.Checkpoints checkpoints = AllSubscription.Checkpoints.NONE;
 				if (filter.filtered()) {
 					ReadReq.Options.FilterOptions filterOptions = options.getFilter();
+					// uint32 on the wire: a negative Java int is the large unsigned value the real node reads.
 					long window = switch (filterOptions.getWindowCase()) {
-						case MAX -> filterOptions.getMax();
+						case MAX -> Integer.toUnsignedLong(filterOptions.getMax());
 						case COUNT -> DEFAULT_WINDOW;
 						default -> throw Errors.invalidArgument("ReadReq.options.filter.window must be max or count.");
 					};
-					if (window <= 0) {
+					if (window == 0) {
 						throw Errors.invalidArgument("The filter window (max) must be greater than 0.");
 					}
-					if (filterOptions.getCheckpointIntervalMultiplier() <= 0) {
+					long multiplier = Integer.toUnsignedLong(filterOptions.getCheckpointIntervalMultiplier());
+					if (multiplier == 0) {
 						throw Errors.invalidArgument("The checkpoint interval multiplier must be greater than 0.");
 					}
-					interval = window * Integer.toUnsignedLong(filterOptions.getCheckpointIntervalMultiplier());
+					checkpoints = AllSubscription.Checkpoints.of(window, multiplier);
+					if (checkpoints == null) {
+						throw Errors.invalidArgument("The checkpoint interval (window " + window + " x multiplier "
+								+ multiplier + ") is a multiple of 2^32: as a 32-bit interval it would be 0.");
+					}
+					// The real node passes the window to its page reads as an int: above 2^31-1 a page considers no
+					// record, so a catch-up never advances; a subscription with nothing to catch up goes live.
+					boolean history = next <= this.store.lastPosition();
+					if (window > Integer.MAX_VALUE && history) {
+						checkpoints = AllSubscription.Checkpoints.STALLED;
+					}
 				}
-				subscription = new AllSubscription(this.store, next, filter, interval, resolver);
+				subscription = new AllSubscription(this.store, next, filter, checkpoints, resolver);
 				logger.debug("Subscription to $all from position {}", next);
 			}
 			default -> throw Errors.invalidArgument("ReadReq.options.stream_option must be stream or all.");
