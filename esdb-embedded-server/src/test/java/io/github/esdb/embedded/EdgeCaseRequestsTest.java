@@ -10,12 +10,16 @@ import static org.awaitility.Awaitility.await;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.AppendStreamRequest;
+import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.PersistentSubscription;
+import io.kurrent.dbclient.PersistentSubscriptionListener;
 import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.ReadAllOptions;
 import io.kurrent.dbclient.ReadStreamOptions;
@@ -167,6 +171,61 @@ class EdgeCaseRequestsTest {
 		assertThat(stalled.cancelledCalled).isFalse();
 		first.stop();
 		second.stop();
+	}
+
+	@Test
+	void persistentSettingsTheRealNodeAcceptsAreAccepted() throws Exception {
+		String stream = uniqueStream("ps-negative");
+		server.client().appendToStream(stream, json("E", "{\"n\":0}")).get(SECONDS, TimeUnit.SECONDS);
+		// The real node only checks the strategy and read batch < history buffer.
+		server.persistent()
+			.createToStream(stream, "g", CreatePersistentSubscriptionToStreamOptions.get()
+				.fromStart()
+				.readBatchSize(-1)
+				.liveBufferSize(-1)
+				.checkpointUpperBound(-1))
+			.get(SECONDS, TimeUnit.SECONDS);
+		List<String> bodies = new CopyOnWriteArrayList<>();
+		PersistentSubscription subscription = server.persistent()
+			.subscribeToStream(stream, "g", new PersistentSubscriptionListener() {
+				@Override
+				public void onEvent(PersistentSubscription s, int retryCount, ResolvedEvent event) {
+					bodies.add(TestSupport.body(event));
+					s.ack(event);
+				}
+			})
+			.get(SECONDS, TimeUnit.SECONDS);
+		await().atMost(TestSupport.WAIT).until(() -> bodies.size() == 1);
+		// Live events still flow although the live buffer cannot hold any.
+		server.client().appendToStream(stream, json("E", "{\"n\":1}")).get(SECONDS, TimeUnit.SECONDS);
+		await().atMost(TestSupport.WAIT).until(() -> bodies.size() == 2);
+		assertThat(bodies).containsExactly("{\"n\":0}", "{\"n\":1}");
+		subscription.stop();
+		// A history buffer below the read batch is the one thing refused.
+		assertThatThrownBy(() -> server.persistent()
+			.createToStream(stream, "h", CreatePersistentSubscriptionToStreamOptions.get().historyBufferSize(-1))
+			.get(SECONDS, TimeUnit.SECONDS)).satisfies((t) -> {
+				StatusRuntimeException ex = (StatusRuntimeException) cause(t);
+				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+				assertThat(ex.getTrailers().get(StreamsReadWriteTest.key("exception")))
+					.isEqualTo("persistent-subscription-failed");
+			});
+	}
+
+	@Test
+	void aNegativeMaxSubscriberCountRefusesEverySubscriberLikeTheRealNode() throws Exception {
+		String stream = uniqueStream("ps-max-subscribers");
+		server.persistent()
+			.createToStream(stream, "g", CreatePersistentSubscriptionToStreamOptions.get().maxSubscriberCount(-1))
+			.get(SECONDS, TimeUnit.SECONDS);
+		CompletableFuture<PersistentSubscription> subscribe = server.persistent()
+			.subscribeToStream(stream, "g", new PersistentSubscriptionListener() {
+			});
+		ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+				() -> subscribe.get(SECONDS, TimeUnit.SECONDS));
+		StatusRuntimeException ex = (StatusRuntimeException) failure.getCause();
+		assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+		assertThat(ex.getTrailers().get(StreamsReadWriteTest.key("exception"))).isEqualTo("maximum-subscribers-reached");
 	}
 
 }

@@ -263,7 +263,8 @@ public final class PersistentSubscriptionGroup {
 			return null;
 		}
 		int max = this.settings.maxSubscriberCount();
-		if (max > 0 && this.subscribers.size() >= max) {
+		// The real server's rule: 0 is unlimited, anything else (a negative count too) is reached at that size.
+		if (max != 0 && this.subscribers.size() >= max) {
 			return null;
 		}
 		confirm.run();
@@ -487,7 +488,9 @@ public final class PersistentSubscriptionGroup {
 			return;
 		}
 		while (scanned[0] < MAX_SCAN_PER_PUMP) {
-			int capacity = this.caughtUp ? this.settings.liveBufferSize() : this.settings.historyBufferSize();
+			// A live buffer of 0 or less is always full: like the real server, read live events as history then.
+			int capacity = (this.caughtUp && this.settings.liveBufferSize() > 0) ? this.settings.liveBufferSize()
+					: Math.max(1, this.settings.historyBufferSize());
 			int room = capacity - this.buffer.size();
 			if (room <= 0) {
 				return;
