@@ -16,24 +16,29 @@ import java.util.concurrent.TimeUnit;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.AppendStreamRequest;
+import io.kurrent.dbclient.AppendToStreamOptions;
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
+import io.kurrent.dbclient.DeleteStreamOptions;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.PersistentSubscription;
 import io.kurrent.dbclient.PersistentSubscriptionListener;
 import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.ReadAllOptions;
 import io.kurrent.dbclient.ReadStreamOptions;
+import io.kurrent.dbclient.RecordedEvent;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.StreamState;
 import io.kurrent.dbclient.SubscribeToAllOptions;
+import io.kurrent.dbclient.SubscribeToStreamOptions;
 import io.kurrent.dbclient.Subscription;
 import io.kurrent.dbclient.SubscriptionFilter;
+import io.kurrent.dbclient.WrongExpectedVersionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Requests at the edges, answered as the real node answers them: writes to a stream named {@code $all} and negative
- * counts the official client lets through.
+ * Requests at the edges, answered as the real node answers them: writes to a stream named {@code $all}, a 1 MiB
+ * stream name, and negative counts the official client lets through.
  */
 class EdgeCaseRequestsTest {
 
@@ -89,6 +94,51 @@ class EdgeCaseRequestsTest {
 			assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
 			assertThat(ex.getTrailers().get(StreamsReadWriteTest.key("exception"))).isEqualTo("access-denied");
 		});
+	}
+
+	// ------------------------------------------------------------------ 1 MiB stream name
+
+	@Test
+	void aOneMebibyteStreamNameIsAnOrdinaryStream() throws Exception {
+		String stream = uniqueStream("huge");
+		stream = stream + "x".repeat(1024 * 1024 - stream.length());
+		assertThat(server.client()
+			.appendToStream(stream, json("E", "{\"n\":0}"))
+			.get(SECONDS, TimeUnit.SECONDS)
+			.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(0));
+		RecordedEvent read = server.client()
+			.readStream(stream, ReadStreamOptions.get())
+			.get(SECONDS, TimeUnit.SECONDS)
+			.getEvents()
+			.get(0)
+			.getEvent();
+		assertThat(read.getStreamId()).isEqualTo(stream);
+		String finalStream = stream;
+		assertThat(server.client().readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(10)).get(SECONDS, TimeUnit.SECONDS)
+			.getEvents()).anySatisfy((e) -> assertThat(e.getEvent().getStreamId()).isEqualTo(finalStream));
+		TestSupport.Recorder recorder = new TestSupport.Recorder();
+		Subscription subscription = server.client()
+			.subscribeToStream(stream, recorder, SubscribeToStreamOptions.get().fromStart())
+			.get(SECONDS, TimeUnit.SECONDS);
+		await().atMost(TestSupport.WAIT).until(() -> recorder.events.size() == 1);
+		subscription.stop();
+		// A wrong expected version on append is a response message: the client reports it as usual.
+		assertThatThrownBy(() -> server.client()
+			.appendToStream(finalStream, AppendToStreamOptions.get().streamState(StreamState.streamRevision(7)),
+					json("E", "{}"))
+			.get(SECONDS, TimeUnit.SECONDS)).satisfies((t) -> assertThat(cause(t))
+				.isInstanceOf(WrongExpectedVersionException.class));
+		// Errors signalled with trailers carry the name (stream-name and the message), like the real node's: over the
+		// client's 8 KiB metadata limit, so the client reports INTERNAL. The server keeps serving.
+		assertThatThrownBy(() -> server.client()
+			.deleteStream(finalStream, DeleteStreamOptions.get().streamRevision(7))
+			.get(SECONDS, TimeUnit.SECONDS)).satisfies((t) -> assertThat(((StatusRuntimeException) cause(t))
+				.getStatus()
+				.getCode()).isEqualTo(Status.Code.INTERNAL));
+		assertThat(server.client()
+			.appendToStream(finalStream, json("E", "{\"n\":1}"))
+			.get(SECONDS, TimeUnit.SECONDS)
+			.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(1));
 	}
 
 	// ------------------------------------------------------------------ negative counts
