@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -90,6 +91,9 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 	private ScheduledExecutorService executor;
 
+	/** Runs the evaluation of user-supplied filter regexes, away from the threads serving other calls. */
+	private ExecutorService filterExecutor;
+
 	private ActiveCalls activeCalls;
 
 	private List<Runnable> stopCallbacks;
@@ -135,16 +139,21 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		}
 		SslContext sslContext = sslContext();
 		this.executor = Executors.newScheduledThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-				daemonThreads());
+				daemonThreads("esdb-embedded-"));
+		// At most half the cores: a pathological expression keeps the others for the calls that do not filter.
+		this.filterExecutor = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+				daemonThreads("esdb-embedded-filter-"));
 		this.activeCalls = new ActiveCalls();
 		this.stopCallbacks = new CopyOnWriteArrayList<>();
 		List<ServerServiceDefinition> definitions = new ArrayList<>();
 		ServiceContext context = new RunningContext();
 		definitions.add(ServiceContext
-			.implementedOnly(new StreamsService(this.store, this.executor, this.limits, this.activeCalls),
+			.implementedOnly(
+					new StreamsService(this.store, this.executor, this.filterExecutor, this.limits, this.activeCalls,
+							!this.users.isEmpty()),
 					Set.of("Read", "Append", "Delete", "Tombstone"))
 			.bindService());
-		definitions.add(new AppendSessionService(this.store, this.limits).bindService());
+		definitions.add(new AppendSessionService(this.store, this.limits, !this.users.isEmpty()).bindService());
 		for (ServiceFactory factory : this.serviceFactories) {
 			ServerServiceDefinition definition = factory.create(context).bindService();
 			// A service registered later replaces one of the same name (e.g. the default persistent subscriptions).
@@ -177,6 +186,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			this.executor.shutdownNow();
+			this.filterExecutor.shutdownNow();
 			throw new UncheckedIOException("Cannot bind " + this.host + ":" + this.port, ex);
 		}
 		this.port = this.server.getPort();
@@ -235,6 +245,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		this.executor.shutdownNow();
+		this.filterExecutor.shutdownNow();
 		this.server = null;
 		logger.info("Embedded KurrentDB server on port {} stopped", this.port);
 	}
@@ -316,10 +327,10 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		return this.store;
 	}
 
-	private static ThreadFactory daemonThreads() {
+	private static ThreadFactory daemonThreads(String prefix) {
 		AtomicInteger counter = new AtomicInteger();
 		return (runnable) -> {
-			Thread thread = new Thread(runnable, "esdb-embedded-" + counter.incrementAndGet());
+			Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		};
@@ -351,6 +362,11 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		@Override
 		public ScheduledExecutorService executor() {
 			return EmbeddedEsdbServer.this.executor;
+		}
+
+		@Override
+		public Executor filterExecutor() {
+			return EmbeddedEsdbServer.this.filterExecutor;
 		}
 
 		@Override

@@ -1,6 +1,7 @@
 package io.github.esdb.embedded;
 
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.github.esdb.embedded.store.EventStore;
@@ -24,6 +25,15 @@ public interface ServiceContext {
 	 * @return the executor, shut down when the server stops
 	 */
 	ScheduledExecutorService executor();
+
+	/**
+	 * Where work that evaluates user-supplied regular expressions (e.g. {@code $all} filters) runs: separate
+	 * threads, so a pathological expression never delays the calls served by {@link #executor()}.
+	 * @return the executor, shut down when the server stops; {@link #executor()} unless the server provides one
+	 */
+	default Executor filterExecutor() {
+		return executor();
+	}
 
 	/**
 	 * Registers a callback run when the server stops, before the transport closes: end your long-running calls

@@ -101,6 +101,72 @@ class BadRequestAndFlowControlTest {
 		assertInvalid(ReadReq.newBuilder().setOptions(zeroMultiplier).build(), "multiplier");
 	}
 
+	private static ReadReq filteredAllSubscription(String regex) {
+		return ReadReq.newBuilder()
+			.setOptions(ReadReq.Options.newBuilder()
+				.setAll(ReadReq.Options.AllOptions.newBuilder().setStart(Shared.Empty.getDefaultInstance()))
+				.setSubscription(ReadReq.Options.SubscriptionOptions.getDefaultInstance())
+				.setFilter(ReadReq.Options.FilterOptions.newBuilder()
+					.setStreamIdentifier(ReadReq.Options.FilterOptions.Expression.newBuilder().setRegex(regex))
+					.setCount(Shared.Empty.getDefaultInstance())
+					.setCheckpointIntervalMultiplier(1))
+				.setUuidOption(ReadReq.Options.UUIDOption.newBuilder().setStructured(Shared.Empty.getDefaultInstance())))
+			.build();
+	}
+
+	private static Persistent.CreateReq filteredAllGroup(String regex) {
+		return Persistent.CreateReq.newBuilder()
+			.setOptions(Persistent.CreateReq.Options.newBuilder()
+				.setGroupName(uniqueStream("bad-regex"))
+				.setAll(Persistent.CreateReq.AllOptions.newBuilder()
+					.setStart(Shared.Empty.getDefaultInstance())
+					.setFilter(Persistent.CreateReq.AllOptions.FilterOptions.newBuilder()
+						.setStreamIdentifier(
+								Persistent.CreateReq.AllOptions.FilterOptions.Expression.newBuilder().setRegex(regex))
+						.setCount(Shared.Empty.getDefaultInstance())
+						.setCheckpointIntervalMultiplier(1)))
+				.setSettings(Persistent.CreateReq.Settings.newBuilder()
+					.setReadBatchSize(20)
+					.setHistoryBufferSize(500)
+					.setLiveBufferSize(500)
+					.setMaxCheckpointCount(1000)
+					.setMinCheckpointCount(10)
+					.setMessageTimeoutMs(30000)
+					.setCheckpointAfterMs(2000)
+					.setNamedConsumerStrategy(Persistent.CreateReq.ConsumerStrategy.RoundRobin)))
+			.build();
+	}
+
+	private static StatusRuntimeException createError(Persistent.CreateReq request) {
+		try {
+			PersistentSubscriptionsGrpc.newBlockingStub(channel)
+				.withDeadlineAfter(TestSupport.WAIT.toMillis(), TimeUnit.MILLISECONDS)
+				.create(request);
+		}
+		catch (StatusRuntimeException ex) {
+			return ex;
+		}
+		throw new AssertionError("Expected an error");
+	}
+
+	@Test
+	void invalidFilterRegexesAreRejected() {
+		// The official client compiles a regex before sending it; other clients do not.
+		assertInvalid(filteredAllSubscription("("), "Invalid filter regex '(': Unclosed group");
+		StatusRuntimeException create = createError(filteredAllGroup("("));
+		assertThat(create.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(create.getStatus().getDescription()).isEqualTo("Invalid filter regex '('.");
+		// So deeply nested that compiling it overflows the stack: still just a bad filter, and the message quotes only
+		// the start of the expression (quoting all of it would exceed the client's 8 KiB metadata limit).
+		String nested = "(".repeat(100_000) + "a" + ")".repeat(100_000);
+		assertInvalid(filteredAllSubscription(nested), "Invalid filter regex '((((");
+		StatusRuntimeException nestedCreate = createError(filteredAllGroup(nested));
+		assertThat(nestedCreate.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(nestedCreate.getStatus().getDescription()).startsWith("Invalid filter regex '((((");
+		// The server still serves.
+		assertInvalid(filteredAllSubscription("("), "Unclosed group");
+	}
+
 	@Test
 	void appendsWithoutRequiredMetadataOrExpectedStateAreRejected() throws Exception {
 		AppendReq options = AppendReq.newBuilder()

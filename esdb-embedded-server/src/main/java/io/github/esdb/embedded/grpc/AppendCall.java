@@ -32,6 +32,8 @@ final class AppendCall implements StreamObserver<AppendReq> {
 
 	private final StreamObserver<AppendResp> response;
 
+	private final java.util.function.Consumer<String> accessCheck;
+
 	private final List<ProposedEvent> events = new ArrayList<>();
 
 	private String stream;
@@ -42,10 +44,12 @@ final class AppendCall implements StreamObserver<AppendReq> {
 
 	private boolean finished;
 
-	AppendCall(EventStore store, AppendLimits limits, StreamObserver<AppendResp> response) {
+	AppendCall(EventStore store, AppendLimits limits, StreamObserver<AppendResp> response,
+			java.util.function.Consumer<String> accessCheck) {
 		this.store = store;
 		this.limits = limits;
 		this.response = response;
+		this.accessCheck = accessCheck;
 	}
 
 	@Override
@@ -82,6 +86,8 @@ final class AppendCall implements StreamObserver<AppendReq> {
 			}
 			default -> throw Errors.invalidArgument("AppendReq.options.expected_stream_revision is required.");
 		};
+		// Like the real node: access is checked once the options are read, before any event.
+		this.accessCheck.accept(name);
 		this.stream = name;
 	}
 

@@ -25,6 +25,7 @@ import io.github.esdb.embedded.store.StreamAppend;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
+import io.kurrentdb.protocol.v2.common.errors.AccessDeniedErrorDetails;
 import io.kurrentdb.protocol.v2.streams.AppendRecord;
 import io.kurrentdb.protocol.v2.streams.AppendRequest;
 import io.kurrentdb.protocol.v2.streams.AppendResponse;
@@ -55,14 +56,28 @@ public final class AppendSessionService extends StreamsServiceGrpc.StreamsServic
 
 	private final AppendLimits limits;
 
+	private final boolean authorization;
+
 	/**
-	 * Creates the service.
+	 * Creates the service of an insecure node.
 	 * @param store the store
 	 * @param limits the size limits (record size, session size)
 	 */
 	public AppendSessionService(EventStore store, AppendLimits limits) {
+		this(store, limits, false);
+	}
+
+	/**
+	 * Creates the service.
+	 * @param store the store
+	 * @param limits the size limits (record size, session size)
+	 * @param authorization true when users authenticate (a secure node): a request for the stream {@code $all} is
+	 * then denied, as by the real node's access rules
+	 */
+	public AppendSessionService(EventStore store, AppendLimits limits, boolean authorization) {
 		this.store = store;
 		this.limits = limits;
+		this.authorization = authorization;
 	}
 
 	@Override
@@ -85,6 +100,12 @@ public final class AppendSessionService extends StreamsServiceGrpc.StreamsServic
 				try {
 					if (request.getStream().isEmpty()) {
 						throw error(Code.INVALID_ARGUMENT, "BAD_REQUEST", "A stream name is required.", null);
+					}
+					if (AppendSessionService.this.authorization && "$all".equals(request.getStream())) {
+						// The real node authorizes each request as it arrives: nobody may write to $all.
+						throw error(Code.PERMISSION_DENIED, "ACCESS_DENIED",
+								"Access denied. Insufficient permissions to perform streams:write",
+								AccessDeniedErrorDetails.newBuilder().setOperation("streams:write").build());
 					}
 					if (!this.streams.add(request.getStream())) {
 						throw error(Code.ABORTED, "STREAM_ALREADY_IN_APPEND_SESSION",

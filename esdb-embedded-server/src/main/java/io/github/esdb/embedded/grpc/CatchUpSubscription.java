@@ -52,6 +52,14 @@ abstract class CatchUpSubscription implements ResponsePump.Source<ReadResp> {
 	}
 
 	/**
+	 * Whether the catch-up phase is over (the subscription is live).
+	 * @return true after {@code caught_up} was queued
+	 */
+	protected final boolean live() {
+		return this.caughtUp;
+	}
+
+	/**
 	 * Reads the next records from the cursor into {@link #pending}.
 	 * @return false when the cursor is at the end of the log
 	 */

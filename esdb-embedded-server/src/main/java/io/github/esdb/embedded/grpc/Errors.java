@@ -37,6 +37,15 @@ public final class Errors {
 	}
 
 	/**
+	 * PERMISSION_DENIED {@code exception: access-denied}, the real node's answer to an operation the user may not
+	 * perform.
+	 * @return the exception
+	 */
+	public static StatusRuntimeException accessDenied() {
+		return of(Status.PERMISSION_DENIED.withDescription("Access Denied"), "exception", "access-denied");
+	}
+
+	/**
 	 * FAILED_PRECONDITION {@code exception: stream-deleted}.
 	 * @param stream the stream
 	 * @return the exception

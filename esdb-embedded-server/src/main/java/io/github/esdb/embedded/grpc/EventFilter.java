@@ -2,7 +2,6 @@ package io.github.esdb.embedded.grpc;
 
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.github.esdb.embedded.store.StoredEvent;
@@ -14,19 +13,27 @@ import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadReq;
  * checkpoint/parked streams) ANDed with an optional stream-name or event-type expression. As on the real server, a
  * non-empty regex wins over prefixes and is an unanchored search ({@code find()}, like .NET's {@code Regex.Match});
  * prefixes match with {@code startsWith}, any of them.
+ * <p>
+ * A regex is user input evaluated by a backtracking engine: each evaluation runs against a step budget
+ * ({@link BoundedRegex}) and {@link #test(StoredEvent)} throws INVALID_ARGUMENT naming the filter when one exceeds
+ * it. Callers evaluate regex filters ({@link #usesRegex()}) on the server's filter executor, never on the threads
+ * that serve other calls.
  */
 public final class EventFilter {
 
 	/** The default {@code $all} filter alone. */
-	public static final EventFilter DEFAULT = new EventFilter(null, false);
+	public static final EventFilter DEFAULT = new EventFilter(null, false, false);
 
 	private final Predicate<String> expression;
 
 	private final boolean onEventType;
 
-	private EventFilter(Predicate<String> expression, boolean onEventType) {
+	private final boolean regex;
+
+	private EventFilter(Predicate<String> expression, boolean onEventType, boolean regex) {
 		this.expression = expression;
 		this.onEventType = onEventType;
+		this.regex = regex;
 	}
 
 	/**
@@ -38,7 +45,8 @@ public final class EventFilter {
 	 * @throws PatternSyntaxException when the regex does not compile
 	 */
 	public static EventFilter of(boolean onEventType, String regex, List<String> prefixes) {
-		return new EventFilter(expression(regex, prefixes), onEventType);
+		boolean usesRegex = regex != null && !regex.isEmpty();
+		return new EventFilter(expression(onEventType, regex, prefixes), onEventType, usesRegex);
 	}
 
 	/**
@@ -62,20 +70,21 @@ public final class EventFilter {
 			default -> throw Errors.invalidArgument("The filter needs a stream_identifier or event_type expression.");
 		}
 		if (expression.getRegex().isEmpty() && expression.getPrefixCount() == 0) {
-			return new EventFilter((value) -> true, onEventType);
+			return new EventFilter((value) -> true, onEventType, false);
 		}
 		try {
 			return of(onEventType, expression.getRegex(), expression.getPrefixList());
 		}
 		catch (PatternSyntaxException ex) {
-			throw Errors.invalidArgument("Invalid filter regex '" + expression.getRegex() + "': " + ex.getDescription());
+			throw Errors.invalidArgument(
+					"Invalid filter regex '" + abbreviate(expression.getRegex()) + "': " + ex.getDescription());
 		}
 	}
 
-	private static Predicate<String> expression(String regex, List<String> prefixes) {
+	private static Predicate<String> expression(boolean onEventType, String regex, List<String> prefixes) {
 		if (regex != null && !regex.isEmpty()) {
-			Pattern pattern = Pattern.compile(regex);
-			return (value) -> pattern.matcher(value).find();
+			BoundedRegex pattern = new BoundedRegex(regex, onEventType ? "event type" : "stream name");
+			return pattern::find;
 		}
 		List<String> candidates = List.copyOf(prefixes);
 		return (value) -> {
@@ -89,6 +98,15 @@ public final class EventFilter {
 	}
 
 	/**
+	 * A filter regex as quoted in error messages (long ones are cut to stay within the client's metadata limit).
+	 * @param regex the expression
+	 * @return the expression, or its first 200 characters followed by {@code ...}
+	 */
+	public static String abbreviate(String regex) {
+		return BoundedRegex.abbreviate(regex);
+	}
+
+	/**
 	 * Whether the filter has an expression beyond the default {@code $all} filter.
 	 * @return true when filtered
 	 */
@@ -97,9 +115,20 @@ public final class EventFilter {
 	}
 
 	/**
+	 * Whether the filter evaluates a user-supplied regular expression, which must run on the server's filter
+	 * executor.
+	 * @return true for a regex filter
+	 */
+	public boolean usesRegex() {
+		return this.regex;
+	}
+
+	/**
 	 * Whether a record passes the default {@code $all} filter and the expression.
 	 * @param event the record
 	 * @return true when delivered
+	 * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT naming the filter when its regex is too expensive to
+	 * evaluate on this record
 	 */
 	public boolean test(StoredEvent event) {
 		if (!defaultAllowed(event.stream())) {

@@ -30,26 +30,60 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
 	private static final int DEFAULT_WINDOW = 32;
 
+	private static final String ALL_STREAM = "$all";
+
 	private final EventStore store;
 
 	private final Executor executor;
+
+	private final Executor filterExecutor;
 
 	private final AppendLimits limits;
 
 	private final ActiveCalls activeCalls;
 
+	private final boolean authorization;
+
 	/**
-	 * Creates the service.
+	 * Creates the service of an insecure node.
 	 * @param store the store
 	 * @param executor runs the response pumps
 	 * @param limits the append size limits
 	 * @param activeCalls where open reads and subscriptions are tracked for shutdown
 	 */
 	public StreamsService(EventStore store, Executor executor, AppendLimits limits, ActiveCalls activeCalls) {
+		this(store, executor, executor, limits, activeCalls, false);
+	}
+
+	/**
+	 * Creates the service.
+	 * @param store the store
+	 * @param executor runs the response pumps
+	 * @param filterExecutor runs the response pumps of {@code $all} reads and subscriptions filtered by a regex, so
+	 * a pathological expression never holds a thread that serves other calls
+	 * @param limits the append size limits
+	 * @param activeCalls where open reads and subscriptions are tracked for shutdown
+	 * @param authorization true when users authenticate (a secure node): like the real node's access rules, writes
+	 * and deletes of the stream {@code $all} are then denied to every user; an insecure node (false) allows them
+	 */
+	public StreamsService(EventStore store, Executor executor, Executor filterExecutor, AppendLimits limits,
+			ActiveCalls activeCalls, boolean authorization) {
 		this.store = store;
 		this.executor = executor;
+		this.filterExecutor = filterExecutor;
 		this.limits = limits;
 		this.activeCalls = activeCalls;
+		this.authorization = authorization;
+	}
+
+	/**
+	 * The real node's stream access rule (LegacyStreamPermissionAssertion) that applies whatever the user's rights:
+	 * nobody may write to or delete {@code $all}. Insecure nodes run without access checks.
+	 */
+	private void checkWriteAccess(String stream) {
+		if (this.authorization && ALL_STREAM.equals(stream)) {
+			throw Errors.accessDenied();
+		}
 	}
 
 	// ------------------------------------------------------------------ Read
@@ -94,7 +128,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 				// uint64 on the wire: anything above Long.MAX_VALUE arrives negative and means "unbounded" too.
 				long count = (options.getCount() < 0) ? Long.MAX_VALUE : options.getCount();
 				return new ResponsePump<>(observer, readSource(options, forwards, count, filter, resolver),
-						this.executor, this.activeCalls);
+						executorFor(filter), this.activeCalls);
 			}
 			case SUBSCRIPTION -> {
 				if (!forwards) {
@@ -104,6 +138,11 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 			}
 			default -> throw Errors.invalidArgument("ReadReq.options.count_option must be count or subscription.");
 		}
+	}
+
+	/** Regex filters are user input that may backtrack for long: they run on their own threads. */
+	private Executor executorFor(EventFilter filter) {
+		return filter.usesRegex() ? this.filterExecutor : this.executor;
 	}
 
 	private ResponsePump.Source<ReadResp> readSource(ReadReq.Options options, boolean forwards, long count,
@@ -172,28 +211,40 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 					}
 					default -> throw Errors.invalidArgument("ReadReq.options.all needs start, end or position.");
 				};
-				long interval = 0;
+				AllSubscription.Checkpoints checkpoints = AllSubscription.Checkpoints.NONE;
 				if (filter.filtered()) {
 					ReadReq.Options.FilterOptions filterOptions = options.getFilter();
+					// uint32 on the wire: a negative Java int is the large unsigned value the real node reads.
 					long window = switch (filterOptions.getWindowCase()) {
-						case MAX -> filterOptions.getMax();
+						case MAX -> Integer.toUnsignedLong(filterOptions.getMax());
 						case COUNT -> DEFAULT_WINDOW;
 						default -> throw Errors.invalidArgument("ReadReq.options.filter.window must be max or count.");
 					};
-					if (window <= 0) {
+					if (window == 0) {
 						throw Errors.invalidArgument("The filter window (max) must be greater than 0.");
 					}
-					if (filterOptions.getCheckpointIntervalMultiplier() <= 0) {
+					long multiplier = Integer.toUnsignedLong(filterOptions.getCheckpointIntervalMultiplier());
+					if (multiplier == 0) {
 						throw Errors.invalidArgument("The checkpoint interval multiplier must be greater than 0.");
 					}
-					interval = window * Integer.toUnsignedLong(filterOptions.getCheckpointIntervalMultiplier());
+					checkpoints = AllSubscription.Checkpoints.of(window, multiplier);
+					if (checkpoints == null) {
+						throw Errors.invalidArgument("The checkpoint interval (window " + window + " x multiplier "
+								+ multiplier + ") is a multiple of 2^32: as a 32-bit interval it would be 0.");
+					}
+					// The real node passes the window to its page reads as an int: above 2^31-1 a page considers no
+					// record, so a catch-up never advances; a subscription with nothing to catch up goes live.
+					boolean history = next <= this.store.lastPosition();
+					if (window > Integer.MAX_VALUE && history) {
+						checkpoints = AllSubscription.Checkpoints.STALLED;
+					}
 				}
-				subscription = new AllSubscription(this.store, next, filter, interval, resolver);
+				subscription = new AllSubscription(this.store, next, filter, checkpoints, resolver);
 				logger.debug("Subscription to $all from position {}", next);
 			}
 			default -> throw Errors.invalidArgument("ReadReq.options.stream_option must be stream or all.");
 		}
-		ResponsePump<ReadResp> pump = new ResponsePump<>(observer, subscription, this.executor, this.activeCalls);
+		ResponsePump<ReadResp> pump = new ResponsePump<>(observer, subscription, executorFor(filter), this.activeCalls);
 		// Registered before the pump starts: a commit racing with the first drain still wakes it.
 		subscription.onClose(this.store.onCommit(pump::signal)::close);
 		return pump;
@@ -203,7 +254,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
 	@Override
 	public StreamObserver<AppendReq> append(StreamObserver<AppendResp> responseObserver) {
-		return new AppendCall(this.store, this.limits, responseObserver);
+		return new AppendCall(this.store, this.limits, responseObserver, this::checkWriteAccess);
 	}
 
 	// ------------------------------------------------------------------ Delete / Tombstone
@@ -213,6 +264,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 		try {
 			DeleteReq.Options options = request.getOptions();
 			String stream = Messages.streamName(options.getStreamIdentifier());
+			checkWriteAccess(stream);
 			long expected = switch (options.getExpectedStreamRevisionCase()) {
 				case ANY -> ExpectedRevision.ANY;
 				case NO_STREAM -> ExpectedRevision.NO_STREAM;
@@ -236,6 +288,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 		try {
 			TombstoneReq.Options options = request.getOptions();
 			String stream = Messages.streamName(options.getStreamIdentifier());
+			checkWriteAccess(stream);
 			long expected = switch (options.getExpectedStreamRevisionCase()) {
 				case ANY -> ExpectedRevision.ANY;
 				case NO_STREAM -> ExpectedRevision.NO_STREAM;

@@ -6,15 +6,17 @@ package io.github.esdb.embedded.persistent;
  *
  * @param resolveLinks whether {@code $>} links are delivered resolved
  * @param extraStatistics whether per-connection measurements are kept (echoed only)
- * @param messageTimeoutMs how long a delivered event may stay un-acked before it is retried; 0 means never
+ * @param messageTimeoutMs how long a delivered event may stay un-acked before it is retried; 0 or less means never
  * @param maxRetryCount deliveries beyond this retry count park the event instead
- * @param liveBufferSize how many events are buffered while the group is live
+ * @param liveBufferSize how many events are buffered while the group is live; 0 or less reads live events through
+ * the history buffer, as the real server falls behind at once
  * @param historyBufferSize how many events are buffered while the group catches up
  * @param readBatchSize how many events one read from the store fetches
  * @param checkpointAfterMs minimum time between checkpoints, unless {@code maxCheckpointCount} is reached
  * @param minCheckpointCount events processed before a time-based checkpoint may be written
  * @param maxCheckpointCount events processed after which a checkpoint is written at once
- * @param maxSubscriberCount maximum connected subscribers, 0 for unlimited
+ * @param maxSubscriberCount maximum connected subscribers, 0 for unlimited; a negative count refuses everyone, as on
+ * the real server
  * @param consumerStrategy one of {@link ConsumerStrategy#NAMES}
  */
 public record GroupSettings(boolean resolveLinks, boolean extraStatistics, int messageTimeoutMs, int maxRetryCount,
@@ -31,7 +33,9 @@ public record GroupSettings(boolean resolveLinks, boolean extraStatistics, int m
 	}
 
 	/**
-	 * Checks the rules the real server enforces on create and update.
+	 * Checks the rules the real server enforces on create and update: the strategy must exist and the read batch
+	 * must be smaller than the history buffer. Nothing else is checked there, so zero or negative counts the client
+	 * lets through (read batch, live buffer, checkpoint counts, retries, subscribers, timeouts) are accepted.
 	 * @return the failure reason, or null when valid
 	 */
 	public String validate() {
@@ -40,12 +44,6 @@ public record GroupSettings(boolean resolveLinks, boolean extraStatistics, int m
 		}
 		if (this.readBatchSize >= this.historyBufferSize) {
 			return "Read Batch Size must be smaller than Buffer Size";
-		}
-		if (this.readBatchSize <= 0 || this.liveBufferSize <= 0) {
-			return "Buffer sizes must be positive";
-		}
-		if (this.maxCheckpointCount < this.minCheckpointCount) {
-			return "Max checkpoint count must be greater than or equal to min checkpoint count";
 		}
 		return null;
 	}

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,6 +24,7 @@ import io.github.esdb.embedded.store.EventStore;
 import io.github.esdb.embedded.store.Registration;
 import io.github.esdb.embedded.store.StoredEvent;
 import io.github.esdb.embedded.store.StreamReadResult;
+import io.grpc.StatusRuntimeException;
 
 /**
  * The running state of one persistent subscription group: it reads its source (a stream or {@code $all}) into a
@@ -32,6 +34,11 @@ import io.github.esdb.embedded.store.StreamReadResult;
  * Concurrency: one monitor guards everything. Acks, nacks and new subscribers push inline on the calling (gRPC)
  * thread; new commits, flow-control wake-ups and the timer push on the server executor. The store's commit
  * listener only sets a flag and submits a task, so writers never wait for a group.
+ * <p>
+ * A group filtered by a regex reads its source (and so evaluates the user's expression) only in tasks on the
+ * server's filter executor: pushes triggered elsewhere just send what is buffered and schedule such a task. When the
+ * expression is too expensive for a record, the group stops reading and its subscribers' calls, and later
+ * subscribe attempts, end with that INVALID_ARGUMENT until the group is updated, restarted or deleted.
  * <p>
  * Checkpoints follow the real server: every event read gets a sequence number; the checkpoint is the position just
  * before the oldest event still in flight or waiting for a retry (or the last pushed event when there is none), and
@@ -54,6 +61,12 @@ public final class PersistentSubscriptionGroup {
 
 	private final ScheduledExecutorService executor;
 
+	/** Where reads run: the filter executor for a regex filter, else {@link #executor}. */
+	private final Executor readExecutor;
+
+	/** Whether reading (filter evaluation) must happen on {@link #readExecutor} only. */
+	private final boolean isolatedReads;
+
 	private final ConsumerStrategy strategy;
 
 	private final ParkedMessages parked;
@@ -72,6 +85,14 @@ public final class PersistentSubscriptionGroup {
 	private final Map<UUID, InFlight> outstanding = new LinkedHashMap<>();
 
 	private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+
+	private final AtomicBoolean tickScheduled = new AtomicBoolean();
+
+	/** True while the current thread runs a task of {@link #readExecutor}, i.e. may read and filter. */
+	private boolean inReadTask;
+
+	/** Set when the filter could not be evaluated: the group reads no more. */
+	private StatusRuntimeException fault;
 
 	private final long messageTimeoutNanos;
 
@@ -116,7 +137,7 @@ public final class PersistentSubscriptionGroup {
 	private long nextSubscriberId;
 
 	private PersistentSubscriptionGroup(GroupDefinition definition, EventStore store,
-			ScheduledExecutorService executor) {
+			ScheduledExecutorService executor, Executor filterExecutor) {
 		this.definition = definition;
 		this.settings = definition.settings();
 		this.store = store;
@@ -125,6 +146,8 @@ public final class PersistentSubscriptionGroup {
 		this.parked = new ParkedMessages(store, definition.parkedStream());
 		this.checkpoints = new Checkpoints(store, definition);
 		this.filter = (definition.filter() != null) ? definition.filter().compile() : EventFilter.DEFAULT;
+		this.isolatedReads = this.filter.usesRegex();
+		this.readExecutor = this.isolatedReads ? filterExecutor : executor;
 		this.messageTimeoutNanos = (this.settings.messageTimeoutMs() > 0)
 				? TimeUnit.MILLISECONDS.toNanos(this.settings.messageTimeoutMs()) : Long.MAX_VALUE;
 		this.checkpointAfterNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, this.settings.checkpointAfterMs()));
@@ -139,7 +162,21 @@ public final class PersistentSubscriptionGroup {
 	 */
 	public static PersistentSubscriptionGroup start(GroupDefinition definition, EventStore store,
 			ScheduledExecutorService executor) {
-		PersistentSubscriptionGroup group = new PersistentSubscriptionGroup(definition, store, executor);
+		return start(definition, store, executor, executor);
+	}
+
+	/**
+	 * Starts a group: loads its checkpoint (or resolves its start position), then begins reading.
+	 * @param definition the definition
+	 * @param store the store
+	 * @param executor where pushes and the timer run
+	 * @param filterExecutor where a group filtered by a regex reads (evaluates the expression) and ticks
+	 * @return the running group
+	 */
+	public static PersistentSubscriptionGroup start(GroupDefinition definition, EventStore store,
+			ScheduledExecutorService executor, Executor filterExecutor) {
+		PersistentSubscriptionGroup group = new PersistentSubscriptionGroup(definition, store, executor,
+				filterExecutor);
 		group.begin();
 		return group;
 	}
@@ -168,7 +205,8 @@ public final class PersistentSubscriptionGroup {
 		this.commitRegistration = this.store.onCommit(this::schedulePump);
 		long period = timerPeriodMillis();
 		try {
-			this.timer = this.executor.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+			Runnable tick = this.isolatedReads ? this::scheduleTick : this::tick;
+			this.timer = this.executor.scheduleWithFixedDelay(tick, period, period, TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			logger.debug("Executor stopped; group {} has no timer", this.definition.key());
@@ -220,8 +258,13 @@ public final class PersistentSubscriptionGroup {
 			subscriber.drop(Subscriber.DropReason.UNSUBSCRIBED);
 			return null;
 		}
+		if (this.fault != null) {
+			subscriber.failed(this.fault);
+			return null;
+		}
 		int max = this.settings.maxSubscriberCount();
-		if (max > 0 && this.subscribers.size() >= max) {
+		// The real server's rule: 0 is unlimited, anything else (a negative count too) is reached at that size.
+		if (max != 0 && this.subscribers.size() >= max) {
 			return null;
 		}
 		confirm.run();
@@ -264,15 +307,36 @@ public final class PersistentSubscriptionGroup {
 	private void schedulePump() {
 		if (this.pumpScheduled.compareAndSet(false, true)) {
 			try {
-				this.executor.execute(() -> {
+				this.readExecutor.execute(() -> {
 					this.pumpScheduled.set(false);
 					synchronized (this) {
-						pump();
+						this.inReadTask = true;
+						try {
+							pump();
+						}
+						finally {
+							this.inReadTask = false;
+						}
 					}
 				});
 			}
 			catch (RejectedExecutionException ex) {
 				this.pumpScheduled.set(false);
+			}
+		}
+	}
+
+	/** The timer of a regex-filtered group only hands the tick to the filter executor. */
+	private void scheduleTick() {
+		if (this.tickScheduled.compareAndSet(false, true)) {
+			try {
+				this.readExecutor.execute(() -> {
+					this.tickScheduled.set(false);
+					tick();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				this.tickScheduled.set(false);
 			}
 		}
 	}
@@ -361,7 +425,13 @@ public final class PersistentSubscriptionGroup {
 					logger.debug("Message {} of {} timed out", inFlight.message.id(), this.definition.key());
 					retryOrPark(inFlight.message);
 				}
-				pump();
+				this.inReadTask = true;
+				try {
+					pump();
+				}
+				finally {
+					this.inReadTask = false;
+				}
 				tryCheckpoint(true);
 			}
 		}
@@ -377,9 +447,21 @@ public final class PersistentSubscriptionGroup {
 		if (this.stopped) {
 			return;
 		}
+		if (this.isolatedReads && !this.inReadTask) {
+			// Not on the filter executor: send what is buffered, read (and filter) there.
+			push();
+			schedulePump();
+			return;
+		}
 		int[] scanned = { 0 };
 		while (true) {
-			fill(scanned);
+			try {
+				fill(scanned);
+			}
+			catch (StatusRuntimeException ex) {
+				fault(ex);
+				return;
+			}
 			if (push() == 0) {
 				break;
 			}
@@ -389,9 +471,29 @@ public final class PersistentSubscriptionGroup {
 		}
 	}
 
+	/** The filter cannot be evaluated: stop reading and end every subscriber's call with the error. */
+	private void fault(StatusRuntimeException error) {
+		this.fault = error;
+		logger.warn("Group {} stops reading: {}", this.definition.key(), error.getStatus().getDescription());
+		for (SubscriberConnection connection : this.subscribers) {
+			try {
+				connection.subscriber.failed(error);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Ending a subscriber of {} failed", this.definition.key(), ex);
+			}
+		}
+		this.subscribers.clear();
+	}
+
 	private void fill(int[] scanned) {
+		if (this.fault != null) {
+			return;
+		}
 		while (scanned[0] < MAX_SCAN_PER_PUMP) {
-			int capacity = this.caughtUp ? this.settings.liveBufferSize() : this.settings.historyBufferSize();
+			// A live buffer of 0 or less is always full: like the real server, read live events as history then.
+			int capacity = (this.caughtUp && this.settings.liveBufferSize() > 0) ? this.settings.liveBufferSize()
+					: Math.max(1, this.settings.historyBufferSize());
 			int room = capacity - this.buffer.size();
 			if (room <= 0) {
 				return;

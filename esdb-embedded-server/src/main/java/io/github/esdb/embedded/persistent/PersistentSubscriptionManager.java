@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.slf4j.Logger;
@@ -24,6 +25,8 @@ public final class PersistentSubscriptionManager {
 
 	private final ScheduledExecutorService executor;
 
+	private final Executor filterExecutor;
+
 	private final GroupConfigStore config;
 
 	/** By key, in creation order (List answers in that order). */
@@ -37,15 +40,32 @@ public final class PersistentSubscriptionManager {
 	 * @param executor runs pushes and timers
 	 */
 	public PersistentSubscriptionManager(EventStore store, ScheduledExecutorService executor) {
+		this(store, executor, executor);
+	}
+
+	/**
+	 * Creates a manager; call {@link #start()} to load the saved groups.
+	 * @param store the store holding events, configuration, checkpoints and parked messages
+	 * @param executor runs pushes and timers
+	 * @param filterExecutor where groups filtered by a regex read their source, so a pathological expression never
+	 * holds a thread that serves other calls
+	 */
+	public PersistentSubscriptionManager(EventStore store, ScheduledExecutorService executor,
+			Executor filterExecutor) {
 		this.store = store;
 		this.executor = executor;
+		this.filterExecutor = filterExecutor;
 		this.config = new GroupConfigStore(store);
+	}
+
+	private PersistentSubscriptionGroup startGroup(GroupDefinition definition) {
+		return PersistentSubscriptionGroup.start(definition, this.store, this.executor, this.filterExecutor);
 	}
 
 	/** Loads the saved groups and starts them from their checkpoints. */
 	public synchronized void start() {
 		for (GroupDefinition definition : this.config.load()) {
-			this.groups.put(definition.key(), PersistentSubscriptionGroup.start(definition, this.store, this.executor));
+			this.groups.put(definition.key(), startGroup(definition));
 		}
 		logger.debug("Started {} persistent subscription group(s)", this.groups.size());
 	}
@@ -62,7 +82,7 @@ public final class PersistentSubscriptionManager {
 							+ " already exists");
 		}
 		validate(definition);
-		this.groups.put(definition.key(), PersistentSubscriptionGroup.start(definition, this.store, this.executor));
+		this.groups.put(definition.key(), startGroup(definition));
 		saveConfig();
 	}
 
@@ -78,7 +98,7 @@ public final class PersistentSubscriptionManager {
 		GroupDefinition merged = new GroupDefinition(definition.stream(), definition.group(), definition.startFrom(),
 				definition.startPrepare(), current.definition().filter(), definition.settings());
 		current.stop(Subscriber.DropReason.UNSUBSCRIBED);
-		this.groups.put(merged.key(), PersistentSubscriptionGroup.start(merged, this.store, this.executor));
+		this.groups.put(merged.key(), startGroup(merged));
 		saveConfig();
 	}
 

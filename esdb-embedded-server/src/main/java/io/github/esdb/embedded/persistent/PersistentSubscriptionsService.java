@@ -307,6 +307,11 @@ public final class PersistentSubscriptionsService
 			});
 		}
 
+		@Override
+		public void failed(StatusRuntimeException error) {
+			fail(error);
+		}
+
 		private void fail(StatusRuntimeException error) {
 			if (this.closed) {
 				return;

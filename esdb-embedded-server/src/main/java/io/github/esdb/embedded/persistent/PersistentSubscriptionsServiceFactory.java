@@ -20,7 +20,7 @@ public final class PersistentSubscriptionsServiceFactory implements ServiceFacto
 	@Override
 	public BindableService create(ServiceContext context) {
 		PersistentSubscriptionManager manager = new PersistentSubscriptionManager(context.store(),
-				context.executor());
+				context.executor(), context.filterExecutor());
 		manager.start();
 		context.onStop(manager::stop);
 		ServerServiceDefinition definition = ServerInterceptors.intercept(

@@ -3,6 +3,7 @@ package io.github.esdb.embedded.persistent;
 import java.util.List;
 import java.util.regex.PatternSyntaxException;
 
+import io.github.esdb.embedded.grpc.EventFilter;
 import io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.CreateReq;
 import io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.UpdateReq;
 import io.kurrent.dbclient.proto.shared.Shared;
@@ -134,7 +135,7 @@ final class RequestMapper {
 			filter.compile();
 		}
 		catch (PatternSyntaxException ex) {
-			throw PersistentErrors.invalidArgument("Invalid filter regex '" + filter.regex() + "'.");
+			throw PersistentErrors.invalidArgument("Invalid filter regex '" + EventFilter.abbreviate(filter.regex()) + "'.");
 		}
 		return filter;
 	}

@@ -25,6 +25,14 @@ public interface Subscriber {
 	 */
 	void drop(DropReason reason);
 
+	/**
+	 * Ends the subscription with a specific error, e.g. when the group's filter cannot be evaluated.
+	 * @param error the status the subscriber's call ends with
+	 */
+	default void failed(io.grpc.StatusRuntimeException error) {
+		drop(DropReason.UNSUBSCRIBED);
+	}
+
 	/** Why the server ends a subscriber's call. */
 	enum DropReason {
 
