@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.esdb.subscription.CheckpointBeyondLogException;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionSnapshot;
@@ -280,6 +281,11 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				session.close();
 				if (run.stopRequested()) {
 					break;
+				}
+				if (unwrap(ex) instanceof CheckpointBeyondLogException beyond) {
+					// Retrying cannot help: the log will not hold the events again.
+					logger.error(beyond.getMessage());
+					return beyond;
 				}
 				lastCause = unwrap(ex);
 				this.statistics.error(lastCause);
