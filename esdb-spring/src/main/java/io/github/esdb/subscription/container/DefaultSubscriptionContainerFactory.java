@@ -56,6 +56,10 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 
 	@Override
 	public SubscriptionContainer create(SubscriptionEndpoint endpoint) {
+		if (endpoint.kind() == SubscriptionKind.PERSISTENT) {
+			// Catch-up subscriptions check this as they are built; a persistent one asked to by a property fails too.
+			TransactionalHandling.rejectPersistent(endpoint, this.services);
+		}
 		SubscriptionStatistics statistics = new SubscriptionStatistics();
 		Subscriber subscriber = (endpoint.kind() == SubscriptionKind.PERSISTENT)
 				? new PersistentSubscriber(endpoint, this.services, statistics)

@@ -50,13 +50,8 @@ final class TransactionalHandling {
 		if (!services.settings().transactionalOf(endpoint)) {
 			return null;
 		}
+		rejectPersistent(endpoint, services);
 		String subject = endpoint.source() + ": transactional (exactly once)";
-		if (endpoint.kind() == SubscriptionKind.PERSISTENT) {
-			throw new InvalidSubscriptionException(subject + " applies to catch-up subscriptions, whose checkpoint can "
-					+ "commit with the handler's work; the position of a persistent subscription (group '"
-					+ endpoint.group() + "') is kept by the server. Remove transactional (or esdb.subscriptions.by-id."
-					+ endpoint.id() + ".transactional), or the group");
-		}
 		int concurrency = services.settings().concurrencyOf(endpoint);
 		if (concurrency > 1) {
 			throw new InvalidSubscriptionException(subject + " with concurrency " + concurrency + " is not available "
@@ -123,6 +118,21 @@ final class TransactionalHandling {
 			}
 
 		};
+	}
+
+	/**
+	 * Fail a persistent subscription that is transactional, by its declaration or by a property.
+	 * @param endpoint the subscription
+	 * @param services the container services
+	 * @throws InvalidSubscriptionException if it is persistent and transactional
+	 */
+	static void rejectPersistent(SubscriptionEndpoint endpoint, ContainerServices services) {
+		if (endpoint.kind() == SubscriptionKind.PERSISTENT && services.settings().transactionalOf(endpoint)) {
+			throw new InvalidSubscriptionException(endpoint.source() + ": transactional (exactly once) applies to "
+					+ "catch-up subscriptions, whose checkpoint can commit with the handler's work; the position of a "
+					+ "persistent subscription (group '" + endpoint.group() + "') is kept by the server. Remove "
+					+ "transactional (or esdb.subscriptions.by-id." + endpoint.id() + ".transactional), or the group");
+		}
 	}
 
 	private static String describe(SubscriptionEndpoint endpoint, CheckpointStore store) {
