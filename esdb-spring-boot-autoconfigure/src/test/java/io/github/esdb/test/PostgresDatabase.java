@@ -4,11 +4,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,10 +29,11 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
  * static final PostgresDatabase postgres = new PostgresDatabase();
  * </pre>
  */
-public final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresDatabase implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
 
-	/** Where the database is. */
-	public static final String SERVER_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+	/** Where the database is ({@code -Desdb.test.postgres.url=...} points elsewhere). */
+	public static final String SERVER_URL = System.getProperty("esdb.test.postgres.url",
+			"jdbc:postgresql://127.0.0.1:5432/test");
 
 	/** Its user (trust authentication: no password). */
 	public static final String USER = "postgres";
@@ -39,20 +42,54 @@ public final class PostgresDatabase implements BeforeAllCallback, AfterAllCallba
 
 	private volatile boolean created;
 
+	/** Why the database cannot be reached, asked once per test JVM; empty when it can. */
+	private static volatile Optional<String> unreachable;
+
+	private static boolean underCi() {
+		return "true".equalsIgnoreCase(System.getenv("CI"));
+	}
+
+	private static Optional<String> unreachable() {
+		Optional<String> known = unreachable;
+		if (known == null) {
+			try (Connection connection = connect(SERVER_URL)) {
+				known = Optional.empty();
+			}
+			catch (SQLException ex) {
+				String cause = String.valueOf(ex.getMessage()).replaceAll("[.\\s]+$", "");
+				known = Optional.of("PostgreSQL is not reachable at " + SERVER_URL + " as user '" + USER
+						+ "' (trust authentication, database 'test'): " + cause);
+			}
+			unreachable = known;
+		}
+		return known;
+	}
+
+	/**
+	 * Outside CI, the tests are skipped (reported as such, with the reason) when the database cannot be reached.
+	 */
+	@Override
+	public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+		Optional<String> reason = unreachable();
+		if (reason.isEmpty() || underCi()) {
+			return ConditionEvaluationResult.enabled("PostgreSQL is reachable, or CI requires it");
+		}
+		return ConditionEvaluationResult
+			.disabled(reason.get() + ". Skipped outside CI; under CI=true this fails the build");
+	}
+
 	@Override
 	public void beforeAll(ExtensionContext context) throws SQLException {
+		Optional<String> reason = unreachable();
+		if (reason.isPresent()) {
+			// Only under CI: elsewhere the condition skipped the class.
+			throw new IllegalStateException(reason.get() + ". Under CI (CI=true) the JDBC checkpoint tests need it: "
+					+ "start PostgreSQL on the CI machine (127.0.0.1:5432, database 'test', user 'postgres', trust "
+					+ "authentication)");
+		}
 		try (Connection connection = connect(SERVER_URL)) {
 			connection.createStatement().execute("CREATE SCHEMA " + this.schema);
 			this.created = true;
-		}
-		catch (SQLException ex) {
-			String reason = "PostgreSQL is not reachable at " + SERVER_URL + " as user '" + USER
-					+ "' (trust authentication, database 'test'): " + ex.getMessage();
-			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-				throw new IllegalStateException(reason + ". Under CI (CI=true) the JDBC checkpoint tests need it: "
-						+ "start PostgreSQL there, or fix the CI machine", ex);
-			}
-			Assumptions.abort(reason + ". Skipped outside CI; under CI=true this fails the build");
 		}
 	}
 
