@@ -4,8 +4,10 @@ import java.util.Optional;
 
 /**
  * Keeps the positions of catch-up subscriptions. The default stores them in KurrentDB itself; an in-memory store
- * exists for tests and throw-away projections. Implement it to keep checkpoints next to a read model, in the same
- * transaction as its updates.
+ * exists for tests and throw-away projections, and
+ * {@link io.github.esdb.subscription.checkpoint.JdbcCheckpointStore} keeps them in a relational table. To keep a
+ * checkpoint in the same transaction as a read model's updates (exactly once), the store must also be a
+ * {@link TransactionalCheckpointStore}: {@link #store} alone runs outside the handler, every N events.
  */
 public interface CheckpointStore {
 
@@ -30,6 +32,16 @@ public interface CheckpointStore {
 	 * @throws RuntimeException if the last checkpoint could not be written
 	 */
 	default void flush(String subscriptionId) {
+	}
+
+	/**
+	 * Forget a subscription's checkpoint, so that it starts from its {@code from} position again. The subscription
+	 * calls it when {@code esdb.subscriptions.checkpoint.beyond-log=reset} finds the stored checkpoint after the end
+	 * of the log. Stores whose {@link #store} replaces whatever is stored need not implement it: the subscription's
+	 * next commit replaces the old checkpoint anyway.
+	 * @param subscriptionId the subscription's id
+	 */
+	default void reset(String subscriptionId) {
 	}
 
 }

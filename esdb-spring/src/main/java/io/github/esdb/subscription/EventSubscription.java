@@ -15,7 +15,9 @@ import java.lang.annotation.Target;
  * attributes resolve {@code ${...}} placeholders.
  * <p>
  * Delivery is at least once: after a crash, events handled since the last committed checkpoint are delivered again,
- * so handlers should be idempotent.
+ * so handlers should be idempotent. A catch-up subscription declared {@link #transactional()} with the JDBC
+ * checkpoint store on the read model's database is exactly once for that database's work: each handler call and its
+ * checkpoint commit together.
  *
  * <pre class="code">
  * &#64;EventSubscription(stream = "orders", id = "order-emails")
@@ -195,5 +197,24 @@ public @interface EventSubscription {
 	 * @return the bean name or expression
 	 */
 	String partitionBy() default "";
+
+	/**
+	 * Whether each handler call runs in a transaction that also writes the event's checkpoint, so that what the
+	 * handler does in that transaction's database and the subscription's position commit together or not at all: a
+	 * crash never applies an event twice, nor loses one. Catch-up subscriptions only, with concurrency 1, and a
+	 * {@link TransactionalCheckpointStore} on the transaction manager's database (the JDBC store:
+	 * {@code esdb.subscriptions.checkpoint.store=jdbc}); anything else fails start-up saying what to change.
+	 * {@code esdb.subscriptions.by-id.<id>.transactional} overrides it. Accepts a placeholder.
+	 * @return {@code "true"} or {@code "false"}
+	 */
+	String transactional() default "false";
+
+	/**
+	 * The bean name of the transaction manager of a {@link #transactional()} subscription; empty for the only (or
+	 * the primary) {@code PlatformTransactionManager}. {@code esdb.subscriptions.by-id.<id>.transaction-manager}
+	 * overrides it.
+	 * @return a bean name
+	 */
+	String transactionManager() default "";
 
 }

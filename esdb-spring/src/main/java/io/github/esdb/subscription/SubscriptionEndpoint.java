@@ -23,11 +23,15 @@ import org.jspecify.annotations.Nullable;
  * @param source what declared the subscription, for messages (e.g. bean and method)
  * @param concurrency how many events are handled at once, partitioned by key; 0 for the configured default
  * @param partitionKey the key of each event for concurrent handling, {@code null} for the event's stream
+ * @param transactional whether each handler call runs in a transaction that also writes the event's checkpoint
+ * (catch-up only; needs a {@link TransactionalCheckpointStore} that joins the transaction manager's transactions)
+ * @param transactionManager bean name of the transaction manager of a transactional subscription, {@code null} for
+ * the only (or primary) one
  */
 public record SubscriptionEndpoint(String id, String stream, @Nullable String group, @Nullable StartPosition from,
 		@Nullable EventFilterSpec filter, boolean resolveLinks, boolean autoStartup, @Nullable String checkpointStore,
 		PersistentSettings persistentSettings, EventDispatcher dispatcher, String source, int concurrency,
-		@Nullable PartitionKeyResolver partitionKey) {
+		@Nullable PartitionKeyResolver partitionKey, boolean transactional, @Nullable String transactionManager) {
 
 	/** The name of the stream of all events. */
 	public static final String ALL = "$all";
@@ -52,6 +56,35 @@ public record SubscriptionEndpoint(String id, String stream, @Nullable String gr
 			throw new IllegalArgumentException(source + ": filters apply to $all only, but the stream is '" + stream
 					+ "'; remove the filter or subscribe to $all");
 		}
+		if (transactional && group != null) {
+			throw new IllegalArgumentException(source + ": transactional applies to catch-up subscriptions, whose "
+					+ "checkpoint can commit with the handler's work; the position of a persistent subscription (group '"
+					+ group + "') is kept by the server. Remove transactional, or the group");
+		}
+	}
+
+	/**
+	 * An endpoint that is not transactional.
+	 * @param id the unique subscription id
+	 * @param stream the stream, or {@code $all}
+	 * @param group the persistent subscription group, {@code null} for catch-up
+	 * @param from where to start, {@code null} for the default
+	 * @param filter the server-side filter for {@code $all}, {@code null} for none
+	 * @param resolveLinks whether link events are resolved
+	 * @param autoStartup whether the registry starts it with the application
+	 * @param checkpointStore bean name of the checkpoint store, {@code null} for the default
+	 * @param persistentSettings settings of a persistent subscription
+	 * @param dispatcher hands events to the handler(s)
+	 * @param source what declared the subscription, for messages
+	 * @param concurrency how many events are handled at once; 0 for the configured default
+	 * @param partitionKey the key of each event for concurrent handling, {@code null} for the event's stream
+	 */
+	public SubscriptionEndpoint(String id, String stream, @Nullable String group, @Nullable StartPosition from,
+			@Nullable EventFilterSpec filter, boolean resolveLinks, boolean autoStartup,
+			@Nullable String checkpointStore, PersistentSettings persistentSettings, EventDispatcher dispatcher,
+			String source, int concurrency, @Nullable PartitionKeyResolver partitionKey) {
+		this(id, stream, group, from, filter, resolveLinks, autoStartup, checkpointStore, persistentSettings,
+				dispatcher, source, concurrency, partitionKey, false, null);
 	}
 
 	/**
@@ -130,6 +163,10 @@ public record SubscriptionEndpoint(String id, String stream, @Nullable String gr
 		private int concurrency;
 
 		private PartitionKeyResolver partitionKey;
+
+		private boolean transactional;
+
+		private String transactionManager;
 
 		private Builder(String id, String stream, String group) {
 			this.id = id;
@@ -248,13 +285,35 @@ public record SubscriptionEndpoint(String id, String stream, @Nullable String gr
 		}
 
 		/**
+		 * Run each handler call in a transaction that also writes the event's checkpoint, so that the handler's
+		 * database work and the position commit together (catch-up only).
+		 * @param transactional whether to
+		 * @return this builder
+		 */
+		public Builder transactional(boolean transactional) {
+			this.transactional = transactional;
+			return this;
+		}
+
+		/**
+		 * The transaction manager of a transactional subscription, when there are several.
+		 * @param beanName the transaction manager's bean name
+		 * @return this builder
+		 */
+		public Builder transactionManager(String beanName) {
+			this.transactionManager = beanName;
+			return this;
+		}
+
+		/**
 		 * Build the endpoint.
 		 * @return the endpoint
 		 */
 		public SubscriptionEndpoint build() {
 			return new SubscriptionEndpoint(this.id, this.stream, this.group, this.from, this.filter,
 					this.resolveLinks, this.autoStartup, this.checkpointStore, this.persistentSettings,
-					this.dispatcher, this.source, this.concurrency, this.partitionKey);
+					this.dispatcher, this.source, this.concurrency, this.partitionKey, this.transactional,
+					this.transactionManager);
 		}
 
 	}

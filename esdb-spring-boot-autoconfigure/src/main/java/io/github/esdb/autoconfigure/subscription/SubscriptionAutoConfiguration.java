@@ -1,7 +1,10 @@
 package io.github.esdb.autoconfigure.subscription;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import javax.sql.DataSource;
 
 import io.kurrent.dbclient.KurrentDBClient;
 
@@ -22,6 +25,7 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
@@ -40,8 +44,6 @@ import io.github.esdb.subscription.PersistentErrorPolicy;
 import io.github.esdb.subscription.SubscriptionContainerFactory;
 import io.github.esdb.subscription.SubscriptionObserver;
 import io.github.esdb.subscription.SubscriptionRegistry;
-import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
-import io.github.esdb.subscription.checkpoint.KurrentDBCheckpointStore;
 import io.github.esdb.subscription.container.DefaultSubscriptionContainerFactory;
 import io.github.esdb.subscription.event.ApplicationEventSubscriptionObserver;
 import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPostProcessor;
@@ -72,16 +74,17 @@ public class SubscriptionAutoConfiguration {
 		return new CurrentEvent();
 	}
 
-	@Bean
+	/** The name of the default checkpoint store bean. */
+	public static final String CHECKPOINT_STORE = "esdbCheckpointStore";
+
+	@Bean(name = CHECKPOINT_STORE)
 	@ConditionalOnMissingBean(CheckpointStore.class)
 	CheckpointStore esdbCheckpointStore(SubscriptionProperties properties,
-			KurrentDBClientProvider kurrentDBClientProvider, EventSerializer serializer) {
-		SubscriptionProperties.Checkpoint checkpoint = properties.getCheckpoint();
-		if (checkpoint.getStore() == SubscriptionProperties.StoreType.MEMORY) {
-			return new InMemoryCheckpointStore();
-		}
-		return new KurrentDBCheckpointStore(kurrentDBClientProvider::client, serializer, checkpoint.getStreamPrefix(),
-				checkpoint.getMaxCount(), properties.getSubscribeTimeout());
+			KurrentDBClientProvider kurrentDBClientProvider, EventSerializer serializer,
+			ObjectProvider<DataSource> dataSources) {
+		SubscriptionPropertiesChecks.check(properties);
+		return new BuiltInCheckpointStores(properties, kurrentDBClientProvider, serializer, dataSources)
+			.get(properties.getCheckpoint().getStore(), "esdb.subscriptions.checkpoint.store");
 	}
 
 	@Bean
@@ -123,9 +126,12 @@ public class SubscriptionAutoConfiguration {
 			CurrentEvent currentEvent,
 			ObjectProvider<SubscriptionObserver> observers, CatchUpErrorPolicy catchUpErrorPolicy,
 			PersistentErrorPolicy persistentErrorPolicy, ObjectProvider<EventHandlerInterceptor> interceptors,
-			@Qualifier(SUBSCRIPTION_TASK_EXECUTOR) TaskExecutor taskExecutor, ListableBeanFactory beanFactory) {
+			@Qualifier(SUBSCRIPTION_TASK_EXECUTOR) TaskExecutor taskExecutor, ListableBeanFactory beanFactory,
+			ObjectProvider<DataSource> dataSources) {
 		SubscriptionPropertiesChecks.check(properties);
 		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
+		BuiltInCheckpointStores builtIns = new BuiltInCheckpointStores(properties, kurrentDBClientProvider,
+				serializer, dataSources);
 		return DefaultSubscriptionContainerFactory.builder()
 			.clients(kurrentDBClientProvider)
 			.serializer(serializer)
@@ -146,7 +152,78 @@ public class SubscriptionAutoConfiguration {
 			.concurrency(properties.getConcurrency(), concurrencyById(properties), properties.getMaxInFlight())
 			.eventTypes(eventTypes)
 			.groupDrift(properties.getPersistent().getOnDrift())
+			.checkpointStoresById(checkpointStoresById(properties, builtIns, beanFactory))
+			.transactionManagers((name) -> transactionManager(beanFactory, name))
+			.transactional(transactionalById(properties), transactionManagerById(properties))
+			.beyondLog(properties.getCheckpoint().getBeyondLog())
 			.build();
+	}
+
+	private static Map<String, CheckpointStore> checkpointStoresById(SubscriptionProperties properties,
+			BuiltInCheckpointStores builtIns, ListableBeanFactory beanFactory) {
+		Map<String, CheckpointStore> stores = new LinkedHashMap<>();
+		properties.getById().forEach((id, settings) -> {
+			SubscriptionProperties.StoreType type = settings.getCheckpointStore();
+			if (type == null) {
+				return;
+			}
+			// The default store of that kind when there is one, so that one kind means one store.
+			boolean isDefault = type == properties.getCheckpoint().getStore()
+					&& beanFactory.containsBean(CHECKPOINT_STORE)
+					&& beanFactory.isTypeMatch(CHECKPOINT_STORE, CheckpointStore.class);
+			stores.put(id, isDefault ? beanFactory.getBean(CHECKPOINT_STORE, CheckpointStore.class)
+					: builtIns.get(type, "esdb.subscriptions.by-id." + id + ".checkpoint-store"));
+		});
+		return stores;
+	}
+
+	private static Map<String, Boolean> transactionalById(SubscriptionProperties properties) {
+		Map<String, Boolean> transactional = new LinkedHashMap<>();
+		properties.getById().forEach((id, settings) -> {
+			if (settings.getTransactional() != null) {
+				transactional.put(id, settings.getTransactional());
+			}
+		});
+		return transactional;
+	}
+
+	private static Map<String, String> transactionManagerById(SubscriptionProperties properties) {
+		Map<String, String> managers = new LinkedHashMap<>();
+		properties.getById().forEach((id, settings) -> {
+			if (settings.getTransactionManager() != null && !settings.getTransactionManager().isBlank()) {
+				managers.put(id, settings.getTransactionManager().trim());
+			}
+		});
+		return managers;
+	}
+
+	/**
+	 * The transaction manager of a transactional subscription: the bean it names, else the only or primary one.
+	 * @throws IllegalStateException saying why there is none, for the start-up failure
+	 */
+	private static PlatformTransactionManager transactionManager(ListableBeanFactory beanFactory, String name) {
+		String[] names = beanFactory.getBeanNamesForType(PlatformTransactionManager.class);
+		if (name != null) {
+			if (!beanFactory.containsBean(name) || !beanFactory.isTypeMatch(name, PlatformTransactionManager.class)) {
+				throw new IllegalStateException("transactionManager = \"" + name + "\" is not a "
+						+ "PlatformTransactionManager bean; known: " + Arrays.toString(names)
+						+ "; fix the name or declare it");
+			}
+			return beanFactory.getBean(name, PlatformTransactionManager.class);
+		}
+		if (names.length == 0) {
+			throw new IllegalStateException("there is no PlatformTransactionManager bean; spring-boot-starter-jdbc "
+					+ "with a DataSource defines one (transactionManager), or declare your own");
+		}
+		PlatformTransactionManager unique = beanFactory.getBeanProvider(PlatformTransactionManager.class)
+			.getIfUnique();
+		if (unique == null) {
+			throw new IllegalStateException("there are " + names.length + " PlatformTransactionManager beans "
+					+ Arrays.toString(names) + " and none is @Primary; name the one of the read model's DataSource "
+					+ "with transactionManager = \"...\" (or esdb.subscriptions.by-id.<id>.transaction-manager), or "
+					+ "mark it @Primary");
+		}
+		return unique;
 	}
 
 	private static Map<String, Integer> concurrencyById(SubscriptionProperties properties) {

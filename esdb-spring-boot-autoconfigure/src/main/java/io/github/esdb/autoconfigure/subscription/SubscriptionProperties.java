@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.github.esdb.subscription.BeyondLogPolicy;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.GroupDriftPolicy;
 import io.github.esdb.subscription.NackException;
@@ -117,12 +118,55 @@ public class SubscriptionProperties {
 		 */
 		private Integer concurrency;
 
+		/**
+		 * Whether each handler call of this catch-up subscription runs in a transaction that also writes the event's
+		 * checkpoint (exactly once for the work in that database); overrides @EventSubscription(transactional).
+		 * Needs the JDBC checkpoint store on the transaction manager's DataSource and concurrency 1.
+		 */
+		private Boolean transactional;
+
+		/**
+		 * The bean name of this subscription's transaction manager when it is transactional; overrides
+		 * @EventSubscription(transactionManager). Without it, the only (or the primary) PlatformTransactionManager.
+		 */
+		private String transactionManager;
+
+		/**
+		 * Where this catch-up subscription keeps its checkpoint, overriding the default store and
+		 * @EventSubscription(checkpointStore): "kurrentdb", "memory" or "jdbc".
+		 */
+		private StoreType checkpointStore;
+
 		public Integer getConcurrency() {
 			return this.concurrency;
 		}
 
 		public void setConcurrency(Integer concurrency) {
 			this.concurrency = concurrency;
+		}
+
+		public Boolean getTransactional() {
+			return this.transactional;
+		}
+
+		public void setTransactional(Boolean transactional) {
+			this.transactional = transactional;
+		}
+
+		public String getTransactionManager() {
+			return this.transactionManager;
+		}
+
+		public void setTransactionManager(String transactionManager) {
+			this.transactionManager = transactionManager;
+		}
+
+		public StoreType getCheckpointStore() {
+			return this.checkpointStore;
+		}
+
+		public void setCheckpointStore(StoreType checkpointStore) {
+			this.checkpointStore = checkpointStore;
 		}
 
 	}
@@ -256,10 +300,21 @@ public class SubscriptionProperties {
 		private Duration every = Duration.ofSeconds(5);
 
 		/**
-		 * Where the default checkpoint store keeps checkpoints: "kurrentdb" (durable, in the database itself) or
-		 * "memory" (lost on restart).
+		 * Where the default checkpoint store keeps checkpoints: "kurrentdb" (durable, in the database itself),
+		 * "memory" (lost on restart) or "jdbc" (a table of the application's DataSource, see checkpoint.jdbc.*;
+		 * needed by transactional subscriptions).
 		 */
 		private StoreType store = StoreType.KURRENTDB;
+
+		/**
+		 * What a catch-up subscription does when its stored checkpoint lies after the end of the log it reads (the
+		 * database lost events it had handled, e.g. an in-memory server started empty while the checkpoints were
+		 * kept): "fail" (the subscription goes FAILED with a message naming it and both positions) or "reset"
+		 * (forget the checkpoint and start from the subscription's 'from' position).
+		 */
+		private BeyondLogPolicy beyondLog = BeyondLogPolicy.FAIL;
+
+		private final Jdbc jdbc = new Jdbc();
 
 		/**
 		 * Prefix of the checkpoint streams of the KurrentDB store; one stream per subscription id. Keep the "$" so
@@ -296,6 +351,18 @@ public class SubscriptionProperties {
 			this.store = store;
 		}
 
+		public BeyondLogPolicy getBeyondLog() {
+			return this.beyondLog;
+		}
+
+		public void setBeyondLog(BeyondLogPolicy beyondLog) {
+			this.beyondLog = beyondLog;
+		}
+
+		public Jdbc getJdbc() {
+			return this.jdbc;
+		}
+
 		public String getStreamPrefix() {
 			return this.streamPrefix;
 		}
@@ -315,14 +382,93 @@ public class SubscriptionProperties {
 	}
 
 	/**
-	 * The default checkpoint stores.
+	 * The JDBC checkpoint store (checkpoint.store=jdbc or by-id.<id>.checkpoint-store=jdbc), on the application's
+	 * DataSource.
+	 */
+	public static class Jdbc {
+
+		/**
+		 * The checkpoint table, optionally schema-qualified. The schema scripts create it under this name.
+		 */
+		private String tableName = "esdb_checkpoint";
+
+		/**
+		 * When to create the checkpoint table at start-up: "embedded" (only on an embedded database such as H2),
+		 * "always" (the scripts use CREATE TABLE IF NOT EXISTS) or "never" (create it yourself from the scripts in
+		 * the jar).
+		 */
+		private SchemaInitialization initializeSchema = SchemaInitialization.EMBEDDED;
+
+		/**
+		 * Location of the schema script; @@platform@@ is replaced by the database platform.
+		 */
+		private String schema = "classpath:io/github/esdb/subscription/checkpoint/schema-@@platform@@.sql";
+
+		/**
+		 * The platform in the schema location (postgresql, h2, mysql, mariadb); detected from the DataSource when not
+		 * set.
+		 */
+		private String platform;
+
+		public String getTableName() {
+			return this.tableName;
+		}
+
+		public void setTableName(String tableName) {
+			this.tableName = tableName;
+		}
+
+		public SchemaInitialization getInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(SchemaInitialization initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public String getSchema() {
+			return this.schema;
+		}
+
+		public void setSchema(String schema) {
+			this.schema = schema;
+		}
+
+		public String getPlatform() {
+			return this.platform;
+		}
+
+		public void setPlatform(String platform) {
+			this.platform = platform;
+		}
+
+	}
+
+	/**
+	 * When the checkpoint table is created, as Spring Boot's DatabaseInitializationMode.
+	 */
+	public enum SchemaInitialization {
+
+		/** Only on an embedded database. */
+		EMBEDDED,
+		/** On any database. */
+		ALWAYS,
+		/** Never. */
+		NEVER
+
+	}
+
+	/**
+	 * The built-in checkpoint stores.
 	 */
 	public enum StoreType {
 
 		/** In KurrentDB streams. */
 		KURRENTDB,
 		/** In memory. */
-		MEMORY
+		MEMORY,
+		/** In a table of the application's DataSource. */
+		JDBC
 
 	}
 

@@ -1,5 +1,7 @@
 package io.github.esdb.autoconfigure.subscription;
 
+import java.util.regex.Pattern;
+
 import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
 
 import static io.github.esdb.autoconfigure.ConfigurationChecks.atLeast;
@@ -15,6 +17,9 @@ import static io.github.esdb.autoconfigure.ConfigurationChecks.positive;
 final class SubscriptionPropertiesChecks {
 
 	private static final String PREFIX = "esdb.subscriptions.";
+
+	/** As JdbcCheckpointStore checks it, without loading that class (spring-jdbc may be absent). */
+	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
 	private SubscriptionPropertiesChecks() {
 	}
@@ -44,6 +49,18 @@ final class SubscriptionPropertiesChecks {
 			throw new InvalidEsdbConfigurationException(
 					PREFIX + "checkpoint.stream-prefix", "must not be empty",
 					"Set a valid value, for example " + PREFIX + "checkpoint.stream-prefix=$esdb-checkpoint-");
+		}
+		SubscriptionProperties.Jdbc jdbc = checkpoint.getJdbc();
+		if (jdbc.getTableName() == null || !TABLE_NAME.matcher(jdbc.getTableName()).matches()) {
+			throw new InvalidEsdbConfigurationException(PREFIX + "checkpoint.jdbc.table-name",
+					"'" + jdbc.getTableName() + "' is not a plain SQL identifier",
+					"Use letters, digits and '_' (not starting with a digit), optionally after a schema name and a dot, "
+							+ "for example " + PREFIX + "checkpoint.jdbc.table-name=esdb_checkpoint");
+		}
+		if (jdbc.getSchema() == null || jdbc.getSchema().isBlank()) {
+			throw new InvalidEsdbConfigurationException(PREFIX + "checkpoint.jdbc.schema", "must not be empty",
+					"Remove it to use the scripts in the jar, or set a location, for example " + PREFIX
+							+ "checkpoint.jdbc.schema=classpath:db/esdb-checkpoint.sql");
 		}
 		atLeast(properties.getPersistent().getBufferSize(), 1, PREFIX + "persistent.buffer-size", "10");
 		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();

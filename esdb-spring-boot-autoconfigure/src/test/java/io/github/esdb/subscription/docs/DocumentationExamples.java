@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.util.backoff.FixedBackOff;
 
@@ -188,7 +189,7 @@ final class DocumentationExamples {
 	// end::programmatic[]
 
 	// tag::checkpoint-store[]
-	/** Keeps checkpoints next to the read model (here a map; in practice the read model's database). */
+	/** Keeps checkpoints somewhere of the application's choosing (here a map). */
 	@Component
 	static class ReadModelCheckpointStore implements CheckpointStore {
 
@@ -206,6 +207,50 @@ final class DocumentationExamples {
 
 	}
 	// end::checkpoint-store[]
+
+	// tag::exactly-once-schema[]
+	/** The read model's table; the checkpoint table esdb_checkpoint sits in the same database. */
+	static final String ORDER_TOTALS_TABLE = """
+			CREATE TABLE order_totals (
+			    order_id     VARCHAR(100) PRIMARY KEY,
+			    amount_cents BIGINT NOT NULL,
+			    orders       INT NOT NULL
+			)""";
+	// end::exactly-once-schema[]
+
+	// tag::exactly-once[]
+	/**
+	 * A read model kept exactly once: each call runs in a transaction of the DataSource's transaction manager, in
+	 * which the subscription also writes the event's checkpoint (esdb.subscriptions.checkpoint.store=jdbc). The
+	 * totals and the position commit together or not at all, so a crash never counts an order twice, nor loses one.
+	 */
+	@Component
+	static class OrderTotals {
+
+		private final JdbcClient jdbc;
+
+		OrderTotals(JdbcClient jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@EventSubscription(id = "order-totals", stream = "${orders.stream:orders}", transactional = "true")
+		void on(OrderPlaced event) {
+			// Not idempotent on purpose: an upsert that adds. Exactly once makes that safe.
+			int updated = this.jdbc
+				.sql("UPDATE order_totals SET amount_cents = amount_cents + ?, orders = orders + 1 WHERE order_id = ?")
+				.param(event.amountCents())
+				.param(event.orderId())
+				.update();
+			if (updated == 0) {
+				this.jdbc.sql("INSERT INTO order_totals (order_id, amount_cents, orders) VALUES (?, ?, 1)")
+					.param(event.orderId())
+					.param(event.amountCents())
+					.update();
+			}
+		}
+
+	}
+	// end::exactly-once[]
 
 	// tag::policies[]
 	@Configuration(proxyBeanMethods = false)

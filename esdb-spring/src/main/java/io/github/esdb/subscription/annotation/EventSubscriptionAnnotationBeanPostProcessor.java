@@ -153,11 +153,18 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 		}
 		int concurrency = concurrency(annotation, source);
 		PartitionKeyResolver partitionKey = partitionKey(annotation, source);
+		String transactional = resolve(annotation.transactional());
+		if (!transactional.equalsIgnoreCase("true") && !transactional.equalsIgnoreCase("false")) {
+			throw new InvalidSubscriptionException(
+					source + ": transactional = \"" + transactional + "\" is neither true nor false");
+		}
+		String transactionManager = resolve(annotation.transactionManager());
 		try {
 			return new SubscriptionEndpoint(id, stream, group.isEmpty() ? null : group, from, filter,
 					annotation.resolveLinks(), Boolean.parseBoolean(autoStartup),
 					checkpointStore.isEmpty() ? null : checkpointStore, persistent, dispatcher, source, concurrency,
-					partitionKey);
+					partitionKey, Boolean.parseBoolean(transactional),
+					transactionManager.isEmpty() ? null : transactionManager);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidSubscriptionException(ex.getMessage(), ex);

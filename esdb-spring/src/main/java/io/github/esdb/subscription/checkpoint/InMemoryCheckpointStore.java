@@ -25,4 +25,9 @@ public class InMemoryCheckpointStore implements CheckpointStore {
 		this.checkpoints.put(subscriptionId, checkpoint);
 	}
 
+	@Override
+	public void reset(String subscriptionId) {
+		this.checkpoints.remove(subscriptionId);
+	}
+
 }

@@ -16,7 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.esdb.event.LogPosition;
+import io.github.esdb.subscription.BeyondLogPolicy;
 import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.CheckpointBeyondLogException;
+import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.StartPosition;
@@ -46,6 +49,10 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private final Partitions partitions;
 
+	private final CheckpointStore store;
+
+	private final @Nullable TransactionalHandling transactional;
+
 	private boolean checkpointLoaded;
 
 	private boolean endWasEmpty;
@@ -54,8 +61,10 @@ final class CatchUpSubscriber implements Subscriber {
 		this.endpoint = endpoint;
 		this.partitions = new Partitions(endpoint, services);
 		this.services = services;
+		this.store = services.checkpointStoreOf(endpoint);
+		this.transactional = TransactionalHandling.of(endpoint, services, this.store);
 		this.committer = new CheckpointCommitter(endpoint.id(),
-				services.checkpointStores().apply(endpoint.checkpointStore()),
+				(this.transactional != null) ? this.transactional.outsideTransactions() : this.store,
 				services.settings().checkpointEveryEvents(), services.settings().checkpointEvery(),
 				services.observer(), System::nanoTime);
 		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
@@ -124,10 +133,10 @@ final class CatchUpSubscriber implements Subscriber {
 	public void subscribe(Session session) throws Exception {
 		if (!this.checkpointLoaded) {
 			// Loaded once per container: after a drop the in-memory position is at least as recent.
-			CheckpointLoad stored = loadCheckpoint();
-			this.committer.restore(stored.checkpoint());
+			Checkpoint stored = loadCheckpoint();
+			this.committer.restore(stored);
 			this.checkpointLoaded = true;
-			logger.debug("Subscription '{}' starts from checkpoint {}", this.endpoint.id(), stored.checkpoint());
+			logger.debug("Subscription '{}' starts from checkpoint {}", this.endpoint.id(), stored);
 		}
 		// After a drop, what the partitions hold is handled before the new session starts after the safe point.
 		this.partitions.beginSession(false);
@@ -173,13 +182,31 @@ final class CatchUpSubscriber implements Subscriber {
 				this.services.settings().subscribeTimeout());
 	}
 
-	private record CheckpointLoad(@Nullable Checkpoint checkpoint) {
-	}
-
-	private CheckpointLoad loadCheckpoint() {
-		return new CheckpointLoad(
-				this.services.checkpointStores().apply(this.endpoint.checkpointStore()).load(this.endpoint.id())
-					.orElse(null));
+	/**
+	 * The stored checkpoint, checked against the end of the log: one after it means the database lost events this
+	 * subscription handled, and waiting for the log to grow past it would be silent. The policy fails the
+	 * subscription or forgets the checkpoint.
+	 */
+	private @Nullable Checkpoint loadCheckpoint() throws Exception {
+		Checkpoint stored = this.store.load(this.endpoint.id()).orElse(null);
+		if (stored == null) {
+			return null;
+		}
+		LogEnd end = LogEnd.of(this.services.clients().client(), this.endpoint,
+				this.services.settings().subscribeTimeout());
+		if (!end.isBefore(stored)) {
+			return stored;
+		}
+		String where = this.endpoint.isAll() ? "$all" : "stream '" + this.endpoint.stream() + "'";
+		if (this.services.settings().beyondLog() == BeyondLogPolicy.FAIL) {
+			throw new CheckpointBeyondLogException(this.endpoint.id(), stored, end.last(), where);
+		}
+		logger.warn("Subscription '{}' has the stored checkpoint {}, after the end of {} ({}); as "
+				+ "esdb.subscriptions.checkpoint.beyond-log=reset says, it forgets it and starts from {}",
+				this.endpoint.id(), stored, where, (end.last() != null) ? "last event at " + end.last() : "no event",
+				(this.endpoint.from() != null) ? this.endpoint.from() : "the start");
+		this.store.reset(this.endpoint.id());
+		return null;
 	}
 
 	@Override
@@ -257,6 +284,9 @@ final class CatchUpSubscriber implements Subscriber {
 		if (this.partitions.enabled()) {
 			return handleInPartition(event, context, checkpoint, control);
 		}
+		if (this.transactional != null) {
+			return handleInTransaction(event, context, checkpoint, control);
+		}
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
 			.handleInPlace(() -> this.invoker.invoke(event, context), context, control);
 		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
@@ -267,6 +297,36 @@ final class CatchUpSubscriber implements Subscriber {
 			return Exit.stop();
 		}
 		this.committer.finish(checkpoint);
+		this.committer.commitIfDue();
+		return null;
+	}
+
+	/**
+	 * A transactional subscription: each attempt writes the checkpoint and calls the handler in one transaction.
+	 * What commits is already stored, so the committer is told not to write it again; what rolls back and is then
+	 * skipped by the error policy has nothing to roll back any more, and the committer commits it later, outside a
+	 * transaction, like a passed event.
+	 */
+	private @Nullable Exit handleInTransaction(ResolvedEvent event, EventContext context, Checkpoint checkpoint,
+			SubscriptionErrorHandler.Sleeper control) {
+		TransactionalHandling transactions = this.transactional;
+		boolean[] committedBefore = new boolean[1];
+		SubscriptionErrorHandler.Outcome outcome = this.errorHandler.handleInPlace(() -> {
+			committedBefore[0] = !transactions.handle(checkpoint, () -> this.invoker.invoke(event, context));
+		}, context, control);
+		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
+			return Exit.failed(failed.cause());
+		}
+		if (outcome instanceof SubscriptionErrorHandler.Stopped) {
+			return Exit.stop();
+		}
+		this.committer.finish(checkpoint);
+		if (outcome instanceof SubscriptionErrorHandler.Handled) {
+			if (committedBefore[0]) {
+				this.invoker.skipAlreadyCommitted(context, checkpoint);
+			}
+			this.committer.committedInTransaction(checkpoint);
+		}
 		this.committer.commitIfDue();
 		return null;
 	}

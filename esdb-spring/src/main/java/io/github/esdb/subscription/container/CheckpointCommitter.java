@@ -188,6 +188,23 @@ final class CheckpointCommitter {
 	}
 
 	/**
+	 * A position the handler's own transaction committed (a transactional subscription): it is the committed
+	 * checkpoint now, so later commits only store a safe point after it, and never write it a second time outside
+	 * that transaction.
+	 * @param position the position, finished before
+	 */
+	void committedInTransaction(Checkpoint position) {
+		synchronized (this) {
+			if (position.isAfter(this.committed)) {
+				this.committed = position;
+			}
+			this.finishedSinceCommit = 0;
+			this.lastCommitNanos = this.nanoClock.getAsLong();
+		}
+		this.observer.checkpointCommitted(this.subscriptionId, position);
+	}
+
+	/**
 	 * Commit and wait until the store has written it; called when the subscription stops.
 	 */
 	void commitAndFlush() {

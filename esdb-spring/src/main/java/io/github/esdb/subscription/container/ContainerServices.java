@@ -1,5 +1,6 @@
 package io.github.esdb.subscription.container;
 
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -7,6 +8,7 @@ import io.kurrent.dbclient.ResolvedEvent;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.TaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.event.CurrentEvent;
@@ -15,6 +17,7 @@ import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventHandlerInterceptor;
 import io.github.esdb.subscription.PersistentErrorPolicy;
+import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionObserver;
 
 /**
@@ -31,11 +34,26 @@ import io.github.esdb.subscription.SubscriptionObserver;
  * @param interceptor wraps every handler invocation
  * @param taskExecutor runs each subscription's worker
  * @param payloads reads an event's payload for partition keys ({@code null} when no class is known for its type)
+ * @param checkpointStoresById the checkpoint store of named subscriptions, overriding what they say
+ * @param transactionManagers the transaction manager for a bean name ({@code null} for the only or primary one);
+ * throws an exception whose message says why when there is none
  */
 record ContainerServices(KurrentDBClientProvider clients, EventContextFactory contexts, CurrentEvent currentEvent,
 		SubscriptionObserver observer, CatchUpErrorPolicy catchUpErrorPolicy,
 		PersistentErrorPolicy persistentErrorPolicy, Function<String, CheckpointStore> checkpointStores,
 		ContainerSettings settings, EventHandlerInterceptor interceptor, TaskExecutor taskExecutor,
-		BiFunction<ResolvedEvent, EventContext, @Nullable Object> payloads) {
+		BiFunction<ResolvedEvent, EventContext, @Nullable Object> payloads,
+		Map<String, CheckpointStore> checkpointStoresById,
+		Function<@Nullable String, PlatformTransactionManager> transactionManagers) {
+
+	/**
+	 * The checkpoint store of a catch-up subscription: a per-id setting, else the bean it names, else the default.
+	 * @param endpoint the subscription
+	 * @return the store
+	 */
+	CheckpointStore checkpointStoreOf(SubscriptionEndpoint endpoint) {
+		CheckpointStore byId = this.checkpointStoresById.get(endpoint.id());
+		return (byId != null) ? byId : this.checkpointStores.apply(endpoint.checkpointStore());
+	}
 
 }

@@ -3,6 +3,9 @@ package io.github.esdb.subscription.container;
 import java.time.Duration;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
+import io.github.esdb.subscription.BeyondLogPolicy;
 import io.github.esdb.subscription.GroupDriftPolicy;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 
@@ -22,11 +25,15 @@ import io.github.esdb.subscription.SubscriptionEndpoint;
  * @param concurrencyById the concurrency of named subscriptions, overriding what they say
  * @param maxInFlight how many events may wait or run across the partitions of one subscription
  * @param groupDrift what to do when an existing persistent group's settings differ from the declared ones
+ * @param transactionalById whether named subscriptions are transactional, overriding what they say
+ * @param transactionManagerById the transaction manager bean of named subscriptions, overriding what they say
+ * @param beyondLog what a catch-up subscription does when its stored checkpoint is after the end of the log
  */
 record ContainerSettings(int catchUpBatchSize, int checkpointEveryEvents, Duration checkpointEvery,
 		String checkpointStreamPrefix, Duration subscribeTimeout, boolean autoCreateGroups, int persistentBufferSize,
 		ResubscribeBackOff resubscribe, int concurrency, Map<String, Integer> concurrencyById, int maxInFlight,
-		GroupDriftPolicy groupDrift) {
+		GroupDriftPolicy groupDrift, Map<String, Boolean> transactionalById,
+		Map<String, String> transactionManagerById, BeyondLogPolicy beyondLog) {
 
 	/**
 	 * The concurrency of a subscription: a per-id setting, else the endpoint's own, else the default.
@@ -39,6 +46,26 @@ record ContainerSettings(int catchUpBatchSize, int checkpointEveryEvents, Durati
 			return byId;
 		}
 		return (endpoint.concurrency() > 0) ? endpoint.concurrency() : this.concurrency;
+	}
+
+	/**
+	 * Whether a subscription is transactional: a per-id setting, else the endpoint's own.
+	 * @param endpoint the subscription
+	 * @return true if each handler call and its checkpoint commit together
+	 */
+	boolean transactionalOf(SubscriptionEndpoint endpoint) {
+		Boolean byId = this.transactionalById.get(endpoint.id());
+		return (byId != null) ? byId : endpoint.transactional();
+	}
+
+	/**
+	 * The transaction manager bean of a transactional subscription: a per-id setting, else the endpoint's own.
+	 * @param endpoint the subscription
+	 * @return the bean name, {@code null} for the only or primary one
+	 */
+	@Nullable String transactionManagerOf(SubscriptionEndpoint endpoint) {
+		String byId = this.transactionManagerById.get(endpoint.id());
+		return (byId != null) ? byId : endpoint.transactionManager();
 	}
 
 }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.esdb.connection.ConnectionFailure;
+import io.github.esdb.subscription.CheckpointBeyondLogException;
 import io.github.esdb.subscription.InvalidSubscriptionException;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -298,6 +299,11 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				session.close();
 				if (run.stopRequested()) {
 					break;
+				}
+				if (unwrap(ex) instanceof CheckpointBeyondLogException beyond) {
+					// Retrying cannot help: the log will not hold the events again.
+					logger.error(beyond.getMessage());
+					return beyond;
 				}
 				lastCause = unwrap(ex);
 				ConnectionFailure misconfigured = diagnose(lastCause);

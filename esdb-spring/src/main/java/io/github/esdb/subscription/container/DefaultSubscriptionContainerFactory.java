@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import io.github.esdb.connection.KurrentDBClientProvider;
@@ -18,6 +19,7 @@ import io.github.esdb.event.CurrentEvent;
 import io.github.esdb.event.EventEnvelopeFactory;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
+import io.github.esdb.subscription.BeyondLogPolicy;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.DefaultCatchUpErrorPolicy;
@@ -55,6 +57,10 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 
 	@Override
 	public SubscriptionContainer create(SubscriptionEndpoint endpoint) {
+		if (endpoint.kind() == SubscriptionKind.PERSISTENT) {
+			// Catch-up subscriptions check this as they are built; a persistent one asked to by a property fails too.
+			TransactionalHandling.rejectPersistent(endpoint, this.services);
+		}
 		SubscriptionStatistics statistics = new SubscriptionStatistics();
 		Subscriber subscriber = (endpoint.kind() == SubscriptionKind.PERSISTENT)
 				? new PersistentSubscriber(endpoint, this.services, statistics)
@@ -126,6 +132,19 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		private @Nullable EventTypeRegistry eventTypes;
 
 		private GroupDriftPolicy groupDrift = GroupDriftPolicy.WARN;
+
+		private Map<String, CheckpointStore> checkpointStoresById = Map.of();
+
+		private Function<@Nullable String, PlatformTransactionManager> transactionManagers = (name) -> {
+			throw new IllegalStateException("no transaction manager is known to the subscription container factory; "
+					+ "give it one with DefaultSubscriptionContainerFactory.Builder.transactionManagers");
+		};
+
+		private Map<String, Boolean> transactionalById = Map.of();
+
+		private Map<String, String> transactionManagerById = Map.of();
+
+		private BeyondLogPolicy beyondLog = BeyondLogPolicy.FAIL;
 
 		private Builder() {
 		}
@@ -332,6 +351,50 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		}
 
 		/**
+		 * The checkpoint stores of named subscriptions, overriding what they say.
+		 * @param checkpointStoresById the store by subscription id
+		 * @return this builder
+		 */
+		public Builder checkpointStoresById(Map<String, CheckpointStore> checkpointStoresById) {
+			this.checkpointStoresById = Map.copyOf(checkpointStoresById);
+			return this;
+		}
+
+		/**
+		 * The transaction managers of transactional subscriptions.
+		 * @param transactionManagers the transaction manager for a bean name, or for {@code null} the only (or the
+		 * primary) one; throws an exception whose message says why when there is none, which start-up reports
+		 * @return this builder
+		 */
+		public Builder transactionManagers(Function<@Nullable String, PlatformTransactionManager> transactionManagers) {
+			this.transactionManagers = transactionManagers;
+			return this;
+		}
+
+		/**
+		 * Which named subscriptions are transactional, and with which transaction manager, overriding what they say.
+		 * @param transactionalById whether a subscription is transactional, by id
+		 * @param transactionManagerById the transaction manager bean name of a subscription, by id
+		 * @return this builder
+		 */
+		public Builder transactional(Map<String, Boolean> transactionalById,
+				Map<String, String> transactionManagerById) {
+			this.transactionalById = Map.copyOf(transactionalById);
+			this.transactionManagerById = Map.copyOf(transactionManagerById);
+			return this;
+		}
+
+		/**
+		 * What a catch-up subscription does when its stored checkpoint is after the end of the log.
+		 * @param beyondLog fail (the default) or reset
+		 * @return this builder
+		 */
+		public Builder beyondLog(BeyondLogPolicy beyondLog) {
+			this.beyondLog = beyondLog;
+			return this;
+		}
+
+		/**
 		 * Build the factory.
 		 * @return the factory
 		 */
@@ -342,7 +405,8 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 			ContainerSettings settings = new ContainerSettings(this.catchUpBatchSize, this.checkpointEveryEvents,
 					this.checkpointEvery, this.checkpointStreamPrefix, this.subscribeTimeout, this.autoCreateGroups,
 					this.persistentBufferSize, this.resubscribe, this.concurrency, this.concurrencyById,
-					this.maxInFlight, this.groupDrift);
+					this.maxInFlight, this.groupDrift, this.transactionalById, this.transactionManagerById,
+					this.beyondLog);
 			EventSerializer payloadSerializer = this.serializer;
 			EventTypeRegistry types = (this.eventTypes != null) ? this.eventTypes : new EventTypeRegistry();
 			TaskExecutor executor = (this.taskExecutor != null) ? this.taskExecutor : defaultTaskExecutor(false);
@@ -353,7 +417,8 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 					(event, context) -> types.classOf(context.eventType())
 						.map((type) -> payloadSerializer.deserialize(context.eventType(),
 								event.getEvent().getEventData(), type))
-						.orElse(null)));
+						.orElse(null),
+					this.checkpointStoresById, this.transactionManagers));
 		}
 
 	}

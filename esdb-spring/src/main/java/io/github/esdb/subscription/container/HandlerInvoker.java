@@ -63,6 +63,21 @@ final class HandlerInvoker {
 	}
 
 	/**
+	 * Count an event of a transactional subscription whose checkpoint was already committed (a commit whose outcome
+	 * the subscription did not see, or another instance of it): its transaction rolled back without calling the
+	 * handler.
+	 * @param context the event
+	 * @param checkpoint its position
+	 */
+	void skipAlreadyCommitted(EventContext context, Object checkpoint) {
+		this.statistics.skipped();
+		this.services.observer().eventSkipped(this.endpoint.id(), context, "its checkpoint was already committed");
+		logger.warn("Subscription '{}' did not handle {} again: the checkpoint store already holds {} or a later "
+				+ "position (a commit it did not see the end of, or another instance running the same subscription)",
+				this.endpoint.id(), context, checkpoint);
+	}
+
+	/**
 	 * Count a link whose target was deleted, which no handler can be given, and say so once.
 	 * @param link the link as delivered
 	 */

@@ -136,6 +136,23 @@ class CheckpointCommitterTests {
 		assertThat(this.store.flushes).isEqualTo(1);
 	}
 
+	@Test
+	void aPositionCommittedInTheHandlersTransactionIsNeverWrittenAgainOutsideIt() {
+		CheckpointCommitter committer = committer(1, Duration.ofHours(1));
+		committer.start(at(0));
+		committer.finish(at(0));
+		committer.committedInTransaction(at(0));
+		committer.commitIfDue();
+		committer.commitAndFlush();
+		assertThat(this.store.stored).isEmpty();
+		assertThat(committer.committed()).isEqualTo(at(0));
+		assertThat(this.reported).containsExactly(at(0));
+		// A later position no transaction committed (an event of another type) is committed by the committer.
+		committer.pass(at(1));
+		committer.commit();
+		assertThat(this.store.stored).containsExactly(at(1));
+	}
+
 	private static final class RecordingStore implements CheckpointStore {
 
 		final List<Checkpoint> stored = new ArrayList<>();

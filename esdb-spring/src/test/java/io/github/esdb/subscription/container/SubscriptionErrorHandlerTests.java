@@ -57,7 +57,7 @@ class SubscriptionErrorHandlerTests {
 	private SubscriptionErrorHandler handler(long retries, CatchUpErrorPolicy.Outcome outcome) {
 		ContainerServices services = new ContainerServices(null, null, null, this.observer,
 				new DefaultCatchUpErrorPolicy(new FixedBackOff(50, retries), outcome),
-				new DefaultPersistentErrorPolicy(NackException.Action.RETRY), null, null, null, null, null);
+				new DefaultPersistentErrorPolicy(NackException.Action.RETRY), null, null, null, null, null, null, null);
 		return new SubscriptionErrorHandler(SubscriptionEndpoint.toStream("s", "orders").handler((e, c) -> {
 		}).build(), services, this.statistics);
 	}

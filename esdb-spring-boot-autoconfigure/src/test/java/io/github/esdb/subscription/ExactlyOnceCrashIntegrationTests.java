@@ -1,0 +1,338 @@
+package io.github.esdb.subscription;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.kurrent.dbclient.EventData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import io.github.esdb.test.PostgresDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The proof of exactly-once read models: events whose handler inserts one row per event id into PostgreSQL, in a
+ * transactional subscription whose checkpoint is in the same database. Processing is killed at random points, of
+ * three kinds: a failure injected between the read-model write and the commit (the transaction rolls back; the
+ * subscription fails and is restarted in place or in a new application context), a crash before the commit (the
+ * handler's database connection is terminated mid-transaction and the application context is closed with no grace),
+ * and a crash after the commit (the context is closed with no grace before the container learns that the transaction
+ * committed). After the restarts every event id is in the read model exactly once.
+ * <p>
+ * The bounded version run by every build: 2,000 events and 30 kill points ({@code -Desdb.proof.events=10000
+ * -Desdb.proof.kills=100} for the full one, {@code -Desdb.proof.seed=...} to replay a run; the seed is printed). A
+ * control run without {@code transactional} shows that the same kills do apply events twice at least once.
+ */
+class ExactlyOnceCrashIntegrationTests {
+
+	@RegisterExtension
+	static final PostgresDatabase postgres = new PostgresDatabase();
+
+	private static final int EVENTS = Integer.getInteger("esdb.proof.events", 2000);
+
+	private static final int KILLS = Integer.getInteger("esdb.proof.kills", 30);
+
+	private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+	private static EmbeddedServerSupport esdb;
+
+	@BeforeAll
+	static void start() {
+		esdb = new EmbeddedServerSupport();
+		postgres.jdbc()
+			.sql("CREATE TABLE handled (subscription_id VARCHAR(200) NOT NULL, event_id VARCHAR(36) NOT NULL, "
+					+ "revision BIGINT NOT NULL)")
+			.update();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (esdb != null) {
+			esdb.close();
+		}
+	}
+
+	enum Kill {
+
+		/** The handler wrote its row; the transaction fails before it commits. */
+		FAIL_BEFORE_COMMIT,
+
+		/** The handler wrote its row; its connection dies and the application stops with no grace. */
+		CRASH_BEFORE_COMMIT,
+
+		/** The transaction committed; the application stops with no grace before the container hears of it. */
+		CRASH_AFTER_COMMIT
+
+	}
+
+	/** A kill point the handler reached. */
+	record Reached(Kill kill, long revision, int backendPid) {
+	}
+
+	/** Where to kill, shared by the application contexts of one run (as a file of test data would be). */
+	static final class KillPlan {
+
+		final Map<Long, Kill> pending = new ConcurrentHashMap<>();
+
+		final BlockingQueue<Reached> reached = new LinkedBlockingQueue<>();
+
+		final AtomicInteger triggered = new AtomicInteger();
+
+		/** Never counted down: a crashed handler waits here until the forced stop interrupts it. */
+		final CountDownLatch never = new CountDownLatch(1);
+
+		KillPlan(long seed, int events, int kills, Kill... kinds) {
+			Random random = new Random(seed);
+			while (this.pending.size() < kills) {
+				this.pending.put(1 + (long) random.nextInt(events - 1), kinds[random.nextInt(kinds.length)]);
+			}
+		}
+
+		Kill take(long revision) {
+			Kill kill = this.pending.remove(revision);
+			if (kill != null) {
+				this.triggered.incrementAndGet();
+			}
+			return kill;
+		}
+
+		void hang(Reached reached) throws InterruptedException {
+			this.reached.add(reached);
+			this.never.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+			throw new IllegalStateException("a crashed handler was not stopped within " + PATIENCE);
+		}
+
+	}
+
+	private static String writeEvents(int count) {
+		String stream = EmbeddedServerSupport.unique("proof");
+		for (int from = 0; from < count; from += 500) {
+			List<EventData> batch = new ArrayList<>();
+			for (int i = from; i < Math.min(count, from + 500); i++) {
+				batch.add(EmbeddedServerSupport.event(new OrderPlaced("order-" + i, i)));
+			}
+			esdb.append(stream, batch.toArray());
+		}
+		return stream;
+	}
+
+	private static Set<String> writtenIds(String stream) {
+		Set<String> ids = new HashSet<>();
+		esdb.read(stream).forEach((event) -> ids.add(event.getOriginalEvent().getEventId().toString()));
+		return ids;
+	}
+
+	private ApplicationContextRunner runner(String stream, KillPlan plan) {
+		return esdb.runner()
+			.withConfiguration(JdbcTestSupport.JDBC)
+			.withUserConfiguration(ProofConfiguration.class)
+			.withBean(KillPlan.class, () -> plan)
+			.withPropertyValues(postgres.dataSourceProperties())
+			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
+					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
+					"test.id=" + stream,
+					// Any failure stops the subscription at once, and a stop never waits: the kills are abrupt.
+					"esdb.subscriptions.catch-up.retry.max-attempts=0", "esdb.subscriptions.shutdown-timeout=0s");
+	}
+
+	/**
+	 * Run application contexts one after the other until the plan is spent and the last event is committed.
+	 * @return how many application contexts ran
+	 */
+	private static int runUntilDone(ApplicationContextRunner runner, String stream, KillPlan plan) {
+		AtomicInteger contexts = new AtomicInteger();
+		AtomicInteger failures = new AtomicInteger();
+		long last = EVENTS - 1;
+		while (!(plan.pending.isEmpty() && plan.reached.isEmpty()
+				&& Long.valueOf(last).equals(JdbcTestSupport.storedRevision(postgres.jdbc(), stream)))) {
+			runner.run((context) -> {
+				contexts.incrementAndGet();
+				runOneContext(context, stream, plan, last, failures);
+			});
+		}
+		return contexts.get();
+	}
+
+	/** Returns when the context must go: after a crash, or every other injected failure, or when all is done. */
+	private static void runOneContext(ConfigurableApplicationContext context, String stream, KillPlan plan, long last,
+			AtomicInteger failures) {
+		SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+		while (true) {
+			await().atMost(PATIENCE)
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> !plan.reached.isEmpty() || (plan.pending.isEmpty()
+						&& Long.valueOf(last).equals(JdbcTestSupport.storedRevision(postgres.jdbc(), stream))));
+			Reached reached = plan.reached.poll();
+			if (reached == null) {
+				return;
+			}
+			switch (reached.kill()) {
+				case FAIL_BEFORE_COMMIT -> {
+					await().atMost(PATIENCE)
+						.until(() -> registry.snapshot(stream).get().state() == SubscriptionState.FAILED);
+					if (failures.incrementAndGet() % 2 == 0) {
+						return;
+					}
+					registry.restart(stream);
+				}
+				case CRASH_BEFORE_COMMIT -> {
+					// The database ends the transaction; nothing of it can commit any more.
+					postgres.jdbc().sql("SELECT pg_terminate_backend(?)").param(reached.backendPid()).query().rowSet();
+					return;
+				}
+				case CRASH_AFTER_COMMIT -> {
+					return;
+				}
+			}
+		}
+	}
+
+	private static List<Object[]> counts(String stream) {
+		return postgres.jdbc()
+			.sql("SELECT COUNT(*), COUNT(DISTINCT event_id) FROM handled WHERE subscription_id = ?")
+			.param(stream)
+			.query((row, n) -> new Object[] { row.getLong(1), row.getLong(2) })
+			.list();
+	}
+
+	@Test
+	void everyEventIsAppliedExactlyOnceWhateverPointProcessingIsKilledAt() {
+		long seed = Long.getLong("esdb.proof.seed", System.nanoTime());
+		System.out.println("Exactly-once proof: " + EVENTS + " events, " + KILLS + " kill points, seed " + seed
+				+ " (-Desdb.proof.seed=" + seed + " replays it)");
+		String stream = writeEvents(EVENTS);
+		KillPlan plan = new KillPlan(seed, EVENTS, KILLS, Kill.values());
+		Map<Kill, Long> kinds = new java.util.EnumMap<>(Kill.class);
+		plan.pending.values().forEach((kill) -> kinds.merge(kill, 1L, Long::sum));
+
+		int contexts = runUntilDone(runner(stream, plan), stream, plan);
+
+		System.out.println("Exactly-once proof: kills " + kinds + " in " + contexts + " application contexts");
+		assertThat(plan.triggered).as("every kill point was reached").hasValue(KILLS);
+		assertThat(counts(stream)).singleElement()
+			.satisfies((row) -> assertThat(row).as("rows, distinct event ids").containsExactly((long) EVENTS,
+					(long) EVENTS));
+		List<String> ids = postgres.jdbc()
+			.sql("SELECT event_id FROM handled WHERE subscription_id = ?")
+			.param(stream)
+			.query(String.class)
+			.list();
+		assertThat(new HashSet<>(ids)).isEqualTo(writtenIds(stream));
+		assertThat(JdbcTestSupport.storedRevision(postgres.jdbc(), stream)).isEqualTo(EVENTS - 1L);
+	}
+
+	@Test
+	void withoutTransactionalTheSameCrashesApplyEventsTwice() {
+		// The control: at least once. The row commits on its own; the checkpoint every 100 events lags behind it.
+		int events = 300;
+		String stream = writeEvents(events);
+		KillPlan plan = new KillPlan(42, events, 3, Kill.CRASH_AFTER_COMMIT);
+		ApplicationContextRunner runner = runner(stream, plan).withPropertyValues("test.transactional=false");
+		long last = events - 1;
+		while (!(plan.pending.isEmpty() && plan.reached.isEmpty()
+				&& Long.valueOf(last).equals(JdbcTestSupport.storedRevision(postgres.jdbc(), stream)))) {
+			runner.run((context) -> runOneContext(context, stream, plan, last, new AtomicInteger()));
+		}
+		List<Object[]> counts = counts(stream);
+		assertThat((long) counts.get(0)[1]).isEqualTo(events);
+		assertThat((long) counts.get(0)[0]).as("rows: some events were applied twice").isGreaterThan(events);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ProofConfiguration {
+
+		@Bean
+		ProofReadModel proofReadModel(JdbcClient jdbc, KillPlan plan) {
+			return new ProofReadModel(jdbc, plan);
+		}
+
+	}
+
+	/** One row per event id; no unique key, so that a second application would show. */
+	static class ProofReadModel {
+
+		private final JdbcClient jdbc;
+
+		private final KillPlan plan;
+
+		ProofReadModel(JdbcClient jdbc, KillPlan plan) {
+			this.jdbc = jdbc;
+			this.plan = plan;
+		}
+
+		@EventSubscription(id = "${test.id}", stream = "${test.stream}", transactional = "${test.transactional:true}")
+		void on(OrderPlaced event, EventContext context) throws InterruptedException {
+			this.jdbc.sql("INSERT INTO handled (subscription_id, event_id, revision) VALUES (?, ?, ?)")
+				.param(context.subscriptionId())
+				.param(context.eventId().toString())
+				.param(context.revision())
+				.update();
+			Kill kill = this.plan.take(context.revision());
+			if (kill == null) {
+				return;
+			}
+			long revision = context.revision();
+			boolean inTransaction = TransactionSynchronizationManager.isSynchronizationActive();
+			if (kill == Kill.FAIL_BEFORE_COMMIT) {
+				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+					@Override
+					public void beforeCommit(boolean readOnly) {
+						ProofReadModel.this.plan.reached.add(new Reached(kill, revision, 0));
+						throw new IllegalStateException("injected failure between the read-model write and the commit");
+					}
+
+				});
+			}
+			else if (kill == Kill.CRASH_BEFORE_COMMIT) {
+				int pid = this.jdbc.sql("SELECT pg_backend_pid()").query(Integer.class).single();
+				this.plan.hang(new Reached(kill, revision, pid));
+			}
+			else if (inTransaction) {
+				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+					@Override
+					public void afterCommit() {
+						try {
+							ProofReadModel.this.plan.hang(new Reached(kill, revision, 0));
+						}
+						catch (InterruptedException ex) {
+							Thread.currentThread().interrupt();
+							throw new IllegalStateException("crashed after the commit", ex);
+						}
+					}
+
+				});
+			}
+			else {
+				// Not transactional: the row is committed already; crash before the checkpoint catches up.
+				this.plan.hang(new Reached(kill, revision, 0));
+			}
+		}
+
+	}
+
+}
