@@ -54,8 +54,8 @@ public class SubscriptionRegistry implements SmartLifecycle {
 			SubscriptionContainer existing = this.containers.get(endpoint.id());
 			if (existing != null) {
 				throw new InvalidSubscriptionException("Duplicate subscription id '" + endpoint.id() + "': "
-						+ endpoint.source() + " and " + existing.endpoint().source()
-						+ " both use it; give one of them another id");
+						+ endpoint.source() + " and " + existing.endpoint().source() + " both use it",
+						"give one of them another id");
 			}
 			container = this.containerFactory.create(endpoint);
 			this.containers.put(endpoint.id(), container);
