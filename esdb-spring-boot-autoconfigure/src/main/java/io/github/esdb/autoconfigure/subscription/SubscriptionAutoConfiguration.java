@@ -1,8 +1,12 @@
 package io.github.esdb.autoconfigure.subscription;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import io.kurrent.dbclient.KurrentDBClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,12 +20,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.function.SingletonSupplier;
 
 import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
@@ -54,6 +61,8 @@ import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPos
 @ConditionalOnProperty(prefix = "esdb.subscriptions", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SubscriptionProperties.class)
 public class SubscriptionAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(SubscriptionAutoConfiguration.class);
 
 	/** The name of the executor that runs the subscriptions' workers. */
 	public static final String SUBSCRIPTION_TASK_EXECUTOR = "esdbSubscriptionTaskExecutor";
@@ -123,6 +132,15 @@ public class SubscriptionAutoConfiguration {
 			@Qualifier(SUBSCRIPTION_TASK_EXECUTOR) TaskExecutor taskExecutor, ListableBeanFactory beanFactory) {
 		SubscriptionPropertiesChecks.check(properties);
 		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
+		SubscriptionProperties.Checkpoint checkpoint = properties.getCheckpoint();
+		Supplier<CheckpointStore> defaultStore = SingletonSupplier.of(() -> {
+			CheckpointStore store = checkpointStore(beanFactory, null);
+			return checkpoint.getStores().isEmpty() ? store
+					: new PerSubscriptionCheckpointStore(store, checkpoint.getStores(),
+							() -> new KurrentDBCheckpointStore(kurrentDBClientProvider::client, serializer,
+									checkpoint.getStreamPrefix(), checkpoint.getMaxCount(),
+									properties.getSubscribeTimeout()));
+		});
 		return DefaultSubscriptionContainerFactory.builder()
 			.clients(kurrentDBClientProvider)
 			.serializer(serializer)
@@ -130,7 +148,7 @@ public class SubscriptionAutoConfiguration {
 			.observers(observers.orderedStream().toList())
 			.catchUpErrorPolicy(catchUpErrorPolicy)
 			.persistentErrorPolicy(persistentErrorPolicy)
-			.checkpointStores((name) -> checkpointStore(beanFactory, name))
+			.checkpointStores((name) -> (name != null) ? checkpointStore(beanFactory, name) : defaultStore.get())
 			.interceptor(EventHandlerInterceptor.chain(interceptors.orderedStream().toList()))
 			.taskExecutor(taskExecutor)
 			.catchUpBatchSize(properties.getCatchUp().getBatchSize())
@@ -153,9 +171,33 @@ public class SubscriptionAutoConfiguration {
 		}
 		return beanFactory.getBeanProvider(CheckpointStore.class).getIfUnique(() -> {
 			throw new InvalidSubscriptionException("There are " + stores.size() + " CheckpointStore beans "
-					+ stores.keySet() + " and none is @Primary; mark the default one @Primary, or name one per "
-					+ "subscription with @EventSubscription(checkpointStore = ...)");
+					+ stores.keySet() + " and none is @Primary", "mark the default one @Primary, or name one per "
+							+ "subscription with @EventSubscription(checkpointStore = ...)");
 		});
+	}
+
+	/**
+	 * Warns about {@code esdb.subscriptions.checkpoint.stores} entries that name no subscription: a mistyped id would
+	 * leave an in-memory read model with a durable checkpoint, and so empty after a restart.
+	 */
+	@Bean
+	static ApplicationListener<ContextRefreshedEvent> esdbCheckpointStoresCheck(
+			ObjectProvider<SubscriptionProperties> properties, ObjectProvider<SubscriptionRegistry> registry) {
+		AtomicBoolean checked = new AtomicBoolean();
+		return (event) -> {
+			SubscriptionRegistry subscriptions = registry.getIfAvailable();
+			SubscriptionProperties bound = properties.getIfAvailable();
+			// Once: a child context (such as a separate management server's) refreshes too.
+			if (subscriptions == null || bound == null || checked.getAndSet(true)) {
+				return;
+			}
+			for (String id : bound.getCheckpoint().getStores().keySet()) {
+				if (!subscriptions.ids().contains(id)) {
+					logger.warn("esdb.subscriptions.checkpoint.stores names subscription '{}', which does not exist "
+							+ "(yet); known subscriptions: {}", id, subscriptions.ids());
+				}
+			}
+		};
 	}
 
 	@Bean

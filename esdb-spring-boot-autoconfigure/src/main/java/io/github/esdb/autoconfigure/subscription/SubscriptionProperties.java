@@ -1,6 +1,8 @@
 package io.github.esdb.autoconfigure.subscription;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -201,6 +203,16 @@ public class SubscriptionProperties {
 		private StoreType store = StoreType.KURRENTDB;
 
 		/**
+		 * The checkpoint store of single catch-up subscriptions, by subscription id, overriding "store" for them:
+		 * "memory" or "kurrentdb". Give a read model that lives in memory in-memory checkpoints, so that it is
+		 * rebuilt from the start at every launch instead of resuming after a durable checkpoint with an empty model,
+		 * for example esdb.subscriptions.checkpoint.stores.account-balances=memory. Put ids with dots in brackets:
+		 * esdb.subscriptions.checkpoint.stores[orders.on]=memory. A checkpointStore named on @EventSubscription
+		 * takes precedence.
+		 */
+		private Map<String, StoreType> stores = new LinkedHashMap<>();
+
+		/**
 		 * Prefix of the checkpoint streams of the KurrentDB store; one stream per subscription id. Keep the "$" so
 		 * that they are system streams.
 		 */
@@ -233,6 +245,14 @@ public class SubscriptionProperties {
 
 		public void setStore(StoreType store) {
 			this.store = store;
+		}
+
+		public Map<String, StoreType> getStores() {
+			return this.stores;
+		}
+
+		public void setStores(Map<String, StoreType> stores) {
+			this.stores = stores;
 		}
 
 		public String getStreamPrefix() {
