@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.grpc.ClientInterceptor;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBClientSettings;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
@@ -35,6 +36,9 @@ public class KurrentDBClientProvider {
 	// Null for a supplied client: there is nothing to build a replacement from.
 	private final @Nullable KurrentDBClientSettings settings;
 
+	// Why calls last failed to reach the database, for the replacement warning; null for a supplied client.
+	private final @Nullable ConnectionFailures failures;
+
 	// The three clients are swapped as one, so a caller never pairs a persistent client with a dead connection.
 	private volatile Clients current;
 
@@ -52,12 +56,28 @@ public class KurrentDBClientProvider {
 	public KurrentDBClientProvider(KurrentDBClientSettings settings) {
 		Assert.notNull(settings, "settings must not be null");
 		this.settings = settings;
+		this.failures = failuresOf(settings);
 		this.current = Clients.of(KurrentDBClient.create(settings));
 	}
 
 	private KurrentDBClientProvider(KurrentDBClient client) {
 		this.settings = null;
+		this.failures = null;
 		this.current = Clients.of(client);
+	}
+
+	/** The failure recorder among the settings' interceptors, added once: every client built from them uses it. */
+	private static ConnectionFailures failuresOf(KurrentDBClientSettings settings) {
+		synchronized (settings) {
+			for (ClientInterceptor interceptor : settings.getInterceptors()) {
+				if (interceptor instanceof ConnectionFailures existing) {
+					return existing;
+				}
+			}
+			ConnectionFailures failures = new ConnectionFailures();
+			settings.getInterceptors().add(failures);
+			return failures;
+		}
 	}
 
 	/**
@@ -159,8 +179,10 @@ public class KurrentDBClientProvider {
 		}
 		long replacement = this.replacements + 1;
 		// Neither the connection string nor the credentials: the settings hold the password.
+		String cause = (this.failures != null) ? this.failures.last() : null;
 		logger.warn("The KurrentDB client has shut itself down (it gives up after esdb.max-discover-attempts failed "
-				+ "discoveries); creating a new client from the same settings (replacement {})", replacement);
+				+ "discoveries{}); creating a new client from the same settings (replacement {})",
+				(cause != null) ? "; last failure: " + cause : "", replacement);
 		clients = Clients.of(KurrentDBClient.create(settings));
 		this.current = clients;
 		this.replacements = replacement;
