@@ -203,9 +203,9 @@ public class SubscriptionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SubscriptionRegistry esdbSubscriptionRegistry(SubscriptionContainerFactory containerFactory,
-			SubscriptionProperties properties) {
+			SubscriptionProperties properties, KurrentDBClientProvider kurrentDBClientProvider) {
 		SubscriptionPropertiesChecks.check(properties);
-		return new SubscriptionRegistry(containerFactory, properties.getShutdownTimeout());
+		return new SubscriptionRegistry(containerFactory, properties.getShutdownTimeout(), kurrentDBClientProvider);
 	}
 
 }
