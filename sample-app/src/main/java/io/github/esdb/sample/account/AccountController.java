@@ -1,15 +1,18 @@
 package io.github.esdb.sample.account;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
 
+import io.github.esdb.core.AppendResult;
 import io.github.esdb.core.EsdbOperations;
 import io.github.esdb.sample.account.AccountBalances.Balance;
 import io.github.esdb.sample.account.AccountEvents.AccountOpened;
 import io.github.esdb.sample.account.AccountEvents.MoneyDeposited;
 import io.github.esdb.sample.account.AccountEvents.WithdrawalRequested;
+import io.github.esdb.subscription.SubscriptionRegistry;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,20 +23,32 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Writes account events and reads the balances read model. Writes answer 202 Accepted: the read model catches up
- * asynchronously.
+ * Writes account events and reads the balances read model. Opening an account and paying in read their own writes:
+ * they answer once the read model has the event ({@link SubscriptionRegistry#awaitPosition}), so a GET right after
+ * sees it; should the read model take longer than {@link #READ_YOUR_WRITES}, they answer 202 Accepted. Withdrawals
+ * are decided asynchronously by the {@link WithdrawalProcessor}: 202 Accepted.
  */
 @RestController
 @RequestMapping("/accounts")
 class AccountController {
 
+	/** How long a write waits for the read model before answering 202 Accepted. */
+	static final Duration READ_YOUR_WRITES = Duration.ofSeconds(2);
+
 	private final EsdbOperations esdb;
 
 	private final AccountBalances balances;
 
-	AccountController(EsdbOperations esdb, AccountBalances balances) {
+	private final SubscriptionRegistry subscriptions;
+
+	AccountController(EsdbOperations esdb, AccountBalances balances, SubscriptionRegistry subscriptions) {
 		this.esdb = esdb;
 		this.balances = balances;
+		this.subscriptions = subscriptions;
+	}
+
+	private boolean readModelHas(AppendResult result) {
+		return this.subscriptions.awaitPosition(AccountBalances.ID, result, READ_YOUR_WRITES);
 	}
 
 	record OpenAccount(String owner) {
@@ -45,16 +60,21 @@ class AccountController {
 	@PostMapping
 	ResponseEntity<Map<String, String>> open(@RequestBody OpenAccount request) {
 		String id = UUID.randomUUID().toString().substring(0, 8);
-		this.esdb.append(AccountEvents.stream(id), new AccountOpened(id, request.owner()));
-		return ResponseEntity.created(URI.create("/accounts/" + id)).body(Map.of("accountId", id));
+		AppendResult opened = this.esdb.append(AccountEvents.stream(id), new AccountOpened(id, request.owner()));
+		Map<String, String> body = Map.of("accountId", id);
+		return readModelHas(opened) ? ResponseEntity.created(URI.create("/accounts/" + id)).body(body)
+				: ResponseEntity.accepted().location(URI.create("/accounts/" + id)).body(body);
 	}
 
 	@PostMapping("/{id}/deposits")
-	ResponseEntity<Void> deposit(@PathVariable String id, @RequestBody Amount request) {
+	ResponseEntity<Balance> deposit(@PathVariable String id, @RequestBody Amount request) {
 		if (request.amount() <= 0) {
 			return ResponseEntity.badRequest().build();
 		}
-		this.esdb.append(AccountEvents.stream(id), new MoneyDeposited(id, request.amount()));
+		AppendResult deposited = this.esdb.append(AccountEvents.stream(id), new MoneyDeposited(id, request.amount()));
+		if (readModelHas(deposited)) {
+			return ResponseEntity.of(this.balances.find(id));
+		}
 		return ResponseEntity.accepted().build();
 	}
 
