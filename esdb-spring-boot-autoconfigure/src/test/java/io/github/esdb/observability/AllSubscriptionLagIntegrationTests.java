@@ -107,6 +107,13 @@ class AllSubscriptionLagIntegrationTests {
 				.tag("subscription", "persistent-till")
 				.gauge()
 				.value()).isEqualTo(2.0);
+			// The group's checkpoint distance on $all is in log positions, and named so.
+			assertThat(context.getBean(MeterRegistry.class).find("esdb.persistent.checkpoint.lag")
+				.tag("subscription", "persistent-till")
+				.gauge()).isNull();
+			assertThat(context.getBean(MeterRegistry.class).find("esdb.persistent.checkpoint.distance")
+				.tag("subscription", "persistent-till")
+				.gauge()).isNotNull();
 
 			registry.start("persistent-till");
 			await().atMost(WAIT).untilAsserted(() -> {
