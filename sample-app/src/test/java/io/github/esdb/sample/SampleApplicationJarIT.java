@@ -46,10 +46,14 @@ class SampleApplicationJarIT {
 			assertThat(port.find()).isTrue();
 			HttpClient http = HttpClient.newHttpClient();
 			URI base = URI.create("http://localhost:" + port.group(1));
-			HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("/actuator/health")).build(),
-					HttpResponse.BodyHandlers.ofString());
-			assertThat(health.statusCode()).isEqualTo(200);
-			assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"embedded\":true");
+			// UP once the read model has caught up (the readiness check is part of the health).
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+				HttpResponse<String> health = http.send(
+						HttpRequest.newBuilder(base.resolve("/actuator/health")).build(),
+						HttpResponse.BodyHandlers.ofString());
+				assertThat(health.statusCode()).isEqualTo(200);
+				assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"embedded\":true");
+			});
 			HttpResponse<String> opened = http.send(HttpRequest.newBuilder(base.resolve("/accounts"))
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString("{\"owner\":\"Ada\"}"))

@@ -27,7 +27,9 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "esdb.subscriptions.observability.lag-poll-interval=200ms",
-				"esdb.subscriptions.observability.persistent-stats-poll-interval=200ms" })
+				"esdb.subscriptions.observability.persistent-stats-poll-interval=200ms",
+				// Generous on a busy build machine: a late read model would answer 202 instead.
+				"sample.read-your-writes-timeout=30s" })
 @AutoConfigureEmbeddedEsdb
 class SampleApplicationTests {
 

@@ -90,6 +90,7 @@ public class SubscriptionAwaiter {
 	 */
 	public void awaitProcessed(AppendResult result, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
+		List<String> late = new ArrayList<>();
 		for (SubscriptionSnapshot snapshot : this.registry.snapshots()) {
 			if (!SubscriptionEndpoint.ALL.equals(snapshot.stream()) && !snapshot.stream().equals(result.stream())) {
 				continue;
@@ -97,16 +98,20 @@ public class SubscriptionAwaiter {
 			if (skip(snapshot, false)) {
 				continue;
 			}
+			// Once the time is up the others are still checked, without waiting, so that the report names them all.
 			if (!this.registry.awaitPosition(snapshot.id(), result, left(deadline))) {
 				SubscriptionSnapshot now = current(snapshot.id());
-				if (now.state() == SubscriptionState.STOPPED) {
-					continue;
+				if (now.state() != SubscriptionState.STOPPED) {
+					late.add("Subscription '" + snapshot.id() + "' did not process the append to '" + result.stream()
+							+ "' (revision " + result.nextExpectedRevision() + ", position "
+							+ ((result.logPosition() != null) ? LogPosition.fromClient(result.logPosition())
+									: "unknown")
+							+ ") within " + timeout + ": " + describe(now));
 				}
-				throw new AssertionError("Subscription '" + snapshot.id() + "' did not process the append to '"
-						+ result.stream() + "' (revision " + result.nextExpectedRevision() + ", position "
-						+ ((result.logPosition() != null) ? LogPosition.fromClient(result.logPosition()) : "unknown")
-						+ ") within " + timeout + ": " + describe(now));
 			}
+		}
+		if (!late.isEmpty()) {
+			throw new AssertionError(String.join("\n", late));
 		}
 	}
 

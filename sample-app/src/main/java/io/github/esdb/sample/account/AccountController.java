@@ -14,6 +14,7 @@ import io.github.esdb.sample.account.AccountEvents.MoneyDeposited;
 import io.github.esdb.sample.account.AccountEvents.WithdrawalRequested;
 import io.github.esdb.subscription.SubscriptionRegistry;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -25,15 +26,12 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Writes account events and reads the balances read model. Opening an account and paying in read their own writes:
  * they answer once the read model has the event ({@link SubscriptionRegistry#awaitPosition}), so a GET right after
- * sees it; should the read model take longer than {@link #READ_YOUR_WRITES}, they answer 202 Accepted. Withdrawals
- * are decided asynchronously by the {@link WithdrawalProcessor}: 202 Accepted.
+ * sees it; should the read model take longer than {@code sample.read-your-writes-timeout} (2s), they answer 202
+ * Accepted. Withdrawals are decided asynchronously by the {@link WithdrawalProcessor}: 202 Accepted.
  */
 @RestController
 @RequestMapping("/accounts")
 class AccountController {
-
-	/** How long a write waits for the read model before answering 202 Accepted. */
-	static final Duration READ_YOUR_WRITES = Duration.ofSeconds(2);
 
 	private final EsdbOperations esdb;
 
@@ -41,14 +39,25 @@ class AccountController {
 
 	private final SubscriptionRegistry subscriptions;
 
-	AccountController(EsdbOperations esdb, AccountBalances balances, SubscriptionRegistry subscriptions) {
+	private final Duration readYourWrites;
+
+	/**
+	 * Create the controller.
+	 * @param esdb writes the events
+	 * @param balances the read model
+	 * @param subscriptions tells when the read model has a write
+	 * @param readYourWrites how long a write waits for the read model before answering 202 Accepted
+	 */
+	AccountController(EsdbOperations esdb, AccountBalances balances, SubscriptionRegistry subscriptions,
+			@Value("${sample.read-your-writes-timeout:2s}") Duration readYourWrites) {
 		this.esdb = esdb;
 		this.balances = balances;
 		this.subscriptions = subscriptions;
+		this.readYourWrites = readYourWrites;
 	}
 
 	private boolean readModelHas(AppendResult result) {
-		return this.subscriptions.awaitPosition(AccountBalances.ID, result, READ_YOUR_WRITES);
+		return this.subscriptions.awaitPosition(AccountBalances.ID, result, this.readYourWrites);
 	}
 
 	record OpenAccount(String owner) {
