@@ -250,6 +250,31 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		logger.info("Embedded KurrentDB server on port {} stopped", this.port);
 	}
 
+	/**
+	 * Clears everything, for tests that share one server: every stream and event, persistent subscription groups
+	 * with their checkpoints and parked events, stream metadata. A running server is stopped and started again on the
+	 * same port around the clearing, so open reads and subscriptions end with UNAVAILABLE (as after a restart) and
+	 * connected clients reconnect by themselves; a stopped server stays stopped.
+	 * <p>
+	 * Positions in {@code $all} go on after the last one handed out rather than starting again at 1: a subscription
+	 * to {@code $all} that resumes from where it was (a catch-up subscription of a running application does) receives
+	 * every event written after the reset. Stream revisions do start again at 0, so a subscription to one stream that
+	 * resumes after revision 5 only sees that stream's events from revision 6: give each test its own stream names,
+	 * or a fresh application.
+	 */
+	public synchronized void reset() {
+		boolean running = isRunning();
+		if (running) {
+			stop();
+		}
+		this.store.reset();
+		logger.info("Embedded KurrentDB server on port {} reset: all streams, events and persistent subscriptions "
+				+ "removed", this.port);
+		if (running) {
+			start();
+		}
+	}
+
 	/** Same as {@link #stop()}. */
 	@Override
 	public void close() {

@@ -31,4 +31,13 @@ public interface EsdbConnectionDetails extends ConnectionDetails {
 		return null;
 	}
 
+	/**
+	 * Whether the connection leads to an in-memory server embedded in this JVM (for development and tests) rather
+	 * than to a KurrentDB node; the {@code esdb} health details then say {@code embedded: true}.
+	 * @return true for an embedded server
+	 */
+	default boolean isEmbedded() {
+		return false;
+	}
+
 }

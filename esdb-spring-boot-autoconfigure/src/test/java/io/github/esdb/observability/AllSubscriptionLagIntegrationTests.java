@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Lag of a filtered {@code $all} catch-up subscription counts the events it would receive, not the log positions
  * between it and the head: events of other types and system streams written after its last event do not make a
- * caught-up read model look behind. Each test gets a fresh server, so {@code $all} holds exactly what it writes.
+ * caught-up read model look behind. The same holds for a persistent subscription to {@code $all}. Each test gets a
+ * fresh server, so {@code $all} holds exactly what it writes.
  */
 class AllSubscriptionLagIntegrationTests {
 
@@ -83,6 +84,46 @@ class AllSubscriptionLagIntegrationTests {
 		});
 	}
 
+	@Test
+	void aPersistentAllSubscriptionCountsTheEventsItWouldReceiveToo() {
+		String account = ObservabilityTestSupport.unique("account");
+		this.esdb.append(account, event("Deposited", deposit(1)));
+		this.esdb.runner().withUserConfiguration(PersistentTillConfiguration.class).run((context) -> {
+			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+			SubscriptionMonitor monitor = context.getBean(SubscriptionMonitor.class);
+			PersistentTill till = context.getBean(PersistentTill.class);
+			await().atMost(WAIT).until(() -> till.amounts.size() == 1
+					&& registry.snapshot("persistent-till").get().position() != null);
+			registry.stop("persistent-till");
+			// Events of another type, of a system stream and the group's own checkpoints lie between its position
+			// and the head: none of them is lag.
+			this.esdb.append(account, event("Withdrawn", deposit(2)), event("Deposited", deposit(3)),
+					event("Withdrawn", deposit(4)), event("Withdrawn", deposit(5)), event("Deposited", deposit(6)));
+			this.esdb.append("$audit-" + account, event("Audited", deposit(7)));
+			monitor.poll();
+			SubscriptionStatus stopped = monitor.status("persistent-till").get();
+			assertThat(stopped.lagEvents()).isEqualTo(2);
+			assertThat(context.getBean(MeterRegistry.class).find("esdb.subscription.lag.events")
+				.tag("subscription", "persistent-till")
+				.gauge()
+				.value()).isEqualTo(2.0);
+			// The group's checkpoint distance on $all is in log positions, and named so.
+			assertThat(context.getBean(MeterRegistry.class).find("esdb.persistent.checkpoint.lag")
+				.tag("subscription", "persistent-till")
+				.gauge()).isNull();
+			assertThat(context.getBean(MeterRegistry.class).find("esdb.persistent.checkpoint.distance")
+				.tag("subscription", "persistent-till")
+				.gauge()).isNotNull();
+
+			registry.start("persistent-till");
+			await().atMost(WAIT).untilAsserted(() -> {
+				assertThat(till.amounts).containsExactly(1L, 3L, 6L);
+				monitor.poll();
+				assertThat(monitor.status("persistent-till").get().lagEvents()).isZero();
+			});
+		});
+	}
+
 	private static Map<String, Object> deposit(long amount) {
 		return Map.of("account", "a", "amount", amount);
 	}
@@ -93,6 +134,27 @@ class AllSubscriptionLagIntegrationTests {
 		@Bean
 		Till till() {
 			return new Till();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PersistentTillConfiguration {
+
+		@Bean
+		PersistentTill persistentTill() {
+			return new PersistentTill();
+		}
+
+	}
+
+	static class PersistentTill {
+
+		final List<Long> amounts = new CopyOnWriteArrayList<>();
+
+		@EventSubscription(id = "persistent-till", stream = "$all", group = "till", from = "start")
+		void on(Deposited deposited) {
+			this.amounts.add(deposited.amount());
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.grpc.ClientInterceptor;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBClientSettings;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
@@ -39,6 +40,9 @@ public class KurrentDBClientProvider {
 	// What the connection's own calls saw, when the settings carry the interceptor.
 	private final @Nullable ConnectionDiagnostics diagnostics;
 
+	// Why calls last failed to reach the database, for the replacement warning; null for a supplied client.
+	private final @Nullable ConnectionFailures failures;
+
 	// The three clients are swapped as one, so a caller never pairs a persistent client with a dead connection.
 	private volatile Clients current;
 
@@ -57,13 +61,29 @@ public class KurrentDBClientProvider {
 		Assert.notNull(settings, "settings must not be null");
 		this.settings = settings;
 		this.diagnostics = ConnectionDiagnostics.in(settings).orElse(null);
+		this.failures = failuresOf(settings);
 		this.current = Clients.of(KurrentDBClient.create(settings));
 	}
 
 	private KurrentDBClientProvider(KurrentDBClient client) {
 		this.settings = null;
 		this.diagnostics = null;
+		this.failures = null;
 		this.current = Clients.of(client);
+	}
+
+	/** The failure recorder among the settings' interceptors, added once: every client built from them uses it. */
+	private static ConnectionFailures failuresOf(KurrentDBClientSettings settings) {
+		synchronized (settings) {
+			for (ClientInterceptor interceptor : settings.getInterceptors()) {
+				if (interceptor instanceof ConnectionFailures existing) {
+					return existing;
+				}
+			}
+			ConnectionFailures failures = new ConnectionFailures();
+			settings.getInterceptors().add(failures);
+			return failures;
+		}
 	}
 
 	/**
@@ -184,8 +204,10 @@ public class KurrentDBClientProvider {
 		}
 		long replacement = this.replacements + 1;
 		// Neither the connection string nor the credentials: the settings hold the password.
+		String cause = (this.failures != null) ? this.failures.last() : null;
 		logger.warn("The KurrentDB client has shut itself down (it gives up after esdb.max-discover-attempts failed "
-				+ "discoveries); creating a new client from the same settings (replacement {})", replacement);
+				+ "discoveries{}); creating a new client from the same settings (replacement {})",
+				(cause != null) ? "; last failure: " + cause : "", replacement);
 		clients = Clients.of(KurrentDBClient.create(settings));
 		this.current = clients;
 		this.replacements = replacement;

@@ -553,7 +553,8 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			else {
 				this.liveBaseline = null;
 			}
-			if (this.head.window() != null && snapshot.kind() == SubscriptionKind.CATCH_UP) {
+			// $all, catch-up or persistent: count the events it would receive, not the positions in between.
+			if (this.head.window() != null) {
 				long after = (position != null && position.isPosition()) ? position.position().commit() : 0;
 				return this.head.eventsAfter(after, receivable(snapshot.filter()));
 			}
@@ -563,7 +564,10 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			return distance(head, position);
 		}
 
-		/** Handlers never see system streams on $all; a server-side filter narrows it further. */
+		/**
+		 * The events a subscription to {@code $all} counts as lag: user events (handlers never see system streams
+		 * there), narrowed by its server-side filter.
+		 */
 		private Predicate<AllEvent> receivable(EventFilterSpec filter) {
 			Pattern pattern = (filter != null) ? SubscriptionMonitor.this.patterns.computeIfAbsent(filter,
 					(spec) -> Pattern.compile(spec.regex())) : null;

@@ -16,9 +16,8 @@ import io.github.esdb.subscription.SubscriptionSnapshot;
  * @param headStaleSince when the monitor first failed to read the head since its last successful reading (the
  * server is down or unreachable), {@code null} while the last reading succeeded; while set, the lag is unknown
  * @param lagEvents how far behind the head the subscription is: revisions for a stream; for a {@code $all}
- * catch-up subscription the events it would receive (exact within the newest 1,000 events of the log, estimated
- * beyond); the commit-position distance for a persistent {@code $all} consumer; {@code null} when unknown (no
- * head yet, or the head is stale)
+ * subscription, catch-up or persistent, the user events after its position that pass its filter (exact within the
+ * newest 1,000 events of the log, estimated beyond); {@code null} when unknown (no head yet, or the head is stale)
  * @param lagSeconds the age of the last event handled while the subscription is behind, 0 when it is not behind,
  * {@code null} when unknown
  * @param behind whether the subscription has events to catch up on (a live persistent {@code $all} consumer never

@@ -7,11 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
+
+import io.github.esdb.connection.KurrentDBClientProvider;
+import io.github.esdb.core.AppendResult;
 
 /**
  * All subscriptions of the application, as a whole and one by one. It starts after the rest of the context (so the
@@ -29,6 +34,8 @@ public class SubscriptionRegistry implements SmartLifecycle {
 
 	private final Duration shutdownTimeout;
 
+	private final @Nullable KurrentDBClientProvider clients;
+
 	private final Map<String, SubscriptionContainer> containers = new LinkedHashMap<>();
 
 	private volatile boolean running;
@@ -39,8 +46,21 @@ public class SubscriptionRegistry implements SmartLifecycle {
 	 * @param shutdownTimeout how long a stop waits for in-flight handlers
 	 */
 	public SubscriptionRegistry(SubscriptionContainerFactory containerFactory, Duration shutdownTimeout) {
+		this(containerFactory, shutdownTimeout, null);
+	}
+
+	/**
+	 * Create a registry that can also tell, in {@link #awaitPosition}, when a filtered {@code $all} subscription
+	 * never receives an append.
+	 * @param containerFactory creates a container per subscription
+	 * @param shutdownTimeout how long a stop waits for in-flight handlers
+	 * @param clients supplies the client to read an append's stream with, {@code null} for none
+	 */
+	public SubscriptionRegistry(SubscriptionContainerFactory containerFactory, Duration shutdownTimeout,
+			@Nullable KurrentDBClientProvider clients) {
 		this.containerFactory = containerFactory;
 		this.shutdownTimeout = shutdownTimeout;
+		this.clients = clients;
 	}
 
 	/**
@@ -54,8 +74,8 @@ public class SubscriptionRegistry implements SmartLifecycle {
 			SubscriptionContainer existing = this.containers.get(endpoint.id());
 			if (existing != null) {
 				throw new InvalidSubscriptionException("Duplicate subscription id '" + endpoint.id() + "': "
-						+ endpoint.source() + " and " + existing.endpoint().source()
-						+ " both use it; give one of them another id");
+						+ endpoint.source() + " and " + existing.endpoint().source() + " both use it",
+						"give one of them another id");
 			}
 			container = this.containerFactory.create(endpoint);
 			this.containers.put(endpoint.id(), container);
@@ -168,6 +188,68 @@ public class SubscriptionRegistry implements SmartLifecycle {
 		SubscriptionContainer container = container(id);
 		container.stop(this.shutdownTimeout);
 		container.start();
+	}
+
+	/**
+	 * Wait until a subscription has processed an append, for read-your-writes: a controller that appended through
+	 * {@code EsdbOperations} answers once its read model has the write.
+	 * <p>
+	 * "Processed" means the subscription's position has reached the append: the revision of its last event for a
+	 * subscription to the append's stream, its log position for a subscription to {@code $all}. A {@code $all}
+	 * subscription whose server-side filter (given, or derived from its handlers' event types) lets none of the
+	 * append's events through has nothing to process: it has processed the append once it has handled every event of
+	 * the same stream up to the append that it does receive, which is at once when there is none (this reads the
+	 * append's stream, backwards from the append, down to the subscription's position). The server's filter
+	 * checkpoints also move a filtered subscription's position, and count too. A handler that skipped the event
+	 * (no handler for its type, or the error policy) has processed it; so has a persistent handler that parked it.
+	 * <p>
+	 * For a persistent subscription the position is this consumer's: the furthest event it has acked, parked or
+	 * skipped. With several consumers in the group, another instance may take the event and this one never reaches
+	 * it; with retries pending, an earlier event may still come back.
+	 * @param id the subscription id
+	 * @param result what {@code EsdbOperations.append} returned
+	 * @param timeout how long to wait at most
+	 * @return true once the subscription has processed the append; false when the timeout passed first, or at once
+	 * when the subscription is stopped or failed
+	 * @throws IllegalArgumentException if there is no such subscription, or it subscribes to another stream than
+	 * the append's (and is not a subscription to {@code $all})
+	 */
+	public boolean awaitPosition(String id, AppendResult result, Duration timeout) {
+		SubscriptionContainer container = container(id);
+		SubscriptionEndpoint endpoint = container.endpoint();
+		AppendTarget target = AppendTarget.of(endpoint, result);
+		long deadline = System.nanoTime() + timeout.toNanos();
+		boolean narrowed = false;
+		long pauseMillis = 1;
+		while (true) {
+			SubscriptionSnapshot snapshot = container.snapshot();
+			if (target.reachedBy(snapshot.position())) {
+				return true;
+			}
+			if (!snapshot.state().isActive()) {
+				return false;
+			}
+			KurrentDBClientProvider clients = this.clients;
+			EventFilterSpec filter = snapshot.filter();
+			if (!narrowed && clients != null && filter != null && target.narrowable(filter)) {
+				narrowed = true;
+				long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+				target = target.narrow(clients.client(), result, filter, snapshot.position(), left);
+				continue;
+			}
+			long leftNanos = deadline - System.nanoTime();
+			if (leftNanos <= 0) {
+				return false;
+			}
+			try {
+				Thread.sleep(Math.min(pauseMillis, Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos))));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			pauseMillis = Math.min(pauseMillis * 2, 20);
+		}
 	}
 
 	/**

@@ -118,6 +118,11 @@ class KurrentDBClientProviderTests {
 		append(provider.client(), stream, "After");
 		assertThat(types(provider.client(), stream)).containsExactly("Before", "After");
 		assertThat(provider.replacements()).isEqualTo(1);
+		// One line that says why, without a stack trace.
+		assertThat(this.log.list).singleElement().satisfies((event) -> {
+			assertThat(event.getFormattedMessage()).contains("last failure: UNAVAILABLE");
+			assertThat(event.getThrowableProxy()).isNull();
+		});
 	}
 
 	@Test

@@ -50,7 +50,11 @@ public final class EventStore {
 
 	private final Condition committed = this.writeLock.newCondition();
 
-	private final CommitLog log = new CommitLog();
+	/** Replaced by {@link #reset()}; positions then continue after {@link #base}. */
+	private volatile CommitLog log = new CommitLog();
+
+	/** The position of the last record before the last {@link #reset()}, 0 if never reset. */
+	private volatile long base;
 
 	private final Map<String, StreamRecord> streams = new ConcurrentHashMap<>();
 
@@ -353,7 +357,7 @@ public final class EventStore {
 
 	private StoredEvent addToLog(String stream, long revision, UUID id, String type, boolean json, byte[] data,
 			byte[] metadata) {
-		long position = this.log.size() + 1L;
+		long position = lastPosition() + 1L;
 		StoredEvent event = new StoredEvent(stream, revision, position, id.getMostSignificantBits(),
 				id.getLeastSignificantBits(), this.types.computeIfAbsent(type, t -> t), json, data, metadata,
 				nextTicks());
@@ -387,7 +391,7 @@ public final class EventStore {
 	 * @return the position, 0 when the log is empty
 	 */
 	public long lastPosition() {
-		return this.log.size();
+		return this.base + this.log.size();
 	}
 
 	/**
@@ -396,10 +400,11 @@ public final class EventStore {
 	 * @return the record, or empty when no record has that position
 	 */
 	public Optional<StoredEvent> eventAt(long position) {
-		if (position < 1 || position > this.log.size()) {
+		long index = position - 1 - this.base;
+		if (index < 0 || index >= this.log.size()) {
 			return Optional.empty();
 		}
-		return Optional.of(this.log.get((int) (position - 1)));
+		return Optional.of(this.log.get((int) index));
 	}
 
 	/**
@@ -411,7 +416,7 @@ public final class EventStore {
 	 */
 	public List<StoredEvent> readAllForwards(long fromPosition, int max) {
 		int size = this.log.size();
-		long start = Math.max(0, fromPosition - 1);
+		long start = Math.max(0, fromPosition - 1 - this.base);
 		if (start >= size || max <= 0) {
 			return Collections.emptyList();
 		}
@@ -431,7 +436,7 @@ public final class EventStore {
 	 */
 	public List<StoredEvent> readAllBackwards(long beforePosition, int max) {
 		int size = this.log.size();
-		long endExclusive = Math.min(size, Math.max(0, beforePosition - 1));
+		long endExclusive = Math.min(size, Math.max(0, beforePosition - 1 - this.base));
 		if (endExclusive <= 0 || max <= 0) {
 			return Collections.emptyList();
 		}
@@ -560,7 +565,26 @@ public final class EventStore {
 	}
 
 	/**
-	 * Number of records in the log.
+	 * Removes every stream and every record, as if the store were new, except that positions go on after the last
+	 * one handed out: a client that resumes from a position it saw before the reset misses none of the records
+	 * written after it. Readers must not run meanwhile ({@code EmbeddedEsdbServer.reset()} stops the server around
+	 * it).
+	 */
+	public void reset() {
+		this.writeLock.lock();
+		try {
+			this.base = lastPosition();
+			this.log = new CommitLog();
+			this.streams.clear();
+			this.committed.signalAll();
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	/**
+	 * Number of records in the log (since the last {@link #reset()}).
 	 * @return the count
 	 */
 	public int size() {

@@ -45,9 +45,12 @@ public class EmbeddedEsdbAutoConfiguration {
 							+ " (" + ex.getCause().getMessage() + "); is another server using the port?",
 					"Free the port, or pick another one, for example esdb.embedded.port=0 (any free port)");
 		}
-		logger.warn("Started the embedded in-memory KurrentDB server on {}: its data lives in memory only and is lost "
-				+ "when the application stops. Set esdb.connection-string to use a real KurrentDB.",
-				server.connectionString());
+		logger.warn("Started the embedded in-memory KurrentDB server on {} because no connection is configured: its "
+				+ "data lives in memory only and is lost when the application stops. It is meant for development and "
+				+ "tests. To use a real KurrentDB node set esdb.connection-string (for example "
+				+ "kurrentdb://localhost:2113?tls=false); to never start the embedded server set "
+				+ "esdb.embedded.enabled=false, or keep esdb-embedded-server off the production classpath (test "
+				+ "scope, or a development profile).", server.connectionString());
 		return server;
 	}
 

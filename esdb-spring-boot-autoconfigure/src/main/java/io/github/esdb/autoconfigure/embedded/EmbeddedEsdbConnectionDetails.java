@@ -39,6 +39,11 @@ class EmbeddedEsdbConnectionDetails implements EsdbConnectionDetails {
 	}
 
 	@Override
+	public boolean isEmbedded() {
+		return true;
+	}
+
+	@Override
 	public String toString() {
 		return "EmbeddedEsdbConnectionDetails[connectionString=" + getConnectionString() + ", username="
 				+ getUsername() + ", password=" + ((getPassword() != null) ? ConnectionStrings.MASK : null) + "]";

@@ -44,6 +44,8 @@ public class EsdbHealthIndicator extends AbstractHealthIndicator {
 
 	private final Duration timeout;
 
+	private final boolean embedded;
+
 	/**
 	 * Create the indicator.
 	 * @param clients supplies the client to make the check with, on each check, and classifies its errors
@@ -51,10 +53,23 @@ public class EsdbHealthIndicator extends AbstractHealthIndicator {
 	 * @param timeout how long a check waits for the server before reporting DOWN
 	 */
 	public EsdbHealthIndicator(KurrentDBClientProvider clients, KurrentDBClientSettings settings, Duration timeout) {
+		this(clients, settings, timeout, false);
+	}
+
+	/**
+	 * Create the indicator.
+	 * @param clients supplies the client to ask the server's version with, on each check
+	 * @param settings the client's settings, for the endpoint shown in the details (hosts only)
+	 * @param timeout how long a check waits for the server before reporting DOWN
+	 * @param embedded whether the client talks to the embedded in-memory server, shown as {@code embedded: true}
+	 */
+	public EsdbHealthIndicator(KurrentDBClientProvider clients, KurrentDBClientSettings settings, Duration timeout,
+			boolean embedded) {
 		super("KurrentDB health check failed");
 		this.clients = clients;
 		this.endpoint = describeEndpoint(settings);
 		this.timeout = timeout;
+		this.embedded = embedded;
 	}
 
 	private static String describeEndpoint(KurrentDBClientSettings settings) {
@@ -67,6 +82,9 @@ public class EsdbHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		builder.withDetail("endpoint", this.endpoint);
+		if (this.embedded) {
+			builder.withDetail("embedded", true);
+		}
 		KurrentDBClient client = this.clients.client();
 		// Only a client that cannot be replaced (the application's own, or one shut down with the context) is still
 		// shut down here.

@@ -104,10 +104,18 @@ public class PersistentSubscriptionStatsMetrics implements SubscriptionMonitor.L
 				group, Stats::outstanding));
 		group.meters.add(gauge("esdb.persistent.connections", "Consumers connected to the group", tags, group,
 				Stats::connections));
-		group.meters.add(gauge("esdb.persistent.checkpoint.lag",
-				"Last known event minus last checkpointed event of the group (revisions; $all: commit-position "
-						+ "distance)",
-				tags, group, Stats::checkpointLag));
+		if (SubscriptionEndpoint.ALL.equals(snapshot.stream())) {
+			// $all positions are log positions (byte offsets on a real node), not events: named for what it is.
+			group.meters.add(gauge("esdb.persistent.checkpoint.distance",
+					"Commit position of the group's last known event minus that of its last checkpointed event "
+							+ "(log positions, not a count of events)",
+					tags, group, Stats::checkpointLag));
+		}
+		else {
+			group.meters.add(gauge("esdb.persistent.checkpoint.lag",
+					"Last known event minus last checkpointed event of the group, in events (stream revisions)", tags,
+					group, Stats::checkpointLag));
+		}
 		Group previous = this.groups.put(snapshot.id(), group);
 		if (previous != null) {
 			previous.meters.stream().filter((meter) -> !group.meters.contains(meter)).forEach(this.registry::remove);

@@ -3,10 +3,13 @@ package io.github.esdb.autoconfigure.subscription;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
 import io.kurrent.dbclient.KurrentDBClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,6 +23,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -58,6 +63,8 @@ import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPos
 @ConditionalOnProperty(prefix = "esdb.subscriptions", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SubscriptionProperties.class)
 public class SubscriptionAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(SubscriptionAutoConfiguration.class);
 
 	/** The name of the executor that runs the subscriptions' workers. */
 	public static final String SUBSCRIPTION_TASK_EXECUTOR = "esdbSubscriptionTaskExecutor";
@@ -246,17 +253,41 @@ public class SubscriptionAutoConfiguration {
 		}
 		return beanFactory.getBeanProvider(CheckpointStore.class).getIfUnique(() -> {
 			throw new InvalidSubscriptionException("There are " + stores.size() + " CheckpointStore beans "
-					+ stores.keySet() + " and none is @Primary; mark the default one @Primary, or name one per "
-					+ "subscription with @EventSubscription(checkpointStore = ...)");
+					+ stores.keySet() + " and none is @Primary", "mark the default one @Primary, or name one per "
+							+ "subscription with @EventSubscription(checkpointStore = ...)");
 		});
+	}
+
+	/**
+	 * Warns about {@code esdb.subscriptions.by-id} entries that name no subscription: a mistyped id would, for one,
+	 * leave an in-memory read model with a durable checkpoint, and so empty after a restart.
+	 */
+	@Bean
+	static ApplicationListener<ContextRefreshedEvent> esdbCheckpointStoresCheck(
+			ObjectProvider<SubscriptionProperties> properties, ObjectProvider<SubscriptionRegistry> registry) {
+		AtomicBoolean checked = new AtomicBoolean();
+		return (event) -> {
+			SubscriptionRegistry subscriptions = registry.getIfAvailable();
+			SubscriptionProperties bound = properties.getIfAvailable();
+			// Once: a child context (such as a separate management server's) refreshes too.
+			if (subscriptions == null || bound == null || checked.getAndSet(true)) {
+				return;
+			}
+			for (String id : bound.getById().keySet()) {
+				if (!subscriptions.ids().contains(id)) {
+					logger.warn("esdb.subscriptions.by-id names subscription '{}', which does not exist "
+							+ "(yet); known subscriptions: {}", id, subscriptions.ids());
+				}
+			}
+		};
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	SubscriptionRegistry esdbSubscriptionRegistry(SubscriptionContainerFactory containerFactory,
-			SubscriptionProperties properties) {
+			SubscriptionProperties properties, KurrentDBClientProvider kurrentDBClientProvider) {
 		SubscriptionPropertiesChecks.check(properties);
-		return new SubscriptionRegistry(containerFactory, properties.getShutdownTimeout());
+		return new SubscriptionRegistry(containerFactory, properties.getShutdownTimeout(), kurrentDBClientProvider);
 	}
 
 }

@@ -49,9 +49,15 @@ class EmbeddedEsdbAutoConfigurationTests {
 			Health health = context.getBean(EsdbHealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails().get("version")).asString().startsWith("25.");
-			assertThat(health.getDetails()).containsEntry("endpoint", "127.0.0.1:" + server.port());
+			assertThat(health.getDetails()).containsEntry("endpoint", "127.0.0.1:" + server.port())
+				.containsEntry("embedded", true);
 		});
-		assertThat(output).contains("WARN").contains("data lives in memory only");
+		// One WARN that says what it is, how to use a real node instead and how to turn it off.
+		assertThat(output).contains("WARN")
+			.contains("data lives in memory only")
+			.contains("set esdb.connection-string (for example kurrentdb://localhost:2113?tls=false)")
+			.contains("esdb.embedded.enabled=false")
+			.contains("off the production classpath");
 	}
 
 	@Test

@@ -81,7 +81,7 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 			Method first = handlers.iterator().next();
 			throw new InvalidSubscriptionException("bean '" + beanName + "' method '" + first.getName()
 					+ "' is annotated @EventHandler, but class " + targetClass.getName()
-					+ " is not annotated @EventSubscription; annotate the class with @EventSubscription(stream = ...)"
+					+ " is not annotated @EventSubscription", "annotate the class with @EventSubscription(stream = ...)"
 					+ " or annotate the method with @EventSubscription instead of @EventHandler");
 		}
 		if (classLevel != null) {
@@ -89,11 +89,12 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 				Method first = methodLevel.keySet().iterator().next();
 				throw new InvalidSubscriptionException("bean '" + beanName + "' method '" + first.getName()
 						+ "' is annotated @EventSubscription inside class " + targetClass.getName()
-						+ ", which is itself an @EventSubscription; use @EventHandler on the method");
+						+ ", which is itself an @EventSubscription", "use @EventHandler on the method");
 			}
 			if (handlers.isEmpty()) {
 				throw new InvalidSubscriptionException("bean '" + beanName + "' (class " + targetClass.getName()
-						+ ") is annotated @EventSubscription but has no @EventHandler methods; add one per event type");
+						+ ") is annotated @EventSubscription but has no @EventHandler methods",
+						"add one @EventHandler method per event type");
 			}
 			List<Method> ordered = handlers.stream().sorted(Comparator.comparing(Method::toGenericString)).toList();
 			List<HandlerMethodInvoker> invokers = new ArrayList<>();
@@ -123,8 +124,8 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 		}
 		String stream = resolve(annotation.stream());
 		if (stream.isEmpty()) {
-			throw new InvalidSubscriptionException(source + ": @EventSubscription has no stream; set stream = "
-					+ "\"<stream>\", or stream = \"$all\" for all events");
+			throw new InvalidSubscriptionException(source + ": @EventSubscription has no stream",
+					"set stream = \"<stream>\", or stream = \"$all\" for all events");
 		}
 		boolean all = SubscriptionEndpoint.ALL.equals(stream);
 		String group = resolve(annotation.group());
@@ -135,7 +136,7 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 				from = StartPosition.parse(fromText, all);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidSubscriptionException(source + ": bad from = \"" + fromText + "\": " + ex.getMessage(),
+				throw HandlerMethodInvoker.invalid(source + ": bad from = \"" + fromText + "\": " + ex.getMessage(),
 						ex);
 			}
 		}
@@ -144,12 +145,13 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 		String checkpointStore = resolve(annotation.checkpointStore());
 		if (!group.isEmpty() && !checkpointStore.isEmpty()) {
 			throw new InvalidSubscriptionException(source + ": checkpointStore is set on a persistent subscription "
-					+ "(group '" + group + "'), whose position the server keeps; remove checkpointStore");
+					+ "(group '" + group + "'), whose position the server keeps", "remove checkpointStore");
 		}
 		String autoStartup = resolve(annotation.autoStartup());
 		if (!autoStartup.equalsIgnoreCase("true") && !autoStartup.equalsIgnoreCase("false")) {
 			throw new InvalidSubscriptionException(
-					source + ": autoStartup = \"" + autoStartup + "\" is neither true nor false");
+					source + ": autoStartup = \"" + autoStartup + "\" is neither true nor false",
+					"set autoStartup = \"true\" or \"false\" (or a placeholder that resolves to one)");
 		}
 		int concurrency = concurrency(annotation, source);
 		PartitionKeyResolver partitionKey = partitionKey(annotation, source);
@@ -167,7 +169,7 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 					transactionManager.isEmpty() ? null : transactionManager);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidSubscriptionException(ex.getMessage(), ex);
+			throw HandlerMethodInvoker.invalid(ex.getMessage(), ex);
 		}
 	}
 
@@ -233,12 +235,12 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 			return null;
 		}
 		if (!all) {
-			throw new InvalidSubscriptionException(source + ": event type and stream filters apply to $all only; "
-					+ "set stream = \"$all\" or remove the filter attributes");
+			throw new InvalidSubscriptionException(source + ": event type and stream filters apply to $all only",
+					"set stream = \"$all\" or remove the filter attributes");
 		}
 		if (filters.size() > 1) {
-			throw new InvalidSubscriptionException(source + ": the server applies one filter per subscription; use "
-					+ "only one of eventTypePrefixes, eventTypePattern, streamPrefixes and streamPattern");
+			throw new InvalidSubscriptionException(source + ": the server applies one filter per subscription",
+					"use only one of eventTypePrefixes, eventTypePattern, streamPrefixes and streamPattern");
 		}
 		return filters.get(0);
 	}
@@ -257,8 +259,8 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 				|| !extraStatisticsText.isEmpty();
 		if (!persistent && declaresGroupSettings) {
 			throw new InvalidSubscriptionException(source + ": maxRetryCount, messageTimeout, consumerStrategy, "
-					+ "bufferSize and the other group settings apply to persistent subscriptions only; set group or "
-					+ "remove them");
+					+ "bufferSize and the other group settings apply to persistent subscriptions only",
+					"set group or remove them");
 		}
 		ConsumerStrategy consumerStrategy = null;
 		if (!strategy.isEmpty()) {
@@ -266,11 +268,12 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 				consumerStrategy = ConsumerStrategy.parse(strategy);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidSubscriptionException(source + ": " + ex.getMessage(), ex);
+				throw HandlerMethodInvoker.invalid(source + ": " + ex.getMessage(), ex);
 			}
 		}
 		if (annotation.bufferSize() == 0) {
-			throw new InvalidSubscriptionException(source + ": bufferSize must be at least 1");
+			throw new InvalidSubscriptionException(source + ": bufferSize = 0 cannot work",
+					"set bufferSize to at least 1, or leave it out for esdb.subscriptions.persistent.buffer-size");
 		}
 		Boolean extraStatistics = null;
 		if (!extraStatisticsText.isEmpty()) {
@@ -309,7 +312,8 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 		SubscriptionEndpoint existing = this.endpoints.get(endpoint.id());
 		if (existing != null) {
 			throw new InvalidSubscriptionException("Duplicate subscription id '" + endpoint.id() + "': "
-					+ endpoint.source() + " and " + existing.source() + " both use it; give one of them another id");
+					+ endpoint.source() + " and " + existing.source() + " both use it",
+					"give one of them another id");
 		}
 		this.endpoints.put(endpoint.id(), endpoint);
 		if (this.registered) {
@@ -332,8 +336,8 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 				&& this.beanFactory.isTypeMatch(name, CheckpointStore.class))) {
 			throw new InvalidSubscriptionException(endpoint.source() + ": checkpointStore = \"" + name
 					+ "\" is not a CheckpointStore bean; known CheckpointStore beans: "
-					+ Arrays.toString(this.beanFactory.getBeanNamesForType(CheckpointStore.class))
-					+ "; declare it or fix the name");
+					+ Arrays.toString(this.beanFactory.getBeanNamesForType(CheckpointStore.class)),
+					"declare it or fix the name");
 		}
 	}
 

@@ -76,9 +76,9 @@ public final class HandlerMethodInvoker {
 				if (payload != null) {
 					throw new InvalidSubscriptionException(description + " has two payload parameters, '"
 							+ payload.getName() + "' (" + payload.getType().getSimpleName() + ") and '"
-							+ parameter.getName() + "' (" + type.getSimpleName()
-							+ "); a handler takes one payload, plus optionally ResolvedEvent, RecordedEvent and "
-							+ "EventContext");
+							+ parameter.getName() + "' (" + type.getSimpleName() + ")",
+							"a handler takes one payload, plus optionally ResolvedEvent, RecordedEvent and "
+									+ "EventContext; remove one of them");
 				}
 				payload = parameter;
 				if (type == byte[].class) {
@@ -89,7 +89,7 @@ public final class HandlerMethodInvoker {
 						eventType = types.register(type);
 					}
 					catch (IllegalStateException ex) {
-						throw new InvalidSubscriptionException(description + ": " + ex.getMessage(), ex);
+						throw invalid(description + ": " + ex.getMessage(), ex);
 					}
 					boolean nullable = acceptsNull(parameter);
 					resolvers.add((event, context) -> {
@@ -108,13 +108,26 @@ public final class HandlerMethodInvoker {
 			}
 			else {
 				throw new InvalidSubscriptionException(description + " has parameter '" + parameter.getName()
-						+ "' of unsupported type " + type.getName() + "; handler parameters are the payload (an "
-						+ "application class, or byte[] for the raw data), ResolvedEvent, RecordedEvent and "
-						+ "EventContext");
+						+ "' of unsupported type " + type.getName(), "handler parameters are the payload (an "
+								+ "application class, or byte[] for the raw data), ResolvedEvent, RecordedEvent and "
+								+ "EventContext");
 			}
 		}
 		ReflectionUtils.makeAccessible(method);
 		return new HandlerMethodInvoker(bean, method, List.copyOf(resolvers), eventType, description);
+	}
+
+	/**
+	 * An {@link InvalidSubscriptionException} from a message of the form "problem; fix", with the two kept apart.
+	 * @param message the message
+	 * @param cause the cause
+	 * @return the exception
+	 */
+	static InvalidSubscriptionException invalid(String message, Throwable cause) {
+		int separator = message.indexOf("; ");
+		return (separator < 0) ? new InvalidSubscriptionException(message, cause)
+				: new InvalidSubscriptionException(message.substring(0, separator), message.substring(separator + 2),
+						cause);
 	}
 
 	/**

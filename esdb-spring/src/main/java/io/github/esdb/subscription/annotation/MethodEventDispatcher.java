@@ -33,7 +33,7 @@ public final class MethodEventDispatcher implements EventDispatcher {
 			if (invoker.eventType() == null) {
 				if (any != null) {
 					throw new InvalidSubscriptionException(invoker.description() + " and " + any.description()
-							+ " both accept every event; keep one, or give them payload parameters");
+							+ " both accept every event", "keep one, or give them payload parameters");
 				}
 				any = invoker;
 				continue;
@@ -41,7 +41,7 @@ public final class MethodEventDispatcher implements EventDispatcher {
 			HandlerMethodInvoker previous = this.byType.putIfAbsent(invoker.eventType(), invoker);
 			if (previous != null) {
 				throw new InvalidSubscriptionException(invoker.description() + " and " + previous.description()
-						+ " both handle event type '" + invoker.eventType() + "'; merge them into one handler");
+						+ " both handle event type '" + invoker.eventType() + "'", "merge them into one handler");
 			}
 		}
 		this.catchAll = any;

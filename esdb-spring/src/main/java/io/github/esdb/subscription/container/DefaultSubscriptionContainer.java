@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.esdb.connection.ConnectionFailure;
+import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.CheckpointBeyondLogException;
 import io.github.esdb.subscription.InvalidSubscriptionException;
 import io.github.esdb.subscription.SubscriptionContainer;
@@ -258,7 +259,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				}
 				else {
 					setState(run, SubscriptionState.STOPPED, true);
-					logger.info("Subscription '{}' stopped at {}", this.endpoint.id(), this.subscriber.position());
+					logger.info("Subscription '{}' stopped {}", this.endpoint.id(), where());
 				}
 			}
 			finally {
@@ -278,8 +279,14 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 						ThreadLocalRandom.current().nextDouble());
 				setState(run, SubscriptionState.RECONNECTING);
 				this.services.observer().reconnecting(this.endpoint.id(), attempt, delay, lastCause);
-				logger.info("Subscription '{}' resubscribes in {} ms (attempt {})", this.endpoint.id(),
-						delay.toMillis(), attempt);
+				if (attempt == 1) {
+					logger.info("Subscription '{}' resubscribes in {} ms", this.endpoint.id(), delay.toMillis());
+				}
+				else {
+					// The WARN of the failed attempt just before says why; one line per attempt is enough.
+					logger.debug("Subscription '{}' resubscribes in {} ms (attempt {})", this.endpoint.id(),
+							delay.toMillis(), attempt);
+				}
 				if (run.sleepUnlessStopped(delay)) {
 					break;
 				}
@@ -308,14 +315,15 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				lastCause = unwrap(ex);
 				ConnectionFailure misconfigured = diagnose(lastCause);
 				this.statistics.error(lastCause, misconfigured);
-				logger.warn("Subscription '{}' could not subscribe to {}: {}", this.endpoint.id(), describe(),
-						(misconfigured != null) ? misconfigured.message() : lastCause.toString());
+				logger.warn("Subscription '{}' could not subscribe to {} (attempt {}): {}", this.endpoint.id(),
+						describe(), attempt + 1, (misconfigured != null) ? misconfigured.message() : lastCause.toString());
 				attempt++;
 				continue;
 			}
 			if (attempt > 0) {
-				logger.info("Subscription '{}' resubscribed to {} after {}", this.endpoint.id(), describe(),
-						this.subscriber.position());
+				Checkpoint resumed = this.subscriber.position();
+				logger.info("Subscription '{}' resubscribed to {} {}", this.endpoint.id(), describe(),
+						(resumed != null) ? "after " + resumed : "before its first event");
 			}
 			else {
 				logger.info("Subscription '{}' subscribed to {}", this.endpoint.id(), describe());
@@ -337,7 +345,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 					if (lastCause != null) {
 						this.statistics.error(lastCause, diagnose(lastCause));
 					}
-					logger.warn("Subscription '{}' dropped at {}: {}", this.endpoint.id(), this.subscriber.position(),
+					logger.warn("Subscription '{}' dropped {}: {}", this.endpoint.id(), where(),
 							(lastCause != null) ? lastCause.toString() : "no cause given");
 					this.services.observer().dropped(snapshot(), lastCause);
 					attempt = 1;
@@ -382,7 +390,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 
 	private void caughtUp(Run run) {
 		if (setState(run, SubscriptionState.LIVE)) {
-			logger.info("Subscription '{}' caught up at {}", this.endpoint.id(), this.subscriber.position());
+			logger.info("Subscription '{}' caught up {}", this.endpoint.id(), where());
 			this.services.observer().caughtUp(snapshot());
 		}
 	}
@@ -436,6 +444,15 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 			current = current.getCause();
 		}
 		return current;
+	}
+
+	/**
+	 * Where the subscription is, for log messages.
+	 * @return "at 41", "at C:1234/P:1234", or "before its first event"
+	 */
+	private String where() {
+		Checkpoint position = this.subscriber.position();
+		return (position != null) ? "at " + position : "before its first event";
 	}
 
 	/**

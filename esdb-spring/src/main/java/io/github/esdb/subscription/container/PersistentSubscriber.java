@@ -14,6 +14,10 @@ import io.kurrent.dbclient.PersistentSubscriptionToAllInfo;
 import io.kurrent.dbclient.PersistentSubscriptionToAllSettings;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamSettings;
+import io.kurrent.dbclient.Position;
+import io.kurrent.dbclient.ReadResult;
+import io.kurrent.dbclient.ReadStreamOptions;
+import io.kurrent.dbclient.RecordedEvent;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.SubscribePersistentSubscriptionOptions;
 import org.jspecify.annotations.Nullable;
@@ -281,37 +285,97 @@ final class PersistentSubscriber implements Subscriber {
 		}
 		ResolvedEvent event = delivered.event();
 		PersistentSubscription subscription = delivered.subscription();
-		this.position = this.endpoint.isAll()
-				? Checkpoint.ofPosition(LogPosition
-					.fromClient(event.getPosition().orElse(event.getOriginalEvent().getPosition())))
-				: Checkpoint.ofRevision(event.getOriginalEvent().getRevision());
 		if (event.getEvent() == null) {
 			// A link whose target was deleted: nothing to hand over, nothing to retry.
 			ack(subscription, event);
 			this.invoker.skipUnresolvedLink(event);
+			done(event);
 			return null;
 		}
-		EventContext context = this.services.contexts().create(this.endpoint.id(), event, delivered.retryCount());
+		boolean replayed = isReplayedFromParked(event);
+		EventContext context = replayed
+				? this.services.contexts()
+					.create(this.endpoint.id(), event, delivered.retryCount(), originalPosition(event.getEvent()))
+				: this.services.contexts().create(this.endpoint.id(), event, delivered.retryCount());
 		if (this.partitions.enabled()) {
-			boolean queued = this.partitions.submit(event, context, () -> handleOnce(subscription, event, context),
-					control);
+			boolean queued = this.partitions.submit(event, context,
+					() -> handleOnce(subscription, event, context, replayed), control);
 			return queued ? null : Exit.stop();
 		}
-		return handleOnce(subscription, event, context);
+		return handleOnce(subscription, event, context, replayed);
 	}
 
-	private @Nullable Exit handleOnce(PersistentSubscription subscription, ResolvedEvent event,
-			EventContext context) {
+	private @Nullable Exit handleOnce(PersistentSubscription subscription, ResolvedEvent event, EventContext context,
+			boolean replayed) {
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
 			.handleOnce(() -> this.invoker.invoke(event, context), context);
 		if (outcome instanceof SubscriptionErrorHandler.Nack nack) {
-			return nack(subscription, event, context, nack.nack());
+			Exit exit = nack(subscription, event, context, nack.nack());
+			NackException.Action action = nack.nack().getAction();
+			if (!replayed && (action == NackException.Action.PARK || action == NackException.Action.SKIP)) {
+				done(event);
+			}
+			return exit;
 		}
 		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
 			return Exit.failed(failed.cause());
 		}
 		ack(subscription, event);
+		if (!replayed) {
+			done(event);
+		}
 		return null;
+	}
+
+	/**
+	 * Move the position to an event this consumer is done with (acked, parked or skipped), never backwards: retries
+	 * and several consumers deliver out of order, and the position says how far this consumer has got.
+	 */
+	private void done(ResolvedEvent event) {
+		Checkpoint next = this.endpoint.isAll()
+				? Checkpoint.ofPosition(LogPosition
+					.fromClient(event.getPosition().orElse(event.getOriginalEvent().getPosition())))
+				: Checkpoint.ofRevision(event.getOriginalEvent().getRevision());
+		Checkpoint current = this.position;
+		if (current == null || next.isAfter(current)) {
+			this.position = next;
+		}
+	}
+
+	/**
+	 * Whether the server delivers the event again from the group's parked stream (after a replay of parked
+	 * messages): the link then lives in {@code $persistentsubscription-<stream>::<group>-parked}, and the positions
+	 * the server sends with it are the link's, not the event's.
+	 */
+	private static boolean isReplayedFromParked(ResolvedEvent event) {
+		RecordedEvent link = event.getLink();
+		return link != null && link.getStreamId().startsWith("$persistentsubscription-")
+				&& link.getStreamId().endsWith("-parked");
+	}
+
+	/**
+	 * The position of a replayed parked event in {@code $all}, read from its stream, so that handlers and logs see
+	 * where the event is rather than where its parked link is.
+	 * @return the position, or {@code null} when it cannot be read
+	 */
+	private @Nullable Position originalPosition(RecordedEvent event) {
+		try {
+			ReadResult result = this.services.clients()
+				.client()
+				.readStream(event.getStreamId(),
+						ReadStreamOptions.get().fromRevision(event.getRevision()).maxCount(1).notResolveLinkTos())
+				.get(this.services.settings().subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			return result.getEvents().isEmpty() ? null : result.getEvents().get(0).getOriginalEvent().getPosition();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (Exception ex) {
+			logger.debug("Subscription '{}' could not read the position of replayed event {}@{}: {}",
+					this.endpoint.id(), event.getRevision(), event.getStreamId(), ex.toString());
+			return null;
+		}
 	}
 
 	private @Nullable Exit nack(PersistentSubscription subscription, ResolvedEvent event, EventContext context,

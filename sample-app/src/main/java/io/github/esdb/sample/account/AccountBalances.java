@@ -14,12 +14,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * The read model: every account's balance, built by a catch-up subscription to {@code $all} (the server only sends
- * the three event types handled here). It lives in memory, so it is rebuilt from the start at every launch: the
- * {@code esdbSubscriptionsCaughtUp} readiness check keeps traffic away until it has caught up.
+ * the three event types handled here). It lives in memory, so it must be rebuilt from the start at every launch: its
+ * checkpoints live in memory too ({@code esdb.subscriptions.by-id.account-balances.checkpoint-store=memory} in
+ * {@code application.yml}); with the default durable checkpoints a restart against a real node would resume after
+ * the last checkpoint and show an empty model. The {@code esdbSubscriptionsCaughtUp} readiness check keeps traffic
+ * away until it has caught up.
  */
 @Component
-@EventSubscription(id = "account-balances", stream = "$all")
+@EventSubscription(id = AccountBalances.ID, stream = "$all")
 public class AccountBalances {
+
+	/** The subscription id. */
+	public static final String ID = "account-balances";
 
 	private final Map<String, Balance> balances = new ConcurrentHashMap<>();
 
