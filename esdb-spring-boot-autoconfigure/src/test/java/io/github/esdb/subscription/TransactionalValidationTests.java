@@ -155,10 +155,9 @@ class TransactionalValidationTests {
 					"spring.datasource.generate-unique-name=true");
 		assertThatException().isThrownBy(application::run);
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("A KurrentDB subscription cannot work as declared:")
+			.contains("A KurrentDB subscription is declared wrongly.")
 			.contains("bean 'orders' method 'on': transactional (exactly once), but its checkpoint store")
-			.contains("Change the @EventSubscription, the programmatic SubscriptionEndpoint or the "
-					+ "esdb.subscriptions.* properties as the description says.");
+			.contains("esdb.subscriptions.by-id.orders.checkpoint-store=jdbc");
 	}
 
 	static class OrderHandler {
