@@ -4,8 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import io.github.esdb.subscription.event.SubscriptionFailedEvent;
 import io.github.esdb.test.PostgresDatabase;
@@ -26,7 +24,7 @@ class CheckpointBeyondLogIntegrationTests {
 	private static ApplicationContextRunner runner(EmbeddedServerSupport server, String id, String stream) {
 		return server.runner()
 			.withConfiguration(JdbcTestSupport.JDBC)
-			.withUserConfiguration(RecordingConfiguration.class)
+			.withUserConfiguration(RecordingHandlerConfiguration.class)
 			.withPropertyValues(postgres.dataSourceProperties())
 			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
 					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
@@ -153,41 +151,6 @@ class CheckpointBeyondLogIntegrationTests {
 				assertThat(recorder.contexts().get(0).revision()).isEqualTo(3L);
 			});
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class RecordingConfiguration {
-
-		@Bean
-		Recorder recorder() {
-			return new Recorder();
-		}
-
-		@Bean
-		SubscriptionEventsRecorder subscriptionEventsRecorder() {
-			return new SubscriptionEventsRecorder();
-		}
-
-		@Bean
-		RecordingHandler recordingHandler(Recorder recorder) {
-			return new RecordingHandler(recorder);
-		}
-
-	}
-
-	static class RecordingHandler {
-
-		private final Recorder recorder;
-
-		RecordingHandler(Recorder recorder) {
-			this.recorder = recorder;
-		}
-
-		@EventSubscription(id = "${test.id}", stream = "${test.stream}")
-		void on(OrderPlaced event, EventContext context) {
-			this.recorder.record(event, context);
-		}
-
 	}
 
 }

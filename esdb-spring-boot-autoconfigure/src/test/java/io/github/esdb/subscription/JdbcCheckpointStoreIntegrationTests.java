@@ -9,8 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
@@ -174,7 +172,7 @@ class JdbcCheckpointStoreIntegrationTests {
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("b", 2), new OrderPlaced("c", 3));
 		var runner = esdb.runner()
 			.withConfiguration(JdbcTestSupport.JDBC)
-			.withUserConfiguration(RecordingConfiguration.class)
+			.withUserConfiguration(RecordingHandlerConfiguration.class)
 			.withPropertyValues(postgres.dataSourceProperties())
 			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
 					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
@@ -203,7 +201,7 @@ class JdbcCheckpointStoreIntegrationTests {
 		esdb.append(stream, new OrderPlaced("a", 1));
 		esdb.runner()
 			.withConfiguration(JdbcTestSupport.JDBC)
-			.withUserConfiguration(RecordingConfiguration.class)
+			.withUserConfiguration(RecordingHandlerConfiguration.class)
 			.withPropertyValues(postgres.dataSourceProperties())
 			.withPropertyValues("esdb.subscriptions.by-id." + stream + ".checkpoint-store=jdbc",
 					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
@@ -231,36 +229,6 @@ class JdbcCheckpointStoreIntegrationTests {
 			assertThat(((InvalidEsdbConfigurationException) failure).getAction())
 				.contains("spring.datasource.url");
 		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class RecordingConfiguration {
-
-		@Bean
-		Recorder recorder() {
-			return new Recorder();
-		}
-
-		@Bean
-		RecordingHandler recordingHandler(Recorder recorder) {
-			return new RecordingHandler(recorder);
-		}
-
-	}
-
-	static class RecordingHandler {
-
-		private final Recorder recorder;
-
-		RecordingHandler(Recorder recorder) {
-			this.recorder = recorder;
-		}
-
-		@EventSubscription(id = "${test.id}", stream = "${test.stream}")
-		void on(OrderPlaced event, EventContext context) {
-			this.recorder.record(event, context);
-		}
-
 	}
 
 }

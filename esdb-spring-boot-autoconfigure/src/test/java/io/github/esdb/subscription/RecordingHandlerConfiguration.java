@@ -1,0 +1,43 @@
+package io.github.esdb.subscription;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * A catch-up subscription {@code ${test.id}} to {@code ${test.stream}} that records every {@link OrderPlaced}, with
+ * the recorders tests read; shared by the tests that only need such a subscription.
+ */
+@Configuration(proxyBeanMethods = false)
+class RecordingHandlerConfiguration {
+
+	@Bean
+	Recorder recorder() {
+		return new Recorder();
+	}
+
+	@Bean
+	SubscriptionEventsRecorder subscriptionEventsRecorder() {
+		return new SubscriptionEventsRecorder();
+	}
+
+	@Bean
+	RecordingHandler recordingHandler(Recorder recorder) {
+		return new RecordingHandler(recorder);
+	}
+
+	static class RecordingHandler {
+
+		private final Recorder recorder;
+
+		RecordingHandler(Recorder recorder) {
+			this.recorder = recorder;
+		}
+
+		@EventSubscription(id = "${test.id}", stream = "${test.stream}")
+		void on(OrderPlaced event, EventContext context) {
+			this.recorder.record(event, context);
+		}
+
+	}
+
+}
