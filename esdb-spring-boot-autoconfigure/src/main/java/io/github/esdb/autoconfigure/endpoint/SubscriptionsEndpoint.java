@@ -88,7 +88,8 @@ public class SubscriptionsEndpoint {
 	public @Nullable ParkedDescriptor parked(@Selector String id, @Selector String what, @Nullable Integer offset,
 			@Nullable Integer limit) {
 		if (!"parked".equals(what)) {
-			throw new InvalidEndpointRequestException("Unknown part '" + what + "'; use parked", "Unknown part");
+			String message = "Unknown part '" + what + "'; use parked";
+			throw new InvalidEndpointRequestException(message, message);
 		}
 		if (this.registry.snapshot(id).isEmpty()) {
 			return null;
@@ -115,8 +116,9 @@ public class SubscriptionsEndpoint {
 			@Nullable Integer limit, @Nullable Integer max) {
 		Action chosen = this.actions.get((action != null) ? action.trim().toLowerCase(Locale.ROOT) : "");
 		if (chosen == null) {
-			throw new InvalidEndpointRequestException("Unknown action '" + action + "'; use one of "
-					+ String.join(", ", this.actions.keySet()), "Unknown action");
+			// The reason is what an HTTP client sees (with server.error.include-message): it names the valid ones.
+			String message = "Unknown action '" + action + "'; use one of " + String.join(", ", this.actions.keySet());
+			throw new InvalidEndpointRequestException(message, message);
 		}
 		if (this.registry.snapshot(id).isEmpty()) {
 			return null;
