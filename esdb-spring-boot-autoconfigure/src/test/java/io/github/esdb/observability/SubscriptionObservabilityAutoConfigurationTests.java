@@ -154,20 +154,24 @@ class SubscriptionObservabilityAutoConfigurationTests {
 				assertThat(endpoint.subscription("dormant").state()).isEqualTo(SubscriptionState.STOPPED);
 				assertThat(endpoint.subscription("nope")).isNull();
 
-				assertThat(endpoint.operate("ledger", "stop").state()).isEqualTo(SubscriptionState.STOPPED);
+				assertThat(state(endpoint.operate("ledger", "stop", null, null, null))).isEqualTo(SubscriptionState.STOPPED);
 				assertThat(registry.snapshot("ledger").get().state()).isEqualTo(SubscriptionState.STOPPED);
-				assertThat(endpoint.operate("dormant", "START").state()).isIn(SubscriptionState.STARTING,
+				assertThat(state(endpoint.operate("dormant", "START", null, null, null))).isIn(SubscriptionState.STARTING,
 						SubscriptionState.CATCHING_UP, SubscriptionState.LIVE);
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> registry.snapshot("dormant").get().state() == SubscriptionState.LIVE);
-				assertThat(endpoint.operate("ledger", "restart").state()).isNotEqualTo(SubscriptionState.STOPPED);
+				assertThat(state(endpoint.operate("ledger", "restart", null, null, null))).isNotEqualTo(SubscriptionState.STOPPED);
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> registry.snapshot("ledger").get().state() == SubscriptionState.LIVE);
-				assertThat(endpoint.operate("nope", "stop")).isNull();
+				assertThat(endpoint.operate("nope", "stop", null, null, null)).isNull();
 				assertThatExceptionOfType(InvalidEndpointRequestException.class)
-					.isThrownBy(() -> endpoint.operate("ledger", "pause"))
-					.withMessageContaining("start, stop or restart");
+					.isThrownBy(() -> endpoint.operate("ledger", "pause", null, null, null))
+					.withMessageContaining("start, stop, restart, parked, replay-parked, purge-parked");
 			});
+	}
+
+	private static SubscriptionState state(Object answer) {
+		return ((SubscriptionDescriptor) answer).state();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,5 +1,7 @@
 package io.github.esdb.subscription;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.backoff.BackOff;
 
 /**
@@ -15,7 +17,12 @@ public interface CatchUpErrorPolicy {
 		/** Stop the subscription as FAILED; the position is not moved past the event. */
 		STOP,
 		/** Log and count the event, then move past it. */
-		SKIP
+		SKIP,
+		/**
+		 * Append the event to the subscription's dead-letter stream ({@code $esdb-parked-<id>}), then move past it;
+		 * {@code SubscriptionRegistry.replayParked} hands it to the handler again.
+		 */
+		PARK
 
 	}
 
@@ -25,6 +32,17 @@ public interface CatchUpErrorPolicy {
 	 * @return the back-off; one whose execution stops at once means no retry
 	 */
 	BackOff retryBackOff(SubscriptionEndpoint endpoint);
+
+	/**
+	 * The action declared for an error, which applies at once, before any retry: {@code retry} retries with the
+	 * back-off as usual, {@code skip} and {@code park} move past the event, {@code stop} fails the subscription.
+	 * @param endpoint the subscription
+	 * @param error what the handler threw
+	 * @return the action, {@code null} to retry with the back-off and then apply {@link #onRetriesExhausted}
+	 */
+	default NackException.@Nullable Action actionFor(SubscriptionEndpoint endpoint, Throwable error) {
+		return null;
+	}
 
 	/**
 	 * Whether an error is worth retrying; deserialization errors, for one, never are.
@@ -40,7 +58,7 @@ public interface CatchUpErrorPolicy {
 	 * @param endpoint the subscription
 	 * @param event the event
 	 * @param error the last error
-	 * @return stop or skip
+	 * @return stop, skip or park
 	 */
 	Outcome onRetriesExhausted(SubscriptionEndpoint endpoint, EventContext event, Throwable error);
 

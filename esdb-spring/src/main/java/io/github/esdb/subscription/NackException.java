@@ -4,11 +4,13 @@ package io.github.esdb.subscription;
  * Thrown by a handler to tell the subscription what to do with the event it cannot handle.
  * <p>
  * On a persistent subscription the event is negatively acknowledged with the action and the reason:
- * {@link Action#PARK} moves it to the group's parked stream, {@link Action#RETRY} has the server deliver it again (and
- * park it after the group's max retry count), {@link Action#SKIP} drops it, {@link Action#STOP} also stops this
- * subscription. On a catch-up subscription {@code RETRY} retries in place with the configured back-off,
- * {@code SKIP} and {@code PARK} move past the event (there is no parked stream; the event is logged), and
- * {@code STOP} stops the subscription as FAILED without moving past the event.
+ * {@link Action#PARK} moves it to the group's parked stream, {@link Action#RETRY} has the server deliver it again
+ * after the configured back-off (and parks it after the configured retries or the group's max retry count),
+ * {@link Action#SKIP} drops it, {@link Action#STOP} also stops this subscription. On a catch-up subscription
+ * {@code RETRY} retries in place with the configured back-off, {@code SKIP} moves past the event, {@code PARK}
+ * appends it to the subscription's dead-letter stream ({@code $esdb-parked-<id>}) and then moves past it, and
+ * {@code STOP} stops the subscription as FAILED without moving past the event. Parked events of both kinds are
+ * listed, replayed and purged through {@link SubscriptionRegistry}.
  */
 public class NackException extends RuntimeException {
 

@@ -1,6 +1,7 @@
 package io.github.esdb.subscription;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Runs one subscription: subscribes, hands events to the handlers on its own thread, resubscribes after drops and
@@ -55,6 +56,37 @@ public interface SubscriptionContainer {
 	 * @throws Exception if the server refused or did not answer
 	 */
 	void deleteGroup() throws Exception;
+
+	/**
+	 * How many events are parked and neither replayed nor purged.
+	 * @return the count
+	 * @throws Exception if the parked stream could not be read
+	 */
+	long parkedCount() throws Exception;
+
+	/**
+	 * A page of the parked events, oldest first.
+	 * @param offset how many to pass over
+	 * @param limit how many at most
+	 * @return the parked events
+	 * @throws Exception if the parked stream could not be read
+	 */
+	List<ParkedEvent> parked(int offset, int limit) throws Exception;
+
+	/**
+	 * Hand parked events to the handler again, oldest first.
+	 * @param max how many at most
+	 * @return how many the replay took on
+	 * @throws Exception if the parked stream could not be read or written, or the server refused
+	 */
+	int replayParked(int max) throws Exception;
+
+	/**
+	 * Drop every parked event without handling it.
+	 * @return how many were dropped
+	 * @throws Exception if the parked stream could not be read or written
+	 */
+	long purgeParked() throws Exception;
 
 	/**
 	 * A read-only view of the subscription now.

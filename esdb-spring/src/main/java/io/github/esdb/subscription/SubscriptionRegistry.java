@@ -181,6 +181,103 @@ public class SubscriptionRegistry implements SmartLifecycle {
 	}
 
 	/**
+	 * How many events of a subscription are parked: for a catch-up subscription in its dead-letter stream
+	 * ({@code $esdb-parked-<id>}), for a persistent one in its group's parked stream on the server.
+	 * @param id the subscription id
+	 * @return the count
+	 * @throws IllegalArgumentException if there is no such subscription
+	 * @throws IllegalStateException if the parked stream could not be read
+	 */
+	public long parkedCount(String id) {
+		SubscriptionContainer container = container(id);
+		return parkedOperation(id, "count the parked events", container::parkedCount);
+	}
+
+	/**
+	 * A page of a subscription's parked events, oldest first.
+	 * @param id the subscription id
+	 * @param offset how many to pass over (0 for the oldest)
+	 * @param limit how many at most
+	 * @return the parked events
+	 * @throws IllegalArgumentException if there is no such subscription, or the offset or limit is negative
+	 * @throws IllegalStateException if the parked stream could not be read
+	 */
+	public List<ParkedEvent> parked(String id, int offset, int limit) {
+		SubscriptionContainer container = container(id);
+		if (offset < 0 || limit < 0) {
+			throw new IllegalArgumentException("offset and limit must not be negative (got " + offset + " and "
+					+ limit + ")");
+		}
+		return parkedOperation(id, "list the parked events", () -> container.parked(offset, limit));
+	}
+
+	/**
+	 * Hand all of a subscription's parked events to its handler again. A catch-up subscription replays them on the
+	 * caller's thread through its handler and error handling, and each leaves the parked stream once handled; a
+	 * persistent group has the server deliver them to its consumers again.
+	 * @param id the subscription id
+	 * @return how many the replay took on
+	 * @throws IllegalArgumentException if there is no such subscription
+	 * @throws IllegalStateException if the replay could not run or the handler failed it
+	 */
+	public int replayParked(String id) {
+		return replayParked(id, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * Hand the oldest parked events of a subscription to its handler again, as {@link #replayParked(String)} does.
+	 * @param id the subscription id
+	 * @param max how many at most
+	 * @return how many the replay took on
+	 * @throws IllegalArgumentException if there is no such subscription, or max is not positive
+	 * @throws IllegalStateException if the replay could not run or the handler failed it
+	 */
+	public int replayParked(String id, int max) {
+		SubscriptionContainer container = container(id);
+		if (max < 1) {
+			throw new IllegalArgumentException("max must be at least 1 (got " + max + ")");
+		}
+		return parkedOperation(id, "replay the parked events", () -> container.replayParked(max));
+	}
+
+	/**
+	 * Drop all of a subscription's parked events without handling them (the parked stream's truncate-before moves
+	 * past them, as the server does after a replay).
+	 * @param id the subscription id
+	 * @return how many were dropped
+	 * @throws IllegalArgumentException if there is no such subscription
+	 * @throws IllegalStateException if the parked stream could not be read or written
+	 */
+	public long purgeParked(String id) {
+		SubscriptionContainer container = container(id);
+		return parkedOperation(id, "purge the parked events", container::purgeParked);
+	}
+
+	private <T> T parkedOperation(String id, String what, ParkedOperation<T> operation) {
+		try {
+			return operation.run();
+		}
+		catch (IllegalStateException ex) {
+			throw ex;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while trying to " + what + " of subscription '" + id + "'",
+					ex);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not " + what + " of subscription '" + id + "': " + ex, ex);
+		}
+	}
+
+	@FunctionalInterface
+	private interface ParkedOperation<T> {
+
+		T run() throws Exception;
+
+	}
+
+	/**
 	 * Stop then start one subscription.
 	 * @param id the subscription id
 	 */

@@ -41,10 +41,11 @@ final class ParkedMessages {
 		else {
 			data = message.event().revision() + "@" + message.event().stream();
 		}
+		// Camel-case keys, as the real server serializes its parked-message metadata.
 		byte[] metadata = Json.bytes(Json.object()
-			.put("Added", Instant.now().toString())
-			.put("Reason", reason)
-			.put("SubscriptionEventNumber", message.original().revision()));
+			.put("added", Instant.now().toString())
+			.put("reason", reason)
+			.put("subscriptionEventNumber", message.original().revision()));
 		SystemStreamWriter.append(this.store, this.stream, StoredEvent.LINK_TYPE, false,
 				data.getBytes(StandardCharsets.UTF_8), metadata);
 	}

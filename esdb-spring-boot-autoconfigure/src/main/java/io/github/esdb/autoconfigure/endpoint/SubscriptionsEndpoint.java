@@ -1,7 +1,12 @@
 package io.github.esdb.autoconfigure.endpoint;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -12,6 +17,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import io.github.esdb.observability.SubscriptionMonitor;
 import io.github.esdb.observability.SubscriptionStatus;
+import io.github.esdb.subscription.ParkedEvent;
 import io.github.esdb.subscription.SubscriptionKind;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.SubscriptionSnapshot;
@@ -19,8 +25,9 @@ import io.github.esdb.subscription.SubscriptionState;
 
 /**
  * The {@code esdbsubscriptions} actuator endpoint: reads list every subscription (or one by id) with its state,
- * position and lag; a write starts, stops or restarts one by id ({@code POST /actuator/esdbsubscriptions/{id}} with
- * {@code {"action": "stop"}}). It is exposed and secured like any other endpoint; set
+ * position and lag, and one subscription's parked events; a write operates on one by id
+ * ({@code POST /actuator/esdbsubscriptions/{id}} with {@code {"action": "stop"}}): start, stop, restart, list, replay
+ * or purge its parked events. It is exposed and secured like any other endpoint; set
  * {@code management.endpoint.esdbsubscriptions.access=read-only} to allow the reads only.
  */
 @Endpoint(id = "esdbsubscriptions")
@@ -30,6 +37,14 @@ public class SubscriptionsEndpoint {
 
 	private final SubscriptionMonitor monitor;
 
+	/** How many parked events a page holds unless the request says. */
+	static final int DEFAULT_LIMIT = 20;
+
+	/** The largest page. */
+	static final int MAX_LIMIT = 1000;
+
+	private final Map<String, Action> actions;
+
 	/**
 	 * Create the endpoint.
 	 * @param registry the subscriptions to operate on
@@ -38,6 +53,7 @@ public class SubscriptionsEndpoint {
 	public SubscriptionsEndpoint(SubscriptionRegistry registry, SubscriptionMonitor monitor) {
 		this.registry = registry;
 		this.monitor = monitor;
+		this.actions = actions();
 	}
 
 	/**
@@ -60,42 +76,147 @@ public class SubscriptionsEndpoint {
 	}
 
 	/**
-	 * Start, stop or restart one subscription. A stop waits for the in-flight handler up to
-	 * {@code esdb.subscriptions.shutdown-timeout}; a start of a FAILED subscription resumes at the event that failed.
+	 * One subscription's parked events, oldest first ({@code GET /actuator/esdbsubscriptions/{id}/parked}); a read,
+	 * so it stays available with {@code access=read-only}.
 	 * @param id the subscription id
-	 * @param action {@code start}, {@code stop} or {@code restart}
-	 * @return the subscription after the operation, or {@code null} (404) if there is no such subscription
+	 * @param what {@code parked}
+	 * @param offset how many to pass over, 0 when not given
+	 * @param limit how many at most, {@value #DEFAULT_LIMIT} when not given
+	 * @return the page, or {@code null} (404) if there is no such subscription
 	 */
-	@WriteOperation
-	public SubscriptionDescriptor operate(@Selector String id, String action) {
-		Action parsed = Action.parse(action);
+	@ReadOperation
+	public @Nullable ParkedDescriptor parked(@Selector String id, @Selector String what, @Nullable Integer offset,
+			@Nullable Integer limit) {
+		if (!"parked".equals(what)) {
+			String message = "Unknown part '" + what + "'; use parked";
+			throw new InvalidEndpointRequestException(message, message);
+		}
 		if (this.registry.snapshot(id).isEmpty()) {
 			return null;
 		}
-		switch (parsed) {
-			case START -> this.registry.start(id);
-			case STOP -> this.registry.stop(id);
-			case RESTART -> this.registry.restart(id);
-		}
-		return subscription(id);
+		return parkedPage(id, new Request(offset, limit, null));
 	}
 
-	/** The write operations. */
-	enum Action {
-
-		START, STOP, RESTART;
-
-		static Action parse(String action) {
-			if (action != null) {
-				for (Action candidate : values()) {
-					if (candidate.name().equalsIgnoreCase(action.trim())) {
-						return candidate;
-					}
-				}
-			}
-			throw new InvalidEndpointRequestException("Unknown action '" + action + "'; use start, stop or restart",
-					"Unknown action");
+	/**
+	 * Operate on one subscription ({@code POST /actuator/esdbsubscriptions/{id}} with {@code {"action": "stop"}}):
+	 * {@code start}, {@code stop} or {@code restart} it (a stop waits for the in-flight handler up to
+	 * {@code esdb.subscriptions.shutdown-timeout}; a start of a FAILED subscription resumes at the event that
+	 * failed); list its parked events ({@code parked}, with {@code offset} and {@code limit}); hand them to its
+	 * handler again ({@code replay-parked}, all or the oldest {@code max}); or drop them ({@code purge-parked}). An
+	 * unknown action answers 400 with the valid ones.
+	 * @param id the subscription id
+	 * @param action what to do
+	 * @param offset {@code parked}: how many to pass over
+	 * @param limit {@code parked}: how many at most
+	 * @param max {@code replay-parked}: how many at most
+	 * @return what the action answers, or {@code null} (404) if there is no such subscription
+	 */
+	@WriteOperation
+	public @Nullable Object operate(@Selector String id, String action, @Nullable Integer offset,
+			@Nullable Integer limit, @Nullable Integer max) {
+		Action chosen = this.actions.get((action != null) ? action.trim().toLowerCase(Locale.ROOT) : "");
+		if (chosen == null) {
+			// The reason is what an HTTP client sees (with server.error.include-message): it names the valid ones.
+			String message = "Unknown action '" + action + "'; use one of " + String.join(", ", this.actions.keySet());
+			throw new InvalidEndpointRequestException(message, message);
 		}
+		if (this.registry.snapshot(id).isEmpty()) {
+			return null;
+		}
+		return chosen.apply(id, new Request(offset, limit, max));
+	}
+
+	/**
+	 * The write actions by name, in the order the 400 lists them; an action is one entry.
+	 */
+	private Map<String, Action> actions() {
+		Map<String, Action> actions = new LinkedHashMap<>();
+		actions.put("start", (id, request) -> {
+			this.registry.start(id);
+			return subscription(id);
+		});
+		actions.put("stop", (id, request) -> {
+			this.registry.stop(id);
+			return subscription(id);
+		});
+		actions.put("restart", (id, request) -> {
+			this.registry.restart(id);
+			return subscription(id);
+		});
+		actions.put("parked", this::parkedPage);
+		actions.put("replay-parked", (id, request) -> {
+			int replayed = (request.max() != null) ? this.registry.replayParked(id, positive(request.max(), "max"))
+					: this.registry.replayParked(id);
+			return new ParkedActionDescriptor(id, "replay-parked", replayed, this.registry.parkedCount(id));
+		});
+		actions.put("purge-parked", (id, request) -> {
+			long purged = this.registry.purgeParked(id);
+			return new ParkedActionDescriptor(id, "purge-parked", purged, this.registry.parkedCount(id));
+		});
+		return actions;
+	}
+
+	private ParkedDescriptor parkedPage(String id, Request request) {
+		int offset = (request.offset() != null) ? request.offset() : 0;
+		int limit = (request.limit() != null) ? request.limit() : DEFAULT_LIMIT;
+		if (offset < 0 || limit < 1 || limit > MAX_LIMIT) {
+			throw new InvalidEndpointRequestException("offset must be 0 or more and limit between 1 and " + MAX_LIMIT
+					+ " (got " + offset + " and " + limit + ")", "Invalid offset or limit");
+		}
+		return new ParkedDescriptor(id, this.registry.parkedCount(id), offset,
+				this.registry.parked(id, offset, limit));
+	}
+
+	private static int positive(int value, String name) {
+		if (value < 1) {
+			throw new InvalidEndpointRequestException(name + " must be at least 1 (got " + value + ")",
+					"Invalid " + name);
+		}
+		return value;
+	}
+
+	/** One write action. */
+	@FunctionalInterface
+	private interface Action {
+
+		Object apply(String id, Request request);
+
+	}
+
+	/**
+	 * The optional arguments of a write.
+	 *
+	 * @param offset how many parked events to pass over
+	 * @param limit how many parked events at most
+	 * @param max how many parked events to replay at most
+	 */
+	private record Request(@Nullable Integer offset, @Nullable Integer limit, @Nullable Integer max) {
+	}
+
+	/**
+	 * A page of parked events.
+	 *
+	 * @param id the subscription id
+	 * @param count how many are parked in all
+	 * @param offset how many the page passed over
+	 * @param parked the page, oldest first
+	 */
+	public record ParkedDescriptor(String id, long count, int offset, List<ParkedEvent> parked)
+			implements OperationResponseBody {
+
+	}
+
+	/**
+	 * What a replay or purge of parked events did.
+	 *
+	 * @param id the subscription id
+	 * @param action the action
+	 * @param events how many events it took on
+	 * @param remaining how many are still parked (a persistent group's replay runs on the server, so its events may
+	 * still count)
+	 */
+	public record ParkedActionDescriptor(String id, String action, long events, long remaining)
+			implements OperationResponseBody {
 
 	}
 

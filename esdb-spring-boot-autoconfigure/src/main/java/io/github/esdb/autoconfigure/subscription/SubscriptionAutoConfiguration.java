@@ -97,18 +97,27 @@ public class SubscriptionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CatchUpErrorPolicy esdbCatchUpErrorPolicy(SubscriptionProperties properties) {
-		SubscriptionProperties.Retry retry = properties.getCatchUp().getRetry();
-		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(),
-				retry.getMultiplier());
-		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
-		backOff.setMaxAttempts(retry.getMaxAttempts());
-		return new DefaultCatchUpErrorPolicy(backOff, properties.getCatchUp().getOnError());
+		SubscriptionPropertiesChecks.check(properties);
+		return new DefaultCatchUpErrorPolicy(backOff(properties.getCatchUp().getRetry()),
+				properties.getCatchUp().getOnError(), ExceptionActionsProperties.defaults(properties),
+				ExceptionActionsProperties.byId(properties));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	PersistentErrorPolicy esdbPersistentErrorPolicy(SubscriptionProperties properties) {
-		return new DefaultPersistentErrorPolicy(properties.getPersistent().getDefaultNackAction());
+		SubscriptionPropertiesChecks.check(properties);
+		return new DefaultPersistentErrorPolicy(properties.getPersistent().getDefaultNackAction(),
+				backOff(properties.getPersistent().getRetry()), ExceptionActionsProperties.defaults(properties),
+				ExceptionActionsProperties.byId(properties));
+	}
+
+	private static ExponentialBackOff backOff(SubscriptionProperties.Retry retry) {
+		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(),
+				retry.getMultiplier());
+		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
+		backOff.setMaxAttempts(retry.getMaxAttempts());
+		return backOff;
 	}
 
 	@Bean
@@ -163,6 +172,7 @@ public class SubscriptionAutoConfiguration {
 			.transactionManagers((name) -> transactionManager(beanFactory, name))
 			.transactional(transactionalById(properties), transactionManagerById(properties))
 			.beyondLog(properties.getCheckpoint().getBeyondLog())
+			.parkedStreamPrefix(properties.getParking().getStreamPrefix())
 			.build();
 	}
 

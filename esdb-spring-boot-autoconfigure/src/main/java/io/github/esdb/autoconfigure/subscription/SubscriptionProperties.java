@@ -52,6 +52,17 @@ public class SubscriptionProperties {
 	 */
 	private final Map<String, ById> byId = new LinkedHashMap<>();
 
+	/**
+	 * What to do with an event whose handler throws an exception of a class (or a subclass, or with it as a
+	 * cause), for all subscriptions: "park", "skip", "retry" or "stop". Write the class name in brackets, for
+	 * example esdb.subscriptions.exception-actions[com.example.PoisonEventException]=park. A catch-up subscription
+	 * applies the action at once ("retry" retries with catch-up.retry as usual); a persistent one nacks with it
+	 * ("retry" waits persistent.retry first). by-id.<id>.exception-actions take precedence.
+	 */
+	private final Map<String, String> exceptionActions = new LinkedHashMap<>();
+
+	private final Parking parking = new Parking();
+
 	private final CatchUp catchUp = new CatchUp();
 
 	private final Checkpoint checkpoint = new Checkpoint();
@@ -108,6 +119,36 @@ public class SubscriptionProperties {
 		return this.catchUp;
 	}
 
+	public Map<String, String> getExceptionActions() {
+		return this.exceptionActions;
+	}
+
+	public Parking getParking() {
+		return this.parking;
+	}
+
+	/**
+	 * Where catch-up subscriptions park events (NackException.park, an exception mapped to "park", or
+	 * catch-up.on-error=park).
+	 */
+	public static class Parking {
+
+		/**
+		 * Prefix of the dead-letter streams, one per subscription id (the stream is the prefix and the id). Keep
+		 * the "$" so that they are system streams, which $all subscriptions pass over.
+		 */
+		private String streamPrefix = "$esdb-parked-";
+
+		public String getStreamPrefix() {
+			return this.streamPrefix;
+		}
+
+		public void setStreamPrefix(String streamPrefix) {
+			this.streamPrefix = streamPrefix;
+		}
+
+	}
+
 	/**
 	 * Settings of one subscription.
 	 */
@@ -136,6 +177,17 @@ public class SubscriptionProperties {
 		 * @EventSubscription(checkpointStore): "kurrentdb", "memory" or "jdbc".
 		 */
 		private StoreType checkpointStore;
+
+		/**
+		 * What to do with an event of this subscription whose handler throws an exception of a class: "park",
+		 * "skip", "retry" or "stop", as esdb.subscriptions.exception-actions, which it takes precedence over; for
+		 * example esdb.subscriptions.by-id.orders.exception-actions[java.lang.IllegalArgumentException]=skip.
+		 */
+		private final Map<String, String> exceptionActions = new LinkedHashMap<>();
+
+		public Map<String, String> getExceptionActions() {
+			return this.exceptionActions;
+		}
 
 		public Integer getConcurrency() {
 			return this.concurrency;
@@ -196,11 +248,13 @@ public class SubscriptionProperties {
 
 		/**
 		 * What a catch-up subscription does when a handler still fails after its retries: "stop" (the subscription
-		 * goes FAILED and the position stays before the event) or "skip" (logged, counted, moved past).
+		 * goes FAILED and the position stays before the event), "skip" (logged, counted, moved past) or "park"
+		 * (appended to the subscription's dead-letter stream, see parking.stream-prefix, then moved past;
+		 * SubscriptionRegistry.replayParked hands it to the handler again).
 		 */
 		private CatchUpErrorPolicy.Outcome onError = CatchUpErrorPolicy.Outcome.STOP;
 
-		private final Retry retry = new Retry();
+		private final Retry retry = new Retry(3, Duration.ofMillis(200), 2.0, Duration.ofSeconds(5));
 
 		public int getBatchSize() {
 			return this.batchSize;
@@ -225,29 +279,46 @@ public class SubscriptionProperties {
 	}
 
 	/**
-	 * In-place retries of a failing catch-up event (exponential back-off).
+	 * Retries of a failing event with exponential back-off: in place for a catch-up subscription, as waits before
+	 * each retry nack for a persistent one.
 	 */
 	public static class Retry {
 
 		/**
-		 * How many times a failing event is retried before the on-error outcome applies (0 for no retry).
+		 * How many times a failing event is retried: then a catch-up subscription applies its on-error outcome and
+		 * a persistent one parks the event (0 for no retry). A persistent group's own max retry count parks it too,
+		 * whichever comes first.
 		 */
-		private int maxAttempts = 3;
+		private int maxAttempts;
 
 		/**
 		 * The delay before the first retry.
 		 */
-		private Duration initialInterval = Duration.ofMillis(200);
+		private Duration initialInterval;
 
 		/**
 		 * Factor by which the delay grows per retry.
 		 */
-		private double multiplier = 2.0;
+		private double multiplier;
 
 		/**
 		 * The largest delay between retries.
 		 */
-		private Duration maxInterval = Duration.ofSeconds(5);
+		private Duration maxInterval;
+
+		/**
+		 * Create the settings with their defaults.
+		 * @param maxAttempts how many retries
+		 * @param initialInterval the first delay
+		 * @param multiplier the growth per retry
+		 * @param maxInterval the largest delay
+		 */
+		public Retry(int maxAttempts, Duration initialInterval, double multiplier, Duration maxInterval) {
+			this.maxAttempts = maxAttempts;
+			this.initialInterval = initialInterval;
+			this.multiplier = multiplier;
+			this.maxInterval = maxInterval;
+		}
 
 		public int getMaxAttempts() {
 			return this.maxAttempts;
@@ -501,6 +572,17 @@ public class SubscriptionProperties {
 		 * subscription fails with the differences).
 		 */
 		private GroupDriftPolicy onDrift = GroupDriftPolicy.WARN;
+
+		/**
+		 * Waits before each retry nack, so that a short outage downstream does not use up the retries at once:
+		 * the n-th redelivery of an event waits the n-th interval, and after max-attempts retries the event is
+		 * parked in the group's parked stream.
+		 */
+		private final Retry retry = new Retry(5, Duration.ofMillis(500), 2.0, Duration.ofSeconds(10));
+
+		public Retry getRetry() {
+			return this.retry;
+		}
 
 		public GroupDriftPolicy getOnDrift() {
 			return this.onDrift;

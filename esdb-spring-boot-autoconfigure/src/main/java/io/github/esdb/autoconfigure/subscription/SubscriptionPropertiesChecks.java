@@ -41,6 +41,17 @@ final class SubscriptionPropertiesChecks {
 		positive(retry.getInitialInterval(), PREFIX + "catch-up.retry.initial-interval", "200ms");
 		atLeast(retry.getMultiplier(), 1, PREFIX + "catch-up.retry.multiplier", "2.0");
 		positive(retry.getMaxInterval(), PREFIX + "catch-up.retry.max-interval", "5s");
+		SubscriptionProperties.Retry persistentRetry = properties.getPersistent().getRetry();
+		atLeast(persistentRetry.getMaxAttempts(), 0, PREFIX + "persistent.retry.max-attempts", "5");
+		positive(persistentRetry.getInitialInterval(), PREFIX + "persistent.retry.initial-interval", "500ms");
+		atLeast(persistentRetry.getMultiplier(), 1, PREFIX + "persistent.retry.multiplier", "2.0");
+		positive(persistentRetry.getMaxInterval(), PREFIX + "persistent.retry.max-interval", "10s");
+		String parkedPrefix = properties.getParking().getStreamPrefix();
+		if (parkedPrefix == null || parkedPrefix.isBlank()) {
+			throw new InvalidEsdbConfigurationException(PREFIX + "parking.stream-prefix", "must not be empty",
+					"Set a valid value, for example " + PREFIX + "parking.stream-prefix=$esdb-parked-");
+		}
+		ExceptionActionsProperties.check(properties);
 		SubscriptionProperties.Checkpoint checkpoint = properties.getCheckpoint();
 		atLeast(checkpoint.getEveryEvents(), 1, PREFIX + "checkpoint.every-events", "100");
 		positive(checkpoint.getEvery(), PREFIX + "checkpoint.every", "5s");

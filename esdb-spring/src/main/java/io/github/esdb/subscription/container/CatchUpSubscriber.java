@@ -1,6 +1,7 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,7 @@ import io.github.esdb.subscription.CheckpointBeyondLogException;
 import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.ParkedEvent;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionState;
@@ -34,6 +36,21 @@ import io.github.esdb.subscription.SubscriptionState;
 final class CatchUpSubscriber implements Subscriber {
 
 	private static final Logger logger = LoggerFactory.getLogger(CatchUpSubscriber.class);
+
+	/** How many parked events a replay reads at once. */
+	private static final int REPLAY_BATCH = 100;
+
+	/** A replay runs on the caller's thread and waits out its retries; interrupting that thread ends it. */
+	private static final SubscriptionErrorHandler.Sleeper REPLAY_SLEEPER = (delay) -> {
+		try {
+			Thread.sleep(delay.toMillis());
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return true;
+		}
+	};
 
 	private final SubscriptionEndpoint endpoint;
 
@@ -53,6 +70,16 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private final @Nullable TransactionalHandling transactional;
 
+	private final ParkedStream parked;
+
+	private final SubscriptionStatistics statistics;
+
+	/**
+	 * Held around each handler call of a subscription that handles one event at a time, so that a replay of parked
+	 * events (on the caller's thread) never runs the handler alongside the subscription's own worker.
+	 */
+	private final Object handlerLock = new Object();
+
 	private boolean checkpointLoaded;
 
 	private boolean endWasEmpty;
@@ -70,6 +97,9 @@ final class CatchUpSubscriber implements Subscriber {
 		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
 		this.invoker = new HandlerInvoker(endpoint, services, statistics);
 		this.filter = effectiveFilter(endpoint);
+		this.statistics = statistics;
+		this.parked = new ParkedStream(services.clients(), services.settings().parkedStreamPrefix() + endpoint.id(),
+				services.settings().subscribeTimeout());
 	}
 
 	/**
@@ -288,13 +318,17 @@ final class CatchUpSubscriber implements Subscriber {
 			return handleInTransaction(event, context, checkpoint, control);
 		}
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
-			.handleInPlace(() -> this.invoker.invoke(event, context), context, control);
+			.handleInPlace(() -> invokeAlone(event, context), context, control);
 		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
 			return Exit.failed(failed.cause());
 		}
 		if (outcome instanceof SubscriptionErrorHandler.Stopped) {
 			// Stopping mid-retry: the event stays unhandled and the position stays before it.
 			return Exit.stop();
+		}
+		Exit notParked = parkIfAsked(outcome, event, context);
+		if (notParked != null) {
+			return notParked;
 		}
 		this.committer.finish(checkpoint);
 		this.committer.commitIfDue();
@@ -312,13 +346,17 @@ final class CatchUpSubscriber implements Subscriber {
 		TransactionalHandling transactions = this.transactional;
 		boolean[] committedBefore = new boolean[1];
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler.handleInPlace(() -> {
-			committedBefore[0] = !transactions.handle(checkpoint, () -> this.invoker.invoke(event, context));
+			committedBefore[0] = !transactions.handle(checkpoint, () -> invokeAlone(event, context));
 		}, context, control);
 		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
 			return Exit.failed(failed.cause());
 		}
 		if (outcome instanceof SubscriptionErrorHandler.Stopped) {
 			return Exit.stop();
+		}
+		Exit notParked = parkIfAsked(outcome, event, context);
+		if (notParked != null) {
+			return notParked;
 		}
 		this.committer.finish(checkpoint);
 		if (outcome instanceof SubscriptionErrorHandler.Handled) {
@@ -343,9 +381,14 @@ final class CatchUpSubscriber implements Subscriber {
 			if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
 				return Exit.failed(failed.cause());
 			}
-			if (!(outcome instanceof SubscriptionErrorHandler.Stopped)) {
-				this.committer.finish(checkpoint);
+			if (outcome instanceof SubscriptionErrorHandler.Stopped) {
+				return null;
 			}
+			Exit notParked = parkIfAsked(outcome, event, context);
+			if (notParked != null) {
+				return notParked;
+			}
+			this.committer.finish(checkpoint);
 			return null;
 		}, control);
 		if (!queued) {
@@ -353,6 +396,111 @@ final class CatchUpSubscriber implements Subscriber {
 		}
 		this.committer.commitIfDue();
 		return null;
+	}
+
+	private void invokeAlone(ResolvedEvent event, EventContext context) throws Exception {
+		synchronized (this.handlerLock) {
+			this.invoker.invoke(event, context);
+		}
+	}
+
+	/**
+	 * Carry out a park: the event goes to the dead-letter stream before the position may pass it, so that nothing
+	 * is lost. When the append fails the session ends as dropped: the subscription resubscribes from before the
+	 * event, with back-off, and the handler sees it again.
+	 * @return {@code null} when there was nothing to park or it is parked, else how the session ends
+	 */
+	private @Nullable Exit parkIfAsked(SubscriptionErrorHandler.Outcome outcome, ResolvedEvent event,
+			EventContext context) {
+		if (!(outcome instanceof SubscriptionErrorHandler.Park park)) {
+			return null;
+		}
+		try {
+			this.parked.park(event.getEvent(), park.reason(), park.error(), park.retries());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Exit.stop();
+		}
+		catch (Exception ex) {
+			logger.warn("Subscription '{}' could not park {} in '{}'; it resubscribes and handles it again: {}",
+					this.endpoint.id(), context, this.parked.name(), ex.toString());
+			return Exit.dropped(ex);
+		}
+		logger.warn("Subscription '{}' parked {} in '{}': {}", this.endpoint.id(), context, this.parked.name(),
+				park.reason());
+		// Counted and reported as moved past, like a persistent park.
+		this.statistics.skipped();
+		this.services.observer().eventSkipped(this.endpoint.id(), context, "parked: " + park.reason());
+		return null;
+	}
+
+	@Override
+	public ParkedStream parkedStream() {
+		return this.parked;
+	}
+
+	/**
+	 * Hand parked events to the handler again, oldest first, on the caller's thread and through the subscription's
+	 * error handling: one it handles or skips leaves the dead-letter stream (its truncate-before moves past it), one
+	 * it parks again is appended anew with its retries counted on, and one that fails the subscription ends the
+	 * replay there and stays parked with those after it.
+	 * @param max how many at most
+	 * @return how many were replayed
+	 * @throws Exception if the stream could not be read or written
+	 * @throws IllegalStateException if the handler failed the replay
+	 */
+	@Override
+	public int replayParked(int max) throws Exception {
+		long first = this.parked.first();
+		if (first < 0 || max <= 0) {
+			return 0;
+		}
+		long end = this.parked.end();
+		int replayed = 0;
+		long next = first;
+		while (replayed < max && next < end) {
+			List<ResolvedEvent> entries = this.parked.read(next, (int) Math.min(REPLAY_BATCH, max - replayed));
+			if (entries.isEmpty()) {
+				break;
+			}
+			for (ResolvedEvent entry : entries) {
+				long sequence = entry.getOriginalEvent().getRevision();
+				if (sequence >= end || replayed >= max) {
+					break;
+				}
+				replayOne(entry, sequence);
+				this.parked.truncateBefore(sequence + 1);
+				replayed++;
+				next = sequence + 1;
+			}
+		}
+		logger.info("Subscription '{}' replayed {} parked event(s) from '{}'", this.endpoint.id(), replayed,
+				this.parked.name());
+		return replayed;
+	}
+
+	private void replayOne(ResolvedEvent entry, long sequence) throws Exception {
+		if (entry.getEvent() == null) {
+			this.invoker.skipUnresolvedLink(entry);
+			return;
+		}
+		ParkedEvent before = ParkedStream.toParkedEvent(entry);
+		EventContext context = this.services.contexts()
+			.create(this.endpoint.id(), entry, null, entry.getEvent().getPosition());
+		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
+			.handleInPlace(() -> invokeAlone(entry, context), context, REPLAY_SLEEPER);
+		if (outcome instanceof SubscriptionErrorHandler.Failed || outcome instanceof SubscriptionErrorHandler.Stopped) {
+			Throwable cause = (outcome instanceof SubscriptionErrorHandler.Failed failed) ? failed.cause() : null;
+			throw new IllegalStateException("The replay of subscription '" + this.endpoint.id()
+					+ "' stopped at parked event " + sequence + " (" + context + "): the handler failed; it and "
+					+ "the events after it stay parked", cause);
+		}
+		if (outcome instanceof SubscriptionErrorHandler.Park park) {
+			int earlier = (before.retryCount() != null) ? before.retryCount() + 1 : 0;
+			this.parked.park(entry.getEvent(), park.reason(), park.error(), earlier + park.retries());
+			logger.warn("Subscription '{}' parked {} again: {}", this.endpoint.id(), context, park.reason());
+		}
 	}
 
 	private boolean isSystem(ResolvedEvent event) {

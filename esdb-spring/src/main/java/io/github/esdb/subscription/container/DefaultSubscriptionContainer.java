@@ -1,6 +1,7 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -15,6 +16,7 @@ import io.github.esdb.connection.ConnectionFailure;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.CheckpointBeyondLogException;
 import io.github.esdb.subscription.InvalidSubscriptionException;
+import io.github.esdb.subscription.ParkedEvent;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionSnapshot;
@@ -206,6 +208,30 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 					"Subscription '" + this.endpoint.id() + "' is a catch-up subscription; it has no group");
 		}
 		persistent.deleteGroup();
+	}
+
+	@Override
+	public long parkedCount() throws Exception {
+		return this.subscriber.parkedStream().count();
+	}
+
+	@Override
+	public List<ParkedEvent> parked(int offset, int limit) throws Exception {
+		return this.subscriber.parkedStream().list(offset, limit);
+	}
+
+	@Override
+	public int replayParked(int max) throws Exception {
+		return this.subscriber.replayParked(max);
+	}
+
+	@Override
+	public long purgeParked() throws Exception {
+		ParkedStream parked = this.subscriber.parkedStream();
+		long purged = parked.purge();
+		logger.info("Subscription '{}' purged {} parked event(s) from '{}'", this.endpoint.id(), purged,
+				parked.name());
+		return purged;
 	}
 
 	@Override

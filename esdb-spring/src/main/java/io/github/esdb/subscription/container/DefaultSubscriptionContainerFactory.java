@@ -41,6 +41,9 @@ import io.github.esdb.subscription.SubscriptionObserver;
  */
 public final class DefaultSubscriptionContainerFactory implements SubscriptionContainerFactory {
 
+	/** Where catch-up subscriptions park events unless told otherwise: this prefix and the subscription id. */
+	public static final String DEFAULT_PARKED_STREAM_PREFIX = "$esdb-parked-";
+
 	private final ContainerServices services;
 
 	private DefaultSubscriptionContainerFactory(ContainerServices services) {
@@ -145,6 +148,8 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		private Map<String, String> transactionManagerById = Map.of();
 
 		private BeyondLogPolicy beyondLog = BeyondLogPolicy.FAIL;
+
+		private String parkedStreamPrefix = DEFAULT_PARKED_STREAM_PREFIX;
 
 		private Builder() {
 		}
@@ -395,6 +400,17 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		}
 
 		/**
+		 * Set where catch-up subscriptions park events: a stream per subscription id.
+		 * @param prefix the prefix before the id (default {@code $esdb-parked-}); keep the {@code $} so that they
+		 * are system streams, which unfiltered {@code $all} subscriptions pass over
+		 * @return this builder
+		 */
+		public Builder parkedStreamPrefix(String prefix) {
+			this.parkedStreamPrefix = prefix;
+			return this;
+		}
+
+		/**
 		 * Build the factory.
 		 * @return the factory
 		 */
@@ -406,7 +422,7 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 					this.checkpointEvery, this.checkpointStreamPrefix, this.subscribeTimeout, this.autoCreateGroups,
 					this.persistentBufferSize, this.resubscribe, this.concurrency, this.concurrencyById,
 					this.maxInFlight, this.groupDrift, this.transactionalById, this.transactionManagerById,
-					this.beyondLog);
+					this.beyondLog, this.parkedStreamPrefix);
 			EventSerializer payloadSerializer = this.serializer;
 			EventTypeRegistry types = (this.eventTypes != null) ? this.eventTypes : new EventTypeRegistry();
 			TaskExecutor executor = (this.taskExecutor != null) ? this.taskExecutor : defaultTaskExecutor(false);

@@ -17,6 +17,7 @@ import io.kurrent.dbclient.PersistentSubscriptionToStreamSettings;
 import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.ReadResult;
 import io.kurrent.dbclient.ReadStreamOptions;
+import io.kurrent.dbclient.ReplayParkedMessagesOptions;
 import io.kurrent.dbclient.RecordedEvent;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.SubscribePersistentSubscriptionOptions;
@@ -63,6 +64,8 @@ final class PersistentSubscriber implements Subscriber {
 
 	private final Partitions partitions;
 
+	private final ParkedStream parked;
+
 	private volatile @Nullable Checkpoint position;
 
 	private boolean groupEnsured;
@@ -78,6 +81,49 @@ final class PersistentSubscriber implements Subscriber {
 		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
 		this.invoker = new HandlerInvoker(endpoint, services, statistics);
 		this.filter = CatchUpSubscriber.effectiveFilter(endpoint);
+		this.parked = new ParkedStream(services.clients(), parkedStreamOf(endpoint),
+				services.settings().subscribeTimeout());
+	}
+
+	/**
+	 * Where the server keeps a group's parked events.
+	 * @param endpoint the persistent subscription
+	 * @return {@code $persistentsubscription-<stream>::<group>-parked} ({@code $all} for a group on all events)
+	 */
+	static String parkedStreamOf(SubscriptionEndpoint endpoint) {
+		return "$persistentsubscription-" + endpoint.stream() + "::" + endpoint.group() + "-parked";
+	}
+
+	@Override
+	public ParkedStream parkedStream() {
+		return this.parked;
+	}
+
+	/**
+	 * Ask the server to deliver parked events again (it reads them from its parked stream, hands them to the group's
+	 * consumers like any other event and then moves the stream's truncate-before past them).
+	 * @param max how many at most
+	 * @return how many parked events the replay covers
+	 * @throws Exception if the server refused or did not answer
+	 */
+	@Override
+	public int replayParked(int max) throws Exception {
+		long first = this.parked.first();
+		if (first < 0 || max <= 0) {
+			return 0;
+		}
+		long count = this.parked.end() - first;
+		// The server's stop-at is a number in the parked stream (exclusive), not a count.
+		ReplayParkedMessagesOptions options = ReplayParkedMessagesOptions.get()
+			.stopAt((max >= count) ? first + count : first + max);
+		KurrentDBPersistentSubscriptionsClient client = this.services.clients().persistentSubscriptions();
+		CompletableFuture<?> replay = this.endpoint.isAll() ? client.replayParkedMessagesToAll(this.endpoint.group(),
+				options) : client.replayParkedMessagesToStream(this.endpoint.stream(), this.endpoint.group(), options);
+		replay.get(this.services.settings().subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		int covered = (int) Math.min(count, max);
+		logger.info("Subscription '{}' asked the server to replay {} parked event(s) of group '{}'",
+				this.endpoint.id(), covered, this.endpoint.group());
+		return covered;
 	}
 
 	@Override
@@ -299,16 +345,21 @@ final class PersistentSubscriber implements Subscriber {
 				: this.services.contexts().create(this.endpoint.id(), event, delivered.retryCount());
 		if (this.partitions.enabled()) {
 			boolean queued = this.partitions.submit(event, context,
-					() -> handleOnce(subscription, event, context, replayed), control);
+					() -> handleOnce(subscription, event, context, replayed, control), control);
 			return queued ? null : Exit.stop();
 		}
-		return handleOnce(subscription, event, context, replayed);
+		return handleOnce(subscription, event, context, replayed, control);
 	}
 
 	private @Nullable Exit handleOnce(PersistentSubscription subscription, ResolvedEvent event, EventContext context,
-			boolean replayed) {
+			boolean replayed, SubscriptionErrorHandler.Sleeper control) {
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
-			.handleOnce(() -> this.invoker.invoke(event, context), context);
+			.handleOnce(() -> this.invoker.invoke(event, context), context, control);
+		if (outcome instanceof SubscriptionErrorHandler.Stopped) {
+			// Asked to stop while waiting to nack a retry: the event stays outstanding and the server delivers it
+			// again once this consumer is gone.
+			return Exit.stop();
+		}
 		if (outcome instanceof SubscriptionErrorHandler.Nack nack) {
 			Exit exit = nack(subscription, event, context, nack.nack());
 			NackException.Action action = nack.nack().getAction();

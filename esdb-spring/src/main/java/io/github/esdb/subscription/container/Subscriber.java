@@ -93,6 +93,20 @@ interface Subscriber {
 	 */
 	@Nullable EventFilterSpec filter();
 
+	/**
+	 * The stream this subscription's parked events are kept in.
+	 * @return the catch-up dead-letter stream or the persistent group's parked stream
+	 */
+	ParkedStream parkedStream();
+
+	/**
+	 * Hand parked events to the handler again, oldest first.
+	 * @param max how many at most
+	 * @return how many the replay took on
+	 * @throws Exception if the parked stream could not be read or the replay was refused
+	 */
+	int replayParked(int max) throws Exception;
+
 	/** How a drain of one session ended. */
 	record Exit(Kind kind, @Nullable Throwable cause) {
 

@@ -26,7 +26,7 @@ final class SubscriptionErrorHandler {
 	private static final Logger logger = LoggerFactory.getLogger(SubscriptionErrorHandler.class);
 
 	/** What the container does with the event. */
-	sealed interface Outcome permits Handled, Skipped, Nack, Failed, Stopped {
+	sealed interface Outcome permits Handled, Skipped, Park, Nack, Failed, Stopped {
 	}
 
 	/** The handler returned (or no handler takes the type). */
@@ -35,6 +35,15 @@ final class SubscriptionErrorHandler {
 
 	/** Move past the event without handling it. */
 	record Skipped() implements Outcome {
+	}
+
+	/**
+	 * Catch-up: append the event to the dead-letter stream, then move past it.
+	 * @param reason why
+	 * @param error what the handler threw last, {@code null} if nothing
+	 * @param retries how often it was retried before
+	 */
+	record Park(String reason, @Nullable Throwable error, int retries) implements Outcome {
 	}
 
 	/** Persistent: send this nack. */
@@ -95,8 +104,9 @@ final class SubscriptionErrorHandler {
 
 	/**
 	 * Catch-up: call the handler, retrying in place with the policy's back-off while the error is retryable; then
-	 * skip or stop as the policy says. A {@link NackException} decides for itself: retry goes on retrying, skip and
-	 * park move past (there is no parked stream), stop fails the subscription.
+	 * skip, park or stop as the policy says. An action the policy declares for the exception's class applies at
+	 * once. A {@link NackException} decides for itself: retry goes on retrying, skip moves past, park moves the event
+	 * to the dead-letter stream, stop fails the subscription.
 	 * @param attempt the handler call
 	 * @param context the event
 	 * @param sleeper sleeps between attempts
@@ -105,6 +115,7 @@ final class SubscriptionErrorHandler {
 	Outcome handleInPlace(Attempt attempt, EventContext context, Sleeper sleeper) {
 		BackOffExecution backOff = null;
 		Throwable lastFailure = null;
+		int retries = 0;
 		while (true) {
 			try {
 				attempt.run();
@@ -113,15 +124,19 @@ final class SubscriptionErrorHandler {
 			catch (NackException ex) {
 				lastFailure = ex;
 				if (ex.getAction() != NackException.Action.RETRY) {
-					return refusedInPlace(ex, context);
+					return refusedInPlace(ex, context, retries);
 				}
 				failedAttempt(context, ex);
 			}
 			catch (Exception ex) {
 				lastFailure = ex;
 				failedAttempt(context, ex);
-				if (!this.catchUpPolicy.isRetryable(ex)) {
-					return exhausted(context, ex);
+				NackException.Action declared = this.catchUpPolicy.actionFor(this.endpoint, ex);
+				if (declared != null && declared != NackException.Action.RETRY) {
+					return refusedInPlace(new NackException(declared, describe(ex), ex), context, retries);
+				}
+				if (declared == null && !this.catchUpPolicy.isRetryable(ex)) {
+					return exhausted(context, ex, retries);
 				}
 			}
 			catch (Error ex) {
@@ -133,30 +148,35 @@ final class SubscriptionErrorHandler {
 			}
 			long delay = backOff.nextBackOff();
 			if (delay == BackOffExecution.STOP) {
-				return exhausted(context, lastFailure);
+				return exhausted(context, lastFailure, retries);
 			}
 			logger.debug("Subscription '{}' retries {} in {} ms", this.endpoint.id(), context, delay);
 			if (sleeper.sleepUnlessStopped(Duration.ofMillis(delay))) {
 				return new Stopped();
 			}
+			retries++;
 		}
 	}
 
 	/**
 	 * Persistent: call the handler once; the server redelivers, so a failure becomes the nack to send. A
 	 * {@link NackException} names its own action, an event that cannot be read is parked at once, and anything else
-	 * goes to the policy.
+	 * goes to the policy. Before a {@code retry} nack the container waits as the policy's back-off says for this
+	 * redelivery, so that a short outage of a downstream service does not use up the retries at once; once the
+	 * back-off stops, the event is parked instead.
 	 * @param attempt the handler call
 	 * @param context the event
-	 * @return handled, the nack to send, or failed for an {@link Error}
+	 * @param sleeper waits before a retry nack unless a stop is requested
+	 * @return handled, the nack to send, stopped (while waiting) or failed for an {@link Error}
 	 */
-	Outcome handleOnce(Attempt attempt, EventContext context) {
+	Outcome handleOnce(Attempt attempt, EventContext context, Sleeper sleeper) {
+		NackException nack;
 		try {
 			attempt.run();
 			return HANDLED;
 		}
 		catch (NackException ex) {
-			return new Nack(ex);
+			nack = ex;
 		}
 		catch (EventSerializationException ex) {
 			failedAttempt(context, ex);
@@ -165,12 +185,42 @@ final class SubscriptionErrorHandler {
 		}
 		catch (Exception ex) {
 			failedAttempt(context, ex);
-			return new Nack(this.persistentPolicy.decide(this.endpoint, context, ex));
+			nack = this.persistentPolicy.decide(this.endpoint, context, ex);
 		}
 		catch (Error ex) {
 			failedAttempt(context, ex);
 			return new Failed(ex);
 		}
+		if (nack.getAction() != NackException.Action.RETRY) {
+			return new Nack(nack);
+		}
+		return backOffBeforeRetry(nack, context, sleeper);
+	}
+
+	/**
+	 * The wait before the n-th redelivery is the n-th interval of a fresh back-off execution (n being the retry
+	 * count the server sent with this delivery); when the execution stops, the retries are used up.
+	 */
+	private Outcome backOffBeforeRetry(NackException nack, EventContext context, Sleeper sleeper) {
+		int retryCount = (context.retryCount() != null) ? context.retryCount() : 0;
+		BackOffExecution execution = this.persistentPolicy.retryBackOff(this.endpoint).start();
+		long delay = 0;
+		for (int i = 0; i <= retryCount; i++) {
+			delay = execution.nextBackOff();
+			if (delay == BackOffExecution.STOP) {
+				logger.warn("Subscription '{}' parks {}: it was retried {} times", this.endpoint.id(), context,
+						retryCount);
+				return new Nack(new NackException(NackException.Action.PARK,
+						"Retried " + retryCount + " times; " + nack.getReason(), nack.getCause()));
+			}
+		}
+		if (delay > 0) {
+			logger.debug("Subscription '{}' nacks {} for a retry in {} ms", this.endpoint.id(), context, delay);
+			if (sleeper.sleepUnlessStopped(Duration.ofMillis(delay))) {
+				return new Stopped();
+			}
+		}
+		return new Nack(nack);
 	}
 
 	private void failedAttempt(EventContext context, Throwable error) {
@@ -179,30 +229,40 @@ final class SubscriptionErrorHandler {
 		this.services.observer().eventFailed(this.endpoint.id(), context, error);
 	}
 
-	private Outcome refusedInPlace(NackException ex, EventContext context) {
+	private Outcome refusedInPlace(NackException ex, EventContext context, int retries) {
 		if (ex.getAction() == NackException.Action.STOP) {
 			logger.error("Subscription '{}' stops: the handler refused {} ({})", this.endpoint.id(), context,
 					ex.getReason());
 			this.statistics.error(ex);
 			return new Failed(ex);
 		}
-		// A catch-up subscription has no parked stream; park and skip both move past, loudly.
-		logger.warn("Subscription '{}' skips {}: the handler asked to {} it ({})", this.endpoint.id(), context,
-				ex.getAction().name().toLowerCase(), ex.getReason());
+		if (ex.getAction() == NackException.Action.PARK) {
+			return new Park(ex.getReason(), (ex.getCause() != null) ? ex.getCause() : ex, retries);
+		}
+		logger.warn("Subscription '{}' skips {}: {} ({})", this.endpoint.id(), context,
+				(ex.getCause() != null) ? "its exception is mapped to skip" : "the handler asked to skip it",
+				ex.getReason());
 		skip(context, ex.getReason());
 		return SKIPPED;
 	}
 
-	private Outcome exhausted(EventContext context, @Nullable Throwable error) {
+	private Outcome exhausted(EventContext context, @Nullable Throwable error, int retries) {
 		CatchUpErrorPolicy.Outcome outcome = this.catchUpPolicy.onRetriesExhausted(this.endpoint, context, error);
 		if (outcome == CatchUpErrorPolicy.Outcome.SKIP) {
 			logger.error("Subscription '{}' skips {} after it failed", this.endpoint.id(), context, error);
 			skip(context, String.valueOf(error));
 			return SKIPPED;
 		}
+		if (outcome == CatchUpErrorPolicy.Outcome.PARK) {
+			return new Park((error != null) ? describe(error) : "failed", error, retries);
+		}
 		logger.error("Subscription '{}' stops: the handler failed on {}; fix the cause and restart it",
 				this.endpoint.id(), context, error);
 		return new Failed(error);
+	}
+
+	private static String describe(Throwable error) {
+		return error.getClass().getSimpleName() + ": " + error.getMessage();
 	}
 
 	private void skip(EventContext context, String reason) {

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 import io.github.esdb.event.EventEnvelope;
@@ -18,6 +20,7 @@ import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.DefaultCatchUpErrorPolicy;
 import io.github.esdb.subscription.DefaultPersistentErrorPolicy;
 import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.ExceptionActions;
 import io.github.esdb.subscription.NackException;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionObserver;
@@ -130,14 +133,16 @@ class SubscriptionErrorHandlerTests {
 		assertThat(calls).hasValue(2);
 		assertThat(handler.handleInPlace(() -> {
 			throw NackException.park("bad");
-		}, EVENT, recordingSleeper(false))).isInstanceOf(SubscriptionErrorHandler.Skipped.class);
+		}, EVENT, recordingSleeper(false))).isInstanceOfSatisfying(SubscriptionErrorHandler.Park.class,
+				(park) -> assertThat(park.reason()).isEqualTo("bad"));
 		assertThat(handler.handleInPlace(() -> {
 			throw NackException.skip("ignore");
 		}, EVENT, recordingSleeper(false))).isInstanceOf(SubscriptionErrorHandler.Skipped.class);
 		assertThat(handler.handleInPlace(() -> {
 			throw NackException.stop("halt");
 		}, EVENT, recordingSleeper(false))).isInstanceOf(SubscriptionErrorHandler.Failed.class);
-		assertThat(this.reportedSkips).containsExactly("bad", "ignore");
+		// A park is reported once the event is in the dead-letter stream, by the subscriber.
+		assertThat(this.reportedSkips).containsExactly("ignore");
 	}
 
 	@Test
@@ -157,7 +162,7 @@ class SubscriptionErrorHandlerTests {
 		};
 		assertThat(handler.handleInPlace(error, EVENT, recordingSleeper(false)))
 			.isInstanceOf(SubscriptionErrorHandler.Failed.class);
-		assertThat(handler.handleOnce(error, EVENT)).isInstanceOf(SubscriptionErrorHandler.Failed.class);
+		assertThat(handler.handleOnce(error, EVENT, recordingSleeper(false))).isInstanceOf(SubscriptionErrorHandler.Failed.class);
 		assertThat(this.sleeps).isEmpty();
 	}
 
@@ -165,23 +170,87 @@ class SubscriptionErrorHandlerTests {
 	void persistentFailuresBecomeTheNackToSend() {
 		SubscriptionErrorHandler handler = handler(10, CatchUpErrorPolicy.Outcome.SKIP);
 		assertThat(handler.handleOnce(() -> {
-		}, EVENT)).isInstanceOf(SubscriptionErrorHandler.Handled.class);
+		}, EVENT, recordingSleeper(false))).isInstanceOf(SubscriptionErrorHandler.Handled.class);
 		assertThat(handler.handleOnce(() -> {
 			throw NackException.skip("not mine");
-		}, EVENT)).isInstanceOfSatisfying(SubscriptionErrorHandler.Nack.class,
+		}, EVENT, recordingSleeper(false))).isInstanceOfSatisfying(SubscriptionErrorHandler.Nack.class,
 				(nack) -> assertThat(nack.nack().getAction()).isEqualTo(NackException.Action.SKIP));
 		assertThat(handler.handleOnce(() -> {
 			throw new EventSerializationException("not JSON", null);
-		}, EVENT)).isInstanceOfSatisfying(SubscriptionErrorHandler.Nack.class,
+		}, EVENT, recordingSleeper(false))).isInstanceOfSatisfying(SubscriptionErrorHandler.Nack.class,
 				(nack) -> assertThat(nack.nack().getAction()).isEqualTo(NackException.Action.PARK));
 		assertThat(handler.handleOnce(() -> {
 			throw new IllegalStateException("db down");
-		}, EVENT)).isInstanceOfSatisfying(SubscriptionErrorHandler.Nack.class, (nack) -> {
+		}, EVENT, recordingSleeper(false))).isInstanceOfSatisfying(SubscriptionErrorHandler.Nack.class, (nack) -> {
 			assertThat(nack.nack().getAction()).isEqualTo(NackException.Action.RETRY);
 			assertThat(nack.nack().getReason()).isEqualTo("IllegalStateException: db down");
 		});
 		assertThat(this.statistics.failedCount()).isEqualTo(2);
 		assertThat(this.sleeps).isEmpty();
+	}
+
+	private SubscriptionErrorHandler mapped(Map<Class<? extends Throwable>, NackException.Action> actions,
+			BackOff persistentBackOff) {
+		ExceptionActions declared = new ExceptionActions(actions);
+		ContainerServices services = new ContainerServices(null, null, null, this.observer,
+				new DefaultCatchUpErrorPolicy(new FixedBackOff(50, 3), CatchUpErrorPolicy.Outcome.STOP, declared,
+						Map.of()),
+				new DefaultPersistentErrorPolicy(NackException.Action.RETRY, persistentBackOff, declared, Map.of()),
+				null, null, null, null, null, null, null);
+		return new SubscriptionErrorHandler(SubscriptionEndpoint.toStream("s", "orders").handler((e, c) -> {
+		}).build(), services, this.statistics);
+	}
+
+	private static EventContext delivery(int retryCount) {
+		return new EventContext("s", EVENT.event(), retryCount);
+	}
+
+	@Test
+	void catchUpAppliesTheActionDeclaredForTheExceptionAtOnce() {
+		SubscriptionErrorHandler handler = mapped(Map.of(IllegalArgumentException.class, NackException.Action.PARK,
+				UnsupportedOperationException.class, NackException.Action.SKIP), new FixedBackOff(0, 0));
+		AtomicInteger calls = new AtomicInteger();
+		assertThat(handler.handleInPlace(failingTimes(calls, 100, new NumberFormatException("x")), EVENT,
+				recordingSleeper(false)))
+			.isInstanceOfSatisfying(SubscriptionErrorHandler.Park.class, (park) -> {
+				assertThat(park.reason()).isEqualTo("NumberFormatException: x");
+				assertThat(park.retries()).isZero();
+			});
+		assertThat(calls).hasValue(1);
+		assertThat(handler.handleInPlace(() -> {
+			throw new UnsupportedOperationException("nope");
+		}, EVENT, recordingSleeper(false))).isInstanceOf(SubscriptionErrorHandler.Skipped.class);
+		assertThat(this.sleeps).isEmpty();
+	}
+
+	@Test
+	void persistentRetriesWaitTheBackOffOfTheirRedeliveryThenPark() {
+		ExponentialBackOff backOff = new ExponentialBackOff(100, 2.0);
+		backOff.setMaxInterval(300);
+		backOff.setMaxAttempts(3);
+		SubscriptionErrorHandler handler = mapped(Map.of(IllegalArgumentException.class, NackException.Action.SKIP),
+				backOff);
+		SubscriptionErrorHandler.Attempt failing = () -> {
+			throw new IllegalStateException("down");
+		};
+		for (int retryCount = 0; retryCount < 3; retryCount++) {
+			assertThat(handler.handleOnce(failing, delivery(retryCount), recordingSleeper(false)))
+				.isInstanceOfSatisfying(SubscriptionErrorHandler.Nack.class,
+						(nack) -> assertThat(nack.nack().getAction()).isEqualTo(NackException.Action.RETRY));
+		}
+		assertThat(this.sleeps).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200),
+				Duration.ofMillis(300));
+		assertThat(handler.handleOnce(failing, delivery(3), recordingSleeper(false)))
+			.isInstanceOfSatisfying(SubscriptionErrorHandler.Nack.class, (nack) -> {
+				assertThat(nack.nack().getAction()).isEqualTo(NackException.Action.PARK);
+				assertThat(nack.nack().getReason()).isEqualTo("Retried 3 times; IllegalStateException: down");
+			});
+		assertThat(handler.handleOnce(() -> {
+			throw new IllegalArgumentException("bad");
+		}, delivery(0), recordingSleeper(false))).isInstanceOfSatisfying(SubscriptionErrorHandler.Nack.class,
+				(nack) -> assertThat(nack.nack().getAction()).isEqualTo(NackException.Action.SKIP));
+		assertThat(handler.handleOnce(failing, delivery(1), recordingSleeper(true)))
+			.isInstanceOf(SubscriptionErrorHandler.Stopped.class);
 	}
 
 }
