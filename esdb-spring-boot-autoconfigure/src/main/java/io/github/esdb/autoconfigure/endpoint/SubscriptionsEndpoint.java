@@ -3,6 +3,8 @@ package io.github.esdb.autoconfigure.endpoint;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -12,6 +14,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import io.github.esdb.observability.SubscriptionMonitor;
 import io.github.esdb.observability.SubscriptionStatus;
+import io.github.esdb.subscription.StartPosition;
+import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionKind;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.SubscriptionSnapshot;
@@ -19,8 +23,9 @@ import io.github.esdb.subscription.SubscriptionState;
 
 /**
  * The {@code esdbsubscriptions} actuator endpoint: reads list every subscription (or one by id) with its state,
- * position and lag; a write starts, stops or restarts one by id ({@code POST /actuator/esdbsubscriptions/{id}} with
- * {@code {"action": "stop"}}). It is exposed and secured like any other endpoint; set
+ * position and lag; a write starts, stops, restarts or resets one by id
+ * ({@code POST /actuator/esdbsubscriptions/{id}} with {@code {"action": "stop"}}, or
+ * {@code {"action": "reset", "to": "start"}}). It is exposed and secured like any other endpoint; set
  * {@code management.endpoint.esdbsubscriptions.access=read-only} to allow the reads only.
  */
 @Endpoint(id = "esdbsubscriptions")
@@ -60,14 +65,15 @@ public class SubscriptionsEndpoint {
 	}
 
 	/**
-	 * Start, stop or restart one subscription. A stop waits for the in-flight handler up to
+	 * Start, stop, restart or reset one subscription. A stop waits for the in-flight handler up to
 	 * {@code esdb.subscriptions.shutdown-timeout}; a start of a FAILED subscription resumes at the event that failed.
 	 * @param id the subscription id
-	 * @param action {@code start}, {@code stop} or {@code restart}
+	 * @param action {@code start}, {@code stop}, {@code restart} or {@code reset}
+	 * @param to the target of a reset, see {@link #reset}
 	 * @return the subscription after the operation, or {@code null} (404) if there is no such subscription
 	 */
 	@WriteOperation
-	public SubscriptionDescriptor operate(@Selector String id, String action) {
+	public SubscriptionDescriptor operate(@Selector String id, String action, @Nullable String to) {
 		Action parsed = Action.parse(action);
 		if (this.registry.snapshot(id).isEmpty()) {
 			return null;
@@ -76,6 +82,45 @@ public class SubscriptionsEndpoint {
 			case START -> this.registry.start(id);
 			case STOP -> this.registry.stop(id);
 			case RESTART -> this.registry.restart(id);
+			case RESET -> {
+				return reset(id, to);
+			}
+		}
+		return subscription(id);
+	}
+
+	/**
+	 * Reset a catch-up subscription to a target and replay from there (see {@link SubscriptionRegistry#reset}).
+	 * @param id the subscription id
+	 * @param to {@code start}, {@code end}, {@code revision:42} (a stream revision), {@code position:C:1234/P:1234}
+	 * (an {@code $all} position; {@code position:1234} is a commit position), an ISO-8601 time with an offset such as
+	 * {@code 2026-11-26T08:00:00Z} (the first event created at or after it), or a plain number: a revision for a
+	 * subscription to a stream, a commit position for a subscription to {@code $all}
+	 * @return the subscription after the reset, or {@code null} (404) if there is no such subscription
+	 * @throws InvalidEndpointRequestException (400) without a target, with one that does not fit the subscription,
+	 * or for a persistent subscription
+	 */
+	public SubscriptionDescriptor reset(String id, @Nullable String to) {
+		SubscriptionSnapshot snapshot = this.registry.snapshot(id).orElse(null);
+		if (snapshot == null) {
+			return null;
+		}
+		if (to == null || to.isBlank()) {
+			throw new InvalidEndpointRequestException("The reset action needs a target: to = start, end, "
+					+ "revision:<revision>, position:C:<commit>/P:<prepare> or an ISO-8601 time", "Missing reset target");
+		}
+		try {
+			StartPosition target = StartPosition.parseTarget(to, SubscriptionEndpoint.ALL.equals(snapshot.stream()));
+			this.registry.reset(id, target);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "Bad reset target");
+		}
+		catch (IllegalStateException ex) {
+			if (snapshot.kind() == SubscriptionKind.PERSISTENT) {
+				throw new InvalidEndpointRequestException(ex.getMessage(), "A persistent subscription cannot be reset");
+			}
+			throw ex;
 		}
 		return subscription(id);
 	}
@@ -83,7 +128,7 @@ public class SubscriptionsEndpoint {
 	/** The write operations. */
 	enum Action {
 
-		START, STOP, RESTART;
+		START, STOP, RESTART, RESET;
 
 		static Action parse(String action) {
 			if (action != null) {
@@ -93,7 +138,7 @@ public class SubscriptionsEndpoint {
 					}
 				}
 			}
-			throw new InvalidEndpointRequestException("Unknown action '" + action + "'; use start, stop or restart",
+			throw new InvalidEndpointRequestException("Unknown action '" + action + "'; use start, stop, restart or reset",
 					"Unknown action");
 		}
 

@@ -174,6 +174,33 @@ final class TransactionalHandling {
 		}
 	}
 
+	/**
+	 * In one transaction: run the reset handlers (which clear the read model), then replace the checkpoint, even with
+	 * one behind it. Both commit, or neither does.
+	 * @param checkpoint the checkpoint to store
+	 * @param handlers the reset handlers
+	 * @throws Exception what the handlers threw, or why the transaction could not commit
+	 */
+	void reset(Checkpoint checkpoint, SubscriptionErrorHandler.Attempt handlers) throws Exception {
+		try {
+			this.transactions.executeWithoutResult((status) -> {
+				try {
+					handlers.run();
+				}
+				catch (RuntimeException | Error ex) {
+					throw ex;
+				}
+				catch (Exception ex) {
+					throw new CheckedFailure(ex);
+				}
+				this.store.store(this.subscriptionId, checkpoint);
+			});
+		}
+		catch (CheckedFailure ex) {
+			throw (Exception) ex.getCause();
+		}
+	}
+
 	/** Carries a checked handler exception through the transaction callback, which rolls back on it. */
 	private static final class CheckedFailure extends RuntimeException {
 
