@@ -65,6 +65,16 @@ public class SubscriptionsEndpoint {
 	}
 
 	/**
+	 * Start, stop or restart one subscription, as {@link #operate(String, String, String)} without a reset target.
+	 * @param id the subscription id
+	 * @param action {@code start}, {@code stop} or {@code restart}
+	 * @return the subscription after the operation, or {@code null} if there is no such subscription
+	 */
+	public SubscriptionDescriptor operate(String id, String action) {
+		return operate(id, action, null);
+	}
+
+	/**
 	 * Start, stop, restart or reset one subscription. A stop waits for the in-flight handler up to
 	 * {@code esdb.subscriptions.shutdown-timeout}; a start of a FAILED subscription resumes at the event that failed.
 	 * @param id the subscription id
