@@ -74,17 +74,14 @@ class TransactionalResetIntegrationTests {
 		runner(stream).run((context) -> {
 			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
 			OrderView view = context.getBean(OrderView.class);
-			await().atMost(EmbeddedServerSupport.wait(20))
-				.until(() -> Long.valueOf(2).equals(JdbcTestSupport.storedRevision(postgres.jdbc(), stream)));
+			awaitCommittedAt2(registry, stream);
 			assertThat(rows(stream)).containsExactly(0L, 1L, 2L);
 
 			assertThat(registry.reset(stream, StartPosition.revision(1))).isEqualTo(Checkpoint.ofRevision(0));
 
 			// Inside the handler: a transaction, whose deletion another connection does not see yet.
 			assertThat(view.resets).containsExactly(new ResetSeen(true, List.of(0L, 1L, 2L), 2L));
-			await().atMost(EmbeddedServerSupport.wait(20))
-				.until(() -> Long.valueOf(2).equals(JdbcTestSupport.storedRevision(postgres.jdbc(), stream))
-						&& registry.snapshot(stream).get().state() == SubscriptionState.LIVE);
+			awaitCommittedAt2(registry, stream);
 			assertThat(rows(stream)).as("cleared, then replayed from revision 1").containsExactly(1L, 2L);
 		});
 	}
@@ -96,8 +93,7 @@ class TransactionalResetIntegrationTests {
 		runner(stream).run((context) -> {
 			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
 			OrderView view = context.getBean(OrderView.class);
-			await().atMost(EmbeddedServerSupport.wait(20))
-				.until(() -> Long.valueOf(2).equals(JdbcTestSupport.storedRevision(postgres.jdbc(), stream)));
+			awaitCommittedAt2(registry, stream);
 			view.failAfterClearing.set(true);
 
 			assertThatIllegalStateException().isThrownBy(() -> registry.reset(stream, StartPosition.START))
@@ -114,11 +110,16 @@ class TransactionalResetIntegrationTests {
 			view.failAfterClearing.set(false);
 			registry.start(stream);
 			assertThat(registry.reset(stream, StartPosition.START)).isEqualTo(Checkpoint.beforeFirst(false));
-			await().atMost(EmbeddedServerSupport.wait(20))
-				.until(() -> Long.valueOf(2).equals(JdbcTestSupport.storedRevision(postgres.jdbc(), stream))
-						&& registry.snapshot(stream).get().state() == SubscriptionState.LIVE);
+			awaitCommittedAt2(registry, stream);
 			assertThat(rows(stream)).containsExactly(0L, 1L, 2L);
 		});
+	}
+
+	/** Wait until the subscription, live, has committed the last of the three events. */
+	private static void awaitCommittedAt2(SubscriptionRegistry registry, String stream) {
+		await().atMost(EmbeddedServerSupport.wait(20))
+			.until(() -> Long.valueOf(2).equals(JdbcTestSupport.storedRevision(postgres.jdbc(), stream))
+					&& registry.snapshot(stream).get().state() == SubscriptionState.LIVE);
 	}
 
 	/**

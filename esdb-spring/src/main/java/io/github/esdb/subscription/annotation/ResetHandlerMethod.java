@@ -1,8 +1,8 @@
 package io.github.esdb.subscription.annotation;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
+import org.springframework.aop.support.AopUtils;
 import org.springframework.util.ReflectionUtils;
 
 import io.github.esdb.subscription.InvalidSubscriptionException;
@@ -68,17 +68,14 @@ final class ResetHandlerMethod implements SubscriptionResetHandler {
 			arguments[i] = this.idAt[i] ? subscriptionId : to;
 		}
 		try {
-			this.method.invoke(this.bean, arguments);
+			// Throws what the method threw, unwrapped.
+			AopUtils.invokeJoinpointUsingReflection(this.bean, this.method, arguments);
 		}
-		catch (InvocationTargetException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof Exception exception) {
-				throw exception;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
+		catch (Exception | Error ex) {
 			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(this + " threw " + ex, ex);
 		}
 	}
 
