@@ -166,7 +166,7 @@ class SubscriptionObservabilityAutoConfigurationTests {
 				assertThat(endpoint.operate("nope", "stop")).isNull();
 				assertThatExceptionOfType(InvalidEndpointRequestException.class)
 					.isThrownBy(() -> endpoint.operate("ledger", "pause"))
-					.withMessageContaining("start, stop or restart");
+					.withMessageContaining("start, stop, restart or reset");
 			});
 	}
 

@@ -224,7 +224,13 @@ public class SubscriptionRegistry implements SmartLifecycle {
 			try {
 				checkpoint = container.reset(to, (subscriptionId, target) -> {
 					for (SubscriptionResetHandler handler : resetHandlers(id)) {
-						handler.reset(subscriptionId, target);
+						try {
+							handler.reset(subscriptionId, target);
+						}
+						catch (Exception ex) {
+							// Told apart from a target that does not fit, after which the subscription runs on.
+							throw new IllegalStateException("reset handler " + handler + " failed: " + ex, ex);
+						}
 					}
 				});
 			}
@@ -237,9 +243,9 @@ public class SubscriptionRegistry implements SmartLifecycle {
 				throw new IllegalStateException("Subscription '" + id + "' could not be reset to " + to + ": " + ex
 						+ ". It stays stopped; call reset again once the cause is fixed", ex);
 			}
-			logger.info("Subscription '{}' reset to {}: it replays the events after {}{}", id, to,
-					checkpoint.isBeforeFirst() ? "the start" : checkpoint,
-					wasRunning ? "" : " when it is started");
+			logger.info("Subscription '{}' reset to {}: it replays {}{}", id, to,
+					checkpoint.isBeforeFirst() ? "from the first event" : "the events after " + checkpoint,
+					wasRunning ? "" : " once it is started");
 			restartIf(wasRunning, container);
 			return checkpoint;
 		}
