@@ -156,15 +156,7 @@ final class TransactionalHandling {
 					status.setRollbackOnly();
 					return false;
 				}
-				try {
-					handler.run();
-				}
-				catch (RuntimeException | Error ex) {
-					throw ex;
-				}
-				catch (Exception ex) {
-					throw new CheckedFailure(ex);
-				}
+				CheckedFailure.run(handler);
 				return true;
 			});
 			return Boolean.TRUE.equals(committed);
@@ -184,15 +176,7 @@ final class TransactionalHandling {
 	void reset(Checkpoint checkpoint, SubscriptionErrorHandler.Attempt handlers) throws Exception {
 		try {
 			this.transactions.executeWithoutResult((status) -> {
-				try {
-					handlers.run();
-				}
-				catch (RuntimeException | Error ex) {
-					throw ex;
-				}
-				catch (Exception ex) {
-					throw new CheckedFailure(ex);
-				}
+				CheckedFailure.run(handlers);
 				this.store.store(this.subscriptionId, checkpoint);
 			});
 		}
@@ -206,6 +190,19 @@ final class TransactionalHandling {
 
 		CheckedFailure(Exception cause) {
 			super(cause);
+		}
+
+		/** Run work inside a transaction callback, a checked exception carried out as a CheckedFailure. */
+		static void run(SubscriptionErrorHandler.Attempt work) {
+			try {
+				work.run();
+			}
+			catch (RuntimeException | Error ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new CheckedFailure(ex);
+			}
 		}
 
 	}
