@@ -154,19 +154,19 @@ class SubscriptionObservabilityAutoConfigurationTests {
 				assertThat(endpoint.subscription("dormant").state()).isEqualTo(SubscriptionState.STOPPED);
 				assertThat(endpoint.subscription("nope")).isNull();
 
-				assertThat(state(endpoint.operate("ledger", "stop", null, null, null))).isEqualTo(SubscriptionState.STOPPED);
+				assertThat(state(endpoint.operate("ledger", "stop", null, null, null, null))).isEqualTo(SubscriptionState.STOPPED);
 				assertThat(registry.snapshot("ledger").get().state()).isEqualTo(SubscriptionState.STOPPED);
-				assertThat(state(endpoint.operate("dormant", "START", null, null, null))).isIn(SubscriptionState.STARTING,
+				assertThat(state(endpoint.operate("dormant", "START", null, null, null, null))).isIn(SubscriptionState.STARTING,
 						SubscriptionState.CATCHING_UP, SubscriptionState.LIVE);
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> registry.snapshot("dormant").get().state() == SubscriptionState.LIVE);
-				assertThat(state(endpoint.operate("ledger", "restart", null, null, null))).isNotEqualTo(SubscriptionState.STOPPED);
+				assertThat(state(endpoint.operate("ledger", "restart", null, null, null, null))).isNotEqualTo(SubscriptionState.STOPPED);
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> registry.snapshot("ledger").get().state() == SubscriptionState.LIVE);
-				assertThat(endpoint.operate("nope", "stop", null, null, null)).isNull();
+				assertThat(endpoint.operate("nope", "stop", null, null, null, null)).isNull();
 				assertThatExceptionOfType(InvalidEndpointRequestException.class)
-					.isThrownBy(() -> endpoint.operate("ledger", "pause", null, null, null))
-					.withMessageContaining("start, stop, restart, parked, replay-parked, purge-parked");
+					.isThrownBy(() -> endpoint.operate("ledger", "pause"))
+					.withMessageContaining("start, stop, restart, reset, parked, replay-parked, purge-parked");
 			});
 	}
 

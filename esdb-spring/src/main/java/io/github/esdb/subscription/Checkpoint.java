@@ -38,6 +38,25 @@ public record Checkpoint(@Nullable Long revision, @Nullable LogPosition position
 	}
 
 	/**
+	 * The checkpoint before the first event: a subscription that resumes after it handles every event, whatever its
+	 * {@code from} says. A reset to the start stores it. It is revision {@code -1} for a stream and
+	 * {@link LogPosition#START} for {@code $all}, where no event lies.
+	 * @param all whether the subscription is to {@code $all}
+	 * @return the checkpoint
+	 */
+	public static Checkpoint beforeFirst(boolean all) {
+		return all ? ofPosition(LogPosition.START) : ofRevision(-1);
+	}
+
+	/**
+	 * Whether this is the checkpoint before the first event.
+	 * @return true for revision -1 and for {@link LogPosition#START}
+	 */
+	public boolean isBeforeFirst() {
+		return isPosition() ? LogPosition.START.equals(this.position) : this.revision == -1;
+	}
+
+	/**
 	 * Whether this is an {@code $all} checkpoint.
 	 * @return true when it holds a position
 	 */

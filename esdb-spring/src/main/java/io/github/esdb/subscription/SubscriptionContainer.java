@@ -89,6 +89,20 @@ public interface SubscriptionContainer {
 	long purgeParked() throws Exception;
 
 	/**
+	 * Move a stopped catch-up subscription to another position: find the checkpoint just before the target, call the
+	 * reset handler, then store that checkpoint (in one transaction for a transactional subscription). Starting the
+	 * subscription afterwards replays from the target.
+	 * @param to the target
+	 * @param handler called before the checkpoint is stored
+	 * @return the checkpoint stored: the subscription resumes after it
+	 * @throws IllegalStateException if the subscription is persistent or still running
+	 * @throws Exception if the target cannot be found in the log, the handler failed or the store could not write
+	 */
+	default Checkpoint reset(StartPosition to, SubscriptionResetHandler handler) throws Exception {
+		throw new IllegalStateException("Subscription '" + endpoint().id() + "' cannot be reset by its container");
+	}
+
+	/**
 	 * A read-only view of the subscription now.
 	 * @return the snapshot
 	 */

@@ -38,6 +38,9 @@ public class SubscriptionRegistry implements SmartLifecycle {
 
 	private final Map<String, SubscriptionContainer> containers = new LinkedHashMap<>();
 
+	/** The reset handlers by subscription id, in the order they were added. */
+	private final Map<String, List<SubscriptionResetHandler>> resetHandlers = new LinkedHashMap<>();
+
 	private volatile boolean running;
 
 	/**
@@ -128,6 +131,7 @@ public class SubscriptionRegistry implements SmartLifecycle {
 		boolean graceful = container.stop(timeout);
 		synchronized (this.containers) {
 			this.containers.remove(id);
+			this.resetHandlers.remove(id);
 		}
 		return graceful;
 	}
@@ -275,6 +279,99 @@ public class SubscriptionRegistry implements SmartLifecycle {
 
 		T run() throws Exception;
 
+	}
+
+	/**
+	 * Move a catch-up subscription to another position and replay from there: stop it (gracefully, within
+	 * {@code esdb.subscriptions.shutdown-timeout}), find the checkpoint just before the target, call its
+	 * {@link ResetHandler reset handlers} (to clear the read model), store that checkpoint, and start it again if it
+	 * was running. A subscription that was stopped or failed stays so: its next start replays from the target.
+	 * <p>
+	 * The target is the first event replayed: {@link StartPosition#START} (every event, whatever {@code from} says),
+	 * {@link StartPosition#END} (none of the events written so far), a stream revision (that event on), an
+	 * {@code $all} position (the event at or after it on), or a point in time (the first event created at or after
+	 * it). With checkpoints in the read model's transaction ({@code transactional}), the handlers' work and the new
+	 * checkpoint commit in one transaction of the subscription's transaction manager. When a handler or the store
+	 * fails, the subscription stays stopped, and the exception says why: call reset again once the cause is fixed.
+	 * <p>
+	 * A persistent subscription cannot be reset: the server keeps its group's position.
+	 * @param id the subscription id
+	 * @param to the target
+	 * @return the checkpoint stored: the subscription replays the events after it
+	 * @throws IllegalArgumentException if there is no such subscription, or the target does not fit it (a revision
+	 * for {@code $all}, a position for a stream, a position where no event starts)
+	 * @throws IllegalStateException if it is persistent, did not stop in time, or the reset failed
+	 */
+	public Checkpoint reset(String id, StartPosition to) {
+		SubscriptionContainer container = container(id);
+		if (container.endpoint().kind() == SubscriptionKind.PERSISTENT) {
+			throw new IllegalStateException("Subscription '" + id + "' is persistent: the server keeps the position of"
+					+ " group '" + container.endpoint().group() + "', and a reset is for catch-up subscriptions. To "
+					+ "replay its stream, delete the group (deleteGroup(\"" + id + "\") or the esdbsubscriptions "
+					+ "endpoint) and start the subscription: with esdb.subscriptions.persistent.auto-create the group "
+					+ "is created again from the subscription's from (set from = \"start\" to replay everything)");
+		}
+		synchronized (container) {
+			boolean wasRunning = container.isRunning();
+			if (!container.stop(this.shutdownTimeout)) {
+				throw new IllegalStateException("Subscription '" + id + "' did not stop within "
+						+ "esdb.subscriptions.shutdown-timeout (" + this.shutdownTimeout + "); it was not reset");
+			}
+			Checkpoint checkpoint;
+			try {
+				checkpoint = container.reset(to, (subscriptionId, target) -> {
+					for (SubscriptionResetHandler handler : resetHandlers(id)) {
+						try {
+							handler.reset(subscriptionId, target);
+						}
+						catch (Exception ex) {
+							// Told apart from a target that does not fit, after which the subscription runs on.
+							throw new IllegalStateException("reset handler " + handler + " failed: " + ex, ex);
+						}
+					}
+				});
+			}
+			catch (IllegalArgumentException ex) {
+				restartIf(wasRunning, container);
+				throw ex;
+			}
+			catch (Exception ex) {
+				logger.error("Subscription '{}' could not be reset to {}; it stays stopped", id, to, ex);
+				throw new IllegalStateException("Subscription '" + id + "' could not be reset to " + to + ": " + ex
+						+ ". It stays stopped; call reset again once the cause is fixed", ex);
+			}
+			logger.info("Subscription '{}' reset to {}: it replays {}{}", id, to,
+					checkpoint.isBeforeFirst() ? "from the first event" : "the events after " + checkpoint,
+					wasRunning ? "" : " once it is started");
+			restartIf(wasRunning, container);
+			return checkpoint;
+		}
+	}
+
+	private void restartIf(boolean wasRunning, SubscriptionContainer container) {
+		if (wasRunning && this.running) {
+			container.start();
+		}
+	}
+
+	/**
+	 * Add a handler that {@link #reset} calls before a subscription replays; {@link ResetHandler @ResetHandler}
+	 * methods are added this way. Handlers are called in the order they were added.
+	 * @param id the subscription id
+	 * @param handler the handler
+	 * @throws IllegalArgumentException if there is no such subscription
+	 */
+	public void addResetHandler(String id, SubscriptionResetHandler handler) {
+		container(id);
+		synchronized (this.containers) {
+			this.resetHandlers.computeIfAbsent(id, (key) -> new ArrayList<>()).add(handler);
+		}
+	}
+
+	private List<SubscriptionResetHandler> resetHandlers(String id) {
+		synchronized (this.containers) {
+			return List.copyOf(this.resetHandlers.getOrDefault(id, List.of()));
+		}
 	}
 
 	/**

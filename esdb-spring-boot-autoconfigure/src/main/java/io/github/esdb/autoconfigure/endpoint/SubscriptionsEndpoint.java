@@ -18,6 +18,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import io.github.esdb.observability.SubscriptionMonitor;
 import io.github.esdb.observability.SubscriptionStatus;
 import io.github.esdb.subscription.ParkedEvent;
+import io.github.esdb.subscription.StartPosition;
+import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionKind;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.SubscriptionSnapshot;
@@ -26,8 +28,9 @@ import io.github.esdb.subscription.SubscriptionState;
 /**
  * The {@code esdbsubscriptions} actuator endpoint: reads list every subscription (or one by id) with its state,
  * position and lag, and one subscription's parked events; a write operates on one by id
- * ({@code POST /actuator/esdbsubscriptions/{id}} with {@code {"action": "stop"}}): start, stop, restart, list, replay
- * or purge its parked events. It is exposed and secured like any other endpoint; set
+ * ({@code POST /actuator/esdbsubscriptions/{id}} with {@code {"action": "stop"}}, or
+ * {@code {"action": "reset", "to": "start"}}): start, stop, restart, reset it, list, replay or purge its parked
+ * events. It is exposed and secured like any other endpoint; set
  * {@code management.endpoint.esdbsubscriptions.access=read-only} to allow the reads only.
  */
 @Endpoint(id = "esdbsubscriptions")
@@ -94,26 +97,28 @@ public class SubscriptionsEndpoint {
 		if (this.registry.snapshot(id).isEmpty()) {
 			return null;
 		}
-		return parkedPage(id, new Request(offset, limit, null));
+		return parkedPage(id, new Request(null, offset, limit, null));
 	}
 
 	/**
 	 * Operate on one subscription ({@code POST /actuator/esdbsubscriptions/{id}} with {@code {"action": "stop"}}):
 	 * {@code start}, {@code stop} or {@code restart} it (a stop waits for the in-flight handler up to
 	 * {@code esdb.subscriptions.shutdown-timeout}; a start of a FAILED subscription resumes at the event that
-	 * failed); list its parked events ({@code parked}, with {@code offset} and {@code limit}); hand them to its
-	 * handler again ({@code replay-parked}, all or the oldest {@code max}); or drop them ({@code purge-parked}). An
-	 * unknown action answers 400 with the valid ones.
+	 * failed); {@code reset} it to {@code to} and replay from there (see {@link #reset}); list its parked events
+	 * ({@code parked}, with {@code offset} and {@code limit}); hand them to its handler again ({@code replay-parked},
+	 * all or the oldest {@code max}); or drop them ({@code purge-parked}). An unknown action answers 400 with the
+	 * valid ones.
 	 * @param id the subscription id
 	 * @param action what to do
+	 * @param to {@code reset}: the target
 	 * @param offset {@code parked}: how many to pass over
 	 * @param limit {@code parked}: how many at most
 	 * @param max {@code replay-parked}: how many at most
 	 * @return what the action answers, or {@code null} (404) if there is no such subscription
 	 */
 	@WriteOperation
-	public @Nullable Object operate(@Selector String id, String action, @Nullable Integer offset,
-			@Nullable Integer limit, @Nullable Integer max) {
+	public @Nullable Object operate(@Selector String id, String action, @Nullable String to,
+			@Nullable Integer offset, @Nullable Integer limit, @Nullable Integer max) {
 		Action chosen = this.actions.get((action != null) ? action.trim().toLowerCase(Locale.ROOT) : "");
 		if (chosen == null) {
 			// The reason is what an HTTP client sees (with server.error.include-message): it names the valid ones.
@@ -123,7 +128,54 @@ public class SubscriptionsEndpoint {
 		if (this.registry.snapshot(id).isEmpty()) {
 			return null;
 		}
-		return chosen.apply(id, new Request(offset, limit, max));
+		return chosen.apply(id, new Request(to, offset, limit, max));
+	}
+
+	/**
+	 * Start, stop, restart or reset one subscription, or run another action that takes no argument, as
+	 * {@link #operate(String, String, String, Integer, Integer, Integer)} does.
+	 * @param id the subscription id
+	 * @param action what to do
+	 * @return what the action answers, or {@code null} if there is no such subscription
+	 */
+	public @Nullable Object operate(String id, String action) {
+		return operate(id, action, null, null, null, null);
+	}
+
+	/**
+	 * Reset a catch-up subscription to a target and replay from there (see {@link SubscriptionRegistry#reset}).
+	 * @param id the subscription id
+	 * @param to {@code start}, {@code end}, {@code revision:42} (a stream revision), {@code position:C:1234/P:1234}
+	 * (an {@code $all} position; {@code position:1234} is a commit position), an ISO-8601 time with an offset such as
+	 * {@code 2026-11-26T08:00:00Z} (the first event created at or after it), or a plain number: a revision for a
+	 * subscription to a stream, a commit position for a subscription to {@code $all}
+	 * @return the subscription after the reset, or {@code null} (404) if there is no such subscription
+	 * @throws InvalidEndpointRequestException (400) without a target, with one that does not fit the subscription,
+	 * or for a persistent subscription
+	 */
+	public SubscriptionDescriptor reset(String id, @Nullable String to) {
+		SubscriptionSnapshot snapshot = this.registry.snapshot(id).orElse(null);
+		if (snapshot == null) {
+			return null;
+		}
+		if (to == null || to.isBlank()) {
+			throw new InvalidEndpointRequestException("The reset action needs a target: to = start, end, "
+					+ "revision:<revision>, position:C:<commit>/P:<prepare> or an ISO-8601 time", "Missing reset target");
+		}
+		try {
+			StartPosition target = StartPosition.parseTarget(to, SubscriptionEndpoint.ALL.equals(snapshot.stream()));
+			this.registry.reset(id, target);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "Bad reset target");
+		}
+		catch (IllegalStateException ex) {
+			if (snapshot.kind() == SubscriptionKind.PERSISTENT) {
+				throw new InvalidEndpointRequestException(ex.getMessage(), "A persistent subscription cannot be reset");
+			}
+			throw ex;
+		}
+		return subscription(id);
 	}
 
 	/**
@@ -143,6 +195,7 @@ public class SubscriptionsEndpoint {
 			this.registry.restart(id);
 			return subscription(id);
 		});
+		actions.put("reset", (id, request) -> reset(id, request.to()));
 		actions.put("parked", this::parkedPage);
 		actions.put("replay-parked", (id, request) -> {
 			int replayed = (request.max() != null) ? this.registry.replayParked(id, positive(request.max(), "max"))
@@ -186,11 +239,12 @@ public class SubscriptionsEndpoint {
 	/**
 	 * The optional arguments of a write.
 	 *
+	 * @param to the target of a reset
 	 * @param offset how many parked events to pass over
 	 * @param limit how many parked events at most
 	 * @param max how many parked events to replay at most
 	 */
-	private record Request(@Nullable Integer offset, @Nullable Integer limit, @Nullable Integer max) {
+	private record Request(@Nullable String to, @Nullable Integer offset, @Nullable Integer limit, @Nullable Integer max) {
 	}
 
 	/**

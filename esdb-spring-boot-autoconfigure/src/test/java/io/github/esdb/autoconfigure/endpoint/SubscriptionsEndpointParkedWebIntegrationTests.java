@@ -122,7 +122,7 @@ class SubscriptionsEndpointParkedWebIntegrationTests {
 		HttpResponse<String> response = post("refusing", "{\"action\": \"pause\"}");
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.body())
-			.contains("Unknown action 'pause'; use one of start, stop, restart, parked, replay-parked, purge-parked");
+			.contains("Unknown action 'pause'; use one of start, stop, restart, reset, parked, replay-parked, purge-parked");
 		assertThat(get("/actuator/esdbsubscriptions/refusing/nothing").statusCode()).isEqualTo(400);
 	}
 

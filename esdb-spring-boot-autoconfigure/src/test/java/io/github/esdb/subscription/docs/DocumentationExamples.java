@@ -25,6 +25,7 @@ import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.EventHandler;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.NackException;
+import io.github.esdb.subscription.ResetHandler;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionEndpoint.Builder;
@@ -283,6 +284,44 @@ final class DocumentationExamples {
 
 	}
 	// end::policies[]
+
+	// tag::reset[]
+	/**
+	 * A read model that can be rebuilt: registry.reset("order-history", StartPosition.START), or the actuator's reset
+	 * action, stops the subscription, calls clear(), stores the checkpoint before the first event and replays.
+	 */
+	@Component
+	static class OrderHistory {
+
+		private final JdbcClient jdbc;
+
+		OrderHistory(JdbcClient jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@EventSubscription(id = "order-history", stream = "${orders.stream:orders}", transactional = "true")
+		void on(OrderPlaced event, EventContext context) {
+			this.jdbc.sql("INSERT INTO order_history (order_id, amount_cents, revision) VALUES (?, ?, ?)")
+				.param(event.orderId())
+				.param(event.amountCents())
+				.param(context.revision())
+				.update();
+		}
+
+		// Before the replay; transactional, so in the transaction that also stores the new checkpoint.
+		@ResetHandler
+		void clear(StartPosition to) {
+			if (to.kind() == StartPosition.Kind.REVISION) {
+				// Keep what the replay does not write again.
+				this.jdbc.sql("DELETE FROM order_history WHERE revision >= ?").param(to.revision()).update();
+			}
+			else {
+				this.jdbc.sql("DELETE FROM order_history").update();
+			}
+		}
+
+	}
+	// end::reset[]
 
 	// tag::observe[]
 	@Component

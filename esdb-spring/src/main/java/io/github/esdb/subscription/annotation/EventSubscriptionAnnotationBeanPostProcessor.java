@@ -36,14 +36,16 @@ import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.InvalidSubscriptionException;
 import io.github.esdb.subscription.PartitionKeyResolver;
 import io.github.esdb.subscription.PersistentSettings;
+import io.github.esdb.subscription.ResetHandler;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionRegistry;
 
 /**
- * Finds {@link EventSubscription @EventSubscription} methods and classes, validates them (failing start-up with a
- * message that names the bean, the method and the fix), and registers an endpoint per subscription with the
- * {@link SubscriptionRegistry} once all singletons exist.
+ * Finds {@link EventSubscription @EventSubscription} methods and classes and the {@link ResetHandler @ResetHandler}
+ * methods of their beans, validates them (failing start-up with a message that names the bean, the method and the
+ * fix), and registers an endpoint per subscription, and its reset handlers, with the {@link SubscriptionRegistry} once
+ * all singletons exist.
  */
 public class EventSubscriptionAnnotationBeanPostProcessor
 		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
@@ -51,6 +53,9 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 	private ConfigurableListableBeanFactory beanFactory;
 
 	private final Map<String, SubscriptionEndpoint> endpoints = new LinkedHashMap<>();
+
+	/** The reset handlers found, with the id of the subscription each resets, in the order found. */
+	private final List<Map.Entry<String, ResetHandlerMethod>> resetHandlers = new ArrayList<>();
 
 	private boolean registered;
 
@@ -67,13 +72,15 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
 		Class<?> targetClass = AopUtils.getTargetClass(bean);
-		if (!AnnotationUtils.isCandidateClass(targetClass, List.of(EventSubscription.class, EventHandler.class))) {
+		if (!AnnotationUtils.isCandidateClass(targetClass,
+				List.of(EventSubscription.class, EventHandler.class, ResetHandler.class))) {
 			return bean;
 		}
 		EventSubscription classLevel = AnnotatedElementUtils.findMergedAnnotation(targetClass, EventSubscription.class);
 		Map<Method, EventSubscription> methodLevel = MethodIntrospector.selectMethods(targetClass,
 				(MethodIntrospector.MetadataLookup<EventSubscription>) (method) -> AnnotatedElementUtils
 					.findMergedAnnotation(method, EventSubscription.class));
+		List<String> ids = new ArrayList<>();
 		Set<Method> handlers = MethodIntrospector.selectMethods(targetClass,
 				(org.springframework.util.ReflectionUtils.MethodFilter) (method) -> AnnotatedElementUtils
 					.hasAnnotation(method, EventHandler.class));
@@ -104,16 +111,49 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 			}
 			String source = "bean '" + beanName + "' (class " + targetClass.getSimpleName() + ") methods "
 					+ ordered.stream().map(Method::getName).toList();
-			add(endpoint(classLevel, beanName, source, new MethodEventDispatcher(invokers)));
+			ids.add(add(endpoint(classLevel, beanName, source, new MethodEventDispatcher(invokers))));
 		}
 		methodLevel.forEach((method, annotation) -> {
 			String source = "bean '" + beanName + "' method '" + method.getName() + "'";
 			HandlerMethodInvoker invoker = HandlerMethodInvoker.create(bean, beanName,
 					AopUtils.selectInvocableMethod(method, bean.getClass()), types(), serializer());
-			add(endpoint(annotation, beanName + "." + method.getName(), source,
-					new MethodEventDispatcher(List.of(invoker))));
+			ids.add(add(endpoint(annotation, beanName + "." + method.getName(), source,
+					new MethodEventDispatcher(List.of(invoker)))));
 		});
+		addResetHandlers(bean, beanName, targetClass, ids);
 		return bean;
+	}
+
+	/**
+	 * The bean's {@code @ResetHandler} methods, each for the subscriptions it names or for all of the bean's.
+	 * @param ids the ids of the bean's subscriptions
+	 */
+	private void addResetHandlers(Object bean, String beanName, Class<?> targetClass, List<String> ids) {
+		Map<Method, ResetHandler> methods = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<ResetHandler>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, ResetHandler.class));
+		methods.forEach((method, annotation) -> {
+			String where = "bean '" + beanName + "' method '" + method.getName() + "'";
+			if (ids.isEmpty()) {
+				throw new InvalidSubscriptionException(where + " is annotated @ResetHandler, but the bean holds no "
+						+ "@EventSubscription", "put the method on the bean whose @EventSubscription method or class "
+								+ "feeds the read model it clears");
+			}
+			ResetHandlerMethod handler = ResetHandlerMethod.create(bean, beanName,
+					AopUtils.selectInvocableMethod(method, bean.getClass()));
+			String[] named = resolve(annotation.subscriptions());
+			for (String id : (named.length == 0) ? ids : List.of(named)) {
+				if (!ids.contains(id)) {
+					throw new InvalidSubscriptionException(where + ": @ResetHandler names subscription '" + id
+							+ "', which is not one of the bean's " + ids, "name one of them, or leave subscriptions "
+									+ "empty for all of them, for example @ResetHandler(\"" + ids.get(0) + "\")");
+				}
+				this.resetHandlers.add(Map.entry(id, handler));
+				if (this.registered) {
+					this.beanFactory.getBean(SubscriptionRegistry.class).addResetHandler(id, handler);
+				}
+			}
+		});
 	}
 
 	private SubscriptionEndpoint endpoint(EventSubscription annotation, String defaultId, String source,
@@ -308,7 +348,7 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 		}
 	}
 
-	private void add(SubscriptionEndpoint endpoint) {
+	private String add(SubscriptionEndpoint endpoint) {
 		SubscriptionEndpoint existing = this.endpoints.get(endpoint.id());
 		if (existing != null) {
 			throw new InvalidSubscriptionException("Duplicate subscription id '" + endpoint.id() + "': "
@@ -320,6 +360,7 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 			validateCheckpointStore(endpoint);
 			this.beanFactory.getBean(SubscriptionRegistry.class).register(endpoint);
 		}
+		return endpoint.id();
 	}
 
 	@Override
@@ -327,6 +368,7 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 		this.endpoints.values().forEach(this::validateCheckpointStore);
 		SubscriptionRegistry registry = this.beanFactory.getBean(SubscriptionRegistry.class);
 		this.endpoints.values().forEach(registry::register);
+		this.resetHandlers.forEach((entry) -> registry.addResetHandler(entry.getKey(), entry.getValue()));
 		this.registered = true;
 	}
 

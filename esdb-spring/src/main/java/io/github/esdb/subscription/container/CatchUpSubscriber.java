@@ -26,6 +26,7 @@ import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.ParkedEvent;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionResetHandler;
 import io.github.esdb.subscription.SubscriptionState;
 
 /**
@@ -80,7 +81,7 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	private final Object handlerLock = new Object();
 
-	private boolean checkpointLoaded;
+	private volatile boolean checkpointLoaded;
 
 	private boolean endWasEmpty;
 
@@ -162,7 +163,8 @@ final class CatchUpSubscriber implements Subscriber {
 	@Override
 	public void subscribe(Session session) throws Exception {
 		if (!this.checkpointLoaded) {
-			// Loaded once per container: after a drop the in-memory position is at least as recent.
+			// Loaded once per run: after a drop the in-memory position is at least as recent, but a start must see
+			// what was stored meanwhile (a reset, a checkpoint deleted to rebuild the read model).
 			Checkpoint stored = loadCheckpoint();
 			this.committer.restore(stored);
 			this.checkpointLoaded = true;
@@ -528,6 +530,32 @@ final class CatchUpSubscriber implements Subscriber {
 	public void beforeClose() {
 		this.partitions.endSession();
 		this.committer.commitAndFlush();
+		this.checkpointLoaded = false;
+	}
+
+	/**
+	 * Find the checkpoint before the target, call the handlers, and store the checkpoint: in one transaction for a
+	 * transactional subscription, else one after the other (a failed store leaves the handlers' work done and the old
+	 * checkpoint, and the caller reports it). The store is replaced even by a checkpoint behind it, and flushed, so
+	 * the next start loads it.
+	 */
+	@Override
+	public Checkpoint reset(StartPosition to, SubscriptionResetHandler handler) throws Exception {
+		Checkpoint target = LogSeek.checkpointBefore(this.services.clients().client(), this.endpoint, to,
+				this.services.settings().subscribeTimeout());
+		String id = this.endpoint.id();
+		if (this.transactional != null) {
+			this.transactional.reset(target, () -> handler.reset(id, to));
+		}
+		else {
+			handler.reset(id, to);
+			this.store.store(id, target);
+			this.store.flush(id);
+		}
+		// The position shown until the next start; the start loads the stored checkpoint itself.
+		this.committer.restore(target);
+		this.checkpointLoaded = false;
+		return target;
 	}
 
 }

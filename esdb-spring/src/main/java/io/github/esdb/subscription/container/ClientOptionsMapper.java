@@ -60,13 +60,25 @@ final class ClientOptionsMapper {
 		SubscribeToAllOptions options = SubscribeToAllOptions.get()
 			.resolveLinkTos(endpoint.resolveLinks())
 			.batchSize(batchSize);
-		StartPosition from = (resumeAfter != null) ? StartPosition.position(resumeAfter.position()) : start;
+		StartPosition from = (resumeAfter != null) ? resumeFrom(resumeAfter) : start;
 		applyStart(from, true, options::fromStart, options::fromEnd, null,
 				(position) -> options.fromPosition(position));
 		if (filter != null) {
 			options.filter(filter);
 		}
 		return options;
+	}
+
+	/**
+	 * Where to subscribe to resume after a checkpoint: after its revision or position, or from the start for the
+	 * checkpoint before the first event (which a reset to the start stores, and the server has no position for).
+	 */
+	private static StartPosition resumeFrom(Checkpoint resumeAfter) {
+		if (resumeAfter.isBeforeFirst()) {
+			return StartPosition.START;
+		}
+		return resumeAfter.isPosition() ? StartPosition.position(resumeAfter.position())
+				: StartPosition.revision(resumeAfter.revision());
 	}
 
 	/**
@@ -82,7 +94,7 @@ final class ClientOptionsMapper {
 		SubscribeToStreamOptions options = SubscribeToStreamOptions.get()
 			.resolveLinkTos(endpoint.resolveLinks())
 			.batchSize(batchSize);
-		StartPosition from = (resumeAfter != null) ? StartPosition.revision(resumeAfter.revision()) : start;
+		StartPosition from = (resumeAfter != null) ? resumeFrom(resumeAfter) : start;
 		applyStart(from, false, options::fromStart, options::fromEnd, options::fromRevision, null);
 		return options;
 	}
@@ -351,6 +363,8 @@ final class ClientOptionsMapper {
 				}
 				fromPosition.accept(start.position().toClient());
 			}
+			case TIME -> throw new IllegalStateException(
+					"A point in time is a reset target, not where a subscription or a group starts");
 		}
 	}
 

@@ -17,8 +17,10 @@ import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.CheckpointBeyondLogException;
 import io.github.esdb.subscription.InvalidSubscriptionException;
 import io.github.esdb.subscription.ParkedEvent;
+import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionResetHandler;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
 
@@ -208,6 +210,21 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 					"Subscription '" + this.endpoint.id() + "' is a catch-up subscription; it has no group");
 		}
 		persistent.deleteGroup();
+	}
+
+	/**
+	 * Reset while holding the lifecycle monitor: a start meanwhile waits, and then loads the new checkpoint.
+	 */
+	@Override
+	public Checkpoint reset(StartPosition to, SubscriptionResetHandler handler) throws Exception {
+		synchronized (this.lifecycleMonitor) {
+			Run current = this.run;
+			if (current != null && current.busy()) {
+				throw new IllegalStateException("Subscription '" + this.endpoint.id()
+						+ "' is running; stop it before resetting it");
+			}
+			return this.subscriber.reset(to, handler);
+		}
 	}
 
 	@Override

@@ -36,10 +36,11 @@ record LogEnd(boolean known, @Nullable Checkpoint last) {
 	/**
 	 * Whether a checkpoint lies after this end.
 	 * @param checkpoint the stored checkpoint
-	 * @return true when the end is known and the checkpoint is after its last position (or the log is empty)
+	 * @return true when the end is known and the checkpoint is after its last position (or the log is empty); never
+	 * for the checkpoint before the first event
 	 */
 	boolean isBefore(Checkpoint checkpoint) {
-		if (!this.known) {
+		if (!this.known || checkpoint.isBeforeFirst()) {
 			return false;
 		}
 		if (this.last == null) {
@@ -103,7 +104,14 @@ record LogEnd(boolean known, @Nullable Checkpoint last) {
 		}
 	}
 
-	private static <T> T await(CompletableFuture<T> future, Duration timeout) throws Exception {
+	/**
+	 * Wait for a read, with the cause of a failure unwrapped.
+	 * @param future the read
+	 * @param timeout how long to wait
+	 * @return its result
+	 * @throws Exception what the read failed with, or a timeout
+	 */
+	static <T> T await(CompletableFuture<T> future, Duration timeout) throws Exception {
 		try {
 			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}

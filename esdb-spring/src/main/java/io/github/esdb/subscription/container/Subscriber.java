@@ -4,6 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.StartPosition;
+import io.github.esdb.subscription.SubscriptionResetHandler;
 import io.github.esdb.subscription.SubscriptionState;
 
 /**
@@ -106,6 +108,17 @@ interface Subscriber {
 	 * @throws Exception if the parked stream could not be read or the replay was refused
 	 */
 	int replayParked(int max) throws Exception;
+
+	/**
+	 * Move the subscription, stopped, to another position (catch-up only).
+	 * @param to the target
+	 * @param handler called before the new checkpoint is stored
+	 * @return the checkpoint stored
+	 * @throws Exception if the target cannot be found, the handler failed or the checkpoint could not be stored
+	 */
+	default Checkpoint reset(StartPosition to, SubscriptionResetHandler handler) throws Exception {
+		throw new IllegalStateException("Only catch-up subscriptions can be reset");
+	}
 
 	/** How a drain of one session ended. */
 	record Exit(Kind kind, @Nullable Throwable cause) {

@@ -156,18 +156,29 @@ final class TransactionalHandling {
 					status.setRollbackOnly();
 					return false;
 				}
-				try {
-					handler.run();
-				}
-				catch (RuntimeException | Error ex) {
-					throw ex;
-				}
-				catch (Exception ex) {
-					throw new CheckedFailure(ex);
-				}
+				CheckedFailure.run(handler);
 				return true;
 			});
 			return Boolean.TRUE.equals(committed);
+		}
+		catch (CheckedFailure ex) {
+			throw (Exception) ex.getCause();
+		}
+	}
+
+	/**
+	 * In one transaction: run the reset handlers (which clear the read model), then replace the checkpoint, even with
+	 * one behind it. Both commit, or neither does.
+	 * @param checkpoint the checkpoint to store
+	 * @param handlers the reset handlers
+	 * @throws Exception what the handlers threw, or why the transaction could not commit
+	 */
+	void reset(Checkpoint checkpoint, SubscriptionErrorHandler.Attempt handlers) throws Exception {
+		try {
+			this.transactions.executeWithoutResult((status) -> {
+				CheckedFailure.run(handlers);
+				this.store.store(this.subscriptionId, checkpoint);
+			});
 		}
 		catch (CheckedFailure ex) {
 			throw (Exception) ex.getCause();
@@ -179,6 +190,19 @@ final class TransactionalHandling {
 
 		CheckedFailure(Exception cause) {
 			super(cause);
+		}
+
+		/** Run work inside a transaction callback, a checked exception carried out as a CheckedFailure. */
+		static void run(SubscriptionErrorHandler.Attempt work) {
+			try {
+				work.run();
+			}
+			catch (RuntimeException | Error ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new CheckedFailure(ex);
+			}
 		}
 
 	}
