@@ -1,6 +1,8 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -355,26 +357,48 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		return null;
 	}
 
+	/**
+	 * Take what the client handed over batch by batch and give each message to the subscriber in order. A stop is
+	 * looked at before every message, so it never waits for the rest of a batch; what is left of it is dropped with
+	 * the session, and the subscriber's position says where the next session resumes.
+	 */
 	private Subscriber.Exit drain(Run run, Session session) {
+		ArrayList<Session.Message> batch = new ArrayList<>();
 		while (true) {
 			if (run.stopRequested()) {
 				return Subscriber.Exit.stop();
 			}
-			Session.Message message;
 			try {
-				message = session.poll(POLL_MILLIS);
+				batch = session.take(POLL_MILLIS, batch);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return Subscriber.Exit.stop();
 			}
-			if (message == null) {
+			if (batch.isEmpty()) {
 				Subscriber.Exit exit = this.subscriber.onIdle();
 				if (exit != null) {
 					return exit;
 				}
 				continue;
 			}
+			Subscriber.Exit exit = drainBatch(run, session, batch);
+			if (exit == null) {
+				exit = this.subscriber.afterBatch();
+			}
+			batch.clear();
+			if (exit != null) {
+				return exit;
+			}
+		}
+	}
+
+	private Subscriber.@Nullable Exit drainBatch(Run run, Session session, List<Session.Message> batch) {
+		for (int i = 0, size = batch.size(); i < size; i++) {
+			if (run.stopRequested() || session.isClosed()) {
+				return Subscriber.Exit.stop();
+			}
+			Session.Message message = batch.get(i);
 			if (message instanceof Session.Dropped dropped) {
 				return Subscriber.Exit.dropped(dropped.cause());
 			}
@@ -386,6 +410,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				caughtUp(run);
 			}
 		}
+		return null;
 	}
 
 	private void caughtUp(Run run) {
