@@ -210,6 +210,16 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		persistent.deleteGroup();
 	}
 
+	/**
+	 * How many messages the client handed over that the worker has not taken yet.
+	 * @return the count, 0 when no session runs
+	 */
+	int waiting() {
+		Run current = this.run;
+		Session session = (current != null) ? current.session : null;
+		return (session != null) ? session.waiting() : 0;
+	}
+
 	@Override
 	public boolean isRunning() {
 		return this.state.isActive();

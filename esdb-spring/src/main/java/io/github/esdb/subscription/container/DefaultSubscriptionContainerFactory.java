@@ -416,9 +416,9 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 			Objects.requireNonNull(this.serializer, "a serializer is required");
 			Objects.requireNonNull(this.checkpointStores, "checkpoint stores are required");
 			ContainerSettings settings = new ContainerSettings(this.catchUpBatchSize, this.checkpointEveryEvents,
-					this.checkpointEvery, this.checkpointMinInterval, this.checkpointStreamPrefix, this.subscribeTimeout, this.autoCreateGroups,
-					this.persistentBufferSize, this.resubscribe, this.concurrency, this.concurrencyById,
-					this.maxInFlight, this.groupDrift, this.transactionalById, this.transactionManagerById,
+					this.checkpointEvery, this.checkpointMinInterval, this.checkpointStreamPrefix, this.subscribeTimeout,
+					this.autoCreateGroups, this.persistentBufferSize, this.resubscribe, this.concurrency,
+					this.concurrencyById, this.maxInFlight, this.groupDrift, this.transactionalById, this.transactionManagerById,
 					this.beyondLog);
 			EventSerializer payloadSerializer = this.serializer;
 			EventTypeRegistry types = (this.eventTypes != null) ? this.eventTypes : new EventTypeRegistry();
