@@ -220,7 +220,7 @@ final class CatchUpSubscriber implements Subscriber {
 		}
 		if (message instanceof Session.ServerCheckpoint checkpoint) {
 			this.committer.pass(Checkpoint.ofPosition(checkpoint.position()));
-			this.committer.commit();
+			this.committer.commitUnlessRecent();
 			return null;
 		}
 		if (message instanceof Session.CaughtUp caughtUp) {

@@ -172,6 +172,20 @@ final class CheckpointCommitter {
 	}
 
 	/**
+	 * Commit unless the last commit is more recent than the minimum interval: for positions that come often without
+	 * events (the server's checkpoints of a filtered read scanning a long stretch of other events).
+	 */
+	void commitUnlessRecent() {
+		boolean due;
+		synchronized (this) {
+			due = this.nanoClock.getAsLong() - this.lastCommitNanos >= this.minIntervalNanos;
+		}
+		if (due) {
+			commit();
+		}
+	}
+
+	/**
 	 * Store the safe point if it moved since the last commit. A failed store is logged and kept pending: the next
 	 * commit tries again, and a crash before it only means some events are delivered again.
 	 */

@@ -386,6 +386,10 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				return Subscriber.Exit.stop();
 			}
 			if (batch.isEmpty()) {
+				if (session.isClosed()) {
+					// Cancelled by a stop that timed out: nothing more comes, and take() no longer waits.
+					return Subscriber.Exit.stop();
+				}
 				Subscriber.Exit exit = this.subscriber.onIdle();
 				if (exit != null) {
 					return exit;
