@@ -160,10 +160,6 @@ public final class StarterOverheadBenchmark {
 					app.handlers.catchUpRecord, events, timeout(events)));
 			record(round, Variant.CATCH_UP_STARTER_BYTES, app.deliver(BenchmarkHandlers.CATCH_UP_BYTES,
 					app.handlers.catchUpBytes, events, timeout(events)));
-			try (StarterApp memory = starter(tag + "-memory", Map.of("esdb.subscriptions.checkpoint.store", "memory"))) {
-				record(round, Variant.CATCH_UP_STARTER_BYTES_MEMORY, memory.deliver(
-						BenchmarkHandlers.CATCH_UP_BYTES, memory.handlers.catchUpBytes, events, timeout(events)));
-			}
 
 			record(round, Variant.LONG_RAW_JACKSON, rawCatchUp(LONG_STREAM, longEvents, true));
 			record(round, Variant.LONG_STARTER_RECORD, app.deliver(BenchmarkHandlers.LONG_RECORD,
@@ -184,6 +180,17 @@ public final class StarterOverheadBenchmark {
 			createGroup(app.id(BenchmarkHandlers.PERSISTENT_BYTES));
 			record(round, Variant.PERSISTENT_STARTER_BYTES, app.deliver(BenchmarkHandlers.PERSISTENT_BYTES,
 					app.handlers.persistentBytes, persistentEvents, timeout(persistentEvents)));
+
+			// Settings other than the defaults: in-memory checkpoints (catch-up), a larger buffer (persistent).
+			try (StarterApp other = starter(tag + "-other", Map.of("esdb.subscriptions.checkpoint.store", "memory",
+					"esdb.subscriptions.persistent.buffer-size", 32))) {
+				record(round, Variant.CATCH_UP_STARTER_BYTES_MEMORY, other.deliver(BenchmarkHandlers.CATCH_UP_BYTES,
+						other.handlers.catchUpBytes, events, timeout(events)));
+				createGroup(other.id(BenchmarkHandlers.PERSISTENT_RECORD));
+				record(round, Variant.PERSISTENT_STARTER_RECORD_BUFFER, other.deliver(
+						BenchmarkHandlers.PERSISTENT_RECORD, other.handlers.persistentRecord, persistentEvents,
+						timeout(persistentEvents)));
+			}
 
 			double[] appendRates = appends(app, "bench-append-raw-" + tag, "bench-append-starter-" + tag, appends);
 			record(round, Variant.APPEND_RAW, appendRates[0]);
