@@ -17,6 +17,9 @@ public class BenchmarkHandlers {
 	/** Subscription id suffix of {@link #catchUpBytes(byte[])}. */
 	static final String CATCH_UP_BYTES = "catch-up-bytes";
 
+	/** Subscription id suffix of {@link #longRecord(BenchmarkEvent)}. */
+	static final String LONG_RECORD = "long-record";
+
 	/** Subscription id suffix, and group name suffix, of {@link #persistentRecord(BenchmarkEvent)}. */
 	static final String PERSISTENT_RECORD = "persistent-record";
 
@@ -27,6 +30,8 @@ public class BenchmarkHandlers {
 
 	final Probe catchUpBytes = new Probe();
 
+	final Probe longRecord = new Probe();
+
 	final Probe persistentRecord = new Probe();
 
 	final Probe persistentBytes = new Probe();
@@ -35,6 +40,8 @@ public class BenchmarkHandlers {
 	private long recordSink;
 
 	private long bytesSink;
+
+	private long longSink;
 
 	private long persistentRecordSink;
 
@@ -52,6 +59,12 @@ public class BenchmarkHandlers {
 	void catchUpBytes(byte[] data) {
 		this.bytesSink += data.length;
 		this.catchUpBytes.hit();
+	}
+
+	@EventSubscription(id = "${bench.prefix}-" + LONG_RECORD, stream = "${bench.long-stream}", autoStartup = "false")
+	void longRecord(BenchmarkEvent event) {
+		this.longSink += event.amountCents();
+		this.longRecord.hit();
 	}
 
 	@EventSubscription(id = "${bench.prefix}-" + PERSISTENT_RECORD, stream = "${bench.persistent-stream}",

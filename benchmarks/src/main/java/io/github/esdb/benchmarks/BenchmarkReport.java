@@ -41,14 +41,14 @@ public final class BenchmarkReport {
 	}
 
 	/**
-	 * The report as a Markdown table: one row per variant, its median rate, the range, and the ratio of its median
-	 * to the raw client's median for the same measure.
+	 * The report as a Markdown table: one row per variant, its median, the range, the unit, and the ratio of its
+	 * median to the baseline's (the raw client's) median for the same measure.
 	 * @return the table
 	 */
 	public String toMarkdown() {
 		StringBuilder table = new StringBuilder();
-		table.append("| Measure | Variant | events/s (median) | min – max | vs raw |\n");
-		table.append("|---|---|---:|---:|---:|\n");
+		table.append("| Measure | Variant | median | min – max | unit | vs raw |\n");
+		table.append("|---|---|---:|---:|---|---:|\n");
 		for (Variant variant : Variant.values()) {
 			if (!this.rates.containsKey(variant)) {
 				continue;
@@ -58,10 +58,15 @@ public final class BenchmarkReport {
 				.filter((v) -> v.measure() == variant.measure() && v.isBaseline())
 				.findFirst()
 				.orElseThrow();
-			String ratio = this.rates.containsKey(baseline)
+			// A measure of one variant (heap, start-up) has no raw side to compare with.
+			boolean compared = Arrays.stream(Variant.values())
+				.filter((v) -> v.measure() == variant.measure())
+				.count() > 1;
+			String ratio = (compared && this.rates.containsKey(baseline))
 					? String.format(Locale.ROOT, "%.2f", summary.median() / summary(baseline).median()) : "–";
-			table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f – %,.0f | %s |%n",
-					variant.measure().label(), variant.label(), summary.median(), summary.min(), summary.max(), ratio));
+			table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f – %,.0f | %s | %s |%n",
+					variant.measure().label(), variant.label(), summary.median(), summary.min(), summary.max(),
+					variant.measure().unit(), ratio));
 		}
 		return table.toString();
 	}

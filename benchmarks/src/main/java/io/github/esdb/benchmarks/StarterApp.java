@@ -41,19 +41,19 @@ final class StarterApp implements AutoCloseable {
 	 * @param connectionString the embedded server's connection string
 	 * @param prefix the prefix of subscription ids and group names, unique per context
 	 * @param catchUpStream the stream of the catch-up variants
+	 * @param longStream the stream of the long-history variants
 	 * @param persistentStream the stream of the persistent variants
-	 * @param bufferSize the persistent consumers' buffer size
 	 * @param extra further properties (the variant's settings)
 	 * @return the running context
 	 */
-	static StarterApp start(String connectionString, String prefix, String catchUpStream, String persistentStream,
-			int bufferSize, Map<String, Object> extra) {
+	static StarterApp start(String connectionString, String prefix, String catchUpStream, String longStream,
+			String persistentStream, Map<String, Object> extra) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		// Pointing the starter at our server keeps it from starting an embedded server of its own.
 		properties.put("esdb.connection-string", connectionString);
-		properties.put("esdb.subscriptions.persistent.buffer-size", bufferSize);
 		properties.put("bench.prefix", prefix);
 		properties.put("bench.catch-up-stream", catchUpStream);
+		properties.put("bench.long-stream", longStream);
 		properties.put("bench.persistent-stream", persistentStream);
 		properties.putAll(extra);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)

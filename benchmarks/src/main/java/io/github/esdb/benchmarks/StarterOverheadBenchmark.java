@@ -1,12 +1,16 @@
 package io.github.esdb.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import io.kurrent.dbclient.EventData;
@@ -26,12 +30,18 @@ import tools.jackson.databind.json.JsonMapper;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
 import io.github.esdb.embedded.store.ExpectedRevision;
 import io.github.esdb.embedded.store.ProposedEvent;
+import io.github.esdb.subscription.StartPosition;
+import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionSnapshot;
+import io.github.esdb.subscription.SubscriptionState;
 
 /**
- * Measures the starter's overhead against the raw official client, both talking to one embedded server in the same
- * JVM and the same run: catch-up delivery, persistent delivery and sequential appends. Each round runs every variant
- * once, raw and starter interleaved, so that changes in the load of a shared machine hit both sides alike; the first
- * round is a warm-up with a tenth of the counts and is not reported. Prints a Markdown table of the medians.
+ * Measures the starter against the raw official client, both talking to one embedded server in the same JVM and the
+ * same run: catch-up delivery (a stream and a long history), several subscriptions at once, persistent delivery,
+ * sequential appends and live latency; and, for the starter alone, heap growth behind a slow handler and the start-up
+ * of many subscriptions. Each round runs every variant once, raw and starter interleaved, so that changes in the
+ * load of a shared machine hit both sides alike; the first round is a warm-up with a tenth of the counts and is not
+ * reported. Prints a Markdown table of the medians.
  * <p>
  * Run it with the command in {@code docs/performance.md}; arguments are listed by {@link BenchmarkOptions#usage()}.
  */
@@ -39,7 +49,13 @@ public final class StarterOverheadBenchmark {
 
 	private static final String CATCH_UP_STREAM = "bench-catch-up";
 
+	private static final String LONG_STREAM = "bench-long";
+
+	private static final String CONCURRENT_STREAM = "bench-concurrent";
+
 	private static final String PERSISTENT_STREAM = "bench-persistent";
+
+	private static final String STARTUP_STREAM = "bench-startup";
 
 	private final BenchmarkOptions options;
 
@@ -111,9 +127,13 @@ public final class StarterOverheadBenchmark {
 		long fill = System.nanoTime();
 		// Written straight into the store: the write path is not what the delivery variants measure.
 		fillStream(CATCH_UP_STREAM, this.options.events());
+		fillStream(LONG_STREAM, this.options.longEvents());
+		fillStream(CONCURRENT_STREAM, this.options.concurrentEvents());
 		fillStream(PERSISTENT_STREAM, this.options.persistentEvents());
-		log("filled %s (%,d events) and %s (%,d events) in %,d ms", CATCH_UP_STREAM, this.options.events(),
-				PERSISTENT_STREAM, this.options.persistentEvents(), (System.nanoTime() - fill) / 1_000_000);
+		fillStream(STARTUP_STREAM, 10);
+		log("filled the streams (%,d + %,d + %,d + %,d events) in %,d ms", this.options.events(),
+				this.options.longEvents(), this.options.concurrentEvents(), this.options.persistentEvents(),
+				(System.nanoTime() - fill) / 1_000_000);
 		int first = this.options.warmUp() ? 0 : 1;
 		for (int round = first; round <= this.options.runs(); round++) {
 			runRound(round);
@@ -124,29 +144,33 @@ public final class StarterOverheadBenchmark {
 	private void runRound(int round) throws Exception {
 		boolean warmUp = round == 0;
 		int events = scaled(this.options.events(), warmUp);
+		int longEvents = scaled(this.options.longEvents(), warmUp);
+		int concurrentEvents = scaled(this.options.concurrentEvents(), warmUp);
 		int persistentEvents = scaled(this.options.persistentEvents(), warmUp);
 		int appends = scaled(this.options.appends(), warmUp);
+		int liveEvents = scaled(this.options.liveEvents(), warmUp);
 		String tag = "r" + round + "-" + UUID.randomUUID().toString().substring(0, 6);
 		log("round %d%s", round, warmUp ? " (warm-up)" : "");
 
 		// The application context's start-up is outside every timing; only registry start to last event counts.
 		try (StarterApp app = starter(tag + "-default", Map.of())) {
-			record(round, Variant.CATCH_UP_RAW, rawCatchUp(events, false));
-			record(round, Variant.CATCH_UP_RAW_JACKSON, rawCatchUp(events, true));
+			record(round, Variant.CATCH_UP_RAW, rawCatchUp(CATCH_UP_STREAM, events, false));
+			record(round, Variant.CATCH_UP_RAW_JACKSON, rawCatchUp(CATCH_UP_STREAM, events, true));
 			record(round, Variant.CATCH_UP_STARTER_RECORD, app.deliver(BenchmarkHandlers.CATCH_UP_RECORD,
 					app.handlers.catchUpRecord, events, timeout(events)));
 			record(round, Variant.CATCH_UP_STARTER_BYTES, app.deliver(BenchmarkHandlers.CATCH_UP_BYTES,
 					app.handlers.catchUpBytes, events, timeout(events)));
-			try (StarterApp batch = starter(tag + "-batch",
-					Map.of("esdb.subscriptions.catch-up.batch-size", 512))) {
-				record(round, Variant.CATCH_UP_STARTER_BYTES_BATCH, batch.deliver(BenchmarkHandlers.CATCH_UP_BYTES,
-						batch.handlers.catchUpBytes, events, timeout(events)));
-			}
-			try (StarterApp memory = starter(tag + "-memory", Map.of("esdb.subscriptions.catch-up.batch-size", 512,
-					"esdb.subscriptions.checkpoint.store", "memory"))) {
-				record(round, Variant.CATCH_UP_STARTER_BYTES_MEMORY, memory.deliver(
-						BenchmarkHandlers.CATCH_UP_BYTES, memory.handlers.catchUpBytes, events, timeout(events)));
-			}
+
+			record(round, Variant.LONG_RAW_JACKSON, rawCatchUp(LONG_STREAM, longEvents, true));
+			record(round, Variant.LONG_STARTER_RECORD, app.deliver(BenchmarkHandlers.LONG_RECORD,
+					app.handlers.longRecord, longEvents, timeout(longEvents)));
+
+			record(round, Variant.CONCURRENT_1_RAW, rawConcurrent(1, concurrentEvents));
+			record(round, Variant.CONCURRENT_1_STARTER, starterConcurrent(app, tag, 1, concurrentEvents));
+			record(round, Variant.CONCURRENT_10_RAW, rawConcurrent(10, concurrentEvents));
+			record(round, Variant.CONCURRENT_10_STARTER, starterConcurrent(app, tag, 10, concurrentEvents));
+			record(round, Variant.CONCURRENT_50_RAW, rawConcurrent(50, concurrentEvents));
+			record(round, Variant.CONCURRENT_50_STARTER, starterConcurrent(app, tag, 50, concurrentEvents));
 
 			record(round, Variant.PERSISTENT_RAW, rawPersistent(tag + "-raw", persistentEvents));
 			// The groups exist before the timing starts, as for the raw client; the starter then uses them as they are.
@@ -157,15 +181,240 @@ public final class StarterOverheadBenchmark {
 			record(round, Variant.PERSISTENT_STARTER_BYTES, app.deliver(BenchmarkHandlers.PERSISTENT_BYTES,
 					app.handlers.persistentBytes, persistentEvents, timeout(persistentEvents)));
 
+			// Settings other than the defaults: in-memory checkpoints (catch-up), a larger buffer (persistent).
+			try (StarterApp other = starter(tag + "-other", Map.of("esdb.subscriptions.checkpoint.store", "memory",
+					"esdb.subscriptions.persistent.buffer-size", 32))) {
+				record(round, Variant.CATCH_UP_STARTER_BYTES_MEMORY, other.deliver(BenchmarkHandlers.CATCH_UP_BYTES,
+						other.handlers.catchUpBytes, events, timeout(events)));
+				createGroup(other.id(BenchmarkHandlers.PERSISTENT_RECORD));
+				record(round, Variant.PERSISTENT_STARTER_RECORD_BUFFER, other.deliver(
+						BenchmarkHandlers.PERSISTENT_RECORD, other.handlers.persistentRecord, persistentEvents,
+						timeout(persistentEvents)));
+			}
+
 			double[] appendRates = appends(app, "bench-append-raw-" + tag, "bench-append-starter-" + tag, appends);
 			record(round, Variant.APPEND_RAW, appendRates[0]);
 			record(round, Variant.APPEND_STARTER, appendRates[1]);
+
+			double[] latencies = liveLatency(app, tag, liveEvents);
+			record(round, Variant.LIVE_P50_RAW, latencies[0]);
+			record(round, Variant.LIVE_P50_STARTER, latencies[1]);
+			record(round, Variant.LIVE_P99_RAW, latencies[2]);
+			record(round, Variant.LIVE_P99_STARTER, latencies[3]);
+
+			record(round, Variant.STARTUP, startUp(app, tag, this.options.startupSubscriptions()));
+			record(round, Variant.BACKLOG_HEAP, backlogHeapGrowth(app, tag,
+					warmUp ? Math.max(1, this.options.backlogMillis() / 10) : this.options.backlogMillis()));
 		}
 	}
 
 	private StarterApp starter(String prefix, Map<String, Object> extra) {
-		return StarterApp.start(this.server.connectionString(), prefix, CATCH_UP_STREAM, PERSISTENT_STREAM,
-				this.options.bufferSize(), extra);
+		return StarterApp.start(this.server.connectionString(), prefix, CATCH_UP_STREAM, LONG_STREAM,
+				PERSISTENT_STREAM, extra);
+	}
+
+	/**
+	 * Several raw subscriptions at once, each reading the whole concurrent stream with Jackson in its listener.
+	 * @return the aggregate rate
+	 */
+	private double rawConcurrent(int subscriptions, int count) throws Exception {
+		Probe probe = new Probe();
+		long total = (long) subscriptions * count;
+		probe.arm(total);
+		long[] sinks = new long[subscriptions];
+		List<Subscription> running = new ArrayList<>();
+		long start = System.nanoTime();
+		try {
+			for (int i = 0; i < subscriptions; i++) {
+				int index = i;
+				running.add(this.client.subscribeToStream(CONCURRENT_STREAM, new SubscriptionListener() {
+
+					@Override
+					public void onEvent(Subscription subscription, ResolvedEvent event) {
+						sinks[index] += StarterOverheadBenchmark.this.json
+							.readValue(event.getOriginalEvent().getEventData(), BenchmarkEvent.class)
+							.amountCents();
+						probe.hit();
+					}
+
+				}, SubscribeToStreamOptions.get().fromStart()).get());
+			}
+			probe.await(timeout(total), subscriptions + " raw subscriptions");
+			return rate(total, start);
+		}
+		finally {
+			running.forEach(Subscription::stop);
+		}
+	}
+
+	/**
+	 * Several starter subscriptions at once (registered through the registry, default settings, KurrentDB
+	 * checkpoints), each deserializing with the same Jackson call as the raw listeners.
+	 * @return the aggregate rate
+	 */
+	private double starterConcurrent(StarterApp app, String tag, int subscriptions, int count) throws Exception {
+		Probe probe = new Probe();
+		long total = (long) subscriptions * count;
+		probe.arm(total);
+		long[] sinks = new long[subscriptions];
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < subscriptions; i++) {
+			int index = i;
+			String id = tag + "-concurrent-" + subscriptions + "-" + i;
+			ids.add(id);
+			app.registry.register(SubscriptionEndpoint.toStream(id, CONCURRENT_STREAM)
+				.autoStartup(false)
+				.handler((event, context) -> {
+					sinks[index] += this.json.readValue(event.getOriginalEvent().getEventData(), BenchmarkEvent.class)
+						.amountCents();
+					probe.hit();
+				})
+				.build());
+		}
+		long start = System.nanoTime();
+		try {
+			ids.forEach(app.registry::start);
+			probe.await(timeout(total), subscriptions + " starter subscriptions");
+			return rate(total, start);
+		}
+		finally {
+			ids.forEach((id) -> app.registry.unsubscribe(id, Duration.ofSeconds(10)));
+		}
+	}
+
+	/**
+	 * Live latency: a raw listener and a starter handler wait at the end of a new stream; events are appended one at
+	 * a time (each append waits for the previous one and for both consumers), and each consumer's latency is the time
+	 * from the append call to its receipt.
+	 * @return raw p50, starter p50, raw p99, starter p99, in microseconds
+	 */
+	private double[] liveLatency(StarterApp app, String tag, int count) throws Exception {
+		String stream = "bench-live-" + tag;
+		// The stream exists before both consumers wait at its end: event i of the measurement is revision i + 1.
+		this.client.appendToStream(stream, EventData.builderAsJson(BenchmarkEvent.TYPE, this.payload).build()).get();
+		long[] sent = new long[count];
+		long[] rawReceived = new long[count];
+		long[] starterReceived = new long[count];
+		Probe rawProbe = new Probe();
+		Probe starterProbe = new Probe();
+		Subscription raw = this.client.subscribeToStream(stream, new SubscriptionListener() {
+
+			@Override
+			public void onEvent(Subscription subscription, ResolvedEvent event) {
+				rawReceived[(int) event.getOriginalEvent().getRevision() - 1] = System.nanoTime();
+				rawProbe.hit();
+			}
+
+		}, SubscribeToStreamOptions.get().fromEnd()).get();
+		String id = tag + "-live";
+		app.registry.register(SubscriptionEndpoint.toStream(id, stream).from(StartPosition.END).handler((event,
+				context) -> {
+			starterReceived[(int) context.revision() - 1] = System.nanoTime();
+			starterProbe.hit();
+		}).build());
+		try {
+			awaitState(app, id, SubscriptionState.LIVE);
+			for (int i = 0; i < count; i++) {
+				rawProbe.arm(1);
+				starterProbe.arm(1);
+				sent[i] = System.nanoTime();
+				// A new event each time: the same event id again would be an idempotent no-op.
+				this.client.appendToStream(stream, EventData.builderAsJson(BenchmarkEvent.TYPE, this.payload).build())
+					.get();
+				rawProbe.await(Duration.ofSeconds(30), "raw live event " + i);
+				starterProbe.await(Duration.ofSeconds(30), "starter live event " + i);
+			}
+		}
+		finally {
+			raw.stop();
+			app.registry.unsubscribe(id, Duration.ofSeconds(10));
+		}
+		long[] rawLatency = new long[count];
+		long[] starterLatency = new long[count];
+		for (int i = 0; i < count; i++) {
+			rawLatency[i] = rawReceived[i] - sent[i];
+			starterLatency[i] = starterReceived[i] - sent[i];
+		}
+		return new double[] { percentile(rawLatency, 50), percentile(starterLatency, 50), percentile(rawLatency, 99),
+				percentile(starterLatency, 99) };
+	}
+
+	private static double percentile(long[] nanos, int percent) {
+		long[] sorted = nanos.clone();
+		Arrays.sort(sorted);
+		int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
+		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1_000.0;
+	}
+
+	/**
+	 * Start many subscriptions at once in this (warm) JVM and time until the server confirmed every one.
+	 * @return milliseconds
+	 */
+	private double startUp(StarterApp app, String tag, int subscriptions) throws Exception {
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < subscriptions; i++) {
+			String id = tag + "-startup-" + i;
+			ids.add(id);
+			app.registry.register(
+					SubscriptionEndpoint.toStream(id, STARTUP_STREAM).autoStartup(false).handler((event, context) -> {
+					}).build());
+		}
+		long start = System.nanoTime();
+		try {
+			ids.forEach(app.registry::start);
+			for (String id : ids) {
+				awaitState(app, id, SubscriptionState.CATCHING_UP, SubscriptionState.LIVE);
+			}
+			return (System.nanoTime() - start) / 1e6;
+		}
+		finally {
+			ids.forEach((id) -> app.registry.unsubscribe(id, Duration.ofSeconds(10)));
+		}
+	}
+
+	/**
+	 * A handler that takes 1 ms per event runs behind the long stream; the heap used after a full GC is compared
+	 * before it starts and once it has run for a while: the bounded hand-off keeps the backlog in the server.
+	 * @return the growth in MiB
+	 */
+	private double backlogHeapGrowth(StarterApp app, String tag, int millis) throws Exception {
+		String id = tag + "-backlog";
+		app.registry.register(SubscriptionEndpoint.toStream(id, LONG_STREAM).autoStartup(false).handler((event,
+				context) -> Thread.sleep(1)).build());
+		long before = usedHeapAfterGc();
+		app.registry.start(id);
+		try {
+			Thread.sleep(millis);
+			long after = usedHeapAfterGc();
+			return (after - before) / (1024.0 * 1024.0);
+		}
+		finally {
+			app.registry.unsubscribe(id, Duration.ofSeconds(10));
+		}
+	}
+
+	private static long usedHeapAfterGc() throws InterruptedException {
+		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(50);
+		}
+		return memory.getHeapMemoryUsage().getUsed();
+	}
+
+	private static void awaitState(StarterApp app, String id, SubscriptionState... states) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		List<SubscriptionState> wanted = List.of(states);
+		while (true) {
+			SubscriptionState state = app.registry.snapshot(id).map(SubscriptionSnapshot::state).orElse(null);
+			if (wanted.contains(state)) {
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(id + " is " + state + ", not " + wanted + ", after 60 s");
+			}
+			Thread.sleep(1);
+		}
 	}
 
 	private void fillStream(String stream, int count) {
@@ -180,7 +429,7 @@ public final class StarterOverheadBenchmark {
 		}
 	}
 
-	private double rawCatchUp(int count, boolean deserialize) throws Exception {
+	private double rawCatchUp(String stream, int count, boolean deserialize) throws Exception {
 		Probe probe = new Probe();
 		probe.arm(count);
 		long[] sink = new long[1];
@@ -199,7 +448,7 @@ public final class StarterOverheadBenchmark {
 		};
 		long start = System.nanoTime();
 		Subscription subscription = this.client
-			.subscribeToStream(CATCH_UP_STREAM, listener, SubscribeToStreamOptions.get().fromStart())
+			.subscribeToStream(stream, listener, SubscribeToStreamOptions.get().fromStart())
 			.get();
 		try {
 			probe.await(timeout(count), "raw catch-up");
@@ -272,11 +521,11 @@ public final class StarterOverheadBenchmark {
 		return new double[] { count / (rawNanos / 1e9), count / (starterNanos / 1e9) };
 	}
 
-	private void record(int round, Variant variant, double rate) {
-		log("  %-14s %-60s %,12.0f /s", (round == 0) ? "warm-up" : "run " + round, variant.measure().label() + ": "
-				+ variant.label(), rate);
+	private void record(int round, Variant variant, double value) {
+		log("  %-10s %-90s %,12.0f %s", (round == 0) ? "warm-up" : "run " + round, variant.measure().label() + ": "
+				+ variant.label(), value, variant.measure().unit());
 		if (round > 0) {
-			this.report.add(variant, rate);
+			this.report.add(variant, value);
 		}
 	}
 

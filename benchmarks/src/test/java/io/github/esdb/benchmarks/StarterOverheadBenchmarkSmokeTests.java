@@ -15,22 +15,31 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class StarterOverheadBenchmarkSmokeTests {
 
 	@Test
-	@Timeout(value = 60, unit = TimeUnit.SECONDS)
-	void everyVariantDeliversAndIsReported() throws Exception {
-		BenchmarkReport report = StarterOverheadBenchmark.run(new BenchmarkOptions(500, 100, 10, 1, false, 10));
+	@Timeout(value = 120, unit = TimeUnit.SECONDS)
+	void everyVariantRunsAndIsReported() throws Exception {
+		BenchmarkReport report = StarterOverheadBenchmark
+			.run(new BenchmarkOptions(300, 600, 100, 100, 10, 10, 100, 5, 1, false, 10));
 		for (Variant variant : Variant.values()) {
 			BenchmarkReport.Summary summary = report.summary(variant);
 			assertThat(summary.runs()).as(variant.name()).isEqualTo(1);
-			assertThat(summary.median()).as(variant.name()).isPositive();
+			if (variant != Variant.BACKLOG_HEAP) {
+				// Heap growth may be negative (a GC freed more than the run used); every other figure is positive.
+				assertThat(summary.median()).as(variant.name()).isPositive();
+			}
 		}
 		assertThat(report.toMarkdown()).contains("| catch-up | starter, record handler |")
+			.contains("| 50 subscriptions at once | starter, handler + Jackson |")
+			.contains("| live latency p99 | starter handler |")
 			.contains("| append | starter `EsdbOperations.append(stream, payload)` |");
 	}
 
 	@Test
 	void parsesOptions() {
 		BenchmarkOptions options = BenchmarkOptions.parse("--events=1_000", "--runs=5", "--no-warm-up");
-		assertThat(options).isEqualTo(new BenchmarkOptions(1_000, 50_000, 5_000, 5, false, 10));
+		assertThat(options.events()).isEqualTo(1_000);
+		assertThat(options.runs()).isEqualTo(5);
+		assertThat(options.warmUp()).isFalse();
+		assertThat(options.longEvents()).isEqualTo(BenchmarkOptions.DEFAULTS.longEvents());
 		assertThat(BenchmarkOptions.parse()).isEqualTo(BenchmarkOptions.DEFAULTS);
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchmarkOptions.parse("--nope=1"))
 			.withMessageContaining("Unknown option 'nope'");

@@ -86,7 +86,9 @@ class ProgrammaticSubscriptionIntegrationTests {
 		String stream = EmbeddedServerSupport.unique("orders");
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderShipped("a"));
 		esdb.runner().withUserConfiguration(ObserverConfiguration.class)
-			.withPropertyValues("esdb.subscriptions.checkpoint.every-events=1")
+			// A commit after every event, however fast they come.
+			.withPropertyValues("esdb.subscriptions.checkpoint.every-events=1",
+					"esdb.subscriptions.checkpoint.min-interval=0")
 			.run((context) -> {
 				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
 				RecordingObserver observer = context.getBean(RecordingObserver.class);

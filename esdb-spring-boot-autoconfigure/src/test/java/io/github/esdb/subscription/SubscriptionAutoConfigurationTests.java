@@ -96,7 +96,9 @@ class SubscriptionAutoConfigurationTests {
 		assertInvalid("esdb.subscriptions.subscribe-timeout=0s", "esdb.subscriptions.subscribe-timeout",
 				"esdb.subscriptions.subscribe-timeout=10s");
 		assertInvalid("esdb.subscriptions.catch-up.batch-size=0", "esdb.subscriptions.catch-up.batch-size",
-				"esdb.subscriptions.catch-up.batch-size=128");
+				"esdb.subscriptions.catch-up.batch-size=512");
+		assertInvalid("esdb.subscriptions.checkpoint.min-interval=-1ms", "esdb.subscriptions.checkpoint.min-interval",
+				"esdb.subscriptions.checkpoint.min-interval=100ms");
 		assertInvalid("esdb.subscriptions.resubscribe.initial-interval=0ms",
 				"esdb.subscriptions.resubscribe.initial-interval", "esdb.subscriptions.resubscribe.initial-interval=500ms");
 		assertInvalid("esdb.subscriptions.resubscribe.jitter=1.5", "esdb.subscriptions.resubscribe.jitter",

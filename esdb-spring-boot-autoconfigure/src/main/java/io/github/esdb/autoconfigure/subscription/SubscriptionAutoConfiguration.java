@@ -160,6 +160,7 @@ public class SubscriptionAutoConfiguration {
 			.taskExecutor(taskExecutor)
 			.catchUpBatchSize(properties.getCatchUp().getBatchSize())
 			.checkpointEvery(properties.getCheckpoint().getEveryEvents(), properties.getCheckpoint().getEvery())
+			.checkpointMinInterval(properties.getCheckpoint().getMinInterval())
 			.checkpointStreamPrefix(properties.getCheckpoint().getStreamPrefix())
 			.subscribeTimeout(properties.getSubscribeTimeout())
 			.persistentGroups(properties.getPersistent().isAutoCreate(), properties.getPersistent().getBufferSize())

@@ -241,10 +241,11 @@ public class SubscriptionProperties {
 	public static class CatchUp {
 
 		/**
-		 * How many events the client requests from the server at once, and the size of the queue to the handler
-		 * thread: at most about twice this many events are held in memory per subscription.
+		 * How many events the client requests from the server at once, and how many may wait for the handler
+		 * thread, which takes them in batches: at most about three times this many events are held in memory per
+		 * subscription (waiting, being handled, and in the client's read buffer), however slow the handler.
 		 */
-		private int batchSize = 128;
+		private int batchSize = 512;
 
 		/**
 		 * What a catch-up subscription does when a handler still fails after its retries: "stop" (the subscription
@@ -371,6 +372,14 @@ public class SubscriptionProperties {
 		private Duration every = Duration.ofSeconds(5);
 
 		/**
+		 * Commit the checkpoint for every-events no more often than this, so that a fast catch-up writes a few
+		 * checkpoints a second rather than one every few hundred microseconds. After a crash, the events since the
+		 * last checkpoint are delivered again: at most every-events, or those handled within this interval, whichever
+		 * is more. 0 commits after every every-events events.
+		 */
+		private Duration minInterval = Duration.ofMillis(100);
+
+		/**
 		 * Where the default checkpoint store keeps checkpoints: "kurrentdb" (durable, in the database itself),
 		 * "memory" (lost on restart) or "jdbc" (a table of the application's DataSource, see checkpoint.jdbc.*;
 		 * needed by transactional subscriptions).
@@ -412,6 +421,14 @@ public class SubscriptionProperties {
 
 		public void setEvery(Duration every) {
 			this.every = every;
+		}
+
+		public Duration getMinInterval() {
+			return this.minInterval;
+		}
+
+		public void setMinInterval(Duration minInterval) {
+			this.minInterval = minInterval;
 		}
 
 		public StoreType getStore() {

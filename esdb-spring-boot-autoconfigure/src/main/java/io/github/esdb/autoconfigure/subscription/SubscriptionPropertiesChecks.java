@@ -35,7 +35,7 @@ final class SubscriptionPropertiesChecks {
 			}
 		});
 		SubscriptionProperties.CatchUp catchUp = properties.getCatchUp();
-		atLeast(catchUp.getBatchSize(), 1, PREFIX + "catch-up.batch-size", "128");
+		atLeast(catchUp.getBatchSize(), 1, PREFIX + "catch-up.batch-size", "512");
 		SubscriptionProperties.Retry retry = catchUp.getRetry();
 		atLeast(retry.getMaxAttempts(), 0, PREFIX + "catch-up.retry.max-attempts", "3");
 		positive(retry.getInitialInterval(), PREFIX + "catch-up.retry.initial-interval", "200ms");
@@ -55,6 +55,7 @@ final class SubscriptionPropertiesChecks {
 		SubscriptionProperties.Checkpoint checkpoint = properties.getCheckpoint();
 		atLeast(checkpoint.getEveryEvents(), 1, PREFIX + "checkpoint.every-events", "100");
 		positive(checkpoint.getEvery(), PREFIX + "checkpoint.every", "5s");
+		notNegative(checkpoint.getMinInterval(), PREFIX + "checkpoint.min-interval", "100ms");
 		atLeast(checkpoint.getMaxCount(), 1, PREFIX + "checkpoint.max-count", "5");
 		if (checkpoint.getStreamPrefix() == null || checkpoint.getStreamPrefix().isBlank()) {
 			throw new InvalidEsdbConfigurationException(

@@ -35,6 +35,10 @@ public class ObservationEventHandlerInterceptor implements EventHandlerIntercept
 	@Override
 	public boolean intercept(SubscriptionEndpoint endpoint, EventContext event, Invocation invocation)
 			throws Exception {
+		if (this.registry.isNoop()) {
+			// Nothing observes: no context, no observation, nothing per event.
+			return invocation.proceed();
+		}
 		EventHandlerObservationContext context = new EventHandlerObservationContext(endpoint, event);
 		Observation observation = Observation.createNotStarted(this.customConvention, DEFAULT_CONVENTION,
 				() -> context, this.registry);

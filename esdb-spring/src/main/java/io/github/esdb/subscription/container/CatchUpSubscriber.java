@@ -94,7 +94,7 @@ final class CatchUpSubscriber implements Subscriber {
 		this.committer = new CheckpointCommitter(endpoint.id(),
 				(this.transactional != null) ? this.transactional.outsideTransactions() : this.store,
 				services.settings().checkpointEveryEvents(), services.settings().checkpointEvery(),
-				services.observer(), System::nanoTime);
+				services.settings().checkpointMinInterval(), services.observer(), System::nanoTime);
 		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
 		this.invoker = new HandlerInvoker(endpoint, services, statistics);
 		this.filter = effectiveFilter(endpoint);
@@ -252,7 +252,7 @@ final class CatchUpSubscriber implements Subscriber {
 		}
 		if (message instanceof Session.ServerCheckpoint checkpoint) {
 			this.committer.pass(Checkpoint.ofPosition(checkpoint.position()));
-			this.committer.commit();
+			this.committer.commitUnlessRecent();
 			return null;
 		}
 		if (message instanceof Session.CaughtUp caughtUp) {
@@ -518,6 +518,11 @@ final class CatchUpSubscriber implements Subscriber {
 		return this.endpoint.isAll() && event.getOriginalEvent()
 			.getStreamId()
 			.startsWith(this.services.settings().checkpointStreamPrefix());
+	}
+
+	@Override
+	public @Nullable Exit afterBatch() {
+		return null;
 	}
 
 	@Override

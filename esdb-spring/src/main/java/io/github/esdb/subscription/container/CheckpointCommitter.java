@@ -20,7 +20,11 @@ import io.github.esdb.subscription.SubscriptionObserver;
  * work on a position starts and when it finishes, in any order, and commits only positions before which every event
  * is finished, so a crash never skips an event that slower work had not finished (the idea of Eventuous'
  * {@code CheckpointCommitHandler}). Positions must be started in log order, which is the order a subscription
- * receives them. Commits happen every N finished events, every T, and when asked (a graceful stop).
+ * receives them. Commits happen every N finished events, every T, and when asked (a graceful stop); N finished events
+ * commit no more often than once per {@code minInterval}, so that a fast catch-up writes a handful of checkpoints a
+ * second rather than one every N events (each write costs the client and the server far more than handling an
+ * event). After a crash, the events since the last stored checkpoint are delivered again: at most N, or as many as
+ * were handled within {@code minInterval}, whichever is more, plus those handled while the last write was on its way.
  */
 final class CheckpointCommitter {
 
@@ -33,6 +37,8 @@ final class CheckpointCommitter {
 	private final int everyEvents;
 
 	private final long everyNanos;
+
+	private final long minIntervalNanos;
 
 	private final SubscriptionObserver observer;
 
@@ -67,10 +73,16 @@ final class CheckpointCommitter {
 
 	CheckpointCommitter(String subscriptionId, CheckpointStore store, int everyEvents, Duration every,
 			SubscriptionObserver observer, LongSupplier nanoClock) {
+		this(subscriptionId, store, everyEvents, every, Duration.ZERO, observer, nanoClock);
+	}
+
+	CheckpointCommitter(String subscriptionId, CheckpointStore store, int everyEvents, Duration every,
+			Duration minInterval, SubscriptionObserver observer, LongSupplier nanoClock) {
 		this.subscriptionId = subscriptionId;
 		this.store = store;
 		this.everyEvents = everyEvents;
 		this.everyNanos = every.toNanos();
+		this.minIntervalNanos = minInterval.toNanos();
 		this.observer = observer;
 		this.nanoClock = nanoClock;
 		this.lastCommitNanos = nanoClock.getAsLong();
@@ -145,13 +157,28 @@ final class CheckpointCommitter {
 	}
 
 	/**
-	 * Commit if N events finished or T passed since the last commit.
+	 * Commit if N events finished (and the minimum interval passed) or T passed since the last commit.
 	 */
 	void commitIfDue() {
 		boolean due;
 		synchronized (this) {
-			due = this.finishedSinceCommit >= this.everyEvents
-					|| this.nanoClock.getAsLong() - this.lastCommitNanos >= this.everyNanos;
+			long sinceCommit = this.nanoClock.getAsLong() - this.lastCommitNanos;
+			due = (this.finishedSinceCommit >= this.everyEvents && sinceCommit >= this.minIntervalNanos)
+					|| sinceCommit >= this.everyNanos;
+		}
+		if (due) {
+			commit();
+		}
+	}
+
+	/**
+	 * Commit unless the last commit is more recent than the minimum interval: for positions that come often without
+	 * events (the server's checkpoints of a filtered read scanning a long stretch of other events).
+	 */
+	void commitUnlessRecent() {
+		boolean due;
+		synchronized (this) {
+			due = this.nanoClock.getAsLong() - this.lastCommitNanos >= this.minIntervalNanos;
 		}
 		if (due) {
 			commit();

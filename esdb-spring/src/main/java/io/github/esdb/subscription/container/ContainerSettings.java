@@ -15,6 +15,8 @@ import io.github.esdb.subscription.SubscriptionEndpoint;
  * @param catchUpBatchSize how many events the client requests from the server at once; also the local queue size
  * @param checkpointEveryEvents commit a catch-up checkpoint after this many events
  * @param checkpointEvery commit a catch-up checkpoint at least this often while events arrive or after idle
+ * @param checkpointMinInterval commit a catch-up checkpoint after {@code checkpointEveryEvents} events no more often
+ * than this
  * @param checkpointStreamPrefix prefix of the default store's checkpoint streams, skipped by {@code $all}
  * subscriptions
  * @param subscribeTimeout how long to wait for the server to confirm a subscription
@@ -31,7 +33,7 @@ import io.github.esdb.subscription.SubscriptionEndpoint;
  * @param parkedStreamPrefix prefix of the catch-up subscriptions' dead-letter streams, one per subscription id
  */
 record ContainerSettings(int catchUpBatchSize, int checkpointEveryEvents, Duration checkpointEvery,
-		String checkpointStreamPrefix, Duration subscribeTimeout, boolean autoCreateGroups, int persistentBufferSize,
+		Duration checkpointMinInterval, String checkpointStreamPrefix, Duration subscribeTimeout, boolean autoCreateGroups, int persistentBufferSize,
 		ResubscribeBackOff resubscribe, int concurrency, Map<String, Integer> concurrencyById, int maxInFlight,
 		GroupDriftPolicy groupDrift, Map<String, Boolean> transactionalById,
 		Map<String, String> transactionManagerById, BeyondLogPolicy beyondLog, String parkedStreamPrefix) {

@@ -1,6 +1,10 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Duration;
+	}
+
+	/**
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -251,6 +255,16 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		return purged;
 	}
 
+	/**
+	 * How many messages the client handed over that the worker has not taken yet.
+	 * @return the count, 0 when no session runs
+	 */
+	int waiting() {
+		Run current = this.run;
+		Session session = (current != null) ? current.session : null;
+		return (session != null) ? session.waiting() : 0;
+	}
+
 	@Override
 	public boolean isRunning() {
 		return this.state.isActive();
@@ -398,26 +412,52 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		return null;
 	}
 
+	/**
+	 * Take what the client handed over batch by batch and give each message to the subscriber in order. A stop is
+	 * looked at before every message, so it never waits for the rest of a batch; what is left of it is dropped with
+	 * the session, and the subscriber's position says where the next session resumes.
+	 */
 	private Subscriber.Exit drain(Run run, Session session) {
+		ArrayList<Session.Message> batch = new ArrayList<>();
 		while (true) {
 			if (run.stopRequested()) {
 				return Subscriber.Exit.stop();
 			}
-			Session.Message message;
 			try {
-				message = session.poll(POLL_MILLIS);
+				batch = session.take(POLL_MILLIS, batch);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return Subscriber.Exit.stop();
 			}
-			if (message == null) {
+			if (batch.isEmpty()) {
+				if (session.isClosed()) {
+					// Cancelled by a stop that timed out: nothing more comes, and take() no longer waits.
+					return Subscriber.Exit.stop();
+				}
 				Subscriber.Exit exit = this.subscriber.onIdle();
 				if (exit != null) {
 					return exit;
 				}
 				continue;
 			}
+			Subscriber.Exit exit = drainBatch(run, session, batch);
+			if (exit == null) {
+				exit = this.subscriber.afterBatch();
+			}
+			batch.clear();
+			if (exit != null) {
+				return exit;
+			}
+		}
+	}
+
+	private Subscriber.@Nullable Exit drainBatch(Run run, Session session, List<Session.Message> batch) {
+		for (int i = 0, size = batch.size(); i < size; i++) {
+			if (run.stopRequested() || session.isClosed()) {
+				return Subscriber.Exit.stop();
+			}
+			Session.Message message = batch.get(i);
 			if (message instanceof Session.Dropped dropped) {
 				return Subscriber.Exit.dropped(dropped.cause());
 			}
@@ -429,6 +469,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				caughtUp(run);
 			}
 		}
+		return null;
 	}
 
 	private void caughtUp(Run run) {

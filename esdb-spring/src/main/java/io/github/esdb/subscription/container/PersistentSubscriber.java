@@ -36,9 +36,9 @@ import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionState;
 
 /**
- * The persistent protocol: create the group when missing, ack each event after its handler returns, and nack with
- * the outcome of the error handler. The server tracks the position; events in flight when the consumer goes away
- * are delivered again.
+ * The persistent protocol: create the group when missing, ack each event after its handler returns (in batches, see
+ * {@link AckBatcher}), and nack with the outcome of the error handler. The server tracks the position; events in
+ * flight or not acked when the consumer goes away are delivered again.
  */
 final class PersistentSubscriber implements Subscriber {
 
@@ -49,6 +49,9 @@ final class PersistentSubscriber implements Subscriber {
 	 * and the event would be delivered again; a graceful stop waits this long after the last ack or nack.
 	 */
 	private static final Duration ACK_FLUSH_GRACE = Duration.ofMillis(300);
+
+	/** How long an ack may wait for others to share its message, at most (also the handler time that sends at once). */
+	static final Duration ACK_MAX_DELAY = Duration.ofMillis(5);
 
 	private final SubscriptionEndpoint endpoint;
 
@@ -70,7 +73,7 @@ final class PersistentSubscriber implements Subscriber {
 
 	private boolean groupEnsured;
 
-	private volatile long lastAckNanos;
+	private final AckBatcher acks;
 
 	PersistentSubscriber(SubscriptionEndpoint endpoint, ContainerServices services,
 			SubscriptionStatistics statistics) {
@@ -81,6 +84,9 @@ final class PersistentSubscriber implements Subscriber {
 		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
 		this.invoker = new HandlerInvoker(endpoint, services, statistics);
 		this.filter = CatchUpSubscriber.effectiveFilter(endpoint);
+		// Half the buffer per ack message: the server can send the next half while this consumer handles the first.
+		this.acks = new AckBatcher(endpoint.id(), Math.max(1, bufferSize() / 2), ACK_MAX_DELAY.toNanos(),
+				System::nanoTime);
 		this.parked = new ParkedStream(services.clients(), parkedStreamOf(endpoint),
 				services.settings().subscribeTimeout());
 	}
@@ -186,6 +192,11 @@ final class PersistentSubscriber implements Subscriber {
 		// Events the partitions still hold belong to a dropped session: their acks would go nowhere and the server
 		// delivers them again, so they are dropped.
 		this.partitions.beginSession(true);
+		int forgotten = this.acks.discard();
+		if (forgotten > 0) {
+			logger.debug("Subscription '{}' could not ack {} event(s) before it dropped; the server delivers them "
+					+ "again", this.endpoint.id(), forgotten);
+		}
 		boolean autoCreate = this.services.settings().autoCreateGroups();
 		if (autoCreate && !this.groupEnsured) {
 			createGroupIfMissing();
@@ -333,7 +344,7 @@ final class PersistentSubscriber implements Subscriber {
 		PersistentSubscription subscription = delivered.subscription();
 		if (event.getEvent() == null) {
 			// A link whose target was deleted: nothing to hand over, nothing to retry.
-			ack(subscription, event);
+			this.acks.ack(subscription, event, 0);
 			this.invoker.skipUnresolvedLink(event);
 			done(event);
 			return null;
@@ -353,8 +364,14 @@ final class PersistentSubscriber implements Subscriber {
 
 	private @Nullable Exit handleOnce(PersistentSubscription subscription, ResolvedEvent event, EventContext context,
 			boolean replayed, SubscriptionErrorHandler.Sleeper control) {
+		long started = System.nanoTime();
+		// The acks that wait go out before a back-off's sleep, so a long wait never holds finished events back.
+		SubscriptionErrorHandler.Sleeper flushingFirst = (delay) -> {
+			this.acks.flush();
+			return control.sleepUnlessStopped(delay);
+		};
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
-			.handleOnce(() -> this.invoker.invoke(event, context), context, control);
+			.handleOnce(() -> this.invoker.invoke(event, context), context, flushingFirst);
 		if (outcome instanceof SubscriptionErrorHandler.Stopped) {
 			// Asked to stop while waiting to nack a retry: the event stays outstanding and the server delivers it
 			// again once this consumer is gone.
@@ -371,7 +388,7 @@ final class PersistentSubscriber implements Subscriber {
 		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
 			return Exit.failed(failed.cause());
 		}
-		ack(subscription, event);
+		this.acks.ack(subscription, event, System.nanoTime() - started);
 		if (!replayed) {
 			done(event);
 		}
@@ -446,11 +463,9 @@ final class PersistentSubscriber implements Subscriber {
 			return Exit.stop();
 		}
 		logger.warn("Subscription '{}' nacks {} with {}: {}", this.endpoint.id(), context, nack.getAction(), reason);
-		this.lastAckNanos = System.nanoTime();
 		try {
-			synchronized (subscription) {
-				subscription.nack(ClientOptionsMapper.nackAction(nack.getAction()), reason, event);
-			}
+			// The acks that wait go out first, so the server sees every outcome in the order the handlers finished.
+			this.acks.nack(subscription, ClientOptionsMapper.nackAction(nack.getAction()), reason, event);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Subscription '{}' could not nack {}; the server will deliver it again: {}",
@@ -460,31 +475,26 @@ final class PersistentSubscriber implements Subscriber {
 		return null;
 	}
 
-	private void ack(PersistentSubscription subscription, ResolvedEvent event) {
-		this.lastAckNanos = System.nanoTime();
-		try {
-			// Partitions ack from several threads; the client's call stream takes one message at a time.
-			synchronized (subscription) {
-				subscription.ack(event);
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Subscription '{}' could not ack an event; the server will deliver it again: {}",
-					this.endpoint.id(), ex.toString());
-		}
+	@Override
+	public @Nullable Exit afterBatch() {
+		this.acks.flush();
+		return null;
 	}
 
 	@Override
 	public @Nullable Exit onIdle() {
+		// Partitions may have finished events since the last batch.
+		this.acks.flush();
 		return this.partitions.exit();
 	}
 
 	@Override
 	public void beforeClose() {
 		this.partitions.endSession();
-		long sinceLastAck = System.nanoTime() - this.lastAckNanos;
-		long wait = ACK_FLUSH_GRACE.toNanos() - sinceLastAck;
-		if (this.lastAckNanos != 0 && wait > 0) {
+		this.acks.flush();
+		long lastSent = this.acks.lastSentNanos();
+		long wait = ACK_FLUSH_GRACE.toNanos() - (System.nanoTime() - lastSent);
+		if (lastSent != 0 && wait > 0) {
 			try {
 				TimeUnit.NANOSECONDS.sleep(wait);
 			}

@@ -1,11 +1,12 @@
 package io.github.esdb.subscription.container;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import io.kurrent.dbclient.PersistentSubscription;
@@ -15,9 +16,12 @@ import org.jspecify.annotations.Nullable;
 import io.github.esdb.event.LogPosition;
 
 /**
- * One subscribe call's hand-over between the client's gRPC threads and the container's worker thread. The bounded
- * queue is the back-pressure: when it is full the gRPC listener blocks, the client stops requesting more messages
- * from the server, and the heap stays bounded however slow the handler is.
+ * One subscribe call's hand-over between the client's gRPC threads and the container's worker thread, in batches:
+ * the client's listener appends each message to a buffer, and the worker takes the whole buffer at once, so the two
+ * threads meet once per batch rather than once per event (a per-event hand-off cost as much as the raw client's whole
+ * delivery). The bound is the back-pressure: when {@code capacity} messages wait, the gRPC listener blocks, the client
+ * stops requesting more messages from the server, and the heap stays bounded however slow the handler is: at most
+ * {@code capacity} messages wait here and at most {@code capacity} are in the worker's hands.
  */
 final class Session {
 
@@ -38,35 +42,112 @@ final class Session {
 	record Dropped(@Nullable Throwable cause) implements Message {
 	}
 
-	private final BlockingQueue<Message> queue;
+	/** How long a blocked listener waits before it looks again whether the session was closed. */
+	private static final long PUT_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private final int capacity;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Signalled when the worker waits for an empty buffer and a message arrives. */
+	private final Condition notEmpty = this.lock.newCondition();
+
+	/** Signalled when a listener waits for a full buffer and the worker took it. */
+	private final Condition notFull = this.lock.newCondition();
+
+	/** Filled by the listener; swapped with the worker's emptied batch by {@link #take}. */
+	private ArrayList<Message> filling;
+
+	private boolean workerWaiting;
+
+	private boolean listenerWaiting;
 
 	private volatile boolean closed;
 
 	private volatile Runnable canceller;
 
 	Session(int capacity) {
-		this.queue = new ArrayBlockingQueue<>(Math.max(1, capacity));
+		this.capacity = Math.max(1, capacity);
+		this.filling = new ArrayList<>(Math.min(this.capacity, 1024));
 	}
 
 	/**
-	 * Called on gRPC threads: block while the queue is full, give up once the session is closed so a cancelled
+	 * Called on gRPC threads: block while the buffer is full, give up once the session is closed so a cancelled
 	 * call's thread never hangs.
 	 */
 	void put(Message message) {
+		this.lock.lock();
 		try {
-			while (!this.closed) {
-				if (this.queue.offer(message, 100, TimeUnit.MILLISECONDS)) {
+			while (this.filling.size() >= this.capacity) {
+				if (this.closed) {
 					return;
 				}
+				this.listenerWaiting = true;
+				this.notFull.awaitNanos(PUT_RECHECK_NANOS);
+			}
+			if (this.closed) {
+				return;
+			}
+			this.filling.add(message);
+			if (this.workerWaiting) {
+				// Only a waiting worker needs the signal; a busy one takes what piled up when it comes back.
+				this.workerWaiting = false;
+				this.notEmpty.signal();
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
-	Message poll(long millis) throws InterruptedException {
-		return this.queue.poll(millis, TimeUnit.MILLISECONDS);
+	/**
+	 * Take everything the listener handed over since the last call, in arrival order, waiting up to {@code millis}
+	 * for a first message.
+	 * @param millis how long to wait when nothing is there
+	 * @param emptied the previous batch, handled and cleared, to be filled next (saves an allocation per batch)
+	 * @return the batch, empty if nothing arrived in time; the caller owns it until it passes it back
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	ArrayList<Message> take(long millis, ArrayList<Message> emptied) throws InterruptedException {
+		this.lock.lock();
+		try {
+			if (this.filling.isEmpty() && !this.closed) {
+				this.workerWaiting = true;
+				this.notEmpty.awaitNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+				this.workerWaiting = false;
+			}
+			if (this.filling.isEmpty()) {
+				return emptied;
+			}
+			ArrayList<Message> batch = this.filling;
+			emptied.clear();
+			this.filling = emptied;
+			if (this.listenerWaiting) {
+				this.listenerWaiting = false;
+				this.notFull.signalAll();
+			}
+			return batch;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * How many messages wait for the worker.
+	 * @return the count
+	 */
+	int waiting() {
+		this.lock.lock();
+		try {
+			return this.filling.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
@@ -105,8 +186,16 @@ final class Session {
 	}
 
 	void close() {
-		this.closed = true;
-		this.queue.clear();
+		this.lock.lock();
+		try {
+			this.closed = true;
+			this.filling.clear();
+			this.notFull.signalAll();
+			this.notEmpty.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
 		Runnable current = this.canceller;
 		if (current != null) {
 			cancelQuietly(current);

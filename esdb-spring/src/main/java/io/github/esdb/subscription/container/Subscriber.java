@@ -44,6 +44,13 @@ interface Subscriber {
 	@Nullable Exit handle(Session.Message message, SubscriptionErrorHandler.Sleeper control);
 
 	/**
+	 * Called after each batch the worker took from the session was handled without ending the session: the place
+	 * for work that costs the same for one event as for many, such as sending acks.
+	 * @return how the session ends, or {@code null} to go on
+	 */
+	@Nullable Exit afterBatch();
+
+	/**
 	 * Called when no message arrived for a while.
 	 * @return how the session ends, or {@code null} to go on
 	 */

@@ -1,0 +1,169 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
+import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+import io.kurrent.dbclient.NackAction;
+import io.kurrent.dbclient.PersistentSubscription;
+import io.kurrent.dbclient.PersistentSubscriptionListener;
+import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
+import io.kurrent.dbclient.ResolvedEvent;
+import io.kurrent.dbclient.SubscribePersistentSubscriptionOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.github.esdb.connection.KurrentDBClientProvider;
+import io.github.esdb.serialization.EventTypeRegistry;
+import io.github.esdb.serialization.JacksonEventSerializer;
+import io.github.esdb.subscription.PersistentSettings;
+import io.github.esdb.subscription.SubscriptionContainer;
+import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
+import io.github.esdb.test.EmbeddedServerExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Acks of a persistent subscription go out in batches, through the official client to the embedded server: held
+ * while few and recent, sent when enough wait, before a nack, and when the subscription stops; nothing handled is
+ * delivered again after a graceful stop.
+ */
+class AckBatchingTests {
+
+	@RegisterExtension
+	static final EmbeddedServerExtension esdb = new EmbeddedServerExtension();
+
+	private final KurrentDBPersistentSubscriptionsClient groups = KurrentDBPersistentSubscriptionsClient
+		.from(esdb.client());
+
+	private void createGroup(String stream, String group) throws Exception {
+		this.groups.createToStream(stream, group, CreatePersistentSubscriptionToStreamOptions.get().fromStart())
+			.get(10, TimeUnit.SECONDS);
+	}
+
+	private PersistentSubscriptionToStreamInfo info(String stream, String group) throws Exception {
+		return this.groups.getInfoToStream(stream, group).get(10, TimeUnit.SECONDS).orElseThrow();
+	}
+
+	@Test
+	void holdsAcksUntilEnoughWaitAndSendsThemBeforeANack() throws Exception {
+		String stream = "acks-held-" + System.nanoTime();
+		esdb.appendTicks(stream, 8);
+		createGroup(stream, "g");
+		List<ResolvedEvent> received = new CopyOnWriteArrayList<>();
+		AtomicReference<PersistentSubscription> call = new AtomicReference<>();
+		PersistentSubscription subscription = this.groups
+			.subscribeToStream(stream, "g", SubscribePersistentSubscriptionOptions.get().bufferSize(20),
+					new PersistentSubscriptionListener() {
+
+						@Override
+						public void onEvent(PersistentSubscription subscription, int retryCount, ResolvedEvent event) {
+							call.set(subscription);
+							received.add(event);
+						}
+
+					})
+			.get(10, TimeUnit.SECONDS);
+		try {
+			await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 8);
+			AtomicLong clock = new AtomicLong();
+			AckBatcher acks = new AckBatcher("held", 5, TimeUnit.MILLISECONDS.toNanos(5), clock::get);
+			for (int i = 0; i < 4; i++) {
+				acks.ack(subscription, received.get(i), 0);
+			}
+			// Four fast acks wait for a fifth: none reached the server.
+			assertThat(acks.pending()).isEqualTo(4);
+			assertThat(info(stream, "g").getStats().getTotalInFlightMessages()).isEqualTo(8);
+
+			// A nack sends the waiting acks first: all five outcomes reach the server, none is lost.
+			acks.nack(subscription, NackAction.Park, "poison", received.get(4));
+			assertThat(acks.pending()).isZero();
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				PersistentSubscriptionToStreamInfo info = info(stream, "g");
+				assertThat(info.getStats().getTotalInFlightMessages()).isEqualTo(3);
+				assertThat(info.getStats().getParkedMessageCount()).isEqualTo(1);
+			});
+
+			// The fifth waiting ack sends the batch; a slow handler's ack goes at once; an old one at the next ack.
+			acks.ack(subscription, received.get(5), 0);
+			assertThat(acks.pending()).isEqualTo(1);
+			acks.ack(subscription, received.get(6), TimeUnit.MILLISECONDS.toNanos(50));
+			assertThat(acks.pending()).isZero();
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(info(stream, "g").getStats().getTotalInFlightMessages()).isEqualTo(1));
+			clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+			acks.ack(subscription, received.get(7), 0);
+			assertThat(acks.pending()).isEqualTo(1);
+			assertThat(acks.flush()).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(info(stream, "g").getStats().getTotalInFlightMessages()).isZero());
+			assertThat(call.get()).isSameAs(subscription);
+		}
+		finally {
+			subscription.stop();
+		}
+	}
+
+	@Test
+	void aGracefulStopSendsTheAcksThatWait() throws Exception {
+		String stream = "acks-stop-" + System.nanoTime();
+		esdb.appendTicks(stream, 10);
+		createGroup(stream, "g");
+		List<Long> first = new CopyOnWriteArrayList<>();
+		AtomicReference<SubscriptionContainer> self = new AtomicReference<>();
+		SubscriptionContainer container = container(stream, (revision) -> {
+			first.add(revision);
+			if (revision == 4) {
+				// Stops in the middle of a batch: the acks of 0..4 may still wait when the worker ends.
+				self.get().requestStop();
+			}
+		});
+		self.set(container);
+		container.start();
+		await().atMost(Duration.ofSeconds(30)).until(() -> first.contains(4L));
+		assertThat(container.stop(Duration.ofSeconds(10))).isTrue();
+		assertThat(first).startsWith(0L, 1L, 2L, 3L, 4L);
+
+		List<Long> second = new CopyOnWriteArrayList<>();
+		SubscriptionContainer next = container(stream, second::add);
+		next.start();
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> second.containsAll(List.of(5L, 6L, 7L, 8L, 9L)));
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(info(stream, "g").getStats().getTotalInFlightMessages()).isZero());
+		}
+		finally {
+			next.stop(Duration.ofSeconds(10));
+		}
+		// Everything the first consumer handled was acked before it went: the server sends none of it again.
+		assertThat(second).doesNotContainAnyElementsOf(first);
+	}
+
+	private SubscriptionContainer container(String stream, RevisionHandler handler) {
+		return DefaultSubscriptionContainerFactory.builder()
+			.clients(KurrentDBClientProvider.of(esdb.client()))
+			.serializer(new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()))
+			.checkpointStores((name) -> new InMemoryCheckpointStore())
+			.persistentGroups(false, 20)
+			.build()
+			.create(SubscriptionEndpoint.persistent("acks-" + stream, stream, "g")
+				.persistentSettings(PersistentSettings.DEFAULTS)
+				.handler((event, context) -> handler.handle(context.revision()))
+				.build());
+	}
+
+	interface RevisionHandler {
+
+		void handle(long revision) throws Exception;
+
+	}
+
+}
