@@ -29,6 +29,8 @@ import io.github.esdb.embedded.grpc.AuthorityInterceptor;
 import io.github.esdb.embedded.grpc.GossipService;
 import io.github.esdb.embedded.grpc.ServerFeaturesService;
 import io.github.esdb.embedded.grpc.StreamsService;
+import io.github.esdb.embedded.projections.ProjectionsService;
+import io.github.esdb.embedded.projections.SystemProjections;
 import io.github.esdb.embedded.store.EventStore;
 import io.grpc.BindableService;
 import io.grpc.Metadata;
@@ -82,6 +84,9 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 	private final EventStore store = new EventStore();
 
+	/** The system projections, null with {@link ProjectionsMode#NONE}. */
+	private final SystemProjections projections;
+
 	private final UUID instanceId = UUID.randomUUID();
 
 	/** Volatile, not guarded: Gossip reads it on transport threads, possibly while stop() holds the lock. */
@@ -117,6 +122,8 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			}
 		}
 		this.serviceFactories = List.copyOf(factories);
+		this.projections = (builder.projections == ProjectionsMode.SYSTEM) ? new SystemProjections(this.store) : null;
+		new FreshNodeLog(this.store).write(this.users.keySet(), this.projections);
 	}
 
 	/**
@@ -154,6 +161,9 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 					Set.of("Read", "Append", "Delete", "Tombstone"))
 			.bindService());
 		definitions.add(new AppendSessionService(this.store, this.limits, !this.users.isEmpty()).bindService());
+		if (this.projections != null) {
+			definitions.add(new ProjectionsService(this.projections).bindService());
+		}
 		for (ServiceFactory factory : this.serviceFactories) {
 			ServerServiceDefinition definition = factory.create(context).bindService();
 			// A service registered later replaces one of the same name (e.g. the default persistent subscriptions).
@@ -268,8 +278,12 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			stop();
 		}
 		this.store.reset();
+		if (this.projections != null) {
+			this.projections.reset();
+		}
+		new FreshNodeLog(this.store).write(this.users.keySet(), this.projections);
 		logger.info("Embedded KurrentDB server on port {} reset: all streams, events and persistent subscriptions "
-				+ "removed", this.port);
+				+ "removed; the system events of a fresh node written again", this.port);
 		if (running) {
 			start();
 		}
@@ -425,7 +439,22 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 		private boolean discoverServices = true;
 
+		private ProjectionsMode projections = ProjectionsMode.SYSTEM;
+
 		private Builder() {
+		}
+
+		/**
+		 * Which projections run, default {@link ProjectionsMode#SYSTEM}: the system projections write
+		 * {@code $ce-<category>}, {@code $et-<type>}, {@code $category-<category>} and {@code $streams} as a real
+		 * node started with the standard projections does, and the Projections service manages them.
+		 * {@link ProjectionsMode#NONE} runs none and does not bind the Projections service.
+		 * @param mode the mode
+		 * @return this builder
+		 */
+		public Builder projections(ProjectionsMode mode) {
+			this.projections = Objects.requireNonNull(mode);
+			return this;
 		}
 
 		/**
