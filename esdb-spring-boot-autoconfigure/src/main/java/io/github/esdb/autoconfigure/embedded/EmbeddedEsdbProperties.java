@@ -35,6 +35,13 @@ public class EmbeddedEsdbProperties {
 	 */
 	private List<String> users = new ArrayList<>();
 
+	/**
+	 * Which projections the embedded server runs: "system" (the default) runs the system projections like a node
+	 * started with the standard projections, so $ce-&lt;category&gt;, $et-&lt;type&gt;, $category-&lt;category&gt; and
+	 * $streams are written; "none" runs none.
+	 */
+	private String projections = "system";
+
 	private final Tls tls = new Tls();
 
 	public boolean isEnabled() {
@@ -69,6 +76,14 @@ public class EmbeddedEsdbProperties {
 		this.users = users;
 	}
 
+	public String getProjections() {
+		return this.projections;
+	}
+
+	public void setProjections(String projections) {
+		this.projections = projections;
+	}
+
 	public Tls getTls() {
 		return this.tls;
 	}
@@ -76,7 +91,8 @@ public class EmbeddedEsdbProperties {
 	@Override
 	public String toString() {
 		return "EmbeddedEsdbProperties[enabled=" + this.enabled + ", host=" + this.host + ", port=" + this.port
-				+ ", users=" + this.users.stream().map(ConnectionStrings::redactUser).toList() + "]";
+				+ ", users=" + this.users.stream().map(ConnectionStrings::redactUser).toList() + ", projections="
+				+ this.projections + "]";
 	}
 
 	/**
