@@ -1,5 +1,7 @@
 package io.github.esdb.embedded.projections;
 
+import java.util.function.Supplier;
+
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
@@ -65,27 +67,19 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 	@Override
 	public void update(UpdateReq request, StreamObserver<UpdateResp> responseObserver) {
 		String name = request.getOptions().getName();
-		if (!this.projections.exists(name)) {
-			responseObserver.onError(notFound(name));
-			return;
-		}
-		responseObserver.onError(Status.FAILED_PRECONDITION
-			.withDescription("Cannot update projection '" + name + "': the embedded KurrentDB server runs the "
-					+ "system projections with their standard definitions and cannot change their query.")
-			.asRuntimeException());
+		answer(name, responseObserver, () -> {
+			throw new IllegalStateException("Cannot update projection '" + name + "': the embedded KurrentDB server "
+					+ "runs the system projections with their standard definitions and cannot change their query.");
+		});
 	}
 
 	@Override
 	public void delete(DeleteReq request, StreamObserver<DeleteResp> responseObserver) {
 		String name = request.getOptions().getName();
-		if (!this.projections.exists(name)) {
-			responseObserver.onError(notFound(name));
-			return;
-		}
-		responseObserver.onError(Status.FAILED_PRECONDITION
-			.withDescription("Cannot delete projection '" + name + "': it is a system projection of the embedded "
-					+ "KurrentDB server; disable it instead.")
-			.asRuntimeException());
+		answer(name, responseObserver, () -> {
+			throw new IllegalStateException("Cannot delete projection '" + name + "': it is a system projection of "
+					+ "the embedded KurrentDB server; disable it instead.");
+		});
 	}
 
 	@Override
@@ -134,65 +128,61 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 	@Override
 	public void enable(EnableReq request, StreamObserver<EnableResp> responseObserver) {
 		String name = request.getOptions().getName();
-		if (!this.projections.exists(name)) {
-			responseObserver.onError(notFound(name));
-			return;
-		}
-		try {
+		answer(name, responseObserver, () -> {
 			this.projections.enable(name);
-		}
-		catch (IllegalStateException ex) {
-			responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(ex.getMessage()).asRuntimeException());
-			return;
-		}
-		responseObserver.onNext(EnableResp.getDefaultInstance());
-		responseObserver.onCompleted();
+			return EnableResp.getDefaultInstance();
+		});
 	}
 
 	@Override
 	public void disable(DisableReq request, StreamObserver<DisableResp> responseObserver) {
 		String name = request.getOptions().getName();
-		if (!this.projections.exists(name)) {
-			responseObserver.onError(notFound(name));
-			return;
-		}
-		this.projections.disable(name);
-		responseObserver.onNext(DisableResp.getDefaultInstance());
-		responseObserver.onCompleted();
+		answer(name, responseObserver, () -> {
+			this.projections.disable(name);
+			return DisableResp.getDefaultInstance();
+		});
 	}
 
 	@Override
 	public void reset(ResetReq request, StreamObserver<ResetResp> responseObserver) {
 		String name = request.getOptions().getName();
-		if (!this.projections.exists(name)) {
-			responseObserver.onError(notFound(name));
-			return;
-		}
-		this.projections.reset(name);
-		responseObserver.onNext(ResetResp.getDefaultInstance());
-		responseObserver.onCompleted();
+		answer(name, responseObserver, () -> {
+			this.projections.reset(name);
+			return ResetResp.getDefaultInstance();
+		});
 	}
 
 	@Override
 	public void state(StateReq request, StreamObserver<StateResp> responseObserver) {
-		String name = request.getOptions().getName();
-		if (!this.projections.exists(name)) {
-			responseObserver.onError(notFound(name));
-			return;
-		}
 		// The native system projections keep no state: the real node answers with an empty object.
-		responseObserver.onNext(StateResp.newBuilder().setState(emptyObject()).build());
-		responseObserver.onCompleted();
+		answer(request.getOptions().getName(), responseObserver,
+				() -> StateResp.newBuilder().setState(emptyObject()).build());
 	}
 
 	@Override
 	public void result(ResultReq request, StreamObserver<ResultResp> responseObserver) {
-		String name = request.getOptions().getName();
+		answer(request.getOptions().getName(), responseObserver,
+				() -> ResultResp.newBuilder().setResult(emptyObject()).build());
+	}
+
+	/**
+	 * Answers a call about one projection: {@code NOT_FOUND} for an unknown name, {@code FAILED_PRECONDITION} when
+	 * the action refuses with an {@link IllegalStateException}, else the action's response.
+	 */
+	private <T> void answer(String name, StreamObserver<T> responseObserver, Supplier<T> action) {
 		if (!this.projections.exists(name)) {
 			responseObserver.onError(notFound(name));
 			return;
 		}
-		responseObserver.onNext(ResultResp.newBuilder().setResult(emptyObject()).build());
+		T response;
+		try {
+			response = action.get();
+		}
+		catch (IllegalStateException ex) {
+			responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(ex.getMessage()).asRuntimeException());
+			return;
+		}
+		responseObserver.onNext(response);
 		responseObserver.onCompleted();
 	}
 
