@@ -68,6 +68,9 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(EmbeddedEsdbServer.class);
 
+	/** The password of a real node's default users {@code admin} and {@code ops} until it is changed. */
+	private static final String DEFAULT_PASSWORD = "changeit";
+
 	private final String host;
 
 	private final String advertisedHost;
@@ -183,7 +186,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			.withChildOption(ChannelOption.TCP_NODELAY, true)
 			.withOption(ChannelOption.SO_REUSEADDR, true)
 			.callExecutor(new BuiltInCallExecutor());
-		AuthInterceptor authentication = this.users.isEmpty() ? null : new AuthInterceptor(this.users);
+		AuthInterceptor authentication = this.users.isEmpty() ? null : new AuthInterceptor(knownUsers());
 		for (ServerServiceDefinition definition : all) {
 			builder.addService((authentication != null) ? ServerInterceptors.intercept(definition, authentication)
 					: definition);
@@ -204,6 +207,18 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 				(this.tlsCertificate != null) ? "TLS" : "plaintext",
 				this.users.isEmpty() ? "insecure" : "authentication required");
 		return this;
+	}
+
+	/**
+	 * Who may log in on a secure node: like a real node, the default users {@code admin} and {@code ops} (password
+	 * {@code changeit}), and the configured users, which add to them or change their passwords.
+	 */
+	private Map<String, String> knownUsers() {
+		Map<String, String> known = new LinkedHashMap<>();
+		known.put("admin", DEFAULT_PASSWORD);
+		known.put("ops", DEFAULT_PASSWORD);
+		known.putAll(this.users);
+		return known;
 	}
 
 	private SslContext sslContext() {
@@ -488,7 +503,9 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		}
 
 		/**
-		 * Adds a user; with at least one user every call must carry valid Basic credentials.
+		 * Adds a user; with at least one user every call must carry valid Basic credentials. The node then also has a
+		 * real node's default users {@code admin} and {@code ops} with password {@code changeit}; adding one of them
+		 * changes its password.
 		 * @param name the user name
 		 * @param password the password
 		 * @return this builder

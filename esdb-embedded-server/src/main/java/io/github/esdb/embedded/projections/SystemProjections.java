@@ -115,12 +115,14 @@ public final class SystemProjections implements CommitHook {
 			}
 			projection.outputStreams.add(stream);
 			writer.append(stream, type, false, data.getBytes(StandardCharsets.UTF_8),
-					linkMetadata(projection, record, original, deleted));
+					linkMetadata(projection, view, original, deleted));
 		});
 		return view;
 	}
 
-	private byte[] linkMetadata(SystemProjection projection, StoredEvent source, String original, boolean deleted) {
+	private static byte[] linkMetadata(SystemProjection projection, SourceRecord view, String original,
+			boolean deleted) {
+		StoredEvent source = view.record();
 		StringBuilder metadata = new StringBuilder(160).append("{\"$v\":\"")
 			.append(projection.versionTag())
 			.append("\",\"$c\":")
@@ -134,27 +136,13 @@ public final class SystemProjections implements CommitHook {
 			metadata.append(",\"$deleted\":-1");
 		}
 		metadata.append(",\"$causedBy\":\"").append(source.id()).append('"');
-		String correlationId = correlationId(source.metadata());
+		String correlationId = view.correlationId();
 		if (correlationId != null) {
 			metadata.append(",\"$correlationId\":\"")
 				.append(JsonStringEncoder.getInstance().quoteAsString(correlationId))
 				.append('"');
 		}
 		return metadata.append('}').toString().getBytes(StandardCharsets.UTF_8);
-	}
-
-	/** The source event's {@code $correlationId}, which the real node copies onto what it emits. */
-	private String correlationId(byte[] metadata) {
-		if (metadata.length == 0 || !new String(metadata, StandardCharsets.UTF_8).contains("\"$correlationId\"")) {
-			return null;
-		}
-		try {
-			JsonNode value = this.json.readTree(metadata).get("$correlationId");
-			return (value != null && value.isTextual()) ? value.asText() : null;
-		}
-		catch (Exception ex) {
-			return null;
-		}
 	}
 
 	/**

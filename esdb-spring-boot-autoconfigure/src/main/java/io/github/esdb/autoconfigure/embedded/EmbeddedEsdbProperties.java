@@ -31,7 +31,8 @@ public class EmbeddedEsdbProperties {
 
 	/**
 	 * Users as "name:password" entries. Empty means an insecure node (no authentication); otherwise every call needs
-	 * basic credentials and the client is given the first user's.
+	 * basic credentials and the client is given the first user's. A secure node also has the default users admin and
+	 * ops (password changeit), as a real node does; an entry for one of them changes its password.
 	 */
 	private List<String> users = new ArrayList<>();
 
