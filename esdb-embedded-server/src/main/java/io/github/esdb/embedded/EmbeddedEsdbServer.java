@@ -29,6 +29,8 @@ import io.github.esdb.embedded.grpc.AuthorityInterceptor;
 import io.github.esdb.embedded.grpc.GossipService;
 import io.github.esdb.embedded.grpc.ServerFeaturesService;
 import io.github.esdb.embedded.grpc.StreamsService;
+import io.github.esdb.embedded.projections.ProjectionsService;
+import io.github.esdb.embedded.projections.SystemProjections;
 import io.github.esdb.embedded.store.EventStore;
 import io.grpc.BindableService;
 import io.grpc.Metadata;
@@ -66,6 +68,9 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(EmbeddedEsdbServer.class);
 
+	/** The password of a real node's default users {@code admin} and {@code ops} until it is changed. */
+	private static final String DEFAULT_PASSWORD = "changeit";
+
 	private final String host;
 
 	private final String advertisedHost;
@@ -81,6 +86,9 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 	private final List<ServiceFactory> serviceFactories;
 
 	private final EventStore store = new EventStore();
+
+	/** The system projections, null with {@link ProjectionsMode#NONE}. */
+	private final SystemProjections projections;
 
 	private final UUID instanceId = UUID.randomUUID();
 
@@ -117,6 +125,8 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			}
 		}
 		this.serviceFactories = List.copyOf(factories);
+		this.projections = (builder.projections == ProjectionsMode.SYSTEM) ? new SystemProjections(this.store) : null;
+		new FreshNodeLog(this.store).write(this.users.keySet(), this.projections);
 	}
 
 	/**
@@ -154,6 +164,9 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 					Set.of("Read", "Append", "Delete", "Tombstone"))
 			.bindService());
 		definitions.add(new AppendSessionService(this.store, this.limits, !this.users.isEmpty()).bindService());
+		if (this.projections != null) {
+			definitions.add(new ProjectionsService(this.projections).bindService());
+		}
 		for (ServiceFactory factory : this.serviceFactories) {
 			ServerServiceDefinition definition = factory.create(context).bindService();
 			// A service registered later replaces one of the same name (e.g. the default persistent subscriptions).
@@ -173,7 +186,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			.withChildOption(ChannelOption.TCP_NODELAY, true)
 			.withOption(ChannelOption.SO_REUSEADDR, true)
 			.callExecutor(new BuiltInCallExecutor());
-		AuthInterceptor authentication = this.users.isEmpty() ? null : new AuthInterceptor(this.users);
+		AuthInterceptor authentication = this.users.isEmpty() ? null : new AuthInterceptor(knownUsers());
 		for (ServerServiceDefinition definition : all) {
 			builder.addService((authentication != null) ? ServerInterceptors.intercept(definition, authentication)
 					: definition);
@@ -194,6 +207,18 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 				(this.tlsCertificate != null) ? "TLS" : "plaintext",
 				this.users.isEmpty() ? "insecure" : "authentication required");
 		return this;
+	}
+
+	/**
+	 * Who may log in on a secure node: like a real node, the default users {@code admin} and {@code ops} (password
+	 * {@code changeit}), and the configured users, which add to them or change their passwords.
+	 */
+	private Map<String, String> knownUsers() {
+		Map<String, String> known = new LinkedHashMap<>();
+		known.put("admin", DEFAULT_PASSWORD);
+		known.put("ops", DEFAULT_PASSWORD);
+		known.putAll(this.users);
+		return known;
 	}
 
 	private SslContext sslContext() {
@@ -268,8 +293,12 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			stop();
 		}
 		this.store.reset();
+		if (this.projections != null) {
+			this.projections.reset();
+		}
+		new FreshNodeLog(this.store).write(this.users.keySet(), this.projections);
 		logger.info("Embedded KurrentDB server on port {} reset: all streams, events and persistent subscriptions "
-				+ "removed", this.port);
+				+ "removed; the system events of a fresh node written again", this.port);
 		if (running) {
 			start();
 		}
@@ -425,7 +454,22 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 		private boolean discoverServices = true;
 
+		private ProjectionsMode projections = ProjectionsMode.SYSTEM;
+
 		private Builder() {
+		}
+
+		/**
+		 * Which projections run, default {@link ProjectionsMode#SYSTEM}: the system projections write
+		 * {@code $ce-<category>}, {@code $et-<type>}, {@code $category-<category>} and {@code $streams} as a real
+		 * node started with the standard projections does, and the Projections service manages them.
+		 * {@link ProjectionsMode#NONE} runs none and does not bind the Projections service.
+		 * @param mode the mode
+		 * @return this builder
+		 */
+		public Builder projections(ProjectionsMode mode) {
+			this.projections = Objects.requireNonNull(mode);
+			return this;
 		}
 
 		/**
@@ -459,7 +503,9 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		}
 
 		/**
-		 * Adds a user; with at least one user every call must carry valid Basic credentials.
+		 * Adds a user; with at least one user every call must carry valid Basic credentials. The node then also has a
+		 * real node's default users {@code admin} and {@code ops} with password {@code changeit}; adding one of them
+		 * changes its password.
 		 * @param name the user name
 		 * @param password the password
 		 * @return this builder

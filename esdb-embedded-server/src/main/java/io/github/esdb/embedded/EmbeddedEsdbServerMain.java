@@ -7,7 +7,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Command line entry point of the standalone jar:
  * {@code java -jar esdb-embedded-server-<version>-standalone.jar --port 2113 [--host h] [--user admin:changeit]...
- * [--tls-cert cert.pem --tls-key key.pem] [--advertised-host h] [--max-append-size n] [--max-event-size n]}.
+ * [--tls-cert cert.pem --tls-key key.pem] [--advertised-host h] [--max-append-size n] [--max-event-size n]
+ * [--projections system|none]} ({@code --option=value} works too).
  * Prints the connection string and serves until the JVM is stopped (Ctrl-C / SIGTERM close the server).
  */
 public final class EmbeddedEsdbServerMain {
@@ -59,7 +60,8 @@ public final class EmbeddedEsdbServerMain {
 	 * @return the configured builder
 	 * @throws IllegalArgumentException for unknown or incomplete options
 	 */
-	static EmbeddedEsdbServer.Builder parse(String[] args) {
+	static EmbeddedEsdbServer.Builder parse(String[] arguments) {
+		String[] args = splitAssignments(arguments);
 		EmbeddedEsdbServer.Builder builder = EmbeddedEsdbServer.builder().port(2113);
 		Path certificate = null;
 		Path key = null;
@@ -74,6 +76,7 @@ public final class EmbeddedEsdbServerMain {
 				case "--tls-key" -> key = Path.of(value(args, ++i, option));
 				case "--max-append-size" -> builder.maxAppendSize(number(value(args, ++i, option), option));
 				case "--max-event-size" -> builder.maxEventSize(number(value(args, ++i, option), option));
+				case "--projections" -> builder.projections(ProjectionsMode.parse(value(args, ++i, option)));
 				default -> throw new IllegalArgumentException("Unknown option " + option);
 			}
 		}
@@ -84,6 +87,22 @@ public final class EmbeddedEsdbServerMain {
 			builder.tls(certificate, key);
 		}
 		return builder;
+	}
+
+	/** Accepts {@code --option=value} as well as {@code --option value}. */
+	private static String[] splitAssignments(String[] args) {
+		java.util.List<String> split = new java.util.ArrayList<>();
+		for (String arg : args) {
+			int equals = arg.indexOf('=');
+			if (arg.startsWith("--") && equals > 2) {
+				split.add(arg.substring(0, equals));
+				split.add(arg.substring(equals + 1));
+			}
+			else {
+				split.add(arg);
+			}
+		}
+		return split.toArray(String[]::new);
 	}
 
 	private static String value(String[] args, int index, String option) {
@@ -105,7 +124,7 @@ public final class EmbeddedEsdbServerMain {
 	private static void usage(PrintStream out) {
 		out.println("Usage: java -jar esdb-embedded-server-standalone.jar [--port 2113] [--host 127.0.0.1]"
 				+ " [--advertised-host host] [--user name:password]... [--tls-cert cert.pem --tls-key key.pem]"
-				+ " [--max-append-size bytes] [--max-event-size bytes]");
+				+ " [--max-append-size bytes] [--max-event-size bytes] [--projections system|none]");
 	}
 
 }

@@ -21,6 +21,19 @@ class EmbeddedEsdbServerMainTest {
 	}
 
 	@Test
+	void projectionsAreOnByDefaultAndOffWithNone() {
+		EmbeddedEsdbServer none = EmbeddedEsdbServerMain.parse(new String[] { "--port=0", "--projections=none" }).build();
+		assertThat(none.store().streamInfo("$projections-$all").lastRevision()).isEqualTo(-1);
+		EmbeddedEsdbServer spaced = EmbeddedEsdbServerMain.parse(new String[] { "--projections", "NONE" }).build();
+		assertThat(spaced.store().streamInfo("$projections-$all").lastRevision()).isEqualTo(-1);
+		EmbeddedEsdbServer system = EmbeddedEsdbServerMain.parse(new String[] { "--port", "0" }).build();
+		assertThat(system.store().streamInfo("$projections-$all").lastRevision()).isEqualTo(5);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EmbeddedEsdbServerMain.parse(new String[] { "--projections=all" }))
+			.withMessageContaining("'system' or 'none'");
+	}
+
+	@Test
 	void rejectsBadOptions() {
 		assertThatIllegalArgumentException().isThrownBy(() -> EmbeddedEsdbServerMain.parse(new String[] { "--nope" }))
 			.withMessageContaining("--nope");

@@ -15,6 +15,7 @@ import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.SubscribeToAllOptions;
 import io.kurrent.dbclient.SubscribeToStreamOptions;
+import io.kurrent.dbclient.SubscriptionFilter;
 import org.junit.jupiter.api.Test;
 
 /** Stop/start on the same port keeps the data; subscribers see the drop and resume without losing events. */
@@ -30,7 +31,9 @@ class RestartTest {
 			String stream = uniqueStream("restart");
 			TestSupport.Recorder allRecorder = new TestSupport.Recorder();
 			TestSupport.Recorder streamRecorder = new TestSupport.Recorder();
-			client.subscribeToAll(allRecorder, SubscribeToAllOptions.get().fromStart()).get();
+			// Only this test's stream: $all also holds the node's system events and the projections' links.
+			SubscriptionFilter mine = SubscriptionFilter.newBuilder().addStreamNamePrefix(stream).build();
+			client.subscribeToAll(allRecorder, SubscribeToAllOptions.get().fromStart().filter(mine)).get();
 			client.subscribeToStream(stream, streamRecorder, SubscribeToStreamOptions.get().fromStart()).get();
 			for (int i = 0; i < 5; i++) {
 				client.appendToStream(stream, json("E", Integer.toString(i))).get();
@@ -53,7 +56,7 @@ class RestartTest {
 			long lastRevision = streamRecorder.events.get(streamRecorder.events.size() - 1).getOriginalEvent().getRevision();
 			TestSupport.Recorder allResumed = new TestSupport.Recorder();
 			TestSupport.Recorder streamResumed = new TestSupport.Recorder();
-			client.subscribeToAll(allResumed, SubscribeToAllOptions.get().fromPosition(lastAll)).get();
+			client.subscribeToAll(allResumed, SubscribeToAllOptions.get().fromPosition(lastAll).filter(mine)).get();
 			client.subscribeToStream(stream, streamResumed, SubscribeToStreamOptions.get().fromRevision(lastRevision)).get();
 			for (int i = 5; i < 10; i++) {
 				client.appendToStream(stream, json("E", Integer.toString(i))).get();

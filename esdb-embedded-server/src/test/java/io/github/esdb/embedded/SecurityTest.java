@@ -42,6 +42,34 @@ class SecurityTest {
 		}
 	}
 
+	@Test
+	void aSecureNodeHasTheDefaultUsersAndConfiguredOnesChangeTheirPasswords() throws Exception {
+		try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().user("app", "app-pw").user("admin", "s3cret")
+			.build()
+			.start()) {
+			String stream = uniqueStream("default-users");
+			for (String[] credentials : new String[][] { { "app", "app-pw" }, { "admin", "s3cret" },
+					{ "ops", "changeit" } }) {
+				KurrentDBClient client = TestSupport.client(server.connectionString(credentials[0], credentials[1]));
+				try {
+					client.appendToStream(stream, json("E", "{}")).get();
+				}
+				finally {
+					client.shutdown().join();
+				}
+			}
+			// admin's password was changed: the default one no longer works.
+			KurrentDBClient oldAdmin = TestSupport.client(server.connectionString("admin", "changeit"));
+			try {
+				assertThatThrownBy(() -> oldAdmin.readStream(stream, ReadStreamOptions.get()).get())
+					.satisfies((t) -> assertUnauthenticated(cause(t), "changeit"));
+			}
+			finally {
+				oldAdmin.shutdown().join();
+			}
+		}
+	}
+
 	private static void assertUnauthenticated(Throwable t, String password) {
 		assertThat(t).isInstanceOf(StatusRuntimeException.class);
 		StatusRuntimeException ex = (StatusRuntimeException) t;

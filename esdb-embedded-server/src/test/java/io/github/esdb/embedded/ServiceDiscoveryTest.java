@@ -19,11 +19,11 @@ class ServiceDiscoveryTest {
 	void discoveredFactoriesAreBoundAndAdvertised() throws Exception {
 		try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().build().start()) {
 			List<SupportedMethod> methods = supportedMethods(server);
-			assertThat(methods).filteredOn((m) -> m.getServiceName().equals("event_store.client.projections.projections"))
+			assertThat(methods).filteredOn((m) -> m.getServiceName().equals("event_store.client.users.users"))
 				.singleElement()
 				.satisfies((m) -> {
-					assertThat(m.getMethodName()).isEqualTo("create");
-					assertThat(m.getFeaturesList()).containsExactly("track_emitted_streams");
+					assertThat(m.getMethodName()).isEqualTo("details");
+					assertThat(m.getFeaturesList()).isEmpty();
 				});
 		}
 	}
@@ -31,7 +31,7 @@ class ServiceDiscoveryTest {
 	@Test
 	void discoveryCanBeSwitchedOff() throws Exception {
 		try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().discoverServices(false).build().start()) {
-			assertThat(supportedMethods(server)).noneMatch((m) -> m.getServiceName().contains("projections"));
+			assertThat(supportedMethods(server)).noneMatch((m) -> m.getServiceName().contains("users"));
 		}
 	}
 

@@ -316,9 +316,15 @@ class StreamsReadWriteTest {
 			assertThat(commit).isGreaterThan(previous);
 			previous = commit;
 		}
-		ReadResult backwards = server.client().readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(2)).get();
-		assertThat(backwards.getEvents()).extracting(TestSupport::body).containsExactly("{\"s\":3}", "{\"s\":2}");
-		assertThat(body(backwards.getEvents().get(0))).isEqualTo("{\"s\":3}");
+		// Backwards: the system projections' links of the last append come first, then this test's events.
+		List<ResolvedEvent> backwards = server.client()
+			.readAll(ReadAllOptions.get().backwards().fromEnd().maxCount(20))
+			.get()
+			.getEvents()
+			.stream()
+			.filter((e) -> e.getEvent().getStreamId().equals(a) || e.getEvent().getStreamId().equals(b))
+			.toList();
+		assertThat(backwards).extracting(TestSupport::body).startsWith("{\"s\":3}", "{\"s\":2}");
 	}
 
 }

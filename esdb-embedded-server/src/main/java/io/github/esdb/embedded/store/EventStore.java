@@ -63,6 +63,9 @@ public final class EventStore {
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
+	/** Writes derived records (system projections) in the same commit; null when none. */
+	private volatile CommitHook commitHook;
+
 	private long lastTicks;
 
 	/** Creates an empty store using the system clock. */
@@ -103,6 +106,7 @@ public final class EventStore {
 		List<AppendResult> results = new ArrayList<>(appends.size());
 		this.writeLock.lock();
 		try {
+			int before = this.log.size();
 			List<AppendResult> checks = new ArrayList<>(appends.size());
 			for (StreamAppend append : appends) {
 				AppendResult check = check(append);
@@ -115,6 +119,7 @@ public final class EventStore {
 				AppendResult check = checks.get(i);
 				results.add((check != null) ? check : write(appends.get(i)));
 			}
+			deriveFrom(before);
 			this.committed.signalAll();
 		}
 		finally {
@@ -166,7 +171,9 @@ public final class EventStore {
 			StreamRecord record = this.streams.get(stream);
 			result = checkDelete(stream, record, expectedRevision);
 			if (result == null) {
+				int before = this.log.size();
 				result = deletion.apply(record);
+				deriveFrom(before);
 				this.committed.signalAll();
 			}
 		}
@@ -309,6 +316,73 @@ public final class EventStore {
 			applyMetadata(append.stream().substring(2), last);
 		}
 		return new AppendResult.Success(append.stream(), record.lastRevision(), last.position());
+	}
+
+	/**
+	 * Sets the hook that derives records from every commit (the system projections), or removes it.
+	 * @param hook the hook, null for none
+	 */
+	public void commitHook(CommitHook hook) {
+		this.commitHook = hook;
+	}
+
+	/**
+	 * Runs derived writes outside of a client commit (e.g. a projection catching up after being enabled) under the
+	 * write lock, then wakes readers and listeners like a commit.
+	 * @param work writes through the given writer
+	 */
+	public void writeDerived(java.util.function.Consumer<DerivedWriter> work) {
+		this.writeLock.lock();
+		try {
+			work.accept(this::appendDerived);
+			this.committed.signalAll();
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+		notifyListeners();
+	}
+
+	/** Hands the records committed since log index {@code before} to the hook; caller holds the write lock. */
+	private void deriveFrom(int before) {
+		CommitHook hook = this.commitHook;
+		int after = this.log.size();
+		if (hook == null || after == before) {
+			return;
+		}
+		List<StoredEvent> records = new ArrayList<>(after - before);
+		for (int i = before; i < after; i++) {
+			records.add(this.log.get(i));
+		}
+		try {
+			hook.committed(records, this::appendDerived);
+		}
+		catch (RuntimeException ex) {
+			// The client's events are committed; a failing projection must not turn that into an error.
+			logger.warn("Deriving records (system projections) from a commit failed", ex);
+		}
+	}
+
+	private StoredEvent appendDerived(String stream, String type, boolean json, byte[] data, byte[] metadata) {
+		StreamRecord record = this.streams.get(stream);
+		if (record != null && record.tombstoned()) {
+			return null;
+		}
+		StreamAppend append = new StreamAppend(stream, ExpectedRevision.ANY,
+				List.of(new ProposedEvent(derivedId(), type, json, data, metadata)));
+		write(append);
+		return this.log.get(this.log.size() - 1);
+	}
+
+	/**
+	 * A random (version 4) id for a derived record. Ids only need to be unique here, and {@link UUID#randomUUID()}'s
+	 * SecureRandom cost several times the rest of writing a link, several links per appended event.
+	 */
+	private static UUID derivedId() {
+		java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+		long most = (random.nextLong() & ~0xF000L) | 0x4000L;
+		long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+		return new UUID(most, least);
 	}
 
 	private StoredEvent writeMetadata(String stream, long truncateBefore) {

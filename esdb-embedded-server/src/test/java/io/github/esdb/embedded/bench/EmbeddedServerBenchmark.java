@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.esdb.embedded.EmbeddedEsdbServer;
+import io.github.esdb.embedded.ProjectionsMode;
 import io.github.esdb.embedded.store.EventStore;
 import io.github.esdb.embedded.store.ExpectedRevision;
 import io.github.esdb.embedded.store.ProposedEvent;
@@ -39,7 +40,10 @@ class EmbeddedServerBenchmark {
 	@Test
 	void run() throws Exception {
 		byte[] payload = payload();
-		try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().build().start()) {
+		// -Desdb.benchmark.projections=none measures without the system projections' links.
+		ProjectionsMode projections = ProjectionsMode.parse(System.getProperty("esdb.benchmark.projections", "system"));
+		report("projections: %s", projections);
+		try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().projections(projections).build().start()) {
 			KurrentDBClient client = KurrentDBClient
 				.create(KurrentDBConnectionString.parseOrThrow(server.connectionString()));
 			try {

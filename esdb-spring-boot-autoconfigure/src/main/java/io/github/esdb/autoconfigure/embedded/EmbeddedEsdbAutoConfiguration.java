@@ -7,6 +7,7 @@ import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.EsdbConnectionDetails;
 import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
+import io.github.esdb.embedded.ProjectionsMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,15 @@ public class EmbeddedEsdbAutoConfiguration {
 						"an entry is not of the form name:password", "esdb.embedded.users=admin:changeit");
 			}
 			builder.user(user);
+		}
+		try {
+			builder.projections(ProjectionsMode.parse(properties.getProjections()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEsdbConfigurationException("esdb.embedded.projections",
+					"'" + properties.getProjections() + "' is not a projections mode (system or none)",
+					"esdb.embedded.projections=system (the system projections, the default) or "
+							+ "esdb.embedded.projections=none");
 		}
 		EmbeddedEsdbProperties.Tls tls = properties.getTls();
 		if ((tls.getCertificate() == null) != (tls.getPrivateKey() == null)) {

@@ -31,9 +31,17 @@ public class EmbeddedEsdbProperties {
 
 	/**
 	 * Users as "name:password" entries. Empty means an insecure node (no authentication); otherwise every call needs
-	 * basic credentials and the client is given the first user's.
+	 * basic credentials and the client is given the first user's. A secure node also has the default users admin and
+	 * ops (password changeit), as a real node does; an entry for one of them changes its password.
 	 */
 	private List<String> users = new ArrayList<>();
+
+	/**
+	 * Which projections the embedded server runs: "system" (the default) runs the system projections like a node
+	 * started with the standard projections, so $ce-&lt;category&gt;, $et-&lt;type&gt;, $category-&lt;category&gt; and
+	 * $streams are written; "none" runs none.
+	 */
+	private String projections = "system";
 
 	private final Tls tls = new Tls();
 
@@ -69,6 +77,14 @@ public class EmbeddedEsdbProperties {
 		this.users = users;
 	}
 
+	public String getProjections() {
+		return this.projections;
+	}
+
+	public void setProjections(String projections) {
+		this.projections = projections;
+	}
+
 	public Tls getTls() {
 		return this.tls;
 	}
@@ -76,7 +92,8 @@ public class EmbeddedEsdbProperties {
 	@Override
 	public String toString() {
 		return "EmbeddedEsdbProperties[enabled=" + this.enabled + ", host=" + this.host + ", port=" + this.port
-				+ ", users=" + this.users.stream().map(ConnectionStrings::redactUser).toList() + "]";
+				+ ", users=" + this.users.stream().map(ConnectionStrings::redactUser).toList() + ", projections="
+				+ this.projections + "]";
 	}
 
 	/**

@@ -137,6 +137,37 @@ class EmbeddedEsdbAutoConfigurationTests {
 	}
 
 	@Test
+	void systemProjectionsRunByDefaultAndCanBeSwitchedOff() {
+		this.runner.run((context) -> {
+			KurrentDBClient client = context.getBean(KurrentDBClient.class);
+			String category = "embedded" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+			client.appendToStream(category + "-1", EventData.builderAsJson("Pinged", "{}".getBytes(StandardCharsets.UTF_8))
+				.build()).get(10, TimeUnit.SECONDS);
+			assertThat(client.readStream("$ce-" + category, ReadStreamOptions.get().resolveLinkTos())
+				.get(10, TimeUnit.SECONDS)
+				.getEvents()).extracting((e) -> e.getEvent().getStreamId()).containsExactly(category + "-1");
+		});
+		this.runner.withPropertyValues("esdb.embedded.projections=none").run((context) -> {
+			KurrentDBClient client = context.getBean(KurrentDBClient.class);
+			client.appendToStream("nolinks-1", EventData.builderAsJson("Pinged", "{}".getBytes(StandardCharsets.UTF_8))
+				.build()).get(10, TimeUnit.SECONDS);
+			assertThat(client.readStream("$ce-nolinks", ReadStreamOptions.get()))
+				.failsWithin(10, TimeUnit.SECONDS)
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(io.kurrent.dbclient.StreamNotFoundException.class);
+		});
+	}
+
+	@Test
+	void badProjectionsModeFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("esdb.embedded.projections=all")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidEsdbConfigurationException.class)
+				.hasMessageContaining("esdb.embedded.projections"));
+	}
+
+	@Test
 	void withTlsTheClientTrustsTheServerCertificate(@TempDir Path dir) {
 		SelfSignedCertificate certificate = SelfSignedCertificate.create(dir);
 		this.runner
