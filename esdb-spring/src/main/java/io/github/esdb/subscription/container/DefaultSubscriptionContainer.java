@@ -1,9 +1,6 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Duration;
-	}
-
-	/**
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
