@@ -26,6 +26,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -50,6 +51,7 @@ import io.github.esdb.subscription.SubscriptionContainerFactory;
 import io.github.esdb.subscription.SubscriptionObserver;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.container.DefaultSubscriptionContainerFactory;
+import io.github.esdb.subscription.coordination.SubscriptionCoordination;
 import io.github.esdb.subscription.event.ApplicationEventSubscriptionObserver;
 import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPostProcessor;
 
@@ -62,6 +64,7 @@ import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPos
 @ConditionalOnBean({ KurrentDBClientProvider.class, EventSerializer.class })
 @ConditionalOnProperty(prefix = "esdb.subscriptions", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SubscriptionProperties.class)
+@Import(SubscriptionCoordinationConfiguration.class)
 public class SubscriptionAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(SubscriptionAutoConfiguration.class);
@@ -134,12 +137,13 @@ public class SubscriptionAutoConfiguration {
 			ObjectProvider<SubscriptionObserver> observers, CatchUpErrorPolicy catchUpErrorPolicy,
 			PersistentErrorPolicy persistentErrorPolicy, ObjectProvider<EventHandlerInterceptor> interceptors,
 			@Qualifier(SUBSCRIPTION_TASK_EXECUTOR) TaskExecutor taskExecutor, ListableBeanFactory beanFactory,
-			ObjectProvider<DataSource> dataSources) {
+			ObjectProvider<DataSource> dataSources, ObjectProvider<SubscriptionCoordination> coordinations) {
 		SubscriptionPropertiesChecks.check(properties);
 		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
+		SubscriptionCoordination coordination = coordinations.getIfAvailable();
 		BuiltInCheckpointStores builtIns = new BuiltInCheckpointStores(properties, kurrentDBClientProvider,
 				serializer, dataSources);
-		return DefaultSubscriptionContainerFactory.builder()
+		DefaultSubscriptionContainerFactory factory = DefaultSubscriptionContainerFactory.builder()
 			.clients(kurrentDBClientProvider)
 			.serializer(serializer)
 			.currentEvent(currentEvent)
@@ -163,7 +167,9 @@ public class SubscriptionAutoConfiguration {
 			.transactionManagers((name) -> transactionManager(beanFactory, name))
 			.transactional(transactionalById(properties), transactionManagerById(properties))
 			.beyondLog(properties.getCheckpoint().getBeyondLog())
+			.checkpointStoreDecorator((coordination != null) ? coordination::fence : (endpoint, store) -> store)
 			.build();
+		return (coordination != null) ? coordination.coordinate(factory) : factory;
 	}
 
 	private static Map<String, CheckpointStore> checkpointStoresById(SubscriptionProperties properties,

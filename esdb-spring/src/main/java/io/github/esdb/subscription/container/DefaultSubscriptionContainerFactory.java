@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -145,6 +146,9 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		private Map<String, String> transactionManagerById = Map.of();
 
 		private BeyondLogPolicy beyondLog = BeyondLogPolicy.FAIL;
+
+		private BiFunction<SubscriptionEndpoint, CheckpointStore, CheckpointStore> checkpointStoreDecorator = (
+				endpoint, store) -> store;
 
 		private Builder() {
 		}
@@ -395,6 +399,18 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		}
 
 		/**
+		 * Wraps the checkpoint store of each catch-up container as it is created, such as
+		 * {@code SubscriptionCoordination::fence} for subscriptions coordinated across instances.
+		 * @param decorator the store to use, given the subscription and its store
+		 * @return this builder
+		 */
+		public Builder checkpointStoreDecorator(
+				BiFunction<SubscriptionEndpoint, CheckpointStore, CheckpointStore> decorator) {
+			this.checkpointStoreDecorator = decorator;
+			return this;
+		}
+
+		/**
 		 * Build the factory.
 		 * @return the factory
 		 */
@@ -418,7 +434,7 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 						.map((type) -> payloadSerializer.deserialize(context.eventType(),
 								event.getEvent().getEventData(), type))
 						.orElse(null),
-					this.checkpointStoresById, this.transactionManagers));
+					this.checkpointStoresById, this.transactionManagers, this.checkpointStoreDecorator));
 		}
 
 	}
