@@ -1,13 +1,16 @@
 package io.github.esdb.autoconfigure.subscription;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
 import io.kurrent.dbclient.KurrentDBClient;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +154,7 @@ public class SubscriptionAutoConfiguration {
 			.catchUpErrorPolicy(catchUpErrorPolicy)
 			.persistentErrorPolicy(persistentErrorPolicy)
 			.checkpointStores((name) -> checkpointStore(beanFactory, name))
-			.interceptor(EventHandlerInterceptor.chain(interceptors.orderedStream().toList()))
+			.interceptor(EventHandlerInterceptor.chain(withLeaseCheck(coordination, interceptors)))
 			.taskExecutor(taskExecutor)
 			.catchUpBatchSize(properties.getCatchUp().getBatchSize())
 			.checkpointEvery(properties.getCheckpoint().getEveryEvents(), properties.getCheckpoint().getEvery())
@@ -170,6 +173,17 @@ public class SubscriptionAutoConfiguration {
 			.checkpointStoreDecorator((coordination != null) ? coordination::fence : (endpoint, store) -> store)
 			.build();
 		return (coordination != null) ? coordination.coordinate(factory) : factory;
+	}
+
+	/** The coordination's lease check first: no interceptor (and no handler) runs on an instance without the lease. */
+	private static List<EventHandlerInterceptor> withLeaseCheck(@Nullable SubscriptionCoordination coordination,
+			ObjectProvider<EventHandlerInterceptor> interceptors) {
+		List<EventHandlerInterceptor> chain = new ArrayList<>();
+		if (coordination != null) {
+			chain.add(coordination.leaseCheck());
+		}
+		interceptors.orderedStream().forEach(chain::add);
+		return chain;
 	}
 
 	private static Map<String, CheckpointStore> checkpointStoresById(SubscriptionProperties properties,

@@ -49,6 +49,19 @@ record ContainerServices(KurrentDBClientProvider clients, EventContextFactory co
 		Function<@Nullable String, PlatformTransactionManager> transactionManagers,
 		BiFunction<SubscriptionEndpoint, CheckpointStore, CheckpointStore> checkpointStoreDecorator) {
 
+	/** The services with the checkpoint stores as they are. */
+	ContainerServices(KurrentDBClientProvider clients, EventContextFactory contexts, CurrentEvent currentEvent,
+			SubscriptionObserver observer, CatchUpErrorPolicy catchUpErrorPolicy,
+			PersistentErrorPolicy persistentErrorPolicy, Function<String, CheckpointStore> checkpointStores,
+			ContainerSettings settings, EventHandlerInterceptor interceptor, TaskExecutor taskExecutor,
+			BiFunction<ResolvedEvent, EventContext, @Nullable Object> payloads,
+			Map<String, CheckpointStore> checkpointStoresById,
+			Function<@Nullable String, PlatformTransactionManager> transactionManagers) {
+		this(clients, contexts, currentEvent, observer, catchUpErrorPolicy, persistentErrorPolicy, checkpointStores,
+				settings, interceptor, taskExecutor, payloads, checkpointStoresById, transactionManagers,
+				(endpoint, store) -> store);
+	}
+
 	/**
 	 * The checkpoint store of a catch-up subscription: a per-id setting, else the bean it names, else the default.
 	 * @param endpoint the subscription

@@ -133,6 +133,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			LeaseGuard holding = new LeaseGuard(lease, deadline(sentAt), System::nanoTime, this::fenced);
 			this.guard = holding;
 			this.seen = lease;
+			this.coordination.holding(this.endpoint.id(), holding);
 			next = this.coordination.createUnder(holding, () -> this.factory.create(this.endpoint));
 			this.current = next;
 		}
@@ -157,6 +158,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 				cancelTicking();
 				this.guard = null;
 			}
+			this.coordination.released(this.endpoint.id(), held);
 			release(held.lease());
 			return;
 		}
@@ -195,6 +197,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		SubscriptionContainer container = this.current;
 		container.requestStop();
 		boolean graceful = container.awaitStop(this.coordination.stopTimeout());
+		this.coordination.released(this.endpoint.id(), held);
 		synchronized (this.monitor) {
 			if (this.guard == held) {
 				this.guard = null;
@@ -272,6 +275,9 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			}
 			this.guard = null;
 		}
+		if (held != null) {
+			this.coordination.released(this.endpoint.id(), held);
+		}
 		if (held != null && !held.isLost()) {
 			// After the last checkpoint was stored: the next owner starts where this one stopped.
 			release(held.lease());
@@ -299,7 +305,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 				(lease != null) ? lease.owner() : null, (lease != null) ? lease.epoch() : 0,
 				(lease != null) ? lease.expiresAt() : null);
 		SubscriptionState state = snapshot.state();
-		if (held == null && this.running && !this.failed) {
+		if ((held == null || held.isLost()) && this.running && !this.failed) {
 			state = SubscriptionState.STANDBY;
 		}
 		return snapshot.withOwnership(state, ownership);

@@ -2,6 +2,8 @@ package io.github.esdb.subscription.coordination;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -11,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.TaskScheduler;
 
 import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.EventHandlerInterceptor;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionContainerFactory;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -38,6 +41,9 @@ public final class SubscriptionCoordination {
 	private final Function<String, @Nullable LeaseStore> leaseStores;
 
 	private final List<LeaseListener> listeners;
+
+	/** The lease each coordinated subscription holds on this instance now. */
+	private final Map<String, LeaseGuard> held = new ConcurrentHashMap<>();
 
 	/** The lease a container is being created under, read by {@link #fence} on the same thread. */
 	private final ThreadLocal<@Nullable LeaseGuard> creating = new ThreadLocal<>();
@@ -106,6 +112,35 @@ public final class SubscriptionCoordination {
 			return store;
 		}
 		return FencedCheckpointStore.of(store, this.creating.get(), leases);
+	}
+
+	/**
+	 * Refuses to call the handler of a coordinated subscription once this instance lost its lease or the lease's
+	 * local deadline passed, even while the renewal that would notice is held up (a paused scheduler, a database that
+	 * does not answer): no handler starts on an instance that may no longer own the subscription. The refusal stops
+	 * the subscription's worker. Put it first in the interceptor chain.
+	 * @return the interceptor
+	 */
+	public EventHandlerInterceptor leaseCheck() {
+		return (endpoint, event, invocation) -> {
+			if (leaseStoreOf(endpoint) != null) {
+				LeaseGuard guard = this.held.get(endpoint.id());
+				if (guard == null) {
+					throw new LeaseLostException("Refused to handle " + event.eventId() + " of subscription '"
+							+ endpoint.id() + "': this instance holds no lease for it");
+				}
+				guard.check("handling event " + event.eventId());
+			}
+			return invocation.proceed();
+		};
+	}
+
+	void holding(String subscriptionId, LeaseGuard guard) {
+		this.held.put(subscriptionId, guard);
+	}
+
+	void released(String subscriptionId, LeaseGuard guard) {
+		this.held.remove(subscriptionId, guard);
 	}
 
 	private @Nullable LeaseStore leaseStoreOf(SubscriptionEndpoint endpoint) {

@@ -1,0 +1,301 @@
+package io.github.esdb.subscription.coordination;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+import io.kurrent.dbclient.EventData;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.github.esdb.autoconfigure.endpoint.SubscriptionsEndpoint;
+import io.github.esdb.connection.KurrentDBClientProvider;
+import io.github.esdb.observability.ObservabilityTestSupport;
+import io.github.esdb.serialization.EventSerializer;
+import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.EventSubscription;
+import io.github.esdb.subscription.OrderPlaced;
+import io.github.esdb.subscription.SubscriptionOwnership;
+import io.github.esdb.subscription.SubscriptionRegistry;
+import io.github.esdb.subscription.SubscriptionSnapshot;
+import io.github.esdb.subscription.SubscriptionState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Replicas as application contexts in one JVM against one embedded server, with the leases in KurrentDB
+ * ({@code esdb.subscriptions.coordination.mode=kurrentdb}): one replica handles the events, the other stands by and
+ * shows who owns the subscription; when the owner stops, the other takes over from the checkpoint; an owner whose
+ * renewals are held up (a paused JVM, a lost connection) stops calling handlers at its local deadline, before the
+ * other takes over.
+ */
+class CoordinatedSubscriptionIntegrationTests {
+
+	private static final Duration TTL = Duration.ofSeconds(4);
+
+	private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+	private static ObservabilityTestSupport esdb;
+
+	@BeforeAll
+	static void start() {
+		esdb = new ObservabilityTestSupport();
+	}
+
+	@AfterAll
+	static void stop() {
+		esdb.close();
+	}
+
+	private static ApplicationContextRunner replica(String name, String stream, Handlings handlings) {
+		return esdb.runner()
+			.withUserConfiguration(ReplicaConfiguration.class)
+			.withBean(Handlings.class, () -> handlings)
+			.withPropertyValues("esdb.subscriptions.checkpoint.store=kurrentdb",
+					"esdb.subscriptions.coordination.mode=kurrentdb",
+					"esdb.subscriptions.coordination.lease-ttl=" + TTL.toMillis() + "ms",
+					"esdb.subscriptions.coordination.renew-interval=300ms",
+					"esdb.subscriptions.coordination.instance-id=" + name,
+					"esdb.subscriptions.checkpoint.every-events=5", "esdb.subscriptions.checkpoint.every=200ms",
+					"test.stream=" + stream, "test.id=" + stream);
+	}
+
+	private static void write(String stream, int from, int count) {
+		List<EventData> events = IntStream.range(from, from + count)
+			.mapToObj((i) -> ObservabilityTestSupport.event("OrderPlaced", Map.of("orderId", "o-" + i, "amount", i)))
+			.toList();
+		try {
+			esdb.writer.appendToStream(stream, events.iterator()).get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static SubscriptionSnapshot snapshot(AssertableApplicationContext context, String id) {
+		return context.getBean(SubscriptionRegistry.class).snapshot(id).orElseThrow();
+	}
+
+	private static boolean runsHere(AssertableApplicationContext context, String id) {
+		SubscriptionSnapshot snapshot = snapshot(context, id);
+		return snapshot.ownership() != null && snapshot.ownership().owned() && snapshot.state().isActive();
+	}
+
+	private static Health health(AssertableApplicationContext context, String id) {
+		CompositeHealthContributor all = context.getBean("esdbSubscriptionsHealthContributor",
+				CompositeHealthContributor.class);
+		return ((HealthIndicator) all.getContributor(id)).health();
+	}
+
+	private static double counter(AssertableApplicationContext context, String name, String id) {
+		var counter = context.getBean(MeterRegistry.class).find(name).tag("subscription", id).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	@Test
+	void oneReplicaHandlesTheOtherStandsByAndTakesOverFromTheCheckpointWhenTheOwnerStops() {
+		String stream = ObservabilityTestSupport.unique("coordinated");
+		Handlings handlings = new Handlings();
+		write(stream, 0, 30);
+		replica("replica-a", stream, handlings).run((a) -> {
+			await().atMost(PATIENCE).until(() -> runsHere(a, stream));
+			replica("replica-b", stream, handlings).run((b) -> {
+				await().atMost(PATIENCE).until(() -> handlings.count() == 30);
+				write(stream, 30, 30);
+				await().atMost(PATIENCE).until(() -> handlings.count() == 60);
+
+				// Only the owner handled; the other stands by and says who owns the subscription until when.
+				assertThat(handlings.revisionsOf("replica-b")).isEmpty();
+				SubscriptionSnapshot standing = snapshot(b, stream);
+				assertThat(standing.state()).isEqualTo(SubscriptionState.STANDBY);
+				assertThat(standing.ownership()).satisfies((ownership) -> {
+					assertThat(ownership.instanceId()).isEqualTo("replica-b");
+					assertThat(ownership.owner()).isEqualTo("replica-a");
+					assertThat(ownership.mode()).isEqualTo("kurrentdb");
+					assertThat(ownership.until()).isNotNull();
+					assertThat(ownership.owned()).isFalse();
+				});
+				Health standby = health(b, stream);
+				assertThat(standby.getStatus()).isEqualTo(Status.UP);
+				assertThat(standby.getDetails()).containsEntry("state", SubscriptionState.STANDBY)
+					.containsEntry("owner", "replica-a")
+					.containsEntry("ownedHere", false);
+				Health owner = health(a, stream);
+				assertThat(owner.getDetails()).containsEntry("owner", "replica-a").containsEntry("ownedHere", true);
+				assertThat(b.getBean("esdbSubscriptionsCaughtUpHealthIndicator", HealthIndicator.class)
+					.health()
+					.getStatus()).as("a standing-by replica is ready").isEqualTo(Status.UP);
+				SubscriptionOwnership shown = b.getBean(SubscriptionsEndpoint.class).subscription(stream).ownership();
+				assertThat(shown.owner()).isEqualTo("replica-a");
+				assertThat(counter(a, "esdb.subscription.lease.acquired", stream)).isEqualTo(1);
+
+				// The owner stops (a rolling deployment): it commits, releases, and the other takes over at once.
+				a.close();
+				long stoppedAt = System.nanoTime();
+				await().atMost(PATIENCE).until(() -> runsHere(b, stream));
+				Duration handover = Duration.ofNanos(System.nanoTime() - stoppedAt);
+				System.out.println("Coordinated handover after a graceful stop: " + handover.toMillis() + " ms");
+				assertThat(handover).as("handover after a release").isLessThan(TTL);
+				write(stream, 60, 30);
+				await().atMost(PATIENCE).until(() -> handlings.count() == 90);
+				assertThat(handlings.revisionsOf("replica-b")).as("resumed after the stored checkpoint")
+					.containsExactlyElementsOf(LongStream.range(60, 90).boxed().toList());
+				assertThat(counter(b, "esdb.subscription.lease.acquired", stream)).isEqualTo(1);
+			});
+		});
+		assertThat(handlings.timesHandled()).hasSize(90).allSatisfy((revision, times) -> assertThat(times).isOne());
+		handlings.assertNoOverlapAcrossReplicas();
+	}
+
+	@Test
+	void anOwnerWhoseRenewalsAreHeldUpStopsHandlingBeforeTheOtherTakesOver() {
+		String stream = ObservabilityTestSupport.unique("paused");
+		Handlings handlings = new Handlings();
+		PausableLeaseStore paused = new PausableLeaseStore();
+		write(stream, 0, 20);
+		replica("replica-a", stream, handlings).withBean(PausableLeaseStore.class, () -> paused)
+			.withPropertyValues("test.handler-delay=20")
+			.run((a) -> {
+				await().atMost(PATIENCE).until(() -> runsHere(a, stream) && handlings.count() == 20);
+				replica("replica-b", stream, handlings).run((b) -> {
+					await().atMost(PATIENCE).until(() -> snapshot(b, stream).state() == SubscriptionState.STANDBY);
+					// A's renewals hang (its JVM paused, its connection cut) while its worker goes on.
+					paused.pause();
+					write(stream, 20, 200);
+					await().atMost(PATIENCE).until(() -> runsHere(b, stream));
+					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 220);
+					assertThat(snapshot(a, stream).state()).as("its worker stopped at its local deadline")
+						.isEqualTo(SubscriptionState.STANDBY);
+
+					// A comes back: its renewal finds the lease taken over; it stands by.
+					paused.resume();
+					await().atMost(PATIENCE)
+						.until(() -> counter(a, "esdb.subscription.lease.lost", stream) == 1
+								&& "replica-b".equals(snapshot(a, stream).ownership().owner()));
+					write(stream, 220, 10);
+					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 230);
+				});
+			});
+		handlings.assertNoOverlapAcrossReplicas();
+		List<Long> byA = handlings.revisionsOf("replica-a");
+		List<Long> byB = handlings.revisionsOf("replica-b");
+		assertThat(byA).as("A handled before the pause").isNotEmpty();
+		assertThat(byB).as("B took over").isNotEmpty().contains(229L);
+		// At least once: B resumed from the last checkpoint A committed, at most one checkpoint interval back.
+		assertThat(handlings.timesHandled()).hasSize(230).allSatisfy((revision, times) -> assertThat(times).isLessThanOrEqualTo(2));
+		long duplicates = handlings.timesHandled().values().stream().filter((times) -> times > 1).count();
+		assertThat(duplicates).isLessThanOrEqualTo(5);
+	}
+
+	/** The KurrentDB lease store, whose renewals can be held up as a paused JVM or a cut connection would. */
+	static final class PausableLeaseStore implements LeaseStore {
+
+		private volatile KurrentDBLeaseStore delegate;
+
+		private volatile CountDownLatch pause = new CountDownLatch(0);
+
+		void use(KurrentDBLeaseStore store) {
+			this.delegate = store;
+		}
+
+		void pause() {
+			this.pause = new CountDownLatch(1);
+		}
+
+		void resume() {
+			this.pause.countDown();
+		}
+
+		@Override
+		public String mode() {
+			return this.delegate.mode();
+		}
+
+		@Override
+		public java.util.Optional<SubscriptionLease> tryAcquire(String leaseId, String owner, Duration ttl) {
+			return this.delegate.tryAcquire(leaseId, owner, ttl);
+		}
+
+		@Override
+		public java.util.Optional<SubscriptionLease> renew(SubscriptionLease lease, Duration ttl) {
+			try {
+				this.pause.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return this.delegate.renew(lease, ttl);
+		}
+
+		@Override
+		public void release(SubscriptionLease lease) {
+			this.delegate.release(lease);
+		}
+
+		@Override
+		public java.util.Optional<SubscriptionLease> current(String leaseId) {
+			return this.delegate.current(leaseId);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ReplicaConfiguration {
+
+		@Bean
+		ReplicaHandler replicaHandler(Handlings handlings,
+				@Value("${esdb.subscriptions.coordination.instance-id}") String replica,
+				@Value("${test.handler-delay:0}") long delayMillis, KurrentDBClientProvider clients,
+				EventSerializer serializer, org.springframework.beans.factory.ObjectProvider<PausableLeaseStore> pausable) {
+			PausableLeaseStore store = pausable.getIfAvailable();
+			if (store != null) {
+				store.use(new KurrentDBLeaseStore(clients::client, serializer, "$esdb-lease-", Duration.ofSeconds(10)));
+			}
+			return new ReplicaHandler(handlings, replica, delayMillis);
+		}
+
+	}
+
+	static class ReplicaHandler {
+
+		private final Handlings handlings;
+
+		private final String replica;
+
+		private final long delayMillis;
+
+		ReplicaHandler(Handlings handlings, String replica, long delayMillis) {
+			this.handlings = handlings;
+			this.replica = replica;
+			this.delayMillis = delayMillis;
+		}
+
+		@EventSubscription(id = "${test.id}", stream = "${test.stream}")
+		void on(OrderPlaced event, EventContext context) throws InterruptedException {
+			long start = System.nanoTime();
+			if (this.delayMillis > 0) {
+				Thread.sleep(this.delayMillis);
+			}
+			this.handlings.add(this.replica, context.revision(), start);
+		}
+
+	}
+
+}
