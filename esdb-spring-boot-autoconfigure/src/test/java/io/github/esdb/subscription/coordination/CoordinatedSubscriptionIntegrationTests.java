@@ -3,7 +3,6 @@ package io.github.esdb.subscription.coordination;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -183,6 +182,8 @@ class CoordinatedSubscriptionIntegrationTests {
 					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 220);
 					assertThat(snapshot(a, stream).state()).as("its worker stopped at its local deadline")
 						.isEqualTo(SubscriptionState.STANDBY);
+					assertThat(snapshot(a, stream).lastError()).as("no handler or commit past the deadline")
+						.contains("LeaseLostException: Refused");
 
 					// A comes back: its renewal finds the lease taken over; it stands by.
 					paused.resume();
@@ -202,58 +203,6 @@ class CoordinatedSubscriptionIntegrationTests {
 		assertThat(handlings.timesHandled()).hasSize(230).allSatisfy((revision, times) -> assertThat(times).isLessThanOrEqualTo(2));
 		long duplicates = handlings.timesHandled().values().stream().filter((times) -> times > 1).count();
 		assertThat(duplicates).isLessThanOrEqualTo(5);
-	}
-
-	/** The KurrentDB lease store, whose renewals can be held up as a paused JVM or a cut connection would. */
-	static final class PausableLeaseStore implements LeaseStore {
-
-		private volatile KurrentDBLeaseStore delegate;
-
-		private volatile CountDownLatch pause = new CountDownLatch(0);
-
-		void use(KurrentDBLeaseStore store) {
-			this.delegate = store;
-		}
-
-		void pause() {
-			this.pause = new CountDownLatch(1);
-		}
-
-		void resume() {
-			this.pause.countDown();
-		}
-
-		@Override
-		public String mode() {
-			return this.delegate.mode();
-		}
-
-		@Override
-		public java.util.Optional<SubscriptionLease> tryAcquire(String leaseId, String owner, Duration ttl) {
-			return this.delegate.tryAcquire(leaseId, owner, ttl);
-		}
-
-		@Override
-		public java.util.Optional<SubscriptionLease> renew(SubscriptionLease lease, Duration ttl) {
-			try {
-				this.pause.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			return this.delegate.renew(lease, ttl);
-		}
-
-		@Override
-		public void release(SubscriptionLease lease) {
-			this.delegate.release(lease);
-		}
-
-		@Override
-		public java.util.Optional<SubscriptionLease> current(String leaseId) {
-			return this.delegate.current(leaseId);
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
