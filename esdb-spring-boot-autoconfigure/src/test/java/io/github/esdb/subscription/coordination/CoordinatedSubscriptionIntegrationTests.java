@@ -177,8 +177,14 @@ class CoordinatedSubscriptionIntegrationTests {
 					await().atMost(PATIENCE).until(() -> snapshot(b, stream).state() == SubscriptionState.STANDBY);
 					// A's renewals hang (its JVM paused, its connection cut) while its worker goes on.
 					paused.pause();
+					long pausedAt = System.nanoTime();
 					write(stream, 20, 200);
 					await().atMost(PATIENCE).until(() -> runsHere(b, stream));
+					Duration takeover = Duration.ofNanos(System.nanoTime() - pausedAt);
+					System.out.println("Coordinated takeover from a paused owner (lease TTL " + TTL.toMillis()
+							+ " ms): " + takeover.toMillis() + " ms");
+					assertThat(takeover).as("takeover within the TTL and a few renew intervals")
+						.isLessThan(TTL.multipliedBy(3));
 					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 220);
 					assertThat(snapshot(a, stream).state()).as("its worker stopped at its local deadline")
 						.isEqualTo(SubscriptionState.STANDBY);
