@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.github.esdb.autoconfigure.subscription.JdbcCheckpointStoreAutoConfiguration;
@@ -112,8 +113,7 @@ class CoordinationConfigurationTests {
 		runner(ObservabilityTestSupport.unique("ttl"))
 			.withPropertyValues("esdb.subscriptions.coordination.mode=kurrentdb",
 					"esdb.subscriptions.coordination.lease-ttl=5s", "esdb.subscriptions.coordination.renew-interval=2s")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
+			.run((context) -> assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
 				.hasMessageContaining("esdb.subscriptions.coordination.lease-ttl")
 				.hasMessageContaining("three renew intervals"));
 	}
@@ -122,8 +122,7 @@ class CoordinationConfigurationTests {
 	void jdbcLeasesWithoutADataSourceFailStartUpNamingTheProperty() {
 		String stream = ObservabilityTestSupport.unique("nodb");
 		runner(stream).withPropertyValues("esdb.subscriptions.by-id." + stream + ".coordination.mode=jdbc")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
+			.run((context) -> assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
 				.hasMessageContaining("esdb.subscriptions.by-id." + stream + ".coordination.mode")
 				.hasMessageContaining("DataSource"));
 	}
