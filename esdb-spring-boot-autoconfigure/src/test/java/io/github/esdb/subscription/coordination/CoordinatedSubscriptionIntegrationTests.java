@@ -2,12 +2,8 @@ package io.github.esdb.subscription.coordination;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
-import io.kurrent.dbclient.EventData;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +27,6 @@ import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.OrderPlaced;
 import io.github.esdb.subscription.SubscriptionOwnership;
-import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
 
@@ -76,27 +71,6 @@ class CoordinatedSubscriptionIntegrationTests {
 					"test.stream=" + stream, "test.id=" + stream);
 	}
 
-	private static void write(String stream, int from, int count) {
-		List<EventData> events = IntStream.range(from, from + count)
-			.mapToObj((i) -> ObservabilityTestSupport.event("OrderPlaced", Map.of("orderId", "o-" + i, "amount", i)))
-			.toList();
-		try {
-			esdb.writer.appendToStream(stream, events.iterator()).get(10, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static SubscriptionSnapshot snapshot(AssertableApplicationContext context, String id) {
-		return context.getBean(SubscriptionRegistry.class).snapshot(id).orElseThrow();
-	}
-
-	private static boolean runsHere(AssertableApplicationContext context, String id) {
-		SubscriptionSnapshot snapshot = snapshot(context, id);
-		return snapshot.ownership() != null && snapshot.ownership().owned() && snapshot.state().isActive();
-	}
-
 	private static Health health(AssertableApplicationContext context, String id) {
 		CompositeHealthContributor all = context.getBean("esdbSubscriptionsHealthContributor",
 				CompositeHealthContributor.class);
@@ -112,17 +86,17 @@ class CoordinatedSubscriptionIntegrationTests {
 	void oneReplicaHandlesTheOtherStandsByAndTakesOverFromTheCheckpointWhenTheOwnerStops() {
 		String stream = ObservabilityTestSupport.unique("coordinated");
 		Handlings handlings = new Handlings();
-		write(stream, 0, 30);
+		Replicas.write(esdb, stream, 0, 30);
 		replica("replica-a", stream, handlings).run((a) -> {
-			await().atMost(PATIENCE).until(() -> runsHere(a, stream));
+			await().atMost(PATIENCE).until(() -> Replicas.runsHere(a, stream));
 			replica("replica-b", stream, handlings).run((b) -> {
 				await().atMost(PATIENCE).until(() -> handlings.count() == 30);
-				write(stream, 30, 30);
+				Replicas.write(esdb, stream, 30, 30);
 				await().atMost(PATIENCE).until(() -> handlings.count() == 60);
 
 				// Only the owner handled; the other stands by and says who owns the subscription until when.
 				assertThat(handlings.revisionsOf("replica-b")).isEmpty();
-				SubscriptionSnapshot standing = snapshot(b, stream);
+				SubscriptionSnapshot standing = Replicas.snapshot(b, stream);
 				assertThat(standing.state()).isEqualTo(SubscriptionState.STANDBY);
 				assertThat(standing.ownership()).satisfies((ownership) -> {
 					assertThat(ownership.instanceId()).isEqualTo("replica-b");
@@ -135,7 +109,8 @@ class CoordinatedSubscriptionIntegrationTests {
 				assertThat(standby.getStatus()).isEqualTo(Status.UP);
 				assertThat(standby.getDetails()).containsEntry("state", SubscriptionState.STANDBY)
 					.containsEntry("owner", "replica-a")
-					.containsEntry("ownedHere", false);
+					.containsEntry("ownedHere", false)
+					.containsEntry("lagEvents", "unknown");
 				Health owner = health(a, stream);
 				assertThat(owner.getDetails()).containsEntry("owner", "replica-a").containsEntry("ownedHere", true);
 				assertThat(b.getBean("esdbSubscriptionsCaughtUpHealthIndicator", HealthIndicator.class)
@@ -148,11 +123,11 @@ class CoordinatedSubscriptionIntegrationTests {
 				// The owner stops (a rolling deployment): it commits, releases, and the other takes over at once.
 				a.close();
 				long stoppedAt = System.nanoTime();
-				await().atMost(PATIENCE).until(() -> runsHere(b, stream));
+				await().atMost(PATIENCE).until(() -> Replicas.runsHere(b, stream));
 				Duration handover = Duration.ofNanos(System.nanoTime() - stoppedAt);
 				System.out.println("Coordinated handover after a graceful stop: " + handover.toMillis() + " ms");
 				assertThat(handover).as("handover after a release").isLessThan(TTL);
-				write(stream, 60, 30);
+				Replicas.write(esdb, stream, 60, 30);
 				await().atMost(PATIENCE).until(() -> handlings.count() == 90);
 				assertThat(handlings.revisionsOf("replica-b")).as("resumed after the stored checkpoint")
 					.containsExactlyElementsOf(LongStream.range(60, 90).boxed().toList());
@@ -168,35 +143,35 @@ class CoordinatedSubscriptionIntegrationTests {
 		String stream = ObservabilityTestSupport.unique("paused");
 		Handlings handlings = new Handlings();
 		PausableLeaseStore paused = new PausableLeaseStore();
-		write(stream, 0, 20);
+		Replicas.write(esdb, stream, 0, 20);
 		replica("replica-a", stream, handlings).withBean(PausableLeaseStore.class, () -> paused)
 			.withPropertyValues("test.handler-delay=20")
 			.run((a) -> {
-				await().atMost(PATIENCE).until(() -> runsHere(a, stream) && handlings.count() == 20);
+				await().atMost(PATIENCE).until(() -> Replicas.runsHere(a, stream) && handlings.count() == 20);
 				replica("replica-b", stream, handlings).run((b) -> {
-					await().atMost(PATIENCE).until(() -> snapshot(b, stream).state() == SubscriptionState.STANDBY);
+					await().atMost(PATIENCE).until(() -> Replicas.snapshot(b, stream).state() == SubscriptionState.STANDBY);
 					// A's renewals hang (its JVM paused, its connection cut) while its worker goes on.
 					paused.pause();
 					long pausedAt = System.nanoTime();
-					write(stream, 20, 200);
-					await().atMost(PATIENCE).until(() -> runsHere(b, stream));
+					Replicas.write(esdb, stream, 20, 200);
+					await().atMost(PATIENCE).until(() -> Replicas.runsHere(b, stream));
 					Duration takeover = Duration.ofNanos(System.nanoTime() - pausedAt);
 					System.out.println("Coordinated takeover from a paused owner (lease TTL " + TTL.toMillis()
 							+ " ms): " + takeover.toMillis() + " ms");
 					assertThat(takeover).as("takeover within the TTL and a few renew intervals")
 						.isLessThan(TTL.multipliedBy(3));
 					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 220);
-					assertThat(snapshot(a, stream).state()).as("its worker stopped at its local deadline")
+					assertThat(Replicas.snapshot(a, stream).state()).as("its worker stopped at its local deadline")
 						.isEqualTo(SubscriptionState.STANDBY);
-					assertThat(snapshot(a, stream).lastError()).as("no handler or commit past the deadline")
+					assertThat(Replicas.snapshot(a, stream).lastError()).as("no handler or commit past the deadline")
 						.contains("LeaseLostException: Refused");
 
 					// A comes back: its renewal finds the lease taken over; it stands by.
 					paused.resume();
 					await().atMost(PATIENCE)
 						.until(() -> counter(a, "esdb.subscription.lease.lost", stream) == 1
-								&& "replica-b".equals(snapshot(a, stream).ownership().owner()));
-					write(stream, 220, 10);
+								&& "replica-b".equals(Replicas.snapshot(a, stream).ownership().owner()));
+					Replicas.write(esdb, stream, 220, 10);
 					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 230);
 				});
 			});

@@ -1,8 +1,6 @@
 package io.github.esdb.subscription.coordination;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,21 +54,10 @@ class CoordinationConfigurationTests {
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream);
 	}
 
-	private static void write(String stream) {
-		try {
-			esdb.writer
-				.appendToStream(stream, ObservabilityTestSupport.event("OrderPlaced", Map.of("orderId", "o", "amount", 1)))
-				.get(10, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	@Test
 	void withoutCoordinationEveryInstanceRunsEverySubscription() {
 		String stream = ObservabilityTestSupport.unique("plain");
-		write(stream);
+		Replicas.write(esdb, stream, 0, 1);
 		runner(stream).run((context) -> {
 			assertThat(context).doesNotHaveBean(SubscriptionCoordination.class);
 			await().atMost(Duration.ofSeconds(30))
@@ -82,7 +69,7 @@ class CoordinationConfigurationTests {
 	@Test
 	void onTheEmbeddedDatabaseTheLeaseTableIsCreatedAndOneSubscriptionIsCoordinated() {
 		String stream = ObservabilityTestSupport.unique("h2");
-		write(stream);
+		Replicas.write(esdb, stream, 0, 1);
 		runner(stream)
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,

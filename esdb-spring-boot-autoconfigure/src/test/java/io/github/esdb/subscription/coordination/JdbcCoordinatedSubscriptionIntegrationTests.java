@@ -2,14 +2,12 @@ package io.github.esdb.subscription.coordination;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
-import io.kurrent.dbclient.EventData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +20,6 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -35,8 +32,6 @@ import io.github.esdb.observability.ObservabilityTestSupport;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.OrderPlaced;
-import io.github.esdb.subscription.SubscriptionRegistry;
-import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
 import io.github.esdb.test.PostgresDatabase;
 
@@ -90,27 +85,6 @@ class JdbcCoordinatedSubscriptionIntegrationTests {
 					"test.stream=" + stream, "test.id=" + stream);
 	}
 
-	private static void write(String stream, int from, int count) {
-		List<EventData> events = IntStream.range(from, from + count)
-			.mapToObj((i) -> ObservabilityTestSupport.event("OrderPlaced", Map.of("orderId", "o-" + i, "amount", i)))
-			.toList();
-		try {
-			esdb.writer.appendToStream(stream, events.iterator()).get(10, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static SubscriptionSnapshot snapshot(AssertableApplicationContext context, String id) {
-		return context.getBean(SubscriptionRegistry.class).snapshot(id).orElseThrow();
-	}
-
-	private static boolean runsHere(AssertableApplicationContext context, String id) {
-		SubscriptionSnapshot snapshot = snapshot(context, id);
-		return snapshot.ownership() != null && snapshot.ownership().owned() && snapshot.state().isActive();
-	}
-
 	private static long rows(String stream) {
 		return postgres.jdbc()
 			.sql("SELECT COUNT(*) FROM handled WHERE subscription_id = ?")
@@ -140,18 +114,18 @@ class JdbcCoordinatedSubscriptionIntegrationTests {
 	@Test
 	void theOtherReplicaTakesOverFromTheCheckpointWhenTheOwnerStops() {
 		String stream = ObservabilityTestSupport.unique("jdbc-handover");
-		write(stream, 0, 40);
+		Replicas.write(esdb, stream, 0, 40);
 		replica("replica-a", stream).run((a) -> {
-			await().atMost(PATIENCE).until(() -> runsHere(a, stream) && rows(stream) == 40);
+			await().atMost(PATIENCE).until(() -> Replicas.runsHere(a, stream) && rows(stream) == 40);
 			replica("replica-b", stream).run((b) -> {
-				await().atMost(PATIENCE).until(() -> snapshot(b, stream).state() == SubscriptionState.STANDBY);
-				assertThat(snapshot(b, stream).ownership().owner()).isEqualTo("replica-a");
-				assertThat(snapshot(b, stream).ownership().mode()).isEqualTo("jdbc");
-				write(stream, 40, 20);
+				await().atMost(PATIENCE).until(() -> Replicas.snapshot(b, stream).state() == SubscriptionState.STANDBY);
+				assertThat(Replicas.snapshot(b, stream).ownership().owner()).isEqualTo("replica-a");
+				assertThat(Replicas.snapshot(b, stream).ownership().mode()).isEqualTo("jdbc");
+				Replicas.write(esdb, stream, 40, 20);
 				await().atMost(PATIENCE).until(() -> rows(stream) == 60);
 				a.close();
-				await().atMost(PATIENCE).until(() -> runsHere(b, stream));
-				write(stream, 60, 20);
+				await().atMost(PATIENCE).until(() -> Replicas.runsHere(b, stream));
+				Replicas.write(esdb, stream, 60, 20);
 				await().atMost(PATIENCE).until(() -> rows(stream) == 80);
 			});
 		});
@@ -164,25 +138,25 @@ class JdbcCoordinatedSubscriptionIntegrationTests {
 		String stream = ObservabilityTestSupport.unique("jdbc-paused");
 		PausableLeaseStore paused = new PausableLeaseStore();
 		Blocker blocker = new Blocker(10);
-		write(stream, 0, 30);
+		Replicas.write(esdb, stream, 0, 30);
 		replica("replica-a", stream).withBean(PausableLeaseStore.class, () -> paused)
 			.withBean(Blocker.class, () -> blocker)
 			.run((a) -> {
 				// A handles 0..9 and blocks inside the transaction of 10, after writing its row.
 				await().atMost(PATIENCE).until(() -> blocker.reached.getCount() == 0);
 				replica("replica-b", stream).run((b) -> {
-					await().atMost(PATIENCE).until(() -> snapshot(b, stream).state() == SubscriptionState.STANDBY);
+					await().atMost(PATIENCE).until(() -> Replicas.snapshot(b, stream).state() == SubscriptionState.STANDBY);
 					// Now A's JVM "pauses": no renewal, its handler still inside its transaction.
 					paused.pause();
-					await().atMost(PATIENCE).until(() -> runsHere(b, stream));
+					await().atMost(PATIENCE).until(() -> Replicas.runsHere(b, stream));
 					// A wakes up: its handler returns and its transaction tries to commit.
 					blocker.release.countDown();
 					paused.resume();
 					await().atMost(PATIENCE).until(() -> rows(stream) == 30);
 					await().atMost(PATIENCE)
-						.until(() -> snapshot(a, stream).state() == SubscriptionState.STANDBY
-								&& "replica-b".equals(snapshot(a, stream).ownership().owner()));
-					assertThat(snapshot(a, stream).lastError()).as("its commit was fenced by the lease row's epoch")
+						.until(() -> Replicas.snapshot(a, stream).state() == SubscriptionState.STANDBY
+								&& "replica-b".equals(Replicas.snapshot(a, stream).ownership().owner()));
+					assertThat(Replicas.snapshot(a, stream).lastError()).as("its commit was fenced by the lease row's epoch")
 						.contains("Fenced: subscription '" + stream + "' was taken over (now epoch 2 held by replica-b)");
 				});
 			});

@@ -8,9 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -26,6 +24,7 @@ import io.kurrent.dbclient.StreamState;
 import io.kurrent.dbclient.WrongExpectedVersionException;
 import org.jspecify.annotations.Nullable;
 
+import io.github.esdb.connection.ClientCalls;
 import io.github.esdb.serialization.EventSerializer;
 
 /**
@@ -218,22 +217,7 @@ public class KurrentDBLeaseStore implements LeaseStore {
 	}
 
 	private <T> T await(CompletableFuture<T> future) {
-		try {
-			return future.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while accessing a lease", ex);
-		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw new IllegalStateException("Lease access failed", ex.getCause());
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException("Lease access timed out after " + this.timeout, ex);
-		}
+		return ClientCalls.await(future, this.timeout, "a lease");
 	}
 
 }
