@@ -169,6 +169,10 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			if (renewed.isPresent()) {
 				held.renewed(renewed.get(), deadline(sentAt));
 				this.seen = renewed.get();
+				if (this.guard != held) {
+					// Stopped and released while this renewal was on its way: release what it renewed.
+					release(renewed.get());
+				}
 				return;
 			}
 			lose(held, "another instance took the lease over");

@@ -123,13 +123,13 @@ public final class SubscriptionCoordination {
 	 */
 	public EventHandlerInterceptor leaseCheck() {
 		return (endpoint, event, invocation) -> {
-			if (leaseStoreOf(endpoint) != null) {
-				LeaseGuard guard = this.held.get(endpoint.id());
-				if (guard == null) {
-					throw new LeaseLostException("Refused to handle " + event.eventId() + " of subscription '"
-							+ endpoint.id() + "': this instance holds no lease for it");
-				}
+			LeaseGuard guard = this.held.get(endpoint.id());
+			if (guard != null) {
 				guard.check("handling event " + event.eventId());
+			}
+			else if (leaseStoreOf(endpoint) != null) {
+				throw new LeaseLostException("Refused to handle " + event.eventId() + " of subscription '"
+						+ endpoint.id() + "': this instance holds no lease for it");
 			}
 			return invocation.proceed();
 		};
