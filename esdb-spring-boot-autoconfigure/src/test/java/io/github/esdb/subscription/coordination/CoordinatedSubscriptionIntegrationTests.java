@@ -94,7 +94,10 @@ class CoordinatedSubscriptionIntegrationTests {
 				Replicas.write(esdb, stream, 30, 30);
 				await().atMost(PATIENCE).until(() -> handlings.count() == 60);
 
-				// Only the owner handled; the other stands by and says who owns the subscription until when.
+				// Only the owner handled; the other stands by and says who owns the subscription until when (once
+				// it tried to acquire the lease).
+				await().atMost(PATIENCE)
+					.until(() -> "replica-a".equals(Replicas.snapshot(b, stream).ownership().owner()));
 				assertThat(handlings.revisionsOf("replica-b")).isEmpty();
 				SubscriptionSnapshot standing = Replicas.snapshot(b, stream);
 				assertThat(standing.state()).isEqualTo(SubscriptionState.STANDBY);

@@ -118,8 +118,10 @@ class JdbcCoordinatedSubscriptionIntegrationTests {
 		replica("replica-a", stream).run((a) -> {
 			await().atMost(PATIENCE).until(() -> Replicas.runsHere(a, stream) && rows(stream) == 40);
 			replica("replica-b", stream).run((b) -> {
-				await().atMost(PATIENCE).until(() -> Replicas.snapshot(b, stream).state() == SubscriptionState.STANDBY);
-				assertThat(Replicas.snapshot(b, stream).ownership().owner()).isEqualTo("replica-a");
+				// Standing by at once; who owns it is known after its first attempt to acquire.
+				await().atMost(PATIENCE)
+					.until(() -> Replicas.snapshot(b, stream).state() == SubscriptionState.STANDBY
+							&& "replica-a".equals(Replicas.snapshot(b, stream).ownership().owner()));
 				assertThat(Replicas.snapshot(b, stream).ownership().mode()).isEqualTo("jdbc");
 				Replicas.write(esdb, stream, 40, 20);
 				await().atMost(PATIENCE).until(() -> rows(stream) == 60);
