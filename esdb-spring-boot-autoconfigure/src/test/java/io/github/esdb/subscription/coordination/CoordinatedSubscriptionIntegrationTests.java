@@ -156,37 +156,42 @@ class CoordinatedSubscriptionIntegrationTests {
 					// A's renewals hang (its JVM paused, its connection cut) while its worker goes on.
 					paused.pause();
 					long pausedAt = System.nanoTime();
-					Replicas.write(esdb, stream, 20, 200);
+					Replicas.write(esdb, stream, 20, 300);
 					await().atMost(PATIENCE).until(() -> Replicas.runsHere(b, stream));
 					Duration takeover = Duration.ofNanos(System.nanoTime() - pausedAt);
 					System.out.println("Coordinated takeover from a paused owner (lease TTL " + TTL.toMillis()
 							+ " ms): " + takeover.toMillis() + " ms");
 					assertThat(takeover).as("takeover within the TTL and a few renew intervals")
 						.isLessThan(TTL.multipliedBy(3));
-					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 220);
+					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 320);
 					assertThat(Replicas.snapshot(a, stream).state()).as("its worker stopped at its local deadline")
 						.isEqualTo(SubscriptionState.STANDBY);
-					assertThat(Replicas.snapshot(a, stream).lastError()).as("no handler or commit past the deadline")
-						.contains("LeaseLostException: Refused");
+					// A's last renewal was sent before the pause: its local deadline is at most TTL less a fifth later.
+					long deadline = pausedAt + TTL.minus(TTL.dividedBy(5)).toNanos();
+					assertThat(handlings.all).filteredOn((h) -> h.replica().equals("replica-a"))
+						.as("no handler of A starts past its local deadline")
+						.allSatisfy((h) -> assertThat(h.startNanos() - deadline).isNegative());
 
 					// A comes back: its renewal finds the lease taken over; it stands by.
 					paused.resume();
 					await().atMost(PATIENCE)
 						.until(() -> counter(a, "esdb.subscription.lease.lost", stream) == 1
 								&& "replica-b".equals(Replicas.snapshot(a, stream).ownership().owner()));
-					Replicas.write(esdb, stream, 220, 10);
-					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 230);
+					Replicas.write(esdb, stream, 320, 10);
+					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 330);
 				});
 			});
 		handlings.assertNoOverlapAcrossReplicas();
 		List<Long> byA = handlings.revisionsOf("replica-a");
 		List<Long> byB = handlings.revisionsOf("replica-b");
 		assertThat(byA).as("A handled before the pause").isNotEmpty();
-		assertThat(byB).as("B took over").isNotEmpty().contains(229L);
-		// At least once: B resumed from the last checkpoint A committed, at most one checkpoint interval back.
-		assertThat(handlings.timesHandled()).hasSize(230).allSatisfy((revision, times) -> assertThat(times).isLessThanOrEqualTo(2));
+		assertThat(byB).as("B took over").isNotEmpty().contains(329L);
+		// At least once: B resumed from the last checkpoint A committed.
+		assertThat(handlings.timesHandled()).hasSize(330).allSatisfy((revision, times) -> assertThat(times).isLessThanOrEqualTo(2));
 		long duplicates = handlings.timesHandled().values().stream().filter((times) -> times > 1).count();
-		assertThat(duplicates).isLessThanOrEqualTo(5);
+		// Checkpoints every 5 events: the events after A's last one, and one more interval when B loaded the
+		// checkpoint before A's last (asynchronous) write landed.
+		assertThat(duplicates).isLessThanOrEqualTo(10);
 	}
 
 	@Configuration(proxyBeanMethods = false)
