@@ -487,7 +487,9 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			}
 			// A stale head says nothing about now: the lag is unknown, the subscription not behind (so the stall
 			// watchdog's behind-and-not-moving clock starts again once the head is read), and not caught up either.
-			Long lag = (this.headStaleSince != null) ? null : lag(snapshot);
+			// A subscription standing by runs on another instance, which reports its lag; here it is unknown.
+			Long lag = (this.headStaleSince != null || snapshot.state() == SubscriptionState.STANDBY) ? null
+					: lag(snapshot);
 			// A live $all persistent consumer's position distance counts events other consumers or the filter take.
 			boolean behind = lag != null && lag > 0
 					&& !(SubscriptionEndpoint.ALL.equals(snapshot.stream()) && snapshot.state() == SubscriptionState.LIVE

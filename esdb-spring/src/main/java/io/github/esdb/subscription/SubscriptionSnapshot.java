@@ -33,11 +33,39 @@ import io.github.esdb.connection.ConnectionFailure;
  * none
  * @param connectionFailure the last error when it is an authentication or TLS failure (which retrying does not cure),
  * {@code null} when the last error is of another kind or there is none
+ * @param ownership which application instance holds the subscription's lease and until when, {@code null} when the
+ * subscription is not coordinated ({@code esdb.subscriptions.coordination.mode=none})
  */
 public record SubscriptionSnapshot(String id, SubscriptionKind kind, String stream, @Nullable String group,
 		SubscriptionState state, @Nullable Checkpoint position, @Nullable Checkpoint committed,
 		@Nullable String lastError, @Nullable Instant lastErrorAt, long handled, long skipped, long failed, long nacked,
 		long reconnects, @Nullable EventFilterSpec filter, int concurrency, int inFlight,
-		@Nullable Checkpoint oldestUnfinished, @Nullable ConnectionFailure connectionFailure) {
+		@Nullable Checkpoint oldestUnfinished, @Nullable ConnectionFailure connectionFailure,
+		@Nullable SubscriptionOwnership ownership) {
+
+	/**
+	 * A snapshot of a subscription that is not coordinated across instances.
+	 */
+	public SubscriptionSnapshot(String id, SubscriptionKind kind, String stream, @Nullable String group,
+			SubscriptionState state, @Nullable Checkpoint position, @Nullable Checkpoint committed,
+			@Nullable String lastError, @Nullable Instant lastErrorAt, long handled, long skipped, long failed,
+			long nacked, long reconnects, @Nullable EventFilterSpec filter, int concurrency, int inFlight,
+			@Nullable Checkpoint oldestUnfinished, @Nullable ConnectionFailure connectionFailure) {
+		this(id, kind, stream, group, state, position, committed, lastError, lastErrorAt, handled, skipped, failed,
+				nacked, reconnects, filter, concurrency, inFlight, oldestUnfinished, connectionFailure, null);
+	}
+
+	/**
+	 * This snapshot as a coordinated subscription shows it.
+	 * @param state the state to show (STANDBY while another instance holds the lease)
+	 * @param ownership who holds the lease
+	 * @return the snapshot
+	 */
+	public SubscriptionSnapshot withOwnership(SubscriptionState state, SubscriptionOwnership ownership) {
+		return new SubscriptionSnapshot(this.id, this.kind, this.stream, this.group, state, this.position,
+				this.committed, this.lastError, this.lastErrorAt, this.handled, this.skipped, this.failed, this.nacked,
+				this.reconnects, this.filter, this.concurrency, this.inFlight, this.oldestUnfinished,
+				this.connectionFailure, ownership);
+	}
 
 }

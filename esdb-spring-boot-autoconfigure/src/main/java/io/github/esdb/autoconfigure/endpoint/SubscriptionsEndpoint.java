@@ -22,6 +22,7 @@ import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionKind;
 import io.github.esdb.subscription.SubscriptionRegistry;
+import io.github.esdb.subscription.SubscriptionOwnership;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
 
@@ -312,13 +313,14 @@ public class SubscriptionsEndpoint {
 	 * @param concurrency how many events it handles at once
 	 * @param unfinished events handed to its partitions and not finished
 	 * @param oldestUnfinished the oldest event not finished, {@code null} when none
+	 * @param ownership which instance holds the lease and until when, {@code null} when not coordinated
 	 */
 	public record SubscriptionDescriptor(String id, SubscriptionKind kind, String stream, String group,
 			SubscriptionState state, String position, String committed, String head, Instant headReadAt,
 			Instant headStaleSince, Long lagEvents, Double lagSeconds,
 			boolean stalled, boolean caughtUp, int inFlight, long handled, long skipped, long failed, long nacked,
 			long reconnects, String lastError, Instant lastErrorAt, int concurrency, int unfinished,
-			String oldestUnfinished) implements OperationResponseBody {
+			String oldestUnfinished, SubscriptionOwnership ownership) implements OperationResponseBody {
 
 		static SubscriptionDescriptor of(SubscriptionStatus status) {
 			SubscriptionSnapshot snapshot = status.snapshot();
@@ -327,7 +329,7 @@ public class SubscriptionsEndpoint {
 					status.headReadAt(), status.headStaleSince(), status.lagEvents(), status.lagSeconds(), status.stalled(), status.caughtUpOnce(),
 					status.inFlight(), snapshot.handled(), snapshot.skipped(), snapshot.failed(), snapshot.nacked(),
 					snapshot.reconnects(), snapshot.lastError(), snapshot.lastErrorAt(), snapshot.concurrency(),
-					snapshot.inFlight(), text(snapshot.oldestUnfinished()));
+					snapshot.inFlight(), text(snapshot.oldestUnfinished()), snapshot.ownership());
 		}
 
 		private static String text(Object value) {

@@ -10,6 +10,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import io.github.esdb.connection.ConnectionFailure;
 import io.github.esdb.observability.SubscriptionMonitor;
 import io.github.esdb.observability.SubscriptionStatus;
+import io.github.esdb.subscription.SubscriptionOwnership;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
 
@@ -17,7 +18,7 @@ import io.github.esdb.subscription.SubscriptionState;
  * Health of one subscription: DOWN when it FAILED, when the stall watchdog reports it stalled, and when it reconnects
  * because of an authentication or TLS failure (which retrying does not cure; the {@code error} detail says what to
  * fix), and, if configured, whenever it reconnects; UP otherwise, including STOPPED (stopping is an operator's
- * decision, not a fault). The details say where it is and how far behind; the lag is "unknown" while the head cannot
+ * decision, not a fault) and STANDBY (another instance holds its lease; the details name it and until when). The details say where it is and how far behind; the lag is "unknown" while the head cannot
  * be read ({@code headStaleSince} says since when).
  */
 public class SubscriptionHealthIndicator implements HealthIndicator {
@@ -79,6 +80,16 @@ public class SubscriptionHealthIndicator implements HealthIndicator {
 			.withDetail("nacked", snapshot.nacked());
 		if (snapshot.oldestUnfinished() != null) {
 			builder.withDetail("oldestUnfinished", snapshot.oldestUnfinished().toString());
+		}
+		SubscriptionOwnership ownership = snapshot.ownership();
+		if (ownership != null) {
+			builder.withDetail("owner", (ownership.owner() != null) ? ownership.owner() : "none")
+				.withDetail("ownedHere", ownership.owned())
+				.withDetail("instance", ownership.instanceId())
+				.withDetail("leaseEpoch", ownership.epoch());
+			if (ownership.until() != null) {
+				builder.withDetail("leaseUntil", ownership.until());
+			}
 		}
 		ConnectionFailure misconfigured = misconfigured(snapshot);
 		if (misconfigured != null) {

@@ -16,7 +16,7 @@ import io.github.esdb.subscription.SubscriptionState;
  * catch-up subscription has caught up (gone LIVE) once, so that a replica whose read models are still rebuilding gets
  * no traffic; UP from then on, also while the monitor cannot read the head (the server is down): a database outage
  * must not take every replica out of the load balancer at once, so such subscriptions are only listed under
- * {@code headStale} (their lag is unknown in health, metrics and the endpoint). Subscriptions that were never started (auto-startup off) or were stopped do not hold
+ * {@code headStale} (their lag is unknown in health, metrics and the endpoint). Subscriptions that were never started (auto-startup off), were stopped, or stand by while another instance holds their lease do not hold
  * readiness back; a catch-up subscription that failed before catching up does.
  */
 public class SubscriptionsCaughtUpHealthIndicator implements HealthIndicator {
@@ -41,6 +41,7 @@ public class SubscriptionsCaughtUpHealthIndicator implements HealthIndicator {
 		List<String> headStale = new ArrayList<>();
 		for (SubscriptionStatus status : this.monitor.statuses()) {
 			if (status.snapshot().kind() != SubscriptionKind.CATCH_UP
+					|| status.snapshot().state() == SubscriptionState.STANDBY
 					|| (status.snapshot().state() == SubscriptionState.STOPPED && !status.caughtUpOnce())) {
 				continue;
 			}

@@ -32,6 +32,12 @@ public class SubscriptionMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	SubscriptionLeaseMetrics esdbSubscriptionLeaseMetrics(MeterRegistry registry) {
+		return new SubscriptionLeaseMetrics(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	@ConditionalOnBean(KurrentDBClientProvider.class)
 	PersistentSubscriptionStatsMetrics esdbPersistentSubscriptionStatsMetrics(MeterRegistry registry,
 			KurrentDBClientProvider kurrentDBClientProvider, SubscriptionObservabilityProperties properties) {

@@ -38,11 +38,19 @@ public class JdbcCheckpointStoreSchemaInitializer extends DataSourceScriptDataba
 	 * @param jdbc the {@code esdb.subscriptions.checkpoint.jdbc.*} properties
 	 */
 	public JdbcCheckpointStoreSchemaInitializer(DataSource dataSource, SubscriptionProperties.Jdbc jdbc) {
-		super(dataSource, settings(dataSource, jdbc));
+		super(dataSource, settings(dataSource, jdbc, jdbc.getSchema()));
 		this.tableName = jdbc.getTableName();
 	}
 
-	private static DatabaseInitializationSettings settings(DataSource dataSource, SubscriptionProperties.Jdbc jdbc) {
+	/**
+	 * The settings of a script of the checkpoint database, run as {@code initialize-schema} says.
+	 * @param dataSource the database
+	 * @param jdbc the {@code esdb.subscriptions.checkpoint.jdbc.*} properties
+	 * @param schema the script's location, with {@code @@platform@@}
+	 * @return the settings
+	 */
+	static DatabaseInitializationSettings settings(DataSource dataSource, SubscriptionProperties.Jdbc jdbc,
+			String schema) {
 		DatabaseInitializationMode mode = switch (jdbc.getInitializeSchema()) {
 			case ALWAYS -> DatabaseInitializationMode.ALWAYS;
 			case EMBEDDED -> DatabaseInitializationMode.EMBEDDED;
@@ -57,8 +65,8 @@ public class JdbcCheckpointStoreSchemaInitializer extends DataSourceScriptDataba
 		if (runs) {
 			PlatformPlaceholderDatabaseDriverResolver platforms = new PlatformPlaceholderDatabaseDriverResolver();
 			settings.setSchemaLocations((jdbc.getPlatform() != null && !jdbc.getPlatform().isBlank())
-					? platforms.resolveAll(jdbc.getPlatform(), jdbc.getSchema())
-					: platforms.resolveAll(dataSource, jdbc.getSchema()));
+					? platforms.resolveAll(jdbc.getPlatform(), schema)
+					: platforms.resolveAll(dataSource, schema));
 		}
 		return settings;
 	}

@@ -1,13 +1,16 @@
 package io.github.esdb.autoconfigure.subscription;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
 import io.kurrent.dbclient.KurrentDBClient;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -50,6 +54,7 @@ import io.github.esdb.subscription.SubscriptionContainerFactory;
 import io.github.esdb.subscription.SubscriptionObserver;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.container.DefaultSubscriptionContainerFactory;
+import io.github.esdb.subscription.coordination.SubscriptionCoordination;
 import io.github.esdb.subscription.event.ApplicationEventSubscriptionObserver;
 import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPostProcessor;
 
@@ -62,6 +67,7 @@ import io.github.esdb.subscription.annotation.EventSubscriptionAnnotationBeanPos
 @ConditionalOnBean({ KurrentDBClientProvider.class, EventSerializer.class })
 @ConditionalOnProperty(prefix = "esdb.subscriptions", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SubscriptionProperties.class)
+@Import(SubscriptionCoordinationConfiguration.class)
 public class SubscriptionAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(SubscriptionAutoConfiguration.class);
@@ -143,12 +149,13 @@ public class SubscriptionAutoConfiguration {
 			ObjectProvider<SubscriptionObserver> observers, CatchUpErrorPolicy catchUpErrorPolicy,
 			PersistentErrorPolicy persistentErrorPolicy, ObjectProvider<EventHandlerInterceptor> interceptors,
 			@Qualifier(SUBSCRIPTION_TASK_EXECUTOR) TaskExecutor taskExecutor, ListableBeanFactory beanFactory,
-			ObjectProvider<DataSource> dataSources) {
+			ObjectProvider<DataSource> dataSources, ObjectProvider<SubscriptionCoordination> coordinations) {
 		SubscriptionPropertiesChecks.check(properties);
 		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
+		SubscriptionCoordination coordination = coordinations.getIfAvailable();
 		BuiltInCheckpointStores builtIns = new BuiltInCheckpointStores(properties, kurrentDBClientProvider,
 				serializer, dataSources);
-		return DefaultSubscriptionContainerFactory.builder()
+		DefaultSubscriptionContainerFactory factory = DefaultSubscriptionContainerFactory.builder()
 			.clients(kurrentDBClientProvider)
 			.serializer(serializer)
 			.currentEvent(currentEvent)
@@ -156,7 +163,7 @@ public class SubscriptionAutoConfiguration {
 			.catchUpErrorPolicy(catchUpErrorPolicy)
 			.persistentErrorPolicy(persistentErrorPolicy)
 			.checkpointStores((name) -> checkpointStore(beanFactory, name))
-			.interceptor(EventHandlerInterceptor.chain(interceptors.orderedStream().toList()))
+			.interceptor(EventHandlerInterceptor.chain(withLeaseCheck(coordination, interceptors)))
 			.taskExecutor(taskExecutor)
 			.catchUpBatchSize(properties.getCatchUp().getBatchSize())
 			.checkpointEvery(properties.getCheckpoint().getEveryEvents(), properties.getCheckpoint().getEvery())
@@ -174,7 +181,20 @@ public class SubscriptionAutoConfiguration {
 			.transactional(transactionalById(properties), transactionManagerById(properties))
 			.beyondLog(properties.getCheckpoint().getBeyondLog())
 			.parkedStreamPrefix(properties.getParking().getStreamPrefix())
+			.checkpointStoreDecorator((coordination != null) ? coordination::fence : (endpoint, store) -> store)
 			.build();
+		return (coordination != null) ? coordination.coordinate(factory) : factory;
+	}
+
+	/** The coordination's lease check first: no interceptor (and no handler) runs on an instance without the lease. */
+	private static List<EventHandlerInterceptor> withLeaseCheck(@Nullable SubscriptionCoordination coordination,
+			ObjectProvider<EventHandlerInterceptor> interceptors) {
+		List<EventHandlerInterceptor> chain = new ArrayList<>();
+		if (coordination != null) {
+			chain.add(coordination.leaseCheck());
+		}
+		interceptors.orderedStream().forEach(chain::add);
+		return chain;
 	}
 
 	private static Map<String, CheckpointStore> checkpointStoresById(SubscriptionProperties properties,

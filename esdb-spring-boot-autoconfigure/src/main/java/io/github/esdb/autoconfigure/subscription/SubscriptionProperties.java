@@ -71,6 +71,8 @@ public class SubscriptionProperties {
 
 	private final Resubscribe resubscribe = new Resubscribe();
 
+	private final Coordination coordination = new Coordination();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -189,6 +191,16 @@ public class SubscriptionProperties {
 			return this.exceptionActions;
 		}
 
+		/**
+		 * How this subscription is coordinated across application instances, overriding
+		 * esdb.subscriptions.coordination.mode.
+		 */
+		private final ByIdCoordination coordination = new ByIdCoordination();
+
+		public ByIdCoordination getCoordination() {
+			return this.coordination;
+		}
+
 		public Integer getConcurrency() {
 			return this.concurrency;
 		}
@@ -233,6 +245,121 @@ public class SubscriptionProperties {
 
 	public Resubscribe getResubscribe() {
 		return this.resubscribe;
+	}
+
+	public Coordination getCoordination() {
+		return this.coordination;
+	}
+
+	/**
+	 * Where the leases of coordinated catch-up subscriptions are kept.
+	 */
+	public enum CoordinationMode {
+
+		/** Every instance runs every catch-up subscription (one instance, or work that may be done once per instance). */
+		NONE,
+		/** Leases are events in a stream per subscription ({@code $esdb-lease-<id>}). */
+		KURRENTDB,
+		/** Leases are rows of {@code esdb_subscription_lease} in the checkpoint database (the JDBC store's DataSource). */
+		JDBC
+
+	}
+
+	/**
+	 * One active instance per catch-up subscription across the application's replicas.
+	 */
+	public static class Coordination {
+
+		/**
+		 * Where the leases are kept: "none" (every instance runs every catch-up subscription), "kurrentdb" or "jdbc".
+		 * Switch it on when the application runs as several replicas and a subscription must not handle each event
+		 * once per replica (a process manager that sends mail, a read model in a shared database).
+		 */
+		private CoordinationMode mode = CoordinationMode.NONE;
+
+		/**
+		 * How long a lease lasts unless its owner renews it: the longest a subscription stays unhandled after its
+		 * owner died. At least three renew intervals.
+		 */
+		private Duration leaseTtl = Duration.ofSeconds(15);
+
+		/**
+		 * How often the owner renews its leases and a standing-by instance tries to acquire them.
+		 */
+		private Duration renewInterval = Duration.ofSeconds(5);
+
+		/**
+		 * This instance's id, stored in the leases it holds and shown by the snapshot, the endpoint and health. By
+		 * default spring.application.name, host and pid ("orders@host-1:4242").
+		 */
+		private String instanceId;
+
+		/**
+		 * The prefix of the lease streams of the "kurrentdb" mode.
+		 */
+		private String streamPrefix = "$esdb-lease-";
+
+		public CoordinationMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(CoordinationMode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getLeaseTtl() {
+			return this.leaseTtl;
+		}
+
+		public void setLeaseTtl(Duration leaseTtl) {
+			this.leaseTtl = leaseTtl;
+		}
+
+		public Duration getRenewInterval() {
+			return this.renewInterval;
+		}
+
+		public void setRenewInterval(Duration renewInterval) {
+			this.renewInterval = renewInterval;
+		}
+
+		public String getInstanceId() {
+			return this.instanceId;
+		}
+
+		public void setInstanceId(String instanceId) {
+			this.instanceId = instanceId;
+		}
+
+		public String getStreamPrefix() {
+			return this.streamPrefix;
+		}
+
+		public void setStreamPrefix(String streamPrefix) {
+			this.streamPrefix = streamPrefix;
+		}
+
+	}
+
+	/**
+	 * The coordination of one subscription.
+	 */
+	public static class ByIdCoordination {
+
+		/**
+		 * Where this catch-up subscription's lease is kept, overriding esdb.subscriptions.coordination.mode: "none",
+		 * "kurrentdb" or "jdbc".
+		 */
+		private CoordinationMode mode;
+
+		public CoordinationMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(CoordinationMode mode) {
+			this.mode = mode;
+		}
+
 	}
 
 	/**

@@ -22,6 +22,7 @@ import io.kurrent.dbclient.StreamNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.esdb.connection.ClientCalls;
 import io.github.esdb.event.LogPosition;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.subscription.Checkpoint;
@@ -258,23 +259,8 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 
 	}
 
-	private <T> T await(java.util.concurrent.CompletableFuture<T> future) {
-		try {
-			return future.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while accessing a checkpoint", ex);
-		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw new IllegalStateException("Checkpoint access failed", ex.getCause());
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException("Checkpoint access timed out after " + this.timeout, ex);
-		}
+	private <T> T await(CompletableFuture<T> future) {
+		return ClientCalls.await(future, this.timeout, "a checkpoint");
 	}
 
 }

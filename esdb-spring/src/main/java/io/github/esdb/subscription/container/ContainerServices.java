@@ -37,6 +37,8 @@ import io.github.esdb.subscription.SubscriptionObserver;
  * @param checkpointStoresById the checkpoint store of named subscriptions, overriding what they say
  * @param transactionManagers the transaction manager for a bean name ({@code null} for the only or primary one);
  * throws an exception whose message says why when there is none
+ * @param checkpointStoreDecorator wraps the checkpoint store of each container as it is created (the fencing of
+ * coordinated subscriptions)
  */
 record ContainerServices(KurrentDBClientProvider clients, EventContextFactory contexts, CurrentEvent currentEvent,
 		SubscriptionObserver observer, CatchUpErrorPolicy catchUpErrorPolicy,
@@ -44,7 +46,21 @@ record ContainerServices(KurrentDBClientProvider clients, EventContextFactory co
 		ContainerSettings settings, EventHandlerInterceptor interceptor, TaskExecutor taskExecutor,
 		BiFunction<ResolvedEvent, EventContext, @Nullable Object> payloads,
 		Map<String, CheckpointStore> checkpointStoresById,
-		Function<@Nullable String, PlatformTransactionManager> transactionManagers) {
+		Function<@Nullable String, PlatformTransactionManager> transactionManagers,
+		BiFunction<SubscriptionEndpoint, CheckpointStore, CheckpointStore> checkpointStoreDecorator) {
+
+	/** The services with the checkpoint stores as they are. */
+	ContainerServices(KurrentDBClientProvider clients, EventContextFactory contexts, CurrentEvent currentEvent,
+			SubscriptionObserver observer, CatchUpErrorPolicy catchUpErrorPolicy,
+			PersistentErrorPolicy persistentErrorPolicy, Function<String, CheckpointStore> checkpointStores,
+			ContainerSettings settings, EventHandlerInterceptor interceptor, TaskExecutor taskExecutor,
+			BiFunction<ResolvedEvent, EventContext, @Nullable Object> payloads,
+			Map<String, CheckpointStore> checkpointStoresById,
+			Function<@Nullable String, PlatformTransactionManager> transactionManagers) {
+		this(clients, contexts, currentEvent, observer, catchUpErrorPolicy, persistentErrorPolicy, checkpointStores,
+				settings, interceptor, taskExecutor, payloads, checkpointStoresById, transactionManagers,
+				(endpoint, store) -> store);
+	}
 
 	/**
 	 * The checkpoint store of a catch-up subscription: a per-id setting, else the bean it names, else the default.
@@ -53,7 +69,8 @@ record ContainerServices(KurrentDBClientProvider clients, EventContextFactory co
 	 */
 	CheckpointStore checkpointStoreOf(SubscriptionEndpoint endpoint) {
 		CheckpointStore byId = this.checkpointStoresById.get(endpoint.id());
-		return (byId != null) ? byId : this.checkpointStores.apply(endpoint.checkpointStore());
+		return this.checkpointStoreDecorator.apply(endpoint,
+				(byId != null) ? byId : this.checkpointStores.apply(endpoint.checkpointStore()));
 	}
 
 }

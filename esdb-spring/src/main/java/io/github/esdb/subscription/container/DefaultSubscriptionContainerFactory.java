@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -152,6 +153,8 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		private BeyondLogPolicy beyondLog = BeyondLogPolicy.FAIL;
 
 		private String parkedStreamPrefix = DEFAULT_PARKED_STREAM_PREFIX;
+		private BiFunction<SubscriptionEndpoint, CheckpointStore, CheckpointStore> checkpointStoreDecorator = (
+				endpoint, store) -> store;
 
 		private Builder() {
 		}
@@ -424,6 +427,18 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		}
 
 		/**
+		 * Wraps the checkpoint store of each catch-up container as it is created, such as
+		 * {@code SubscriptionCoordination::fence} for subscriptions coordinated across instances.
+		 * @param decorator the store to use, given the subscription and its store
+		 * @return this builder
+		 */
+		public Builder checkpointStoreDecorator(
+				BiFunction<SubscriptionEndpoint, CheckpointStore, CheckpointStore> decorator) {
+			this.checkpointStoreDecorator = decorator;
+			return this;
+		}
+
+		/**
 		 * Build the factory.
 		 * @return the factory
 		 */
@@ -447,7 +462,7 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 						.map((type) -> payloadSerializer.deserialize(context.eventType(),
 								event.getEvent().getEventData(), type))
 						.orElse(null),
-					this.checkpointStoresById, this.transactionManagers));
+					this.checkpointStoresById, this.transactionManagers, this.checkpointStoreDecorator));
 		}
 
 	}

@@ -1,0 +1,76 @@
+package io.github.esdb.subscription.coordination;
+
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.CheckpointStore;
+
+/**
+ * A coordinated subscription's checkpoint store: every write is made under the lease the container was started
+ * with, refused once this instance lost it or its local deadline passed, and fenced by the lease store (in the same
+ * transaction as the write for the JDBC store). Without a lease (the container built only to check the declaration
+ * at start-up) it writes nothing.
+ */
+class FencedCheckpointStore implements CheckpointStore {
+
+	final CheckpointStore delegate;
+
+	final @Nullable LeaseGuard guard;
+
+	final LeaseStore leases;
+
+	FencedCheckpointStore(CheckpointStore delegate, @Nullable LeaseGuard guard, LeaseStore leases) {
+		this.delegate = delegate;
+		this.guard = guard;
+		this.leases = leases;
+	}
+
+	static FencedCheckpointStore of(CheckpointStore delegate, @Nullable LeaseGuard guard, LeaseStore leases) {
+		return (delegate instanceof io.github.esdb.subscription.TransactionalCheckpointStore transactional)
+				? new FencedTransactionalCheckpointStore(transactional, guard, leases)
+				: new FencedCheckpointStore(delegate, guard, leases);
+	}
+
+	@Override
+	public Optional<Checkpoint> load(String subscriptionId) {
+		return this.delegate.load(subscriptionId);
+	}
+
+	@Override
+	public void store(String subscriptionId, Checkpoint checkpoint) {
+		fenced("checkpoint " + checkpoint, () -> {
+			this.delegate.store(subscriptionId, checkpoint);
+			return null;
+		});
+	}
+
+	@Override
+	public void flush(String subscriptionId) {
+		this.delegate.flush(subscriptionId);
+	}
+
+	@Override
+	public void reset(String subscriptionId) {
+		fenced("the checkpoint reset", () -> {
+			this.delegate.reset(subscriptionId);
+			return null;
+		});
+	}
+
+	<T> T fenced(String what, java.util.function.Supplier<T> write) {
+		LeaseGuard held = this.guard;
+		if (held == null) {
+			throw new LeaseLostException("Refused " + what + ": the subscription holds no lease");
+		}
+		held.check(what);
+		return this.leases.fenced(held.lease(), write, held::lose);
+	}
+
+	@Override
+	public String toString() {
+		return "Fenced[" + this.delegate + "]";
+	}
+
+}
