@@ -217,4 +217,23 @@ public @interface EventSubscription {
 	 */
 	String transactionManager() default "";
 
+	/**
+	 * For a batch handler (a method that takes {@code List<T>}, {@code List<byte[]>} or
+	 * {@code List<StoredEvent<T>>}): the most events handed over in one call. A batch is handed over when it holds
+	 * this many events or when {@link #batchMaxWait()} passed since its first event arrived. One transaction (when
+	 * {@link #transactional()}), one checkpoint and, on a persistent subscription, one ack per batch.
+	 * {@code esdb.subscriptions.by-id.<id>.batch-size} overrides it, {@code esdb.subscriptions.batch.size} (100) is the
+	 * default. Accepts a placeholder such as {@code ${totals.batch-size:500}}.
+	 * @return the size, empty for the configured value
+	 */
+	String batchSize() default "";
+
+	/**
+	 * For a batch handler: how long the first event of a batch waits for more before the batch is handed over, such as
+	 * {@code 200ms} or {@code PT0.2S}. {@code esdb.subscriptions.by-id.<id>.batch-max-wait} overrides it,
+	 * {@code esdb.subscriptions.batch.max-wait} (100ms) is the default.
+	 * @return the duration, empty for the configured value
+	 */
+	String batchMaxWait() default "";
+
 }

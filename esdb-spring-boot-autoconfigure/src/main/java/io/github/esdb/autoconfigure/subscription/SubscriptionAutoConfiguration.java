@@ -163,6 +163,9 @@ public class SubscriptionAutoConfiguration {
 			.transactionManagers((name) -> transactionManager(beanFactory, name))
 			.transactional(transactionalById(properties), transactionManagerById(properties))
 			.beyondLog(properties.getCheckpoint().getBeyondLog())
+			.batch(properties.getBatch().getSize(), properties.getBatch().getMaxWait(),
+					byId(properties, SubscriptionProperties.ById::getBatchSize),
+					byId(properties, SubscriptionProperties.ById::getBatchMaxWait))
 			.build();
 	}
 
@@ -231,6 +234,21 @@ public class SubscriptionAutoConfiguration {
 					+ "mark it @Primary");
 		}
 		return unique;
+	}
+
+	/**
+	 * One setting of the subscriptions that set it under {@code esdb.subscriptions.by-id}.
+	 */
+	private static <T> Map<String, T> byId(SubscriptionProperties properties,
+			java.util.function.Function<SubscriptionProperties.ById, T> setting) {
+		Map<String, T> values = new LinkedHashMap<>();
+		properties.getById().forEach((id, settings) -> {
+			T value = setting.apply(settings);
+			if (value != null) {
+				values.put(id, value);
+			}
+		});
+		return values;
 	}
 
 	private static Map<String, Integer> concurrencyById(SubscriptionProperties properties) {

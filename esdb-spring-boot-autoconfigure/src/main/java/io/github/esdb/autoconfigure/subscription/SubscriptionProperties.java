@@ -60,6 +60,8 @@ public class SubscriptionProperties {
 
 	private final Resubscribe resubscribe = new Resubscribe();
 
+	private final Batch batch = new Batch();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -108,6 +110,46 @@ public class SubscriptionProperties {
 		return this.catchUp;
 	}
 
+	public Batch getBatch() {
+		return this.batch;
+	}
+
+	/**
+	 * Batch handlers: handler methods that take a List of events, handed over in batches.
+	 */
+	public static class Batch {
+
+		/**
+		 * The most events handed to a batch handler in one call (one transaction, one checkpoint, one ack), unless
+		 * its @EventSubscription(batchSize) or by-id.<id>.batch-size says otherwise.
+		 */
+		private int size = 100;
+
+		/**
+		 * How long the first event of a batch waits for more before the batch is handed over, unless its
+		 * @EventSubscription(batchMaxWait) or by-id.<id>.batch-max-wait says otherwise. Bounds the delay a batch
+		 * handler adds when events trickle in.
+		 */
+		private Duration maxWait = Duration.ofMillis(100);
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+	}
+
 	/**
 	 * Settings of one subscription.
 	 */
@@ -136,6 +178,33 @@ public class SubscriptionProperties {
 		 * @EventSubscription(checkpointStore): "kurrentdb", "memory" or "jdbc".
 		 */
 		private StoreType checkpointStore;
+
+		/**
+		 * The most events in one call of this subscription's batch handler; overrides @EventSubscription(batchSize).
+		 */
+		private Integer batchSize;
+
+		/**
+		 * How long the first event of a batch of this subscription waits for more; overrides
+		 * @EventSubscription(batchMaxWait).
+		 */
+		private Duration batchMaxWait;
+
+		public Integer getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(Integer batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getBatchMaxWait() {
+			return this.batchMaxWait;
+		}
+
+		public void setBatchMaxWait(Duration batchMaxWait) {
+			this.batchMaxWait = batchMaxWait;
+		}
 
 		public Integer getConcurrency() {
 			return this.concurrency;

@@ -53,6 +53,8 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private final @Nullable TransactionalHandling transactional;
 
+	private final @Nullable CatchUpBatchHandling batches;
+
 	private boolean checkpointLoaded;
 
 	private boolean endWasEmpty;
@@ -70,6 +72,8 @@ final class CatchUpSubscriber implements Subscriber {
 		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
 		this.invoker = new HandlerInvoker(endpoint, services, statistics);
 		this.filter = effectiveFilter(endpoint);
+		this.batches = CatchUpBatchHandling.of(endpoint, services, this.committer, this.errorHandler, this.invoker,
+				this.transactional);
 	}
 
 	/**
@@ -140,6 +144,9 @@ final class CatchUpSubscriber implements Subscriber {
 		}
 		// After a drop, what the partitions hold is handled before the new session starts after the safe point.
 		this.partitions.beginSession(false);
+		if (this.batches != null) {
+			this.batches.clear();
+		}
 		this.committer.discardUnfinished();
 		SubscriptionListener listener = new SubscriptionListener() {
 
@@ -216,7 +223,8 @@ final class CatchUpSubscriber implements Subscriber {
 			return ended;
 		}
 		if (message instanceof Session.Event delivered) {
-			return handleEvent(delivered.event(), control);
+			Exit exit = handleEvent(delivered.event(), control);
+			return (exit == null && this.batches != null) ? this.batches.flushIfReady(control) : exit;
 		}
 		if (message instanceof Session.ServerCheckpoint checkpoint) {
 			this.committer.pass(Checkpoint.ofPosition(checkpoint.position()));
@@ -224,6 +232,13 @@ final class CatchUpSubscriber implements Subscriber {
 			return null;
 		}
 		if (message instanceof Session.CaughtUp caughtUp) {
+			if (this.batches != null) {
+				// Nothing more is waiting on the server: the handler gets what it has now.
+				Exit exit = this.batches.flush(control);
+				if (exit != null) {
+					return exit;
+				}
+			}
 			rememberEnd(caughtUp);
 			this.committer.commit();
 		}
@@ -280,6 +295,9 @@ final class CatchUpSubscriber implements Subscriber {
 			return null;
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, null);
+		if (this.batches != null) {
+			return this.batches.add(new EventBatcher.Item(event, context, checkpoint, null, false), control);
+		}
 		this.committer.start(checkpoint);
 		if (this.partitions.enabled()) {
 			return handleInPartition(event, context, checkpoint, control);
@@ -371,9 +389,20 @@ final class CatchUpSubscriber implements Subscriber {
 	}
 
 	@Override
-	public @Nullable Exit onIdle() {
+	public @Nullable Exit onIdle(SubscriptionErrorHandler.Sleeper control) {
+		if (this.batches != null) {
+			Exit exit = this.batches.flushIfReady(control);
+			if (exit != null) {
+				return exit;
+			}
+		}
 		this.committer.commitIfDue();
 		return this.partitions.exit();
+	}
+
+	@Override
+	public long pollMillis(long idle) {
+		return (this.batches != null) ? this.batches.pollMillis(idle) : idle;
 	}
 
 	@Override

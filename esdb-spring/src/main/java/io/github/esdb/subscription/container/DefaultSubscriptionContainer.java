@@ -362,14 +362,14 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 			}
 			Session.Message message;
 			try {
-				message = session.poll(POLL_MILLIS);
+				message = session.poll(this.subscriber.pollMillis(POLL_MILLIS));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return Subscriber.Exit.stop();
 			}
 			if (message == null) {
-				Subscriber.Exit exit = this.subscriber.onIdle();
+				Subscriber.Exit exit = this.subscriber.onIdle(run);
 				if (exit != null) {
 					return exit;
 				}

@@ -63,6 +63,8 @@ final class PersistentSubscriber implements Subscriber {
 
 	private final Partitions partitions;
 
+	private final @Nullable PersistentBatchHandling batches;
+
 	private volatile @Nullable Checkpoint position;
 
 	private boolean groupEnsured;
@@ -78,6 +80,40 @@ final class PersistentSubscriber implements Subscriber {
 		this.errorHandler = new SubscriptionErrorHandler(endpoint, services, statistics);
 		this.invoker = new HandlerInvoker(endpoint, services, statistics);
 		this.filter = CatchUpSubscriber.effectiveFilter(endpoint);
+		this.batches = PersistentBatchHandling.of(endpoint, services, this.errorHandler, this.invoker,
+				new BatchSettlement());
+	}
+
+	/** Acks and nacks the events of batches. */
+	private final class BatchSettlement implements PersistentBatchHandling.Settlement {
+
+		@Override
+		public void ack(List<EventBatcher.Item> items) {
+			PersistentSubscription subscription = items.get(0).subscription();
+			PersistentSubscriber.this.ack(subscription,
+					items.stream().map(EventBatcher.Item::event).toArray(ResolvedEvent[]::new));
+			items.stream().filter((item) -> !item.replayed()).forEach((item) -> done(item.event()));
+		}
+
+		@Override
+		public @Nullable Exit nack(EventBatcher.Item item, NackException nack) {
+			Exit exit = PersistentSubscriber.this.nack(item.subscription(), item.event(), item.context(), nack);
+			NackException.Action action = nack.getAction();
+			if (!item.replayed() && (action == NackException.Action.PARK || action == NackException.Action.SKIP)) {
+				done(item.event());
+			}
+			return exit;
+		}
+
+		@Override
+		public void skip(EventBatcher.Item item) {
+			PersistentSubscriber.this.ack(item.subscription(), item.event());
+			PersistentSubscriber.this.invoker.skipNoHandler(item.context());
+			if (!item.replayed()) {
+				done(item.event());
+			}
+		}
+
 	}
 
 	@Override
@@ -99,8 +135,8 @@ final class PersistentSubscriber implements Subscriber {
 	private int bufferSize() {
 		Integer configured = this.endpoint.persistentSettings().bufferSize();
 		int size = (configured != null) ? configured : this.services.settings().persistentBufferSize();
-		// Fewer events out than partitions would leave partitions idle.
-		return Math.max(size, concurrency());
+		// Fewer events out than partitions would leave partitions idle, fewer than a batch would never fill it.
+		return Math.max(Math.max(size, concurrency()), (this.batches != null) ? this.batches.size() : 1);
 	}
 
 	@Override
@@ -140,6 +176,9 @@ final class PersistentSubscriber implements Subscriber {
 		// Events the partitions still hold belong to a dropped session: their acks would go nowhere and the server
 		// delivers them again, so they are dropped.
 		this.partitions.beginSession(true);
+		if (this.batches != null) {
+			this.batches.clear();
+		}
 		boolean autoCreate = this.services.settings().autoCreateGroups();
 		if (autoCreate && !this.groupEnsured) {
 			createGroupIfMissing();
@@ -297,6 +336,10 @@ final class PersistentSubscriber implements Subscriber {
 				? this.services.contexts()
 					.create(this.endpoint.id(), event, delivered.retryCount(), originalPosition(event.getEvent()))
 				: this.services.contexts().create(this.endpoint.id(), event, delivered.retryCount());
+		if (this.batches != null) {
+			return this.batches.add(new EventBatcher.Item(event, context, checkpointOf(event), subscription,
+					replayed));
+		}
 		if (this.partitions.enabled()) {
 			boolean queued = this.partitions.submit(event, context,
 					() -> handleOnce(subscription, event, context, replayed), control);
@@ -332,14 +375,18 @@ final class PersistentSubscriber implements Subscriber {
 	 * and several consumers deliver out of order, and the position says how far this consumer has got.
 	 */
 	private void done(ResolvedEvent event) {
-		Checkpoint next = this.endpoint.isAll()
-				? Checkpoint.ofPosition(LogPosition
-					.fromClient(event.getPosition().orElse(event.getOriginalEvent().getPosition())))
-				: Checkpoint.ofRevision(event.getOriginalEvent().getRevision());
+		Checkpoint next = checkpointOf(event);
 		Checkpoint current = this.position;
 		if (current == null || next.isAfter(current)) {
 			this.position = next;
 		}
+	}
+
+	private Checkpoint checkpointOf(ResolvedEvent event) {
+		return this.endpoint.isAll()
+				? Checkpoint.ofPosition(LogPosition
+					.fromClient(event.getPosition().orElse(event.getOriginalEvent().getPosition())))
+				: Checkpoint.ofRevision(event.getOriginalEvent().getRevision());
 	}
 
 	/**
@@ -409,12 +456,12 @@ final class PersistentSubscriber implements Subscriber {
 		return null;
 	}
 
-	private void ack(PersistentSubscription subscription, ResolvedEvent event) {
+	private void ack(PersistentSubscription subscription, ResolvedEvent... events) {
 		this.lastAckNanos = System.nanoTime();
 		try {
 			// Partitions ack from several threads; the client's call stream takes one message at a time.
 			synchronized (subscription) {
-				subscription.ack(event);
+				subscription.ack(events);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -424,8 +471,19 @@ final class PersistentSubscriber implements Subscriber {
 	}
 
 	@Override
-	public @Nullable Exit onIdle() {
+	public @Nullable Exit onIdle(SubscriptionErrorHandler.Sleeper control) {
+		if (this.batches != null) {
+			Exit exit = this.batches.flushIfReady();
+			if (exit != null) {
+				return exit;
+			}
+		}
 		return this.partitions.exit();
+	}
+
+	@Override
+	public long pollMillis(long idle) {
+		return (this.batches != null) ? this.batches.pollMillis(idle) : idle;
 	}
 
 	@Override

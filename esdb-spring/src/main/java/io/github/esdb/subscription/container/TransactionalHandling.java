@@ -150,11 +150,31 @@ final class TransactionalHandling {
 	 * @throws Exception what the handler threw, or why the transaction could not commit
 	 */
 	boolean handle(Checkpoint checkpoint, SubscriptionErrorHandler.Attempt handler) throws Exception {
+		return handleBatch(checkpoint, checkpoint, handler) == null;
+	}
+
+	/**
+	 * In one transaction: write the checkpoint of a batch's first event (which locks the checkpoint and finds a batch
+	 * committed before), then its last event's, then call the handler. The read model's writes of the whole batch
+	 * and the last event's position commit together.
+	 * @param first the position of the batch's first event
+	 * @param last the position of its last event (the same for one event)
+	 * @param handler the handler call
+	 * @return {@code null} if the handler ran and committed; otherwise the stored checkpoint, at or after
+	 * {@code first}, and nothing was done (the events up to it were committed before)
+	 * @throws Exception what the handler threw, or why the transaction could not commit
+	 */
+	@Nullable Checkpoint handleBatch(Checkpoint first, Checkpoint last, SubscriptionErrorHandler.Attempt handler)
+			throws Exception {
+		Boolean committed;
 		try {
-			Boolean committed = this.transactions.execute((status) -> {
-				if (!this.store.storeIfBehind(this.subscriptionId, checkpoint)) {
+			committed = this.transactions.execute((status) -> {
+				if (!this.store.storeIfBehind(this.subscriptionId, first)) {
 					status.setRollbackOnly();
 					return false;
+				}
+				if (!last.equals(first)) {
+					this.store.storeIfBehind(this.subscriptionId, last);
 				}
 				try {
 					handler.run();
@@ -167,11 +187,15 @@ final class TransactionalHandling {
 				}
 				return true;
 			});
-			return Boolean.TRUE.equals(committed);
 		}
 		catch (CheckedFailure ex) {
 			throw (Exception) ex.getCause();
 		}
+		if (Boolean.TRUE.equals(committed)) {
+			return null;
+		}
+		// Committed before, by a run whose outcome was lost or another instance: read how far it got.
+		return this.store.load(this.subscriptionId).orElse(first);
 	}
 
 	/** Carries a checked handler exception through the transaction callback, which rolls back on it. */
