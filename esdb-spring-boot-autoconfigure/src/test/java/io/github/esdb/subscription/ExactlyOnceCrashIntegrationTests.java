@@ -241,12 +241,18 @@ class ExactlyOnceCrashIntegrationTests {
 	}
 
 	@Test
+	void everyEventIsAppliedExactlyOnceWithConcurrencyWhateverPointProcessingIsKilledAt() {
+		// Four partitions by order id, each committing its own position with each event.
+		prove(ProofConfiguration.class, "concurrency 4", 1, "test.concurrency=4", "test.partition-by=payload.orderId");
+	}
+
+	@Test
 	void everyEventOfABatchHandlerIsAppliedExactlyOnceWhateverPointProcessingIsKilledAt() {
 		// Batches of 50: a kill anywhere in a batch takes the whole batch's rows and its checkpoint with it.
 		prove(BatchProofConfiguration.class, "batches", BatchProofReadModel.BATCH_SIZE);
 	}
 
-	private void prove(Class<?> readModel, String handling, int spacing) {
+	private void prove(Class<?> readModel, String handling, int spacing, String... properties) {
 		long seed = Long.getLong("esdb.proof.seed", System.nanoTime());
 		System.out.println("Exactly-once proof (" + handling + "): " + EVENTS + " events, " + KILLS
 				+ " kill points, seed " + seed + " (-Desdb.proof.seed=" + seed + " replays it)");
@@ -256,7 +262,7 @@ class ExactlyOnceCrashIntegrationTests {
 		Map<Kill, Long> kinds = new java.util.EnumMap<>(Kill.class);
 		plan.pending.values().forEach((kill) -> kinds.merge(kill, 1L, Long::sum));
 
-		int contexts = runUntilDone(runner(stream, plan, readModel), stream, plan);
+		int contexts = runUntilDone(runner(stream, plan, readModel).withPropertyValues(properties), stream, plan);
 
 		System.out.println("Exactly-once proof (" + handling + "): kills " + kinds + " in " + contexts
 				+ " application contexts");
@@ -319,7 +325,8 @@ class ExactlyOnceCrashIntegrationTests {
 			this.model = new KillPoints(jdbc, plan);
 		}
 
-		@EventSubscription(id = "${test.id}", stream = "${test.stream}", transactional = "${test.transactional:true}")
+		@EventSubscription(id = "${test.id}", stream = "${test.stream}", transactional = "${test.transactional:true}",
+				concurrency = "${test.concurrency:1}", partitionBy = "${test.partition-by:}")
 		void on(OrderPlaced event, EventContext context) throws InterruptedException {
 			this.model.insert(context.subscriptionId(), context.eventId().toString(), context.revision());
 			this.model.killIfPlanned(context.revision());

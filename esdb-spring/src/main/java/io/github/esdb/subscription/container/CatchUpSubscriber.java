@@ -196,6 +196,9 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	private @Nullable Checkpoint loadCheckpoint() throws Exception {
 		Checkpoint stored = this.store.load(this.endpoint.id()).orElse(null);
+		if (this.transactional != null) {
+			this.transactional.checkPartitions(stored);
+		}
 		if (stored == null) {
 			return null;
 		}
@@ -213,6 +216,9 @@ final class CatchUpSubscriber implements Subscriber {
 				this.endpoint.id(), stored, where, (end.last() != null) ? "last event at " + end.last() : "no event",
 				(this.endpoint.from() != null) ? this.endpoint.from() : "the start");
 		this.store.reset(this.endpoint.id());
+		if (this.transactional != null) {
+			this.transactional.resetPartitions();
+		}
 		return null;
 	}
 
@@ -355,13 +361,27 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	private @Nullable Exit handleInPartition(ResolvedEvent event, EventContext context, Checkpoint checkpoint,
 			SubscriptionErrorHandler.Sleeper control) {
-		boolean queued = this.partitions.submit(event, context, () -> {
-			SubscriptionErrorHandler.Outcome outcome = this.errorHandler
-				.handleInPlace(() -> this.invoker.invoke(event, context), context, control);
+		TransactionalHandling transactions = this.transactional;
+		boolean queued = this.partitions.submit(event, context, (partition) -> {
+			boolean[] committedBefore = new boolean[1];
+			SubscriptionErrorHandler.Outcome outcome = this.errorHandler.handleInPlace(() -> {
+				if (transactions == null) {
+					this.invoker.invoke(event, context);
+				}
+				else {
+					// The partition's position commits with the handler's work; the subscription's checkpoint
+					// follows outside, once every event before it finished.
+					committedBefore[0] = !transactions.handleInPartition(partition, checkpoint,
+							() -> this.invoker.invoke(event, context));
+				}
+			}, context, control);
 			if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
 				return Exit.failed(failed.cause());
 			}
 			if (!(outcome instanceof SubscriptionErrorHandler.Stopped)) {
+				if (committedBefore[0] && outcome instanceof SubscriptionErrorHandler.Handled) {
+					this.invoker.skipAlreadyCommitted(context, checkpoint);
+				}
 				this.committer.finish(checkpoint);
 			}
 			return null;
