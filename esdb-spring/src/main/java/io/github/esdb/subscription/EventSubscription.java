@@ -201,8 +201,9 @@ public @interface EventSubscription {
 	/**
 	 * Whether each handler call runs in a transaction that also writes the event's checkpoint, so that what the
 	 * handler does in that transaction's database and the subscription's position commit together or not at all: a
-	 * crash never applies an event twice, nor loses one. Catch-up subscriptions only, with concurrency 1, and a
-	 * {@link TransactionalCheckpointStore} on the transaction manager's database (the JDBC store:
+	 * crash never applies an event twice, nor loses one. Catch-up subscriptions only, with a
+	 * {@link TransactionalCheckpointStore} on the transaction manager's database (with a concurrency above 1, a
+	 * {@link PartitionCheckpointStore}, where each partition commits its own position; the JDBC store is both:
 	 * {@code esdb.subscriptions.checkpoint.store=jdbc}); anything else fails start-up saying what to change.
 	 * {@code esdb.subscriptions.by-id.<id>.transactional} overrides it. Accepts a placeholder.
 	 * @return {@code "true"} or {@code "false"}

@@ -163,7 +163,8 @@ public class SubscriptionProperties {
 		/**
 		 * Whether each handler call of this catch-up subscription runs in a transaction that also writes the event's
 		 * checkpoint (exactly once for the work in that database); overrides @EventSubscription(transactional).
-		 * Needs the JDBC checkpoint store on the transaction manager's DataSource and concurrency 1.
+		 * Needs the JDBC checkpoint store on the transaction manager's DataSource (with a concurrency above 1, each
+		 * partition commits its own position).
 		 */
 		private Boolean transactional;
 
