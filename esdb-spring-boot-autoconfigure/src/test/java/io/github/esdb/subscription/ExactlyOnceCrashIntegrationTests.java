@@ -28,6 +28,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.github.esdb.core.StoredEvent;
 import io.github.esdb.test.PostgresDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,6 +112,18 @@ class ExactlyOnceCrashIntegrationTests {
 			}
 		}
 
+		/**
+		 * Kill points at least {@code spacing} revisions apart, so that no batch of that size holds two: a batch
+		 * dies at its first kill point, and a crash after its commit would carry a second one past unreached.
+		 */
+		KillPlan(long seed, int events, int kills, int spacing, Kill... kinds) {
+			Random random = new Random(seed);
+			long[] offsets = random.longs(kills, 0, events - 1 - (long) spacing * kills).sorted().toArray();
+			for (int i = 0; i < kills; i++) {
+				this.pending.put(1 + offsets[i] + (long) spacing * i, kinds[random.nextInt(kinds.length)]);
+			}
+		}
+
 		Kill take(long revision) {
 			Kill kill = this.pending.remove(revision);
 			if (kill != null) {
@@ -146,9 +159,13 @@ class ExactlyOnceCrashIntegrationTests {
 	}
 
 	private ApplicationContextRunner runner(String stream, KillPlan plan) {
+		return runner(stream, plan, ProofConfiguration.class);
+	}
+
+	private ApplicationContextRunner runner(String stream, KillPlan plan, Class<?> readModel) {
 		return esdb.runner()
 			.withConfiguration(JdbcTestSupport.JDBC)
-			.withUserConfiguration(ProofConfiguration.class)
+			.withUserConfiguration(readModel)
 			.withBean(KillPlan.class, () -> plan)
 			.withPropertyValues(postgres.dataSourceProperties())
 			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
@@ -168,6 +185,8 @@ class ExactlyOnceCrashIntegrationTests {
 		long last = EVENTS - 1;
 		while (!(plan.pending.isEmpty() && plan.reached.isEmpty()
 				&& Long.valueOf(last).equals(JdbcTestSupport.storedRevision(postgres.jdbc(), stream)))) {
+			// Kills reached while the previous application went down (other partitions) went down with it.
+			plan.reached.clear();
 			runner.run((context) -> {
 				contexts.incrementAndGet();
 				runOneContext(context, stream, plan, last, failures);
@@ -191,22 +210,39 @@ class ExactlyOnceCrashIntegrationTests {
 			}
 			switch (reached.kill()) {
 				case FAIL_BEFORE_COMMIT -> {
+					// With concurrency another partition may crash meanwhile; its handler then keeps the subscription
+					// from ending, and the crash is what happens to the application.
 					await().atMost(PATIENCE)
-						.until(() -> registry.snapshot(stream).get().state() == SubscriptionState.FAILED);
+						.until(() -> registry.snapshot(stream).get().state() == SubscriptionState.FAILED
+								|| plan.reached.stream().anyMatch((other) -> other.kill() != Kill.FAIL_BEFORE_COMMIT));
+					Reached crash = plan.reached.stream()
+						.filter((other) -> other.kill() != Kill.FAIL_BEFORE_COMMIT)
+						.findFirst()
+						.orElse(null);
+					if (crash != null) {
+						plan.reached.remove(crash);
+						crash(crash);
+						return;
+					}
+					// Partitions that failed at the same time failed with it.
+					plan.reached.removeIf((other) -> other.kill() == Kill.FAIL_BEFORE_COMMIT);
 					if (failures.incrementAndGet() % 2 == 0) {
 						return;
 					}
 					registry.restart(stream);
 				}
-				case CRASH_BEFORE_COMMIT -> {
-					// The database ends the transaction; nothing of it can commit any more.
-					postgres.jdbc().sql("SELECT pg_terminate_backend(?)").param(reached.backendPid()).query().rowSet();
-					return;
-				}
-				case CRASH_AFTER_COMMIT -> {
+				case CRASH_BEFORE_COMMIT, CRASH_AFTER_COMMIT -> {
+					crash(reached);
 					return;
 				}
 			}
+		}
+	}
+
+	private static void crash(Reached reached) {
+		if (reached.kill() == Kill.CRASH_BEFORE_COMMIT) {
+			// The database ends the transaction; nothing of it can commit any more.
+			postgres.jdbc().sql("SELECT pg_terminate_backend(?)").param(reached.backendPid()).query().rowSet();
 		}
 	}
 
@@ -220,17 +256,35 @@ class ExactlyOnceCrashIntegrationTests {
 
 	@Test
 	void everyEventIsAppliedExactlyOnceWhateverPointProcessingIsKilledAt() {
+		prove(ProofConfiguration.class, "single events", 1);
+	}
+
+	@Test
+	void everyEventIsAppliedExactlyOnceWithConcurrencyWhateverPointProcessingIsKilledAt() {
+		// Four partitions by order id, each committing its own position with each event.
+		prove(ProofConfiguration.class, "concurrency 4", 1, "test.concurrency=4", "test.partition-by=payload.orderId");
+	}
+
+	@Test
+	void everyEventOfABatchHandlerIsAppliedExactlyOnceWhateverPointProcessingIsKilledAt() {
+		// Batches of 50: a kill anywhere in a batch takes the whole batch's rows and its checkpoint with it.
+		prove(BatchProofConfiguration.class, "batches", BatchProofReadModel.BATCH_SIZE);
+	}
+
+	private void prove(Class<?> readModel, String handling, int spacing, String... properties) {
 		long seed = Long.getLong("esdb.proof.seed", System.nanoTime());
-		System.out.println("Exactly-once proof: " + EVENTS + " events, " + KILLS + " kill points, seed " + seed
-				+ " (-Desdb.proof.seed=" + seed + " replays it)");
+		System.out.println("Exactly-once proof (" + handling + "): " + EVENTS + " events, " + KILLS
+				+ " kill points, seed " + seed + " (-Desdb.proof.seed=" + seed + " replays it)");
 		String stream = writeEvents(EVENTS);
-		KillPlan plan = new KillPlan(seed, EVENTS, KILLS, Kill.values());
+		KillPlan plan = (spacing > 1) ? new KillPlan(seed, EVENTS, KILLS, spacing, Kill.values())
+				: new KillPlan(seed, EVENTS, KILLS, Kill.values());
 		Map<Kill, Long> kinds = new java.util.EnumMap<>(Kill.class);
 		plan.pending.values().forEach((kill) -> kinds.merge(kill, 1L, Long::sum));
 
-		int contexts = runUntilDone(runner(stream, plan), stream, plan);
+		int contexts = runUntilDone(runner(stream, plan, readModel).withPropertyValues(properties), stream, plan);
 
-		System.out.println("Exactly-once proof: kills " + kinds + " in " + contexts + " application contexts");
+		System.out.println("Exactly-once proof (" + handling + "): kills " + kinds + " in " + contexts
+				+ " application contexts");
 		assertThat(plan.triggered).as("every kill point was reached").hasValue(KILLS);
 		assertThat(counts(stream)).singleElement()
 			.satisfies((row) -> assertThat(row).as("rows, distinct event ids").containsExactly((long) EVENTS,
@@ -271,37 +325,97 @@ class ExactlyOnceCrashIntegrationTests {
 
 	}
 
+	@Configuration(proxyBeanMethods = false)
+	static class BatchProofConfiguration {
+
+		@Bean
+		BatchProofReadModel batchProofReadModel(JdbcClient jdbc, KillPlan plan) {
+			return new BatchProofReadModel(new KillPoints(jdbc, plan));
+		}
+
+	}
+
 	/** One row per event id; no unique key, so that a second application would show. */
 	static class ProofReadModel {
+
+		private final KillPoints model;
+
+		ProofReadModel(JdbcClient jdbc, KillPlan plan) {
+			this.model = new KillPoints(jdbc, plan);
+		}
+
+		@EventSubscription(id = "${test.id}", stream = "${test.stream}", transactional = "${test.transactional:true}",
+				concurrency = "${test.concurrency:1}", partitionBy = "${test.partition-by:}")
+		void on(OrderPlaced event, EventContext context) throws InterruptedException {
+			this.model.insert(context.subscriptionId(), context.eventId().toString(), context.revision());
+			this.model.killIfPlanned(context.revision());
+		}
+
+	}
+
+	/** The same rows, written a batch at a time; the batch dies at the first kill point it holds. */
+	static class BatchProofReadModel {
+
+		static final int BATCH_SIZE = 50;
+
+		private final KillPoints model;
+
+		BatchProofReadModel(KillPoints model) {
+			this.model = model;
+		}
+
+		@EventSubscription(id = "${test.id}", stream = "${test.stream}", transactional = "true",
+				batchSize = "" + BATCH_SIZE)
+		void on(List<StoredEvent<OrderPlaced>> events) throws InterruptedException {
+			for (StoredEvent<OrderPlaced> event : events) {
+				// The subscription id is the stream's name in this test.
+				this.model.insert(event.stream(), event.eventId().toString(), event.revision());
+			}
+			for (StoredEvent<OrderPlaced> event : events) {
+				if (this.model.killIfPlanned(event.revision())) {
+					return;
+				}
+			}
+		}
+
+	}
+
+	/** Writes the read model's rows and carries out the kill plan, in the handler's transaction. */
+	static class KillPoints {
 
 		private final JdbcClient jdbc;
 
 		private final KillPlan plan;
 
-		ProofReadModel(JdbcClient jdbc, KillPlan plan) {
+		KillPoints(JdbcClient jdbc, KillPlan plan) {
 			this.jdbc = jdbc;
 			this.plan = plan;
 		}
 
-		@EventSubscription(id = "${test.id}", stream = "${test.stream}", transactional = "${test.transactional:true}")
-		void on(OrderPlaced event, EventContext context) throws InterruptedException {
+		void insert(String subscriptionId, String eventId, long revision) {
 			this.jdbc.sql("INSERT INTO handled (subscription_id, event_id, revision) VALUES (?, ?, ?)")
-				.param(context.subscriptionId())
-				.param(context.eventId().toString())
-				.param(context.revision())
+				.param(subscriptionId)
+				.param(eventId)
+				.param(revision)
 				.update();
-			Kill kill = this.plan.take(context.revision());
+		}
+
+		/**
+		 * Kill processing if the plan says so for this revision.
+		 * @return true if a kill was set up (the transaction will fail or the application crash)
+		 */
+		boolean killIfPlanned(long revision) throws InterruptedException {
+			Kill kill = this.plan.take(revision);
 			if (kill == null) {
-				return;
+				return false;
 			}
-			long revision = context.revision();
 			boolean inTransaction = TransactionSynchronizationManager.isSynchronizationActive();
 			if (kill == Kill.FAIL_BEFORE_COMMIT) {
 				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
 					@Override
 					public void beforeCommit(boolean readOnly) {
-						ProofReadModel.this.plan.reached.add(new Reached(kill, revision, 0));
+						KillPoints.this.plan.reached.add(new Reached(kill, revision, 0));
 						throw new IllegalStateException("injected failure between the read-model write and the commit");
 					}
 
@@ -317,7 +431,7 @@ class ExactlyOnceCrashIntegrationTests {
 					@Override
 					public void afterCommit() {
 						try {
-							ProofReadModel.this.plan.hang(new Reached(kill, revision, 0));
+							KillPoints.this.plan.hang(new Reached(kill, revision, 0));
 						}
 						catch (InterruptedException ex) {
 							Thread.currentThread().interrupt();
@@ -331,6 +445,7 @@ class ExactlyOnceCrashIntegrationTests {
 				// Not transactional: the row is committed already; crash before the checkpoint catches up.
 				this.plan.hang(new Reached(kill, revision, 0));
 			}
+			return true;
 		}
 
 	}

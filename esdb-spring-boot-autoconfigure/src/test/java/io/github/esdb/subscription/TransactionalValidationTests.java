@@ -112,12 +112,55 @@ class TransactionalValidationTests {
 	}
 
 	@Test
-	void transactionalWithConcurrency() {
+	void transactionalWithConcurrencyAndAStoreWithoutPartitionPositions() {
 		assertFails(
-				this.withDataSource.withUserConfiguration(Transactional.class)
-					.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc", "esdb.subscriptions.concurrency=4"),
-				"transactional (exactly once) with concurrency 4 is not available yet",
+				this.withDataSource.withUserConfiguration(Transactional.class, SinglePositionStore.class)
+					.withPropertyValues("esdb.subscriptions.concurrency=4"),
+				"transactional (exactly once) with concurrency 4, but its checkpoint store",
+				"keeps no position per partition", "esdb.subscriptions.checkpoint.store=jdbc",
 				"esdb.subscriptions.by-id.orders.concurrency=1");
+	}
+
+	@Test
+	void transactionalWithConcurrencyAndTheJdbcStoreStarts() {
+		this.withDataSource.withUserConfiguration(Transactional.class)
+			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc", "esdb.subscriptions.concurrency=4")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	/** A store that joins transactions but keeps one position per subscription only. */
+	@Configuration(proxyBeanMethods = false)
+	static class SinglePositionStore {
+
+		@Bean
+		TransactionalCheckpointStore checkpointStore(javax.sql.DataSource dataSource) {
+			io.github.esdb.subscription.checkpoint.JdbcCheckpointStore jdbc = new io.github.esdb.subscription.checkpoint.JdbcCheckpointStore(
+					dataSource);
+			return new TransactionalCheckpointStore() {
+
+				@Override
+				public java.util.Optional<Checkpoint> load(String subscriptionId) {
+					return jdbc.load(subscriptionId);
+				}
+
+				@Override
+				public void store(String subscriptionId, Checkpoint checkpoint) {
+					jdbc.store(subscriptionId, checkpoint);
+				}
+
+				@Override
+				public String cannotJoin(org.springframework.transaction.PlatformTransactionManager manager) {
+					return jdbc.cannotJoin(manager);
+				}
+
+				@Override
+				public boolean storeIfBehind(String subscriptionId, Checkpoint checkpoint) {
+					return jdbc.storeIfBehind(subscriptionId, checkpoint);
+				}
+
+			};
+		}
+
 	}
 
 	@Test

@@ -201,8 +201,9 @@ public @interface EventSubscription {
 	/**
 	 * Whether each handler call runs in a transaction that also writes the event's checkpoint, so that what the
 	 * handler does in that transaction's database and the subscription's position commit together or not at all: a
-	 * crash never applies an event twice, nor loses one. Catch-up subscriptions only, with concurrency 1, and a
-	 * {@link TransactionalCheckpointStore} on the transaction manager's database (the JDBC store:
+	 * crash never applies an event twice, nor loses one. Catch-up subscriptions only, with a
+	 * {@link TransactionalCheckpointStore} on the transaction manager's database (with a concurrency above 1, a
+	 * {@link PartitionCheckpointStore}, where each partition commits its own position; the JDBC store is both:
 	 * {@code esdb.subscriptions.checkpoint.store=jdbc}); anything else fails start-up saying what to change.
 	 * {@code esdb.subscriptions.by-id.<id>.transactional} overrides it. Accepts a placeholder.
 	 * @return {@code "true"} or {@code "false"}
@@ -216,5 +217,24 @@ public @interface EventSubscription {
 	 * @return a bean name
 	 */
 	String transactionManager() default "";
+
+	/**
+	 * For a batch handler (a method that takes {@code List<T>}, {@code List<byte[]>} or
+	 * {@code List<StoredEvent<T>>}): the most events handed over in one call. A batch is handed over when it holds
+	 * this many events or when {@link #batchMaxWait()} passed since its first event arrived. One transaction (when
+	 * {@link #transactional()}), one checkpoint and, on a persistent subscription, one ack per batch.
+	 * {@code esdb.subscriptions.by-id.<id>.batch-size} overrides it, {@code esdb.subscriptions.batch.size} (100) is the
+	 * default. Accepts a placeholder such as {@code ${totals.batch-size:500}}.
+	 * @return the size, empty for the configured value
+	 */
+	String batchSize() default "";
+
+	/**
+	 * For a batch handler: how long the first event of a batch waits for more before the batch is handed over, such as
+	 * {@code 200ms} or {@code PT0.2S}. {@code esdb.subscriptions.by-id.<id>.batch-max-wait} overrides it,
+	 * {@code esdb.subscriptions.batch.max-wait} (100ms) is the default.
+	 * @return the duration, empty for the configured value
+	 */
+	String batchMaxWait() default "";
 
 }

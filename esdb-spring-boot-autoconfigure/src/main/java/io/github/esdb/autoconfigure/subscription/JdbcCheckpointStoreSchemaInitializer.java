@@ -24,11 +24,14 @@ import org.springframework.util.StreamUtils;
  * Creates the JDBC checkpoint table at start-up, the way Spring Batch and Spring Session create theirs: the script
  * for the DataSource's platform ({@code schema-@@platform@@.sql}, shipped for PostgreSQL, H2, MySQL and MariaDB), run
  * as {@code esdb.subscriptions.checkpoint.jdbc.initialize-schema} says (by default only on an embedded database). A
- * table name other than the scripts' {@code esdb_checkpoint} is written into the script before it runs.
+ * table name other than the scripts' {@code esdb_checkpoint} is written into the script before it runs (the partition
+ * table is named after it: {@code <table>_partition}).
  */
 public class JdbcCheckpointStoreSchemaInitializer extends DataSourceScriptDatabaseInitializer {
 
-	private static final Pattern DEFAULT_TABLE = Pattern.compile("\\besdb_checkpoint\\b", Pattern.CASE_INSENSITIVE);
+	/** The checkpoint table's name, alone or before the partition table's {@code _partition}. */
+	private static final Pattern DEFAULT_TABLE = Pattern.compile("\\besdb_checkpoint(?=_partition\\b|\\b)",
+			Pattern.CASE_INSENSITIVE);
 
 	private final String tableName;
 

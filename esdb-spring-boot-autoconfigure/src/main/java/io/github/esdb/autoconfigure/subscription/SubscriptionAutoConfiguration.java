@@ -182,6 +182,9 @@ public class SubscriptionAutoConfiguration {
 			.beyondLog(properties.getCheckpoint().getBeyondLog())
 			.parkedStreamPrefix(properties.getParking().getStreamPrefix())
 			.checkpointStoreDecorator((coordination != null) ? coordination::fence : (endpoint, store) -> store)
+			.batch(properties.getBatch().getSize(), properties.getBatch().getMaxWait(),
+					byId(properties, SubscriptionProperties.ById::getBatchSize),
+					byId(properties, SubscriptionProperties.ById::getBatchMaxWait))
 			.build();
 		return (coordination != null) ? coordination.coordinate(factory) : factory;
 	}
@@ -262,6 +265,21 @@ public class SubscriptionAutoConfiguration {
 					+ "mark it @Primary");
 		}
 		return unique;
+	}
+
+	/**
+	 * One setting of the subscriptions that set it under {@code esdb.subscriptions.by-id}.
+	 */
+	private static <T> Map<String, T> byId(SubscriptionProperties properties,
+			java.util.function.Function<SubscriptionProperties.ById, T> setting) {
+		Map<String, T> values = new LinkedHashMap<>();
+		properties.getById().forEach((id, settings) -> {
+			T value = setting.apply(settings);
+			if (value != null) {
+				values.put(id, value);
+			}
+		});
+		return values;
 	}
 
 	private static Map<String, Integer> concurrencyById(SubscriptionProperties properties) {

@@ -73,6 +73,8 @@ public class SubscriptionProperties {
 
 	private final Coordination coordination = new Coordination();
 
+	private final Batch batch = new Batch();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -151,6 +153,46 @@ public class SubscriptionProperties {
 
 	}
 
+	public Batch getBatch() {
+		return this.batch;
+	}
+
+	/**
+	 * Batch handlers: handler methods that take a List of events, handed over in batches.
+	 */
+	public static class Batch {
+
+		/**
+		 * The most events handed to a batch handler in one call (one transaction, one checkpoint, one ack), unless
+		 * its @EventSubscription(batchSize) or by-id.<id>.batch-size says otherwise.
+		 */
+		private int size = 100;
+
+		/**
+		 * How long the first event of a batch waits for more before the batch is handed over, unless its
+		 * @EventSubscription(batchMaxWait) or by-id.<id>.batch-max-wait says otherwise. Bounds the delay a batch
+		 * handler adds when events trickle in.
+		 */
+		private Duration maxWait = Duration.ofMillis(100);
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+	}
+
 	/**
 	 * Settings of one subscription.
 	 */
@@ -164,7 +206,8 @@ public class SubscriptionProperties {
 		/**
 		 * Whether each handler call of this catch-up subscription runs in a transaction that also writes the event's
 		 * checkpoint (exactly once for the work in that database); overrides @EventSubscription(transactional).
-		 * Needs the JDBC checkpoint store on the transaction manager's DataSource and concurrency 1.
+		 * Needs the JDBC checkpoint store on the transaction manager's DataSource (with a concurrency above 1, each
+		 * partition commits its own position).
 		 */
 		private Boolean transactional;
 
@@ -199,6 +242,33 @@ public class SubscriptionProperties {
 
 		public ByIdCoordination getCoordination() {
 			return this.coordination;
+		}
+
+		/**
+		 * The most events in one call of this subscription's batch handler; overrides @EventSubscription(batchSize).
+		 */
+		private Integer batchSize;
+
+		/**
+		 * How long the first event of a batch of this subscription waits for more; overrides
+		 * @EventSubscription(batchMaxWait).
+		 */
+		private Duration batchMaxWait;
+
+		public Integer getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(Integer batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getBatchMaxWait() {
+			return this.batchMaxWait;
+		}
+
+		public void setBatchMaxWait(Duration batchMaxWait) {
+			this.batchMaxWait = batchMaxWait;
 		}
 
 		public Integer getConcurrency() {

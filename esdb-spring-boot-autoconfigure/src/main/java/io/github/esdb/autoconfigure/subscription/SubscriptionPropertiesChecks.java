@@ -33,7 +33,15 @@ final class SubscriptionPropertiesChecks {
 			if (settings.getConcurrency() != null) {
 				atLeast(settings.getConcurrency(), 1, PREFIX + "by-id." + id + ".concurrency", "8");
 			}
+			if (settings.getBatchSize() != null) {
+				atLeast(settings.getBatchSize(), 1, PREFIX + "by-id." + id + ".batch-size", "500");
+			}
+			if (settings.getBatchMaxWait() != null) {
+				notNegative(settings.getBatchMaxWait(), PREFIX + "by-id." + id + ".batch-max-wait", "200ms");
+			}
 		});
+		atLeast(properties.getBatch().getSize(), 1, PREFIX + "batch.size", "100");
+		notNegative(properties.getBatch().getMaxWait(), PREFIX + "batch.max-wait", "100ms");
 		SubscriptionProperties.CatchUp catchUp = properties.getCatchUp();
 		atLeast(catchUp.getBatchSize(), 1, PREFIX + "catch-up.batch-size", "512");
 		SubscriptionProperties.Retry retry = catchUp.getRetry();

@@ -1,6 +1,7 @@
 package io.github.esdb.subscription.docs;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,11 +13,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.util.backoff.FixedBackOff;
 
+import io.github.esdb.core.StoredEvent;
 import io.github.esdb.serialization.EventType;
+import io.github.esdb.subscription.BatchHandlerFailedException;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.CheckpointStore;
@@ -252,6 +256,41 @@ final class DocumentationExamples {
 
 	}
 	// end::exactly-once[]
+
+	// tag::batch-handler[]
+	/**
+	 * The same totals, a batch at a time: one transaction, one JDBC batch of upserts and one checkpoint per batch of
+	 * up to 500 orders (or what arrived within 200 ms).
+	 */
+	@Component
+	static class BatchedOrderTotals {
+
+		private final JdbcTemplate jdbc;
+
+		BatchedOrderTotals(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@EventSubscription(id = "batched-order-totals", stream = "${orders.stream:orders}", transactional = "true",
+				batchSize = "500", batchMaxWait = "200ms")
+		void on(List<StoredEvent<OrderPlaced>> orders) {
+			for (int i = 0; i < orders.size(); i++) {
+				if (orders.get(i).payload().amountCents() < 0) {
+					// The orders before it commit, this one goes to the error policy, the rest come again.
+					throw new BatchHandlerFailedException(i,
+							new IllegalArgumentException("negative amount in " + orders.get(i).payload().orderId()));
+				}
+			}
+			this.jdbc.batchUpdate("""
+					INSERT INTO order_totals (order_id, amount_cents, orders) VALUES (?, ?, 1)
+					ON CONFLICT (order_id) DO UPDATE SET amount_cents = order_totals.amount_cents + EXCLUDED.amount_cents,
+					                                     orders = order_totals.orders + 1""",
+					orders.stream().map((order) -> new Object[] { order.payload().orderId(), order.payload().amountCents() })
+						.toList());
+		}
+
+	}
+	// end::batch-handler[]
 
 	// tag::policies[]
 	@Configuration(proxyBeanMethods = false)

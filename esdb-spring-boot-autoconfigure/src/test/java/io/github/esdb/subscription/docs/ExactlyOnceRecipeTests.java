@@ -115,4 +115,35 @@ class ExactlyOnceRecipeTests {
 			.single()).isEqualTo(3L);
 	}
 
+	@Test
+	void theBatchRecipeKeepsTotalsAndTheirCheckpointTogether() throws Exception {
+		String stream = "orders-" + UUID.randomUUID();
+		append(stream, new DocumentationExamples.OrderPlaced("b-1", 100),
+				new DocumentationExamples.OrderPlaced("b-2", 50), new DocumentationExamples.OrderPlaced("b-1", 25));
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
+					EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class,
+					JdbcCheckpointStoreAutoConfiguration.class, DataSourceAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+					JdbcClientAutoConfiguration.class))
+			.withBean(DocumentationExamples.BatchedOrderTotals.class)
+			.withPropertyValues(postgres.dataSourceProperties())
+			.withPropertyValues("esdb.connection-string=" + server.connectionString(), "orders.stream=" + stream,
+					"esdb.subscriptions.checkpoint.store=jdbc",
+					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always")
+			.run((context) -> {
+				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+				await().atMost(java.time.Duration.ofSeconds(20))
+					.until(() -> Checkpoint.ofRevision(2)
+						.equals(registry.snapshot("batched-order-totals").get().committed()));
+				assertThat(totals()).contains(List.of("b-1", 125L, 2), List.of("b-2", 50L, 1));
+				assertThat(postgres.jdbc()
+					.sql("SELECT stream_revision FROM esdb_checkpoint WHERE subscription_id = 'batched-order-totals'")
+					.query(Long.class)
+					.single()).isEqualTo(2L);
+			});
+		// The other recipe's test reads the whole table.
+		postgres.jdbc().sql("DELETE FROM order_totals WHERE order_id LIKE 'b-%'").update();
+	}
+
 }

@@ -28,8 +28,10 @@ import org.springframework.expression.ParseException;
 
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.serialization.EventTypeRegistry;
+import io.github.esdb.subscription.BatchSettings;
 import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.ConsumerStrategy;
+import io.github.esdb.subscription.EventDispatcher;
 import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.EventHandler;
 import io.github.esdb.subscription.EventSubscription;
@@ -111,14 +113,23 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 			}
 			String source = "bean '" + beanName + "' (class " + targetClass.getSimpleName() + ") methods "
 					+ ordered.stream().map(Method::getName).toList();
+			rejectBatchSettings(classLevel, source);
 			ids.add(add(endpoint(classLevel, beanName, source, new MethodEventDispatcher(invokers))));
 		}
 		methodLevel.forEach((method, annotation) -> {
 			String source = "bean '" + beanName + "' method '" + method.getName() + "'";
-			HandlerMethodInvoker invoker = HandlerMethodInvoker.create(bean, beanName,
-					AopUtils.selectInvocableMethod(method, bean.getClass()), types(), serializer());
-			ids.add(add(endpoint(annotation, beanName + "." + method.getName(), source,
-					new MethodEventDispatcher(List.of(invoker)))));
+			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+			EventDispatcher dispatcher;
+			if (BatchHandlerMethod.isBatch(method)) {
+				dispatcher = BatchHandlerMethod.create(bean, beanName, invocable, batchSettings(annotation, source),
+						types(), serializer());
+			}
+			else {
+				rejectBatchSettings(annotation, source);
+				dispatcher = new MethodEventDispatcher(
+						List.of(HandlerMethodInvoker.create(bean, beanName, invocable, types(), serializer())));
+			}
+			ids.add(add(endpoint(annotation, beanName + "." + method.getName(), source, dispatcher)));
 		});
 		addResetHandlers(bean, beanName, targetClass, ids);
 		return bean;
@@ -157,7 +168,7 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 	}
 
 	private SubscriptionEndpoint endpoint(EventSubscription annotation, String defaultId, String source,
-			MethodEventDispatcher dispatcher) {
+			EventDispatcher dispatcher) {
 		String id = resolve(annotation.id());
 		if (id.isEmpty()) {
 			id = defaultId;
@@ -210,6 +221,41 @@ public class EventSubscriptionAnnotationBeanPostProcessor
 		}
 		catch (IllegalArgumentException ex) {
 			throw HandlerMethodInvoker.invalid(ex.getMessage(), ex);
+		}
+	}
+
+	private BatchSettings batchSettings(EventSubscription annotation, String source) {
+		String sizeText = resolve(annotation.batchSize());
+		int size = 0;
+		if (!sizeText.isEmpty()) {
+			try {
+				size = Integer.parseInt(sizeText);
+			}
+			catch (NumberFormatException ex) {
+				size = -1;
+			}
+			if (size < 1) {
+				throw new InvalidSubscriptionException(source + ": batchSize = \"" + sizeText
+						+ "\" is not a whole number of at least 1", "for example batchSize = \"500\", or leave it out "
+								+ "for esdb.subscriptions.batch.size");
+			}
+		}
+		Duration maxWait = duration("batchMaxWait", resolve(annotation.batchMaxWait()), source);
+		if (maxWait != null && maxWait.isNegative()) {
+			throw new InvalidSubscriptionException(source + ": batchMaxWait = \"" + annotation.batchMaxWait()
+					+ "\" is negative", "for example batchMaxWait = \"200ms\"");
+		}
+		return new BatchSettings(size, maxWait);
+	}
+
+	/**
+	 * Batch settings on a handler that takes one event at a time would be silently ignored.
+	 */
+	private void rejectBatchSettings(EventSubscription annotation, String source) {
+		if (!resolve(annotation.batchSize()).isEmpty() || !resolve(annotation.batchMaxWait()).isEmpty()) {
+			throw new InvalidSubscriptionException(source + ": batchSize and batchMaxWait apply to batch handlers, "
+					+ "but this handler takes one event at a time", "remove them, or make the handler a batch "
+							+ "handler: " + BatchHandlerMethod.EXAMPLE);
 		}
 	}
 

@@ -91,20 +91,15 @@ public final class HandlerMethodInvoker {
 					catch (IllegalStateException ex) {
 						throw invalid(description + ": " + ex.getMessage(), ex);
 					}
-					boolean nullable = acceptsNull(parameter);
-					resolvers.add((event, context) -> {
-						Object value = serializer.deserialize(context.eventType(), event.getEvent().getEventData(),
-								type);
-						if (value == null && !nullable) {
-							// A JSON null is as unreadable as broken bytes: retrying cannot help, so it goes the
-							// way of unreadable events instead of failing the handler with a NullPointerException.
-							throw new EventSerializationException("Event " + context.eventId() + " ("
-									+ context.eventType() + ") has a null payload; annotate the parameter '"
-									+ parameter.getName() + "' @Nullable to receive such events", null);
-						}
-						return value;
-					});
+					resolvers.add(payloadResolver(type, parameter.getName(), acceptsNull(parameter), serializer));
 				}
+			}
+			else if (type == List.class) {
+				throw new InvalidSubscriptionException(description + " takes a List ('" + parameter.getName()
+						+ "'), but only a method annotated @EventSubscription can be a batch handler, with the List as "
+						+ "its only parameter", "declare the batch handler as its own subscription, for example "
+								+ "@EventSubscription(id = \"totals\", stream = \"orders\") void on(List<OrderPlaced> "
+								+ "events)");
 			}
 			else {
 				throw new InvalidSubscriptionException(description + " has parameter '" + parameter.getName()
@@ -115,6 +110,29 @@ public final class HandlerMethodInvoker {
 		}
 		ReflectionUtils.makeAccessible(method);
 		return new HandlerMethodInvoker(bean, method, List.copyOf(resolvers), eventType, description);
+	}
+
+	/**
+	 * Reads an event's payload as an application class.
+	 * @param type the class
+	 * @param parameterName the parameter that receives it, for the message about a null payload
+	 * @param nullable whether a JSON {@code null} may be handed over
+	 * @param serializer reads payloads
+	 * @return the resolver
+	 */
+	static HandlerArgumentResolver payloadResolver(Class<?> type, String parameterName, boolean nullable,
+			EventSerializer serializer) {
+		return (event, context) -> {
+			Object value = serializer.deserialize(context.eventType(), event.getEvent().getEventData(), type);
+			if (value == null && !nullable) {
+				// A JSON null is as unreadable as broken bytes: retrying cannot help, so it goes the way of
+				// unreadable events instead of failing the handler with a NullPointerException.
+				throw new EventSerializationException("Event " + context.eventId() + " (" + context.eventType()
+						+ ") has a null payload; annotate the parameter '" + parameterName
+						+ "' @Nullable to receive such events", null);
+			}
+			return value;
+		};
 	}
 
 	/**
@@ -143,7 +161,7 @@ public final class HandlerMethodInvoker {
 	/**
 	 * Payloads are application classes: not primitives, arrays, JDK types or client types.
 	 */
-	private static boolean isPayloadType(Class<?> type) {
+	static boolean isPayloadType(Class<?> type) {
 		if (type.isPrimitive() || type.isArray()) {
 			return false;
 		}
@@ -181,8 +199,19 @@ public final class HandlerMethodInvoker {
 		for (int i = 0; i < args.length; i++) {
 			args[i] = this.resolvers.get(i).resolve(event, context);
 		}
+		call(this.bean, this.method, args);
+	}
+
+	/**
+	 * Call a handler method, unwrapping what it threw.
+	 * @param bean the bean
+	 * @param method the method, accessible
+	 * @param args the arguments
+	 * @throws Exception what the method threw
+	 */
+	static void call(Object bean, Method method, Object[] args) throws Exception {
 		try {
-			this.method.invoke(this.bean, args);
+			method.invoke(bean, args);
 		}
 		catch (InvocationTargetException ex) {
 			Throwable target = ex.getTargetException();

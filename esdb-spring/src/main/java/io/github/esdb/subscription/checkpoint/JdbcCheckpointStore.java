@@ -4,7 +4,9 @@ import java.lang.reflect.Method;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -23,6 +25,8 @@ import org.springframework.util.ReflectionUtils;
 
 import io.github.esdb.event.LogPosition;
 import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.PartitionCheckpointStore;
+import io.github.esdb.subscription.PartitionCheckpoints;
 import io.github.esdb.subscription.TransactionalCheckpointStore;
 
 /**
@@ -36,7 +40,7 @@ import io.github.esdb.subscription.TransactionalCheckpointStore;
  * {@value #SCHEMA_LOCATION}, for PostgreSQL, H2, MySQL and MariaDB; the auto-configuration runs them as
  * {@code esdb.subscriptions.checkpoint.jdbc.initialize-schema} says.
  */
-public class JdbcCheckpointStore implements TransactionalCheckpointStore {
+public class JdbcCheckpointStore implements PartitionCheckpointStore {
 
 	/** The table's name unless told otherwise. */
 	public static final String DEFAULT_TABLE_NAME = "esdb_checkpoint";
@@ -62,6 +66,16 @@ public class JdbcCheckpointStore implements TransactionalCheckpointStore {
 	private final String delete;
 
 	private final String exists;
+
+	private final String partitionSelect;
+
+	private final String partitionUpdate;
+
+	private final String partitionInsert;
+
+	private final String partitionDelete;
+
+	private final String partitionExists;
 
 	/**
 	 * A store on the table {@value #DEFAULT_TABLE_NAME}.
@@ -92,10 +106,32 @@ public class JdbcCheckpointStore implements TransactionalCheckpointStore {
 				+ " WHERE subscription_id = ?";
 		this.update = "UPDATE " + tableName + " SET stream_revision = ?, commit_position = ?, prepare_position = ?, "
 				+ "updated_at = CURRENT_TIMESTAMP WHERE subscription_id = ?";
-		this.insert = "INSERT INTO " + tableName + " (subscription_id, stream_revision, commit_position, "
-				+ "prepare_position, updated_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)";
+		this.insert = "INSERT INTO " + tableName + " (stream_revision, commit_position, prepare_position, "
+				+ "subscription_id, updated_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)";
 		this.delete = "DELETE FROM " + tableName + " WHERE subscription_id = ?";
 		this.exists = "SELECT COUNT(*) FROM " + tableName + " WHERE subscription_id = ?";
+		String partitions = partitionTableName(tableName);
+		this.partitionSelect = "SELECT partition_index, partition_count, stream_revision, commit_position, "
+				+ "prepare_position FROM " + partitions + " WHERE subscription_id = ?";
+		this.partitionUpdate = "UPDATE " + partitions + " SET stream_revision = ?, commit_position = ?, "
+				+ "prepare_position = ?, partition_count = ?, updated_at = CURRENT_TIMESTAMP WHERE subscription_id = ? "
+				+ "AND partition_index = ?";
+		this.partitionInsert = "INSERT INTO " + partitions + " (stream_revision, commit_position, prepare_position, "
+				+ "partition_count, subscription_id, partition_index, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
+				+ "CURRENT_TIMESTAMP)";
+		this.partitionDelete = "DELETE FROM " + partitions + " WHERE subscription_id = ?";
+		this.partitionExists = "SELECT COUNT(*) FROM " + partitions + " WHERE subscription_id = ? AND "
+				+ "partition_index = ?";
+	}
+
+	/**
+	 * The table of the partition positions that goes with a checkpoint table: its name with {@code _partition}
+	 * appended ({@code esdb_checkpoint_partition}), created by the same scripts.
+	 * @param tableName the checkpoint table
+	 * @return the partition table
+	 */
+	public static String partitionTableName(String tableName) {
+		return tableName + "_partition";
 	}
 
 	/**
@@ -127,22 +163,25 @@ public class JdbcCheckpointStore implements TransactionalCheckpointStore {
 	public Optional<Checkpoint> load(String subscriptionId) {
 		List<@Nullable Checkpoint> rows = this.jdbc.sql(this.select)
 			.param(subscriptionId)
-			.query(JdbcCheckpointStore::checkpoint)
+			.query((row, rowNumber) -> checkpoint(row, 1))
 			.list();
 		// A row without a position (written by hand, say) counts as no checkpoint.
 		return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
 	}
 
-	private static @Nullable Checkpoint checkpoint(ResultSet row, int rowNumber) throws SQLException {
-		long revision = row.getLong(1);
+	/**
+	 * The position in three columns from {@code first}: revision, commit and prepare position.
+	 */
+	private static @Nullable Checkpoint checkpoint(ResultSet row, int first) throws SQLException {
+		long revision = row.getLong(first);
 		if (!row.wasNull()) {
 			return Checkpoint.ofRevision(revision);
 		}
-		long commit = row.getLong(2);
+		long commit = row.getLong(first + 1);
 		if (row.wasNull()) {
 			return null;
 		}
-		return Checkpoint.ofPosition(new LogPosition(commit, row.getLong(3)));
+		return Checkpoint.ofPosition(new LogPosition(commit, row.getLong(first + 2)));
 	}
 
 	/**
@@ -164,42 +203,83 @@ public class JdbcCheckpointStore implements TransactionalCheckpointStore {
 
 	@Override
 	public boolean storeIfBehind(String subscriptionId, Checkpoint checkpoint) {
+		return storeIfBehind(this.update, this.exists, this.insert, checkpoint, (Object) subscriptionId);
+	}
+
+	@Override
+	public boolean storePartitionIfBehind(String subscriptionId, int partition, int partitionCount,
+			Checkpoint checkpoint) {
+		return storeIfBehind(this.partitionUpdate, this.partitionExists, this.partitionInsert, checkpoint,
+				partitionCount, subscriptionId, partition);
+	}
+
+	@Override
+	public Optional<PartitionCheckpoints> loadPartitions(String subscriptionId) {
+		Map<Integer, Checkpoint> positions = new HashMap<>();
+		int[] count = new int[1];
+		this.jdbc.sql(this.partitionSelect).param(subscriptionId).query((row) -> {
+			count[0] = Math.max(count[0], row.getInt(2));
+			Checkpoint position = checkpoint(row, 3);
+			if (position != null) {
+				positions.put(row.getInt(1), position);
+			}
+		});
+		return (count[0] == 0) ? Optional.empty() : Optional.of(new PartitionCheckpoints(count[0], positions));
+	}
+
+	@Override
+	public void resetPartitions(String subscriptionId) {
+		this.jdbc.sql(this.partitionDelete).param(subscriptionId).update();
+	}
+
+	/**
+	 * The conditional write of both tables: update the row when its position is behind, else tell whether a row
+	 * exists (the event was committed before), else insert the row.
+	 * @param update the update, whose parameters are the position columns, then {@code key}
+	 * @param exists counts the rows of {@code key}, without its first element when it is a partition count
+	 * @param insert the insert, whose parameters are the position columns, then {@code key}
+	 * @param key the values after the position columns: the subscription id, or the partition count, the id and the
+	 * partition index
+	 */
+	private boolean storeIfBehind(String update, String exists, String insert, Checkpoint checkpoint,
+			Object... key) {
 		int updated;
 		if (checkpoint.isPosition()) {
 			LogPosition position = checkpoint.position();
 			updated = this.jdbc
-				.sql(this.update + " AND (commit_position IS NULL OR commit_position < ? OR (commit_position = ? "
+				.sql(update + " AND (commit_position IS NULL OR commit_position < ? OR (commit_position = ? "
 						+ "AND prepare_position < ?))")
 				.params(columns(checkpoint))
-				.param(subscriptionId)
+				.params(key)
 				.param(position.commit())
 				.param(position.commit())
 				.param(position.prepare())
 				.update();
 		}
 		else {
-			updated = this.jdbc.sql(this.update + " AND (stream_revision IS NULL OR stream_revision < ?)")
+			updated = this.jdbc.sql(update + " AND (stream_revision IS NULL OR stream_revision < ?)")
 				.params(columns(checkpoint))
-				.param(subscriptionId)
+				.params(key)
 				.param(checkpoint.revision())
 				.update();
 		}
 		if (updated > 0) {
 			return true;
 		}
-		Long rows = this.jdbc.sql(this.exists).param(subscriptionId).query(Long.class).single();
+		Object[] identity = (key.length > 1) ? java.util.Arrays.copyOfRange(key, 1, key.length) : key;
+		Long rows = this.jdbc.sql(exists).params(identity).query(Long.class).single();
 		if (rows != null && rows > 0) {
 			// A row that is not behind: this event (or a later one) was committed before.
 			return false;
 		}
-		// The first checkpoint of this subscription. Should another writer insert it at the same moment, the
-		// duplicate key fails this transaction and the event is tried again, finding the row then.
-		insert(subscriptionId, checkpoint);
+		// The first position written. Should another writer insert it at the same moment, the duplicate key fails
+		// this transaction and the event is tried again, finding the row then.
+		this.jdbc.sql(insert).params(columns(checkpoint)).params(key).update();
 		return true;
 	}
 
 	private void insert(String subscriptionId, Checkpoint checkpoint) {
-		this.jdbc.sql(this.insert).param(subscriptionId).params(columns(checkpoint)).update();
+		this.jdbc.sql(this.insert).params(columns(checkpoint)).param(subscriptionId).update();
 	}
 
 	/**

@@ -81,6 +81,8 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	private final Object handlerLock = new Object();
 
+	private final @Nullable CatchUpBatchHandling batches;
+
 	private volatile boolean checkpointLoaded;
 
 	private boolean endWasEmpty;
@@ -101,6 +103,8 @@ final class CatchUpSubscriber implements Subscriber {
 		this.statistics = statistics;
 		this.parked = new ParkedStream(services.clients(), services.settings().parkedStreamPrefix() + endpoint.id(),
 				services.settings().subscribeTimeout());
+		this.batches = CatchUpBatchHandling.of(endpoint, services, this.committer, this.errorHandler, this.invoker,
+				this.transactional, (outcome, item) -> parkIfAsked(outcome, item.event(), item.context()));
 	}
 
 	/**
@@ -172,6 +176,9 @@ final class CatchUpSubscriber implements Subscriber {
 		}
 		// After a drop, what the partitions hold is handled before the new session starts after the safe point.
 		this.partitions.beginSession(false);
+		if (this.batches != null) {
+			this.batches.clear();
+		}
 		this.committer.discardUnfinished();
 		SubscriptionListener listener = new SubscriptionListener() {
 
@@ -221,6 +228,9 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	private @Nullable Checkpoint loadCheckpoint() throws Exception {
 		Checkpoint stored = this.store.load(this.endpoint.id()).orElse(null);
+		if (this.transactional != null) {
+			this.transactional.checkPartitions(stored);
+		}
 		if (stored == null) {
 			return null;
 		}
@@ -238,6 +248,9 @@ final class CatchUpSubscriber implements Subscriber {
 				this.endpoint.id(), stored, where, (end.last() != null) ? "last event at " + end.last() : "no event",
 				(this.endpoint.from() != null) ? this.endpoint.from() : "the start");
 		this.store.reset(this.endpoint.id());
+		if (this.transactional != null) {
+			this.transactional.resetPartitions();
+		}
 		return null;
 	}
 
@@ -248,7 +261,8 @@ final class CatchUpSubscriber implements Subscriber {
 			return ended;
 		}
 		if (message instanceof Session.Event delivered) {
-			return handleEvent(delivered.event(), control);
+			Exit exit = handleEvent(delivered.event(), control);
+			return (exit == null && this.batches != null) ? this.batches.flushIfReady(control) : exit;
 		}
 		if (message instanceof Session.ServerCheckpoint checkpoint) {
 			this.committer.pass(Checkpoint.ofPosition(checkpoint.position()));
@@ -256,6 +270,13 @@ final class CatchUpSubscriber implements Subscriber {
 			return null;
 		}
 		if (message instanceof Session.CaughtUp caughtUp) {
+			if (this.batches != null) {
+				// Nothing more is waiting on the server: the handler gets what it has now.
+				Exit exit = this.batches.flush(control);
+				if (exit != null) {
+					return exit;
+				}
+			}
 			rememberEnd(caughtUp);
 			this.committer.commit();
 		}
@@ -312,6 +333,9 @@ final class CatchUpSubscriber implements Subscriber {
 			return null;
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, null);
+		if (this.batches != null) {
+			return this.batches.add(new EventBatcher.Item(event, context, checkpoint, null, false), control);
+		}
 		this.committer.start(checkpoint);
 		if (this.partitions.enabled()) {
 			return handleInPartition(event, context, checkpoint, control);
@@ -377,9 +401,20 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	private @Nullable Exit handleInPartition(ResolvedEvent event, EventContext context, Checkpoint checkpoint,
 			SubscriptionErrorHandler.Sleeper control) {
-		boolean queued = this.partitions.submit(event, context, () -> {
-			SubscriptionErrorHandler.Outcome outcome = this.errorHandler
-				.handleInPlace(() -> this.invoker.invoke(event, context), context, control);
+		TransactionalHandling transactions = this.transactional;
+		boolean queued = this.partitions.submit(event, context, (partition) -> {
+			boolean[] committedBefore = new boolean[1];
+			SubscriptionErrorHandler.Outcome outcome = this.errorHandler.handleInPlace(() -> {
+				if (transactions == null) {
+					this.invoker.invoke(event, context);
+				}
+				else {
+					// The partition's position commits with the handler's work; the subscription's checkpoint
+					// follows outside, once every event before it finished.
+					committedBefore[0] = !transactions.handleInPartition(partition, checkpoint,
+							() -> this.invoker.invoke(event, context));
+				}
+			}, context, control);
 			if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
 				return Exit.failed(failed.cause());
 			}
@@ -389,6 +424,9 @@ final class CatchUpSubscriber implements Subscriber {
 			Exit notParked = parkIfAsked(outcome, event, context);
 			if (notParked != null) {
 				return notParked;
+			}
+			if (committedBefore[0] && outcome instanceof SubscriptionErrorHandler.Handled) {
+				this.invoker.skipAlreadyCommitted(context, checkpoint);
 			}
 			this.committer.finish(checkpoint);
 			return null;
@@ -526,9 +564,20 @@ final class CatchUpSubscriber implements Subscriber {
 	}
 
 	@Override
-	public @Nullable Exit onIdle() {
+	public @Nullable Exit onIdle(SubscriptionErrorHandler.Sleeper control) {
+		if (this.batches != null) {
+			Exit exit = this.batches.flushIfReady(control);
+			if (exit != null) {
+				return exit;
+			}
+		}
 		this.committer.commitIfDue();
 		return this.partitions.exit();
+	}
+
+	@Override
+	public long pollMillis(long idle) {
+		return (this.batches != null) ? this.batches.pollMillis(idle) : idle;
 	}
 
 	@Override

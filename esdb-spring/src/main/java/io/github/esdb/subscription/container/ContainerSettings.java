@@ -31,12 +31,14 @@ import io.github.esdb.subscription.SubscriptionEndpoint;
  * @param transactionManagerById the transaction manager bean of named subscriptions, overriding what they say
  * @param beyondLog what a catch-up subscription does when its stored checkpoint is after the end of the log
  * @param parkedStreamPrefix prefix of the catch-up subscriptions' dead-letter streams, one per subscription id
+ * @param batch the batch size and max wait of batch handlers
  */
 record ContainerSettings(int catchUpBatchSize, int checkpointEveryEvents, Duration checkpointEvery,
 		Duration checkpointMinInterval, String checkpointStreamPrefix, Duration subscribeTimeout, boolean autoCreateGroups, int persistentBufferSize,
 		ResubscribeBackOff resubscribe, int concurrency, Map<String, Integer> concurrencyById, int maxInFlight,
 		GroupDriftPolicy groupDrift, Map<String, Boolean> transactionalById,
-		Map<String, String> transactionManagerById, BeyondLogPolicy beyondLog, String parkedStreamPrefix) {
+		Map<String, String> transactionManagerById, BeyondLogPolicy beyondLog, String parkedStreamPrefix,
+		BatchDefaults batch) {
 
 	/**
 	 * The concurrency of a subscription: a per-id setting, else the endpoint's own, else the default.

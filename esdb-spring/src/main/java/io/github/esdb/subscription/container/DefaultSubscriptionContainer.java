@@ -421,7 +421,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 				return Subscriber.Exit.stop();
 			}
 			try {
-				batch = session.take(POLL_MILLIS, batch);
+				batch = session.take(this.subscriber.pollMillis(POLL_MILLIS), batch);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -432,7 +432,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 					// Cancelled by a stop that timed out: nothing more comes, and take() no longer waits.
 					return Subscriber.Exit.stop();
 				}
-				Subscriber.Exit exit = this.subscriber.onIdle();
+				Subscriber.Exit exit = this.subscriber.onIdle(run);
 				if (exit != null) {
 					return exit;
 				}

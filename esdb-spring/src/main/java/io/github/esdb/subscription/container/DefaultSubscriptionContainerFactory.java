@@ -135,6 +135,8 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 
 		private int maxInFlight = 256;
 
+		private BatchDefaults batch = BatchDefaults.DEFAULTS;
+
 		private @Nullable EventTypeRegistry eventTypes;
 
 		private GroupDriftPolicy groupDrift = GroupDriftPolicy.WARN;
@@ -439,6 +441,21 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		}
 
 		/**
+		 * The batches of batch handlers: at most {@code size} events, or what arrived within {@code maxWait} of the
+		 * first one.
+		 * @param size the most events in one batch unless a subscription says otherwise
+		 * @param maxWait how long a batch's first event waits for more unless a subscription says otherwise
+		 * @param sizeById the batch size of named subscriptions, overriding what they declare
+		 * @param maxWaitById the max wait of named subscriptions, overriding what they declare
+		 * @return this builder
+		 */
+		public Builder batch(int size, Duration maxWait, Map<String, Integer> sizeById,
+				Map<String, Duration> maxWaitById) {
+			this.batch = new BatchDefaults(size, maxWait, Map.copyOf(sizeById), Map.copyOf(maxWaitById));
+			return this;
+		}
+
+		/**
 		 * Build the factory.
 		 * @return the factory
 		 */
@@ -450,7 +467,7 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 					this.checkpointEvery, this.checkpointMinInterval, this.checkpointStreamPrefix, this.subscribeTimeout,
 					this.autoCreateGroups, this.persistentBufferSize, this.resubscribe, this.concurrency,
 					this.concurrencyById, this.maxInFlight, this.groupDrift, this.transactionalById, this.transactionManagerById,
-					this.beyondLog, this.parkedStreamPrefix);
+					this.beyondLog, this.parkedStreamPrefix, this.batch);
 			EventSerializer payloadSerializer = this.serializer;
 			EventTypeRegistry types = (this.eventTypes != null) ? this.eventTypes : new EventTypeRegistry();
 			TaskExecutor executor = (this.taskExecutor != null) ? this.taskExecutor : defaultTaskExecutor(false);

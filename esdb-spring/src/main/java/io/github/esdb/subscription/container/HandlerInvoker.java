@@ -1,6 +1,7 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,6 +9,7 @@ import io.kurrent.dbclient.ResolvedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.esdb.subscription.BatchEventDispatcher;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 
@@ -53,12 +55,65 @@ final class HandlerInvoker {
 				.eventHandled(this.endpoint.id(), context, Duration.ofNanos(System.nanoTime() - started));
 		}
 		else {
+			skipNoHandler(context);
+		}
+	}
+
+	/**
+	 * Count and report an event no handler takes; its type is logged once.
+	 * @param context the event
+	 */
+	void skipNoHandler(EventContext context) {
+		this.statistics.skipped();
+		this.services.observer().eventSkipped(this.endpoint.id(), context, "no handler for its type");
+		if (this.loggedTypes.add(context.eventType())) {
+			logger.info("Subscription '{}' has no handler for events of type '{}' and skips them (logged once per "
+					+ "type; the snapshot counts them as skipped)", this.endpoint.id(), context.eventType());
+		}
+	}
+
+	/**
+	 * Call a batch handler once, inside the handler interceptors (which see the batch's last event). No event is the
+	 * {@code CurrentEvent} during the call: the handler holds several, each with its envelope. Counts every event as
+	 * handled when the handler returns.
+	 * @param dispatcher the batch handler
+	 * @param items the batch
+	 * @throws Exception what the handler threw
+	 */
+	void invokeBatch(BatchEventDispatcher dispatcher, List<EventBatcher.Item> items) throws Exception {
+		long started = System.nanoTime();
+		List<ResolvedEvent> events = items.stream().map(EventBatcher.Item::event).toList();
+		List<EventContext> contexts = items.stream().map(EventBatcher.Item::context).toList();
+		this.services.interceptor().intercept(this.endpoint, contexts.get(contexts.size() - 1), () -> {
+			dispatcher.dispatchBatch(events, contexts);
+			return true;
+		});
+		handled(items, Duration.ofNanos(System.nanoTime() - started));
+	}
+
+	/**
+	 * Count events of a batch as handled.
+	 * @param items the events
+	 * @param took how long the handler took for all of them
+	 */
+	void handled(List<EventBatcher.Item> items, Duration took) {
+		Duration each = items.isEmpty() ? took : took.dividedBy(items.size());
+		for (EventBatcher.Item item : items) {
+			this.statistics.handled();
+			this.services.observer().eventHandled(this.endpoint.id(), item.context(), each);
+		}
+	}
+
+	/**
+	 * Count events skipped along with a batch that the error policy skipped as a whole (the error handler counts the
+	 * first).
+	 * @param items the other events of the batch
+	 * @param reason why
+	 */
+	void skippedWithBatch(List<EventBatcher.Item> items, String reason) {
+		for (EventBatcher.Item item : items) {
 			this.statistics.skipped();
-			this.services.observer().eventSkipped(this.endpoint.id(), context, "no handler for its type");
-			if (this.loggedTypes.add(context.eventType())) {
-				logger.info("Subscription '{}' has no handler for events of type '{}' and skips them (logged once per "
-						+ "type; the snapshot counts them as skipped)", this.endpoint.id(), context.eventType());
-			}
+			this.services.observer().eventSkipped(this.endpoint.id(), item.context(), reason);
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.github.esdb.subscription.container;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 import io.kurrent.dbclient.ResolvedEvent;
@@ -90,14 +91,29 @@ final class Partitions {
 	 */
 	boolean submit(ResolvedEvent event, EventContext context, Supplier<Subscriber.@Nullable Exit> work,
 			SubscriptionErrorHandler.Sleeper control) {
+		return submit(event, context, (partition) -> work.get(), control);
+	}
+
+	/**
+	 * Hand an event to the partition of its key, telling the work which partition runs it; waits while
+	 * {@code max-in-flight} events are out.
+	 * @param event the event
+	 * @param context its context
+	 * @param work handles it in the given partition; returns how the session ends, or {@code null} to go on
+	 * @param control sleeps unless a stop is requested
+	 * @return false if a stop was requested while waiting
+	 */
+	boolean submit(ResolvedEvent event, EventContext context, IntFunction<Subscriber.@Nullable Exit> work,
+			SubscriptionErrorHandler.Sleeper control) {
 		PartitionWorkers partitions = this.workers;
 		Object key = this.partitionKey.partitionKey(context, () -> this.services.payloads().apply(event, context));
-		return partitions.submit(partitions.partitionOf(key), () -> {
+		int partition = partitions.partitionOf(key);
+		return partitions.submit(partition, () -> {
 			if (this.exit.get() != null) {
 				// The session is ending on another key's outcome: start nothing new.
 				return;
 			}
-			Subscriber.Exit ending = work.get();
+			Subscriber.Exit ending = work.apply(partition);
 			if (ending != null) {
 				this.exit.compareAndSet(null, ending);
 			}

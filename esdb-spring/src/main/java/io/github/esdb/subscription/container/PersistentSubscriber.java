@@ -69,6 +69,8 @@ final class PersistentSubscriber implements Subscriber {
 
 	private final ParkedStream parked;
 
+	private final @Nullable PersistentBatchHandling batches;
+
 	private volatile @Nullable Checkpoint position;
 
 	private boolean groupEnsured;
@@ -89,6 +91,42 @@ final class PersistentSubscriber implements Subscriber {
 				System::nanoTime);
 		this.parked = new ParkedStream(services.clients(), parkedStreamOf(endpoint),
 				services.settings().subscribeTimeout());
+		this.batches = PersistentBatchHandling.of(endpoint, services, this.errorHandler, this.invoker,
+				new BatchSettlement());
+	}
+
+	/** Acks and nacks the events of batches. */
+	private final class BatchSettlement implements PersistentBatchHandling.Settlement {
+
+		@Override
+		public void ack(List<EventBatcher.Item> items) {
+			// One ack message for the batch: the batcher sends what waits with it.
+			for (EventBatcher.Item item : items) {
+				PersistentSubscriber.this.acks.ack(item.subscription(), item.event(), 0);
+			}
+			PersistentSubscriber.this.acks.flush();
+			items.stream().filter((item) -> !item.replayed()).forEach((item) -> done(item.event()));
+		}
+
+		@Override
+		public @Nullable Exit nack(EventBatcher.Item item, NackException nack) {
+			Exit exit = PersistentSubscriber.this.nack(item.subscription(), item.event(), item.context(), nack);
+			NackException.Action action = nack.getAction();
+			if (!item.replayed() && (action == NackException.Action.PARK || action == NackException.Action.SKIP)) {
+				done(item.event());
+			}
+			return exit;
+		}
+
+		@Override
+		public void skip(EventBatcher.Item item) {
+			PersistentSubscriber.this.acks.ack(item.subscription(), item.event(), 0);
+			PersistentSubscriber.this.invoker.skipNoHandler(item.context());
+			if (!item.replayed()) {
+				done(item.event());
+			}
+		}
+
 	}
 
 	/**
@@ -148,11 +186,19 @@ final class PersistentSubscriber implements Subscriber {
 		return null;
 	}
 
+	/** The acks that wait go out before a back-off's sleep, so a long wait never holds finished events back. */
+	private SubscriptionErrorHandler.Sleeper flushingFirst(SubscriptionErrorHandler.Sleeper control) {
+		return (delay) -> {
+			this.acks.flush();
+			return control.sleepUnlessStopped(delay);
+		};
+	}
+
 	private int bufferSize() {
 		Integer configured = this.endpoint.persistentSettings().bufferSize();
 		int size = (configured != null) ? configured : this.services.settings().persistentBufferSize();
-		// Fewer events out than partitions would leave partitions idle.
-		return Math.max(size, concurrency());
+		// Fewer events out than partitions would leave partitions idle, fewer than a batch would never fill it.
+		return Math.max(Math.max(size, concurrency()), (this.batches != null) ? this.batches.size() : 1);
 	}
 
 	@Override
@@ -196,6 +242,9 @@ final class PersistentSubscriber implements Subscriber {
 		if (forgotten > 0) {
 			logger.debug("Subscription '{}' could not ack {} event(s) before it dropped; the server delivers them "
 					+ "again", this.endpoint.id(), forgotten);
+		}
+		if (this.batches != null) {
+			this.batches.clear();
 		}
 		boolean autoCreate = this.services.settings().autoCreateGroups();
 		if (autoCreate && !this.groupEnsured) {
@@ -354,6 +403,10 @@ final class PersistentSubscriber implements Subscriber {
 				? this.services.contexts()
 					.create(this.endpoint.id(), event, delivered.retryCount(), originalPosition(event.getEvent()))
 				: this.services.contexts().create(this.endpoint.id(), event, delivered.retryCount());
+		if (this.batches != null) {
+			return this.batches.add(new EventBatcher.Item(event, context, checkpointOf(event), subscription,
+					replayed), flushingFirst(control));
+		}
 		if (this.partitions.enabled()) {
 			boolean queued = this.partitions.submit(event, context,
 					() -> handleOnce(subscription, event, context, replayed, control), control);
@@ -365,13 +418,8 @@ final class PersistentSubscriber implements Subscriber {
 	private @Nullable Exit handleOnce(PersistentSubscription subscription, ResolvedEvent event, EventContext context,
 			boolean replayed, SubscriptionErrorHandler.Sleeper control) {
 		long started = System.nanoTime();
-		// The acks that wait go out before a back-off's sleep, so a long wait never holds finished events back.
-		SubscriptionErrorHandler.Sleeper flushingFirst = (delay) -> {
-			this.acks.flush();
-			return control.sleepUnlessStopped(delay);
-		};
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
-			.handleOnce(() -> this.invoker.invoke(event, context), context, flushingFirst);
+			.handleOnce(() -> this.invoker.invoke(event, context), context, flushingFirst(control));
 		if (outcome instanceof SubscriptionErrorHandler.Stopped) {
 			// Asked to stop while waiting to nack a retry: the event stays outstanding and the server delivers it
 			// again once this consumer is gone.
@@ -400,14 +448,18 @@ final class PersistentSubscriber implements Subscriber {
 	 * and several consumers deliver out of order, and the position says how far this consumer has got.
 	 */
 	private void done(ResolvedEvent event) {
-		Checkpoint next = this.endpoint.isAll()
-				? Checkpoint.ofPosition(LogPosition
-					.fromClient(event.getPosition().orElse(event.getOriginalEvent().getPosition())))
-				: Checkpoint.ofRevision(event.getOriginalEvent().getRevision());
+		Checkpoint next = checkpointOf(event);
 		Checkpoint current = this.position;
 		if (current == null || next.isAfter(current)) {
 			this.position = next;
 		}
+	}
+
+	private Checkpoint checkpointOf(ResolvedEvent event) {
+		return this.endpoint.isAll()
+				? Checkpoint.ofPosition(LogPosition
+					.fromClient(event.getPosition().orElse(event.getOriginalEvent().getPosition())))
+				: Checkpoint.ofRevision(event.getOriginalEvent().getRevision());
 	}
 
 	/**
@@ -482,10 +534,21 @@ final class PersistentSubscriber implements Subscriber {
 	}
 
 	@Override
-	public @Nullable Exit onIdle() {
+	public @Nullable Exit onIdle(SubscriptionErrorHandler.Sleeper control) {
+		if (this.batches != null) {
+			Exit exit = this.batches.flushIfReady(flushingFirst(control));
+			if (exit != null) {
+				return exit;
+			}
+		}
 		// Partitions may have finished events since the last batch.
 		this.acks.flush();
 		return this.partitions.exit();
+	}
+
+	@Override
+	public long pollMillis(long idle) {
+		return (this.batches != null) ? this.batches.pollMillis(idle) : idle;
 	}
 
 	@Override

@@ -52,9 +52,21 @@ interface Subscriber {
 
 	/**
 	 * Called when no message arrived for a while.
+	 * @param control the run it belongs to, for a batch handed over now whose retries must end when a stop is
+	 * requested
 	 * @return how the session ends, or {@code null} to go on
 	 */
-	@Nullable Exit onIdle();
+	@Nullable Exit onIdle(SubscriptionErrorHandler.Sleeper control);
+
+	/**
+	 * How long the worker waits for the next message before it calls {@link #onIdle}: shorter while a batch waits
+	 * for its max wait to pass.
+	 * @param idle the container's usual wait
+	 * @return the wait in milliseconds
+	 */
+	default long pollMillis(long idle) {
+		return idle;
+	}
 
 	/**
 	 * Called on the worker thread before the subscription is cancelled at the end of a run.

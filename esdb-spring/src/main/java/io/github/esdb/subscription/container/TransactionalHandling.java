@@ -8,6 +8,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.InvalidSubscriptionException;
+import io.github.esdb.subscription.PartitionCheckpointStore;
+import io.github.esdb.subscription.PartitionCheckpoints;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionKind;
 import io.github.esdb.subscription.TransactionalCheckpointStore;
@@ -28,10 +30,14 @@ final class TransactionalHandling {
 
 	private final TransactionTemplate transactions;
 
+	/** How many partitions commit their own positions; 1 when the subscription's checkpoint is written instead. */
+	private final int partitionCount;
+
 	private TransactionalHandling(String subscriptionId, TransactionalCheckpointStore store,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, int partitionCount) {
 		this.subscriptionId = subscriptionId;
 		this.store = store;
+		this.partitionCount = partitionCount;
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.transactions.setName("esdb-subscription-" + subscriptionId);
 	}
@@ -53,12 +59,13 @@ final class TransactionalHandling {
 		rejectPersistent(endpoint, services);
 		String subject = endpoint.source() + ": transactional (exactly once)";
 		int concurrency = services.settings().concurrencyOf(endpoint);
-		if (concurrency > 1) {
-			throw new InvalidSubscriptionException(subject + " with concurrency " + concurrency + " is not available "
-					+ "yet: each event's checkpoint commits in its handler's transaction, in log order, which "
-					+ "concurrent partitions cannot do. Set the concurrency to 1 (the annotation's concurrency, "
-					+ "esdb.subscriptions.by-id." + endpoint.id() + ".concurrency=1, or esdb.subscriptions.concurrency),"
-					+ " or drop transactional and make the handler idempotent (at least once)");
+		if (concurrency > 1 && store instanceof TransactionalCheckpointStore
+				&& !(store instanceof PartitionCheckpointStore)) {
+			throw new InvalidSubscriptionException(subject + " with concurrency " + concurrency + ", but its "
+					+ "checkpoint store (" + describe(endpoint, store) + ") keeps no position per partition: the "
+					+ "partitions commit out of log order, and one position cannot say which events committed. Use the "
+					+ "JDBC store (esdb.subscriptions.checkpoint.store=jdbc) or a PartitionCheckpointStore, or set the "
+					+ "concurrency to 1 (esdb.subscriptions.by-id." + endpoint.id() + ".concurrency=1)");
 		}
 		if (!(store instanceof TransactionalCheckpointStore transactional)) {
 			throw new InvalidSubscriptionException(subject + ", but its checkpoint store ("
@@ -84,7 +91,7 @@ final class TransactionalHandling {
 					+ "esdb.subscriptions.by-id." + endpoint.id() + ".transaction-manager), or declare a "
 					+ "JdbcCheckpointStore bean on the read model's DataSource and name it in checkpointStore");
 		}
-		return new TransactionalHandling(endpoint.id(), transactional, transactionManager);
+		return new TransactionalHandling(endpoint.id(), transactional, transactionManager, concurrency);
 	}
 
 	/**
@@ -150,9 +157,40 @@ final class TransactionalHandling {
 	 * @throws Exception what the handler threw, or why the transaction could not commit
 	 */
 	boolean handle(Checkpoint checkpoint, SubscriptionErrorHandler.Attempt handler) throws Exception {
+		return handleBatch(checkpoint, checkpoint, handler) == null;
+	}
+
+	/**
+	 * In one transaction: write the checkpoint of a batch's first event (which locks the checkpoint and finds a batch
+	 * committed before), then its last event's, then call the handler. The read model's writes of the whole batch
+	 * and the last event's position commit together.
+	 * @param first the position of the batch's first event
+	 * @param last the position of its last event (the same for one event)
+	 * @param handler the handler call
+	 * @return {@code null} if the handler ran and committed; otherwise the stored checkpoint, at or after
+	 * {@code first}, and nothing was done (the events up to it were committed before)
+	 * @throws Exception what the handler threw, or why the transaction could not commit
+	 */
+	@Nullable Checkpoint handleBatch(Checkpoint first, Checkpoint last, SubscriptionErrorHandler.Attempt handler)
+			throws Exception {
+		boolean committed = inTransaction(() -> this.store.storeIfBehind(this.subscriptionId, first)
+				&& (last.equals(first) || this.store.storeIfBehind(this.subscriptionId, last)), handler);
+		if (committed) {
+			return null;
+		}
+		// Committed before, by a run whose outcome was lost or another instance: read how far it got.
+		return this.store.load(this.subscriptionId).orElse(first);
+	}
+
+	/**
+	 * In one transaction: write a position, then, if it was behind, call the handler.
+	 * @return true if the handler ran and committed; false if the position was not behind (rolled back)
+	 */
+	private boolean inTransaction(java.util.function.BooleanSupplier position, SubscriptionErrorHandler.Attempt handler)
+			throws Exception {
 		try {
 			Boolean committed = this.transactions.execute((status) -> {
-				if (!this.store.storeIfBehind(this.subscriptionId, checkpoint)) {
+				if (!position.getAsBoolean()) {
 					status.setRollbackOnly();
 					return false;
 				}
@@ -168,7 +206,7 @@ final class TransactionalHandling {
 
 	/**
 	 * In one transaction: run the reset handlers (which clear the read model), then replace the checkpoint, even with
-	 * one behind it. Both commit, or neither does.
+	 * one behind it, and forget the partition positions. All commit, or nothing does.
 	 * @param checkpoint the checkpoint to store
 	 * @param handlers the reset handlers
 	 * @throws Exception what the handlers threw, or why the transaction could not commit
@@ -178,10 +216,69 @@ final class TransactionalHandling {
 			this.transactions.executeWithoutResult((status) -> {
 				CheckedFailure.run(handlers);
 				this.store.store(this.subscriptionId, checkpoint);
+				// Partition positions ahead of the new checkpoint would make the partitions skip the replay.
+				if (this.store instanceof PartitionCheckpointStore partitions) {
+					partitions.resetPartitions(this.subscriptionId);
+				}
 			});
 		}
 		catch (CheckedFailure ex) {
 			throw (Exception) ex.getCause();
+		}
+	}
+
+	/**
+	 * In one transaction: write the event's position as its partition's, then call the handler; the subscription's
+	 * own checkpoint is written outside, by the committer, once every event before it finished.
+	 * @param partition the event's partition
+	 * @param checkpoint the event's position
+	 * @param handler the handler call
+	 * @return true if the handler ran and committed, false if the partition committed the event before
+	 * @throws Exception what the handler threw, or why the transaction could not commit
+	 */
+	boolean handleInPartition(int partition, Checkpoint checkpoint, SubscriptionErrorHandler.Attempt handler)
+			throws Exception {
+		PartitionCheckpointStore partitions = (PartitionCheckpointStore) this.store;
+		return inTransaction(
+				() -> partitions.storePartitionIfBehind(this.subscriptionId, partition, this.partitionCount, checkpoint),
+				handler);
+	}
+
+	/**
+	 * At start, before resuming from the subscription's checkpoint: partition positions written under another
+	 * partition count cannot say which events committed, as the events are assigned to partitions anew. When none is
+	 * after the checkpoint (a graceful stop commits every finished event), they are forgotten; otherwise the
+	 * subscription cannot resume safely, and says how to go on.
+	 * @param stored the subscription's checkpoint
+	 * @throws InvalidSubscriptionException when partition positions of another count are after it
+	 */
+	void checkPartitions(@Nullable Checkpoint stored) {
+		if (!(this.store instanceof PartitionCheckpointStore partitions)) {
+			return;
+		}
+		PartitionCheckpoints written = partitions.loadPartitions(this.subscriptionId).orElse(null);
+		if (written == null || written.partitionCount() == this.partitionCount) {
+			return;
+		}
+		Checkpoint furthest = written.furthest();
+		if (furthest != null && furthest.isAfter(stored)) {
+			throw new InvalidSubscriptionException("Subscription '" + this.subscriptionId + "' committed events in "
+					+ written.partitionCount() + " partitions up to " + furthest + ", after its checkpoint "
+					+ ((stored != null) ? stored : "(none)") + ", and now runs with " + this.partitionCount
+					+ " partition(s): the events in between would go to other partitions, which cannot tell whether "
+					+ "they committed", "start it once more with concurrency " + written.partitionCount()
+							+ " and stop it gracefully (which commits the checkpoint past every finished event), then "
+							+ "change the concurrency");
+		}
+		partitions.resetPartitions(this.subscriptionId);
+	}
+
+	/**
+	 * Forget the partition positions with the subscription's checkpoint (a checkpoint after the end of the log).
+	 */
+	void resetPartitions() {
+		if (this.partitionCount > 1 && this.store instanceof PartitionCheckpointStore partitions) {
+			partitions.resetPartitions(this.subscriptionId);
 		}
 	}
 
