@@ -117,6 +117,17 @@ class DurableModeTest {
 				.get();
 			assertThat(again.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(2));
 			assertThat(revisions(client, events)).containsExactly(0L, 1L, 2L, 3L);
+			// The system projections went on where the log left them: one $ce- link per event, none twice.
+			String category = "$ce-" + events.substring(0, events.indexOf('-'));
+			List<String> linked = client.readStream(category, ReadStreamOptions.get().fromStart().resolveLinkTos())
+				.get()
+				.getEvents()
+				.stream()
+				.filter((link) -> link.getEvent() != null && link.getEvent().getStreamId().equals(events))
+				.map((link) -> link.getLink().getRevision() + ">" + link.getEvent().getRevision())
+				.toList();
+			assertThat(linked).hasSize(4).extracting((entry) -> entry.substring(entry.indexOf('>') + 1))
+				.containsExactly("0", "1", "2", "3");
 		}
 	}
 
