@@ -59,13 +59,15 @@ public class EmbeddedEsdbAutoConfiguration {
 							+ " (" + ex.getCause().getMessage() + "); is another server using the port?",
 					"Free the port, or pick another one, for example esdb.embedded.port=0 (any free port)");
 		}
-		String where = (server.dataDir() != null) ? "its data is kept in " + server.dataDir().toAbsolutePath()
-				+ " (esdb.embedded.data-dir)" : "its data lives in memory only and is lost when the application stops";
-		logger.warn("Started the embedded KurrentDB server on {} because no connection is configured: {}. It is "
+		boolean durable = server.dataDir() != null;
+		String where = durable ? "its data is kept in " + server.dataDir().toAbsolutePath() + " (esdb.embedded.data-dir)"
+				: "its data lives in memory only and is lost when the application stops";
+		logger.warn("Started the embedded {} KurrentDB server on {} because no connection is configured: {}. It is "
 				+ "meant for development and tests. To use a real KurrentDB node set esdb.connection-string (for "
 				+ "example kurrentdb://localhost:2113?tls=false); to never start the embedded server set "
 				+ "esdb.embedded.enabled=false, or keep esdb-embedded-server off the production classpath (test "
-				+ "scope, or a development profile).", server.connectionString(), where);
+				+ "scope, or a development profile).", durable ? "durable" : "in-memory", server.connectionString(),
+				where);
 		return server;
 	}
 
