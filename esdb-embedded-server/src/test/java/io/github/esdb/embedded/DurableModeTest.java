@@ -192,6 +192,27 @@ class DurableModeTest {
 	}
 
 	@Test
+	void aResetEmptiesTheFileAndPositionsGoOnAfterIt() throws Exception {
+		String gone = uniqueStream("gone");
+		String kept = uniqueStream("kept");
+		List<String> afterReset;
+		try (Running first = new Running(this.dataDir, FsyncPolicy.NEVER)) {
+			first.client.appendToStream(gone, json("E", "{}")).get();
+			long beforeReset = first.server.store().lastPosition();
+			first.server.reset();
+			first.client.appendToStream(kept, json("E", "{}")).get();
+			afterReset = all(first.client);
+			assertThat(afterReset.get(0)).startsWith((beforeReset + 1) + "/");
+		}
+		try (Running second = new Running(this.dataDir, FsyncPolicy.NEVER)) {
+			assertThat(all(second.client)).isEqualTo(afterReset);
+			assertThat(cause(() -> second.client.readStream(gone, ReadStreamOptions.get()).get()))
+				.isInstanceOf(StreamNotFoundException.class);
+			assertThat(revisions(second.client, kept)).containsExactly(0L);
+		}
+	}
+
+	@Test
 	void aSecondServerOnADataDirectoryInUseFailsClearly() {
 		EmbeddedEsdbServer first = EmbeddedEsdbServer.builder().dataDir(this.dataDir).build();
 		try {
@@ -279,7 +300,9 @@ class DurableModeTest {
 
 		Running(Path dataDir, FsyncPolicy fsync) {
 			this.server = EmbeddedEsdbServer.builder().dataDir(dataDir).fsync(fsync).build().start();
-			this.client = TestSupport.client(this.server.connectionString());
+			// Patient discovery: reset() restarts the server under the client.
+			this.client = TestSupport
+				.client(this.server.connectionString() + "&maxDiscoverAttempts=50&discoveryInterval=100");
 		}
 
 		@Override
