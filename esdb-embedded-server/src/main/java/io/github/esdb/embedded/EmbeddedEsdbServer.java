@@ -32,6 +32,7 @@ import io.github.esdb.embedded.grpc.StreamsService;
 import io.github.esdb.embedded.projections.ProjectionsService;
 import io.github.esdb.embedded.projections.SystemProjections;
 import io.github.esdb.embedded.store.EventStore;
+import io.github.esdb.embedded.store.FsyncPolicy;
 import io.grpc.BindableService;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -54,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * An in-memory, single-node KurrentDB-compatible gRPC server for tests and local development. The official client
  * connects to it over real TCP (plaintext or TLS) exactly as to a KurrentDB node.
  * <p>
- * It is neither durable nor distributed: everything lives on the heap of this JVM. {@link #stop()} followed by
- * {@link #start()} binds the same port again and keeps every stream, so tests can cut clients off and bring the
- * server back.
+ * It is not distributed, and by default not durable: everything lives on the heap of this JVM. With
+ * {@link Builder#dataDir(Path)} it also keeps an append-only log on disk and reads it back when built again on the same
+ * directory. {@link #stop()} followed by {@link #start()} binds the same port again and keeps every stream, so tests
+ * can cut clients off and bring the server back.
  *
  * <pre>{@code
  * try (EmbeddedEsdbServer server = EmbeddedEsdbServer.builder().build().start()) {
@@ -85,7 +87,13 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 	private final List<ServiceFactory> serviceFactories;
 
-	private final EventStore store = new EventStore();
+	private final EventStore store;
+
+	/** The data directory of a durable server, null in memory. */
+	private final Path dataDir;
+
+	/** Set by {@link #close()}: a durable server has released its data directory and cannot start again. */
+	private volatile boolean closed;
 
 	/** The system projections, null with {@link ProjectionsMode#NONE}. */
 	private final SystemProjections projections;
@@ -125,8 +133,23 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			}
 		}
 		this.serviceFactories = List.copyOf(factories);
-		this.projections = (builder.projections == ProjectionsMode.SYSTEM) ? new SystemProjections(this.store) : null;
-		new FreshNodeLog(this.store).write(this.users.keySet(), this.projections);
+		this.dataDir = builder.dataDir;
+		this.store = (this.dataDir != null) ? EventStore.open(this.dataDir, builder.fsync) : new EventStore();
+		try {
+			this.projections = (builder.projections == ProjectionsMode.SYSTEM) ? new SystemProjections(this.store)
+					: null;
+			if (this.store.size() == 0) {
+				new FreshNodeLog(this.store).write(this.users.keySet(), this.projections);
+			}
+			else if (this.projections != null) {
+				// A durable log read back: the projections pick up where their definitions and the log left them.
+				this.projections.resumeFromLog();
+			}
+		}
+		catch (RuntimeException ex) {
+			this.store.close();
+			throw ex;
+		}
 	}
 
 	/**
@@ -146,6 +169,10 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 	public synchronized EmbeddedEsdbServer start() {
 		if (this.server != null) {
 			return this;
+		}
+		if (this.closed && this.dataDir != null) {
+			throw new IllegalStateException("This embedded server was closed and released its data directory "
+					+ this.dataDir + "; build a new server on it to serve its data again");
 		}
 		SslContext sslContext = sslContext();
 		this.executor = Executors.newScheduledThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -203,9 +230,10 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			throw new UncheckedIOException("Cannot bind " + this.host + ":" + this.port, ex);
 		}
 		this.port = this.server.getPort();
-		logger.info("Embedded KurrentDB server listening on {}:{} ({}, {})", this.host, this.port,
+		logger.info("Embedded KurrentDB server listening on {}:{} ({}, {}, {})", this.host, this.port,
 				(this.tlsCertificate != null) ? "TLS" : "plaintext",
-				this.users.isEmpty() ? "insecure" : "authentication required");
+				this.users.isEmpty() ? "insecure" : "authentication required",
+				(this.dataDir != null) ? "data in " + this.dataDir.toAbsolutePath() : "in memory");
 		return this;
 	}
 
@@ -304,10 +332,23 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		}
 	}
 
-	/** Same as {@link #stop()}. */
+	/**
+	 * Same as {@link #stop()}; a durable server also forces its log to the disk and releases its data directory, so
+	 * another server can open it (this one cannot start again).
+	 */
 	@Override
-	public void close() {
+	public synchronized void close() {
 		stop();
+		this.closed = true;
+		this.store.close();
+	}
+
+	/**
+	 * The data directory of a durable server.
+	 * @return the directory, or null when the data lives in memory
+	 */
+	public Path dataDir() {
+		return this.dataDir;
 	}
 
 	/**
@@ -456,7 +497,36 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 		private ProjectionsMode projections = ProjectionsMode.SYSTEM;
 
+		private Path dataDir;
+
+		private FsyncPolicy fsync = FsyncPolicy.INTERVAL;
+
 		private Builder() {
+		}
+
+		/**
+		 * Keeps the data on disk in this directory (created when missing), so events, stream metadata and deletions,
+		 * persistent subscription groups with their checkpoints and parked events survive a restart, like H2's file
+		 * mode. One server at a time: a lock file in the directory keeps a second one out. Default: none, the data
+		 * lives in memory only.
+		 * @param directory the data directory, null for memory
+		 * @return this builder
+		 */
+		public Builder dataDir(Path directory) {
+			this.dataDir = directory;
+			return this;
+		}
+
+		/**
+		 * When a durable server forces its log to the disk, default {@link FsyncPolicy#INTERVAL} (every second).
+		 * Every commit reaches the file before it is answered whatever the policy, so a killed process loses
+		 * nothing; the policy decides what a power cut may take. No effect in memory.
+		 * @param policy the policy
+		 * @return this builder
+		 */
+		public Builder fsync(FsyncPolicy policy) {
+			this.fsync = Objects.requireNonNull(policy);
+			return this;
 		}
 
 		/**

@@ -4,11 +4,13 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
+import io.github.esdb.embedded.store.FsyncPolicy;
+
 /**
  * Command line entry point of the standalone jar:
  * {@code java -jar esdb-embedded-server-<version>-standalone.jar --port 2113 [--host h] [--user admin:changeit]...
  * [--tls-cert cert.pem --tls-key key.pem] [--advertised-host h] [--max-append-size n] [--max-event-size n]
- * [--projections system|none]} ({@code --option=value} works too).
+ * [--projections system|none] [--data-dir dir [--fsync always|interval|never]]} ({@code --option=value} works too).
  * Prints the connection string and serves until the JVM is stopped (Ctrl-C / SIGTERM close the server).
  */
 public final class EmbeddedEsdbServerMain {
@@ -36,7 +38,16 @@ public final class EmbeddedEsdbServerMain {
 			System.exit(2);
 			return;
 		}
-		EmbeddedEsdbServer server = builder.build().start();
+		EmbeddedEsdbServer server;
+		try {
+			server = builder.build().start();
+		}
+		catch (IllegalStateException ex) {
+			// A data directory in use or not ours: the message says what to do.
+			System.err.println(ex.getMessage());
+			System.exit(1);
+			return;
+		}
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			server.close();
@@ -46,7 +57,13 @@ public final class EmbeddedEsdbServerMain {
 		if (connection.endsWith("tls=true")) {
 			connection += "&tlsCaFile=<CA or self-signed certificate PEM>";
 		}
-		System.out.println("In-memory KurrentDB-compatible server ready (data is lost on exit).");
+		if (server.dataDir() != null) {
+			System.out.println("KurrentDB-compatible server ready, data kept in " + server.dataDir().toAbsolutePath()
+					+ ".");
+		}
+		else {
+			System.out.println("In-memory KurrentDB-compatible server ready (data is lost on exit).");
+		}
 		System.out.println("Connection string: " + connection);
 		if (server.requiresAuthentication()) {
 			System.out.println("Authentication is required: add user:password@ after kurrentdb://");
@@ -77,6 +94,8 @@ public final class EmbeddedEsdbServerMain {
 				case "--max-append-size" -> builder.maxAppendSize(number(value(args, ++i, option), option));
 				case "--max-event-size" -> builder.maxEventSize(number(value(args, ++i, option), option));
 				case "--projections" -> builder.projections(ProjectionsMode.parse(value(args, ++i, option)));
+				case "--data-dir" -> builder.dataDir(Path.of(value(args, ++i, option)));
+				case "--fsync" -> builder.fsync(FsyncPolicy.parse(value(args, ++i, option)));
 				default -> throw new IllegalArgumentException("Unknown option " + option);
 			}
 		}
@@ -124,7 +143,8 @@ public final class EmbeddedEsdbServerMain {
 	private static void usage(PrintStream out) {
 		out.println("Usage: java -jar esdb-embedded-server-standalone.jar [--port 2113] [--host 127.0.0.1]"
 				+ " [--advertised-host host] [--user name:password]... [--tls-cert cert.pem --tls-key key.pem]"
-				+ " [--max-append-size bytes] [--max-event-size bytes] [--projections system|none]");
+				+ " [--max-append-size bytes] [--max-event-size bytes] [--projections system|none]"
+				+ " [--data-dir dir (keep the data on disk)] [--fsync always|interval|never (default interval)]");
 	}
 
 }

@@ -3,7 +3,14 @@ package io.github.esdb.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import io.github.esdb.embedded.store.ExpectedRevision;
+import io.github.esdb.embedded.store.ProposedEvent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Command line parsing of the standalone jar. */
 class EmbeddedEsdbServerMainTest {
@@ -31,6 +38,25 @@ class EmbeddedEsdbServerMainTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> EmbeddedEsdbServerMain.parse(new String[] { "--projections=all" }))
 			.withMessageContaining("'system' or 'none'");
+	}
+
+	@Test
+	void dataDirKeepsTheDataForTheNextServer(@TempDir Path dataDir) {
+		try (EmbeddedEsdbServer server = EmbeddedEsdbServerMain
+			.parse(new String[] { "--port=0", "--data-dir", dataDir.toString(), "--fsync=always" })
+			.build()) {
+			assertThat(server.dataDir()).isEqualTo(dataDir);
+			server.store()
+				.append("kept", ExpectedRevision.ANY,
+						List.of(new ProposedEvent(UUID.randomUUID(), "Kept", false, new byte[] { 1 }, new byte[0])));
+		}
+		try (EmbeddedEsdbServer again = EmbeddedEsdbServerMain
+			.parse(new String[] { "--port=0", "--data-dir=" + dataDir }).build()) {
+			assertThat(again.store().streamInfo("kept").lastRevision()).isZero();
+		}
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EmbeddedEsdbServerMain.parse(new String[] { "--fsync", "sometimes" }))
+			.withMessageContaining("always, interval or never");
 	}
 
 	@Test

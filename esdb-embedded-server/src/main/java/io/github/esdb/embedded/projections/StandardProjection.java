@@ -98,6 +98,21 @@ enum StandardProjection {
 	/** What the projection writes for a record that passed its source filter. */
 	abstract void emit(SourceRecord source, Emitter out);
 
+	/**
+	 * Whether a stream is one this projection writes (used to know its output streams again after a restart).
+	 * @param stream a stream name
+	 * @return true for its output streams
+	 */
+	boolean writesTo(String stream) {
+		return switch (this) {
+			case STREAMS -> stream.equals("$streams");
+			case STREAM_BY_CATEGORY -> stream.startsWith("$category-");
+			case BY_CATEGORY -> stream.startsWith("$ce-");
+			case BY_EVENT_TYPE -> stream.startsWith("$et-");
+			case BY_CORRELATION_ID -> stream.startsWith("$bc-");
+		};
+	}
+
 	/** The name clients use, e.g. {@code $by_category}. */
 	String projectionName() {
 		return this.projectionName;

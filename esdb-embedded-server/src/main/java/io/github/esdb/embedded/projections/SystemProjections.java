@@ -173,6 +173,51 @@ public final class SystemProjections implements CommitHook {
 				metadata.toString().getBytes(StandardCharsets.UTF_8), EMPTY);
 	}
 
+	/**
+	 * Takes the state of a durable log read back at start: each projection's running flag, version and epoch from
+	 * its latest definition event; a running one has processed the whole log (its links are written in the same
+	 * commit as their sources), a stopped one everything up to the definition that stopped it; its output streams
+	 * are the existing streams it writes to.
+	 */
+	public void resumeFromLog() {
+		this.store.writeDerived((writer) -> {
+			long end = this.store.lastPosition();
+			java.util.Set<String> streams = this.store.streamNames();
+			for (SystemProjection projection : this.projections) {
+				String definitionStream = "$projections-" + projection.kind.projectionName();
+				if (this.store.readStream(definitionStream, Long.MAX_VALUE, false,
+						1) instanceof StreamReadResult.Events events && !events.events().isEmpty()) {
+					StoredEvent definition = events.events().get(0);
+					JsonNode node = readJson(definition.data());
+					if (node != null) {
+						projection.running = projection.kind.supported() && node.path("enabled").asBoolean();
+						projection.version = node.path("version").asInt(projection.version);
+						projection.epoch = node.path("epoch").asInt(projection.epoch);
+					}
+					projection.lastPosition = projection.running ? end : definition.position();
+				}
+				else {
+					projection.lastPosition = projection.running ? end : 0;
+				}
+				projection.processed = projection.lastPosition;
+				for (String stream : streams) {
+					if (projection.kind.writesTo(stream)) {
+						projection.outputStreams.add(stream);
+					}
+				}
+			}
+		});
+	}
+
+	private JsonNode readJson(byte[] data) {
+		try {
+			return this.json.readTree(data);
+		}
+		catch (Exception ex) {
+			return null;
+		}
+	}
+
 	// ------------------------------------------------------------------ management
 
 	/**

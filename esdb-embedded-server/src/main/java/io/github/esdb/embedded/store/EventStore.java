@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The in-memory event log: one ordered log ({@code $all}) plus a per-stream index. Thread safe.
+ * The event log: one ordered log ({@code $all}) plus a per-stream index, in memory, and with {@link #open} also in
+ * an append-only file that every commit reaches before it is answered (the durable mode). Thread safe.
  * <p>
  * Writes are serialised by one lock, so the commit order is the {@code $all} order and positions strictly increase
  * (the first record has position 1; commit and prepare positions are the same value). Reads never take the lock: a
@@ -68,6 +69,9 @@ public final class EventStore {
 
 	private long lastTicks;
 
+	/** The log on disk of a durable store; null in memory, where nothing else is paid for durability. */
+	private final LogFile file;
+
 	/** Creates an empty store using the system clock. */
 	public EventStore() {
 		this(Clock.systemUTC());
@@ -79,6 +83,96 @@ public final class EventStore {
 	 */
 	public EventStore(Clock clock) {
 		this.clock = clock;
+		this.file = null;
+	}
+
+	private EventStore(Clock clock, LogFile file) {
+		this.clock = clock;
+		this.file = file;
+		this.base = file.base();
+		file.recover(this::restore);
+	}
+
+	/**
+	 * Opens a durable store on a data directory: locks it, reads back every complete commit of its log (cutting a
+	 * torn or corrupt tail), and from then on writes every commit to the log before answering. Positions, revisions,
+	 * ids and timestamps are those of the original writes. {@link #close()} releases the directory.
+	 * @param directory the data directory, created when missing
+	 * @param fsync when the log is forced to the disk
+	 * @return the store with everything the directory held
+	 * @throws IllegalStateException when another server holds the directory, or it holds no log of this server
+	 * @throws java.io.UncheckedIOException when the directory cannot be read or written
+	 */
+	public static EventStore open(java.nio.file.Path directory, FsyncPolicy fsync) {
+		LogFile file = LogFile.open(directory, fsync);
+		try {
+			return new EventStore(Clock.systemUTC(), file);
+		}
+		catch (RuntimeException ex) {
+			file.close();
+			throw ex;
+		}
+	}
+
+	/** Puts a recovered record back where it was, with the effects its write had (metadata, tombstone). */
+	private void restore(StoredEvent recovered) {
+		if (recovered.position() != lastPosition() + 1) {
+			throw new IllegalStateException("The log file holds position " + recovered.position() + " where "
+					+ (lastPosition() + 1) + " was expected: it was not written by this server");
+		}
+		StreamRecord record = this.streams.computeIfAbsent(recovered.stream(), StreamRecord::new);
+		StoredEvent event = new StoredEvent(record.name, recovered.revision(), recovered.position(),
+				recovered.idMost(), recovered.idLeast(), this.types.computeIfAbsent(recovered.type(), (t) -> t),
+				recovered.json(), recovered.data(), recovered.metadata(), recovered.created());
+		this.log.add(event);
+		this.lastTicks = Math.max(this.lastTicks, event.created());
+		if (event.revision() == Long.MAX_VALUE && StoredEvent.STREAM_DELETED_TYPE.equals(event.type())) {
+			record.tombstone();
+			return;
+		}
+		record.add(this.log.size() - 1);
+		if (record.name.startsWith("$$")) {
+			applyMetadata(record.name.substring(2), event);
+		}
+	}
+
+	/**
+	 * Whether commits are kept on disk.
+	 * @return true for a store made by {@link #open}
+	 */
+	public boolean durable() {
+		return this.file != null;
+	}
+
+	/**
+	 * Releases the data directory of a durable store after forcing its log to the disk; later writes fail. Nothing
+	 * happens in memory.
+	 */
+	public void close() {
+		if (this.file == null) {
+			return;
+		}
+		this.writeLock.lock();
+		try {
+			this.file.close();
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	/** Before a write changes anything: a durable store that cannot write refuses it. Caller holds the lock. */
+	private void checkWritable() {
+		if (this.file != null) {
+			this.file.checkWritable();
+		}
+	}
+
+	/** Ends a commit: its records reach the log file before anyone is told. Caller holds the lock. */
+	private void persist() {
+		if (this.file != null) {
+			this.file.commit(lastPosition());
+		}
 	}
 
 	// ------------------------------------------------------------------ writes
@@ -106,6 +200,7 @@ public final class EventStore {
 		List<AppendResult> results = new ArrayList<>(appends.size());
 		this.writeLock.lock();
 		try {
+			checkWritable();
 			int before = this.log.size();
 			List<AppendResult> checks = new ArrayList<>(appends.size());
 			for (StreamAppend append : appends) {
@@ -120,6 +215,7 @@ public final class EventStore {
 				results.add((check != null) ? check : write(appends.get(i)));
 			}
 			deriveFrom(before);
+			persist();
 			this.committed.signalAll();
 		}
 		finally {
@@ -171,9 +267,11 @@ public final class EventStore {
 			StreamRecord record = this.streams.get(stream);
 			result = checkDelete(stream, record, expectedRevision);
 			if (result == null) {
+				checkWritable();
 				int before = this.log.size();
 				result = deletion.apply(record);
 				deriveFrom(before);
+				persist();
 				this.committed.signalAll();
 			}
 		}
@@ -334,7 +432,9 @@ public final class EventStore {
 	public void writeDerived(java.util.function.Consumer<DerivedWriter> work) {
 		this.writeLock.lock();
 		try {
+			checkWritable();
 			work.accept(this::appendDerived);
+			persist();
 			this.committed.signalAll();
 		}
 		finally {
@@ -436,6 +536,9 @@ public final class EventStore {
 				id.getLeastSignificantBits(), this.types.computeIfAbsent(type, t -> t), json, data, metadata,
 				nextTicks());
 		this.log.add(event);
+		if (this.file != null) {
+			this.file.add(event);
+		}
 		return event;
 	}
 
@@ -647,7 +750,11 @@ public final class EventStore {
 	public void reset() {
 		this.writeLock.lock();
 		try {
-			this.base = lastPosition();
+			long newBase = lastPosition();
+			if (this.file != null) {
+				this.file.reset(newBase);
+			}
+			this.base = newBase;
 			this.log = new CommitLog();
 			this.streams.clear();
 			this.committed.signalAll();
@@ -655,6 +762,14 @@ public final class EventStore {
 		finally {
 			this.writeLock.unlock();
 		}
+	}
+
+	/**
+	 * The names of every stream written (metastreams included) since the last {@link #reset()}.
+	 * @return a snapshot of the names
+	 */
+	public java.util.Set<String> streamNames() {
+		return java.util.Set.copyOf(this.streams.keySet());
 	}
 
 	/**

@@ -8,6 +8,7 @@ import io.github.esdb.autoconfigure.EsdbConnectionDetails;
 import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
 import io.github.esdb.embedded.ProjectionsMode;
+import io.github.esdb.embedded.store.FsyncPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
 /**
- * Starts the embedded in-memory server when it is on the classpath and no connection is configured, and points the
- * client at it. Like an embedded database, its data lives only as long as the application.
+ * Starts the embedded server when it is on the classpath and no connection is configured, and points the client at
+ * it. Like an embedded database, its data lives only as long as the application, unless esdb.embedded.data-dir keeps
+ * it on disk (H2's file mode).
  */
 @AutoConfiguration(before = EsdbAutoConfiguration.class)
 @ConditionalOnClass(EmbeddedEsdbServer.class)
@@ -38,6 +40,17 @@ public class EmbeddedEsdbAutoConfiguration {
 	EmbeddedEsdbServer embeddedEsdbServer(EmbeddedEsdbProperties properties) {
 		EmbeddedEsdbServer server = build(properties);
 		try {
+			return started(server, properties);
+		}
+		catch (RuntimeException ex) {
+			// A durable server holds its data directory's lock from build on: release it.
+			server.close();
+			throw ex;
+		}
+	}
+
+	private static EmbeddedEsdbServer started(EmbeddedEsdbServer server, EmbeddedEsdbProperties properties) {
+		try {
 			server.start();
 		}
 		catch (UncheckedIOException ex) {
@@ -46,12 +59,15 @@ public class EmbeddedEsdbAutoConfiguration {
 							+ " (" + ex.getCause().getMessage() + "); is another server using the port?",
 					"Free the port, or pick another one, for example esdb.embedded.port=0 (any free port)");
 		}
-		logger.warn("Started the embedded in-memory KurrentDB server on {} because no connection is configured: its "
-				+ "data lives in memory only and is lost when the application stops. It is meant for development and "
-				+ "tests. To use a real KurrentDB node set esdb.connection-string (for example "
-				+ "kurrentdb://localhost:2113?tls=false); to never start the embedded server set "
+		boolean durable = server.dataDir() != null;
+		String where = durable ? "its data is kept in " + server.dataDir().toAbsolutePath() + " (esdb.embedded.data-dir)"
+				: "its data lives in memory only and is lost when the application stops";
+		logger.warn("Started the embedded {} KurrentDB server on {} because no connection is configured: {}. It is "
+				+ "meant for development and tests. To use a real KurrentDB node set esdb.connection-string (for "
+				+ "example kurrentdb://localhost:2113?tls=false); to never start the embedded server set "
 				+ "esdb.embedded.enabled=false, or keep esdb-embedded-server off the production classpath (test "
-				+ "scope, or a development profile).", server.connectionString());
+				+ "scope, or a development profile).", durable ? "durable" : "in-memory", server.connectionString(),
+				where);
 		return server;
 	}
 
@@ -85,7 +101,26 @@ public class EmbeddedEsdbAutoConfiguration {
 		if (tls.getCertificate() != null) {
 			builder.tls(Path.of(tls.getCertificate()), Path.of(tls.getPrivateKey()));
 		}
-		return builder.build();
+		if (properties.getDataDir() != null && !properties.getDataDir().isBlank()) {
+			builder.dataDir(Path.of(properties.getDataDir()));
+			try {
+				builder.fsync(FsyncPolicy.parse(properties.getFsync()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidEsdbConfigurationException("esdb.embedded.fsync",
+						"'" + properties.getFsync() + "' is not an fsync policy (always, interval or never)",
+						"esdb.embedded.fsync=interval (force the log to the disk once a second, the default) or "
+								+ "esdb.embedded.fsync=always (after every write)");
+			}
+		}
+		try {
+			return builder.build();
+		}
+		catch (IllegalStateException | UncheckedIOException ex) {
+			throw new InvalidEsdbConfigurationException("esdb.embedded.data-dir", ex.getMessage(),
+					"Stop the other application using it, or point this one at its own directory, for example "
+							+ "esdb.embedded.data-dir=./target/esdb-data");
+		}
 	}
 
 	@Bean

@@ -43,6 +43,22 @@ public class EmbeddedEsdbProperties {
 	 */
 	private String projections = "system";
 
+	/**
+	 * Directory where the embedded server keeps its data, like H2's file mode: events, stream metadata and
+	 * deletions, persistent subscription groups with their checkpoints and parked events, and checkpoints kept in
+	 * KurrentDB survive a restart of the application. Created when missing; one server at a time (a lock file keeps
+	 * a second one out). Unset (the default) keeps everything in memory, which is what tests want.
+	 */
+	private String dataDir;
+
+	/**
+	 * When the embedded server forces its log to the disk, with esdb.embedded.data-dir set: "interval" (the
+	 * default) once a second, "always" after every write before it is answered (like a real node; slower), "never"
+	 * leaves it to the operating system. Every write reaches the file before it is answered whatever the policy, so
+	 * a killed or crashed application loses nothing; the policy only decides what a power cut may take.
+	 */
+	private String fsync = "interval";
+
 	private final Tls tls = new Tls();
 
 	public boolean isEnabled() {
@@ -85,6 +101,22 @@ public class EmbeddedEsdbProperties {
 		this.projections = projections;
 	}
 
+	public String getDataDir() {
+		return this.dataDir;
+	}
+
+	public void setDataDir(String dataDir) {
+		this.dataDir = dataDir;
+	}
+
+	public String getFsync() {
+		return this.fsync;
+	}
+
+	public void setFsync(String fsync) {
+		this.fsync = fsync;
+	}
+
 	public Tls getTls() {
 		return this.tls;
 	}
@@ -93,7 +125,7 @@ public class EmbeddedEsdbProperties {
 	public String toString() {
 		return "EmbeddedEsdbProperties[enabled=" + this.enabled + ", host=" + this.host + ", port=" + this.port
 				+ ", users=" + this.users.stream().map(ConnectionStrings::redactUser).toList() + ", projections="
-				+ this.projections + "]";
+				+ this.projections + ", dataDir=" + this.dataDir + ", fsync=" + this.fsync + "]";
 	}
 
 	/**
