@@ -23,14 +23,18 @@ import io.github.esdb.autoconfigure.endpoint.SubscriptionsEndpoint;
 import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.observability.ObservabilityTestSupport;
 import io.github.esdb.serialization.EventSerializer;
+import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.OrderPlaced;
+import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionOwnership;
+import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -80,6 +84,33 @@ class CoordinatedSubscriptionIntegrationTests {
 	private static double counter(AssertableApplicationContext context, String name, String id) {
 		var counter = context.getBean(MeterRegistry.class).find(name).tag("subscription", id).counter();
 		return (counter != null) ? counter.count() : 0;
+	}
+
+	@Test
+	void aResetTakesTheLeaseOnlyTheOwnerCanResetAndTheSubscriptionReplaysFromTheTarget() {
+		String stream = ObservabilityTestSupport.unique("coordinated-reset");
+		Handlings handlings = new Handlings();
+		Replicas.write(esdb, stream, 0, 10);
+		replica("replica-a", stream, handlings).run((a) -> {
+			await().atMost(PATIENCE).until(() -> handlings.count() == 10);
+			replica("replica-b", stream, handlings).run((b) -> {
+				await().atMost(PATIENCE)
+					.until(() -> "replica-a".equals(Replicas.snapshot(b, stream).ownership().owner()));
+				// Moving the checkpoint needs the lease, which the running owner holds.
+				assertThatIllegalStateException()
+					.isThrownBy(() -> b.getBean(SubscriptionRegistry.class).reset(stream, StartPosition.revision(5)))
+					.withMessageContaining("replica-a");
+				assertThat(handlings.revisionsOf("replica-b")).isEmpty();
+			});
+			// The owner resets: it stops, takes the lease for the reset, stores the checkpoint before revision 5 and
+			// runs again from there.
+			Checkpoint stored = a.getBean(SubscriptionRegistry.class).reset(stream, StartPosition.revision(5));
+			assertThat(stored).isEqualTo(Checkpoint.ofRevision(4));
+			await().atMost(PATIENCE).until(() -> handlings.count() == 15);
+			assertThat(handlings.revisionsOf("replica-a")).containsExactlyElementsOf(
+					LongStream.concat(LongStream.range(0, 10), LongStream.range(5, 10)).boxed().toList());
+			await().atMost(PATIENCE).until(() -> Replicas.runsHere(a, stream));
+		});
 	}
 
 	@Test
