@@ -51,6 +51,9 @@ final class StarterApp implements AutoCloseable {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		// Pointing the starter at our server keeps it from starting an embedded server of its own.
 		properties.put("esdb.connection-string", connectionString);
+		// The module has spring-jdbc and a driver for the batch benchmark; these variants have no database.
+		properties.put("spring.autoconfigure.exclude",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
 		properties.put("bench.prefix", prefix);
 		properties.put("bench.catch-up-stream", catchUpStream);
 		properties.put("bench.long-stream", longStream);

@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.util.backoff.FixedBackOff;
 
 import io.github.esdb.connection.KurrentDBClientProvider;
+import io.github.esdb.event.LogPosition;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.serialization.JacksonEventSerializer;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
@@ -260,7 +261,7 @@ class PartitionedCatchUpTests {
 	@Test
 	void aGracefulStopDrainsEveryPartitionAndCommits() throws Exception {
 		String prefix = "drain" + System.nanoTime();
-		write(prefix, 8, 10);
+		List<String> streams = write(prefix, 8, 10);
 		List<EventContext> handled = new CopyOnWriteArrayList<>();
 		InMemoryCheckpointStore store = new InMemoryCheckpointStore();
 		SubscriptionContainer container = factory(store, 4, stopAfter(0)).create(allOf("drain", prefix,
@@ -280,7 +281,24 @@ class PartitionedCatchUpTests {
 			.map((context) -> Checkpoint.ofPosition(context.position()))
 			.reduce((a, b) -> a.isAfter(b) ? a : b)
 			.orElseThrow();
-		assertThat(committed).isEqualTo(newest);
+		// The checkpoint may be further than the newest handled event (a server checkpoint of the filtered $all
+		// passes records no handler takes, such as the system projections' links), but every event of the
+		// subscription at or before it was handled: a restart skips none.
+		assertThat(newest.isAfter(committed)).as("committed %s covers the newest handled %s", committed, newest)
+			.isFalse();
+		Set<LogPosition> handledPositions = new java.util.HashSet<>();
+		handled.forEach((context) -> handledPositions.add(context.position()));
+		for (String stream : streams) {
+			for (ResolvedEvent written : esdb.client()
+				.readStream(stream, ReadStreamOptions.get().fromStart())
+				.get(10, TimeUnit.SECONDS)
+				.getEvents()) {
+				LogPosition position = LogPosition.fromClient(written.getOriginalEvent().getPosition());
+				if (!Checkpoint.ofPosition(position).isAfter(committed)) {
+					assertThat(handledPositions).as("an event at or before the checkpoint").contains(position);
+				}
+			}
+		}
 		assertThat(container.snapshot().inFlight()).isZero();
 		assertThat(container.snapshot().oldestUnfinished()).isNull();
 	}
