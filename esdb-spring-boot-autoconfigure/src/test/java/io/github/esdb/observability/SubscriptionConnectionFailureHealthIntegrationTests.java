@@ -54,6 +54,31 @@ class SubscriptionConnectionFailureHealthIntegrationTests {
 	}
 
 	@Test
+	void accessDeniedMakesAReconnectingSubscriptionDownWithTheRightsHint() {
+		try (ObservabilityTestSupport esdb = new ObservabilityTestSupport();
+				EmbeddedEsdbServer secured = EmbeddedEsdbServer.builder().user("app", PASSWORD).build().start()) {
+			// A system stream: only $admins may read it on a secure node, and app is not one.
+			esdb.runner()
+				.withUserConfiguration(SubscriptionHealthIntegrationTests.LedgerConfiguration.class)
+				.withPropertyValues("esdb.connection-string=" + secured.connectionString(), "esdb.username=app",
+						"esdb.password=" + PASSWORD, "test.stream=$ledger-denied")
+				.run((context) -> {
+					SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+					await().atMost(WAIT).untilAsserted(() -> {
+						assertThat(registry.snapshot("ledger").get().state()).isEqualTo(SubscriptionState.RECONNECTING);
+						Health health = SubscriptionHealthIntegrationTests.health(context, "ledger");
+						assertThat(health.getStatus()).as(health.toString()).isEqualTo(Status.DOWN);
+						assertThat(health.getDetails().get("error")).asString()
+							.startsWith("access denied: the server refuses this operation to the user of esdb.username")
+							.contains("$acl", "$admins");
+					});
+					assertThat(SubscriptionHealthIntegrationTests.health(context, "ledger").toString())
+						.doesNotContain(PASSWORD);
+				});
+		}
+	}
+
+	@Test
 	void tlsMismatchMakesAReconnectingSubscriptionDownWithTheTlsHint(@TempDir Path dir) {
 		SelfSignedCertificate certificate = SelfSignedCertificate.create(dir);
 		try (ObservabilityTestSupport esdb = new ObservabilityTestSupport()) {

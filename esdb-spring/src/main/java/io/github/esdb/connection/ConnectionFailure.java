@@ -47,6 +47,12 @@ public record ConnectionFailure(Kind kind, String message) {
 	static final String CREDENTIALS_HINT = "check esdb.username and esdb.password (or the user info of "
 			+ "esdb.connection-string)";
 
+	private static final ConnectionFailure ACCESS_DENIED_FAILURE = new ConnectionFailure(Kind.ACCESS_DENIED,
+			"access denied: the server refuses this operation to the user of esdb.username; grant the user read "
+					+ "access to the subscribed stream in its $acl (or the defaults of $settings), use a user in "
+					+ "$admins to read $all or system streams, and one in $ops or $admins to create or update "
+					+ "persistent subscription groups");
+
 	/** What kind of misconfiguration. */
 	public enum Kind {
 
@@ -54,7 +60,13 @@ public record ConnectionFailure(Kind kind, String message) {
 		AUTHENTICATION,
 
 		/** The client and the server do not agree on TLS, or the client does not trust the server's certificate. */
-		TLS
+		TLS,
+
+		/**
+		 * The server knows the user but refuses it the operation ({@code PERMISSION_DENIED}): its rights, not the
+		 * connection, need fixing.
+		 */
+		ACCESS_DENIED
 
 	}
 
@@ -77,6 +89,9 @@ public record ConnectionFailure(Kind kind, String message) {
 			Status status = status(current);
 			if (status != null && status.getCode() == Status.Code.UNAUTHENTICATED) {
 				return Optional.of(authentication(settings));
+			}
+			if (status != null && status.getCode() == Status.Code.PERMISSION_DENIED) {
+				return Optional.of(ACCESS_DENIED_FAILURE);
 			}
 			String name = current.getClass().getSimpleName();
 			String message = String.valueOf(current.getMessage());
