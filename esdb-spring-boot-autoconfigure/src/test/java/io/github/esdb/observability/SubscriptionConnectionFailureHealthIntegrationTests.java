@@ -79,6 +79,27 @@ class SubscriptionConnectionFailureHealthIntegrationTests {
 	}
 
 	@Test
+	void aUserOutsideAdminsCannotKeepCheckpointsInTheDefaultSystemStreamsAndIsToldSo() {
+		try (ObservabilityTestSupport esdb = new ObservabilityTestSupport();
+				EmbeddedEsdbServer secured = EmbeddedEsdbServer.builder().user("app", PASSWORD).build().start()) {
+			// The stream itself is open to every user; its checkpoint stream $esdb-checkpoint-ledger is a system
+			// stream, for $admins only, so loading the checkpoint is denied as on a real node.
+			esdb.runner()
+				.withUserConfiguration(SubscriptionHealthIntegrationTests.LedgerConfiguration.class)
+				.withPropertyValues("esdb.connection-string=" + secured.connectionString(), "esdb.username=app",
+						"esdb.password=" + PASSWORD, "test.stream=ledger-open",
+						"esdb.subscriptions.checkpoint.store=kurrentdb")
+				.run((context) -> await().atMost(WAIT).untilAsserted(() -> {
+					Health health = SubscriptionHealthIntegrationTests.health(context, "ledger");
+					assertThat(health.getStatus()).as(health.toString()).isEqualTo(Status.DOWN);
+					assertThat(health.getDetails().get("error")).asString()
+						.startsWith("access denied")
+						.contains("$esdb-checkpoint-<id>");
+				}));
+		}
+	}
+
+	@Test
 	void tlsMismatchMakesAReconnectingSubscriptionDownWithTheTlsHint(@TempDir Path dir) {
 		SelfSignedCertificate certificate = SelfSignedCertificate.create(dir);
 		try (ObservabilityTestSupport esdb = new ObservabilityTestSupport()) {

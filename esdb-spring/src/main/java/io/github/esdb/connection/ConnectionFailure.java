@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A connection failure that retrying will not cure, because the configuration is wrong: the server refused the
- * credentials, or the client and the server do not agree on TLS. Its {@link #message()} says what to fix, naming the
+ * credentials, refused the user the operation (access denied), or the client and the server do not agree on TLS. Its {@link #message()} says what to fix, naming the
  * properties, and never shows a credential. The one place that reads the official client's exceptions for this: the
  * {@code esdb} health, the subscription health and the subscriptions' last error all use it, mostly through
  * {@link KurrentDBClientProvider#diagnose(Throwable)}.
@@ -50,8 +50,9 @@ public record ConnectionFailure(Kind kind, String message) {
 	private static final ConnectionFailure ACCESS_DENIED_FAILURE = new ConnectionFailure(Kind.ACCESS_DENIED,
 			"access denied: the server refuses this operation to the user of esdb.username; grant the user read "
 					+ "access to the subscribed stream in its $acl (or the defaults of $settings), use a user in "
-					+ "$admins to read $all or system streams, and one in $ops or $admins to create or update "
-					+ "persistent subscription groups");
+					+ "$admins to read $all or system streams (the checkpoint streams $esdb-checkpoint-<id> are "
+					+ "system streams), and one in $ops or $admins to create or update persistent subscription "
+					+ "groups");
 
 	/** What kind of misconfiguration. */
 	public enum Kind {
