@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.esdb.embedded.grpc.AccessControl;
 import io.github.esdb.embedded.grpc.ActiveCalls;
 import io.github.esdb.embedded.grpc.AppendLimits;
 import io.github.esdb.embedded.grpc.AppendSessionService;
@@ -79,6 +80,9 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 	private final Map<String, String> users;
 
+	/** The groups of configured users, beyond the default users' own. */
+	private final Map<String, Set<String>> groups;
+
 	private final Path tlsCertificate;
 
 	private final Path tlsKey;
@@ -119,6 +123,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		this.port = builder.port;
 		this.advertisedHost = builder.advertisedHost;
 		this.users = Map.copyOf(builder.users);
+		this.groups = Map.copyOf(builder.groups);
 		this.tlsCertificate = builder.tlsCertificate;
 		this.tlsKey = builder.tlsKey;
 		this.limits = new AppendLimits(builder.maxAppendSize, builder.maxEventSize);
@@ -192,7 +197,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			.bindService());
 		definitions.add(new AppendSessionService(this.store, this.limits, !this.users.isEmpty()).bindService());
 		if (this.projections != null) {
-			definitions.add(new ProjectionsService(this.projections).bindService());
+			definitions.add(new ProjectionsService(this.projections, new AccessControl(this.store)).bindService());
 		}
 		for (ServiceFactory factory : this.serviceFactories) {
 			ServerServiceDefinition definition = factory.create(context).bindService();
@@ -213,7 +218,7 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 			.withChildOption(ChannelOption.TCP_NODELAY, true)
 			.withOption(ChannelOption.SO_REUSEADDR, true)
 			.callExecutor(new BuiltInCallExecutor());
-		AuthInterceptor authentication = this.users.isEmpty() ? null : new AuthInterceptor(knownUsers());
+		AuthInterceptor authentication = this.users.isEmpty() ? null : new AuthInterceptor(knownUsers(), knownGroups());
 		for (ServerServiceDefinition definition : all) {
 			builder.addService((authentication != null) ? ServerInterceptors.intercept(definition, authentication)
 					: definition);
@@ -246,6 +251,19 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		known.put("admin", DEFAULT_PASSWORD);
 		known.put("ops", DEFAULT_PASSWORD);
 		known.putAll(this.users);
+		return known;
+	}
+
+	/** Like a real node: {@code admin} in {@code $admins}, {@code ops} in {@code $ops}, plus configured groups. */
+	private Map<String, Set<String>> knownGroups() {
+		Map<String, Set<String>> known = new LinkedHashMap<>();
+		known.put("admin", Set.of("$admins"));
+		known.put("ops", Set.of("$ops"));
+		this.groups.forEach((user, extra) -> {
+			Set<String> all = new java.util.LinkedHashSet<>(known.getOrDefault(user, Set.of()));
+			all.addAll(extra);
+			known.put(user, Set.copyOf(all));
+		});
 		return known;
 	}
 
@@ -482,6 +500,8 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 
 		private final Map<String, String> users = new LinkedHashMap<>();
 
+		private final Map<String, Set<String>> groups = new LinkedHashMap<>();
+
 		private Path tlsCertificate;
 
 		private Path tlsKey;
@@ -582,6 +602,21 @@ public final class EmbeddedEsdbServer implements AutoCloseable {
 		 */
 		public Builder user(String name, String password) {
 			this.users.put(Objects.requireNonNull(name), Objects.requireNonNull(password));
+			return this;
+		}
+
+		/**
+		 * Adds a user in groups, for access control: stream ACLs may name a group, and {@code $admins} and
+		 * {@code $ops} carry their rights as on a real node ({@code admin} stays in {@code $admins} and {@code ops}
+		 * in {@code $ops} whatever is given here).
+		 * @param name the user name
+		 * @param password the password
+		 * @param groups the groups, e.g. {@code "$ops"} or {@code "accounting"}
+		 * @return this builder
+		 */
+		public Builder user(String name, String password, String... groups) {
+			user(name, password);
+			this.groups.computeIfAbsent(name, (n) -> new java.util.LinkedHashSet<>()).addAll(List.of(groups));
 			return this;
 		}
 

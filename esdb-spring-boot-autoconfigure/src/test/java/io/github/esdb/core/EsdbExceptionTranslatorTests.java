@@ -33,7 +33,7 @@ class EsdbExceptionTranslatorTests {
 		assertThat(translate(Status.ABORTED.withDescription("Operation timed out: append")))
 			.isExactlyInstanceOf(QueryTimeoutException.class);
 		assertThat(translate(Status.ABORTED)).isExactlyInstanceOf(TransientDataAccessResourceException.class);
-		assertThat(translate(Status.PERMISSION_DENIED)).isExactlyInstanceOf(PermissionDeniedDataAccessException.class);
+		assertThat(translate(Status.PERMISSION_DENIED)).isExactlyInstanceOf(EsdbAccessDeniedException.class);
 		assertThat(translate(Status.UNAUTHENTICATED)).isExactlyInstanceOf(PermissionDeniedDataAccessException.class);
 		assertThat(translate(Status.INVALID_ARGUMENT)).isExactlyInstanceOf(InvalidDataAccessApiUsageException.class);
 		assertThat(translate(Status.UNIMPLEMENTED)).isExactlyInstanceOf(InvalidDataAccessResourceUsageException.class);

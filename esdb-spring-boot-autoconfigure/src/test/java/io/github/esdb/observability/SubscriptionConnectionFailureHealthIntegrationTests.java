@@ -54,6 +54,43 @@ class SubscriptionConnectionFailureHealthIntegrationTests {
 	}
 
 	@Test
+	void accessDeniedMakesAReconnectingSubscriptionDownWithTheRightsHint() {
+		// A system stream: only $admins may read it on a secure node, and app is not one.
+		assertDownForApp("test.stream=$ledger-denied", "$acl", "$admins");
+	}
+
+	@Test
+	void aUserOutsideAdminsCannotKeepCheckpointsInTheDefaultSystemStreamsAndIsToldSo() {
+		// The stream itself is open to every user; its checkpoint stream $esdb-checkpoint-ledger is a system
+		// stream, for $admins only, so loading the checkpoint is denied as on a real node.
+		assertDownForApp("test.stream=ledger-open", "$esdb-checkpoint-<id>");
+	}
+
+	/** The subscription "ledger" of the user app on a secure node: RECONNECTING, DOWN with the access-denied hint. */
+	private static void assertDownForApp(String stream, String... hints) {
+		try (ObservabilityTestSupport esdb = new ObservabilityTestSupport();
+				EmbeddedEsdbServer secured = EmbeddedEsdbServer.builder().user("app", PASSWORD).build().start()) {
+			esdb.runner()
+				.withUserConfiguration(SubscriptionHealthIntegrationTests.LedgerConfiguration.class)
+				.withPropertyValues("esdb.connection-string=" + secured.connectionString(), "esdb.username=app",
+						"esdb.password=" + PASSWORD, stream, "esdb.subscriptions.checkpoint.store=kurrentdb")
+				.run((context) -> {
+					SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+					await().atMost(WAIT).untilAsserted(() -> {
+						assertThat(registry.snapshot("ledger").get().state()).isEqualTo(SubscriptionState.RECONNECTING);
+						Health health = SubscriptionHealthIntegrationTests.health(context, "ledger");
+						assertThat(health.getStatus()).as(health.toString()).isEqualTo(Status.DOWN);
+						assertThat(health.getDetails().get("error")).asString()
+							.startsWith("access denied: the server refuses this operation to the user of esdb.username")
+							.contains(hints);
+					});
+					assertThat(SubscriptionHealthIntegrationTests.health(context, "ledger").toString())
+						.doesNotContain(PASSWORD);
+				});
+		}
+	}
+
+	@Test
 	void tlsMismatchMakesAReconnectingSubscriptionDownWithTheTlsHint(@TempDir Path dir) {
 		SelfSignedCertificate certificate = SelfSignedCertificate.create(dir);
 		try (ObservabilityTestSupport esdb = new ObservabilityTestSupport()) {

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A connection failure that retrying will not cure, because the configuration is wrong: the server refused the
- * credentials, or the client and the server do not agree on TLS. Its {@link #message()} says what to fix, naming the
+ * credentials, refused the user the operation (access denied), or the client and the server do not agree on TLS. Its {@link #message()} says what to fix, naming the
  * properties, and never shows a credential. The one place that reads the official client's exceptions for this: the
  * {@code esdb} health, the subscription health and the subscriptions' last error all use it, mostly through
  * {@link KurrentDBClientProvider#diagnose(Throwable)}.
@@ -47,6 +47,13 @@ public record ConnectionFailure(Kind kind, String message) {
 	static final String CREDENTIALS_HINT = "check esdb.username and esdb.password (or the user info of "
 			+ "esdb.connection-string)";
 
+	private static final ConnectionFailure ACCESS_DENIED_FAILURE = new ConnectionFailure(Kind.ACCESS_DENIED,
+			"access denied: the server refuses this operation to the user of esdb.username; grant the user read "
+					+ "access to the subscribed stream in its $acl (or the defaults of $settings), use a user in "
+					+ "$admins to read $all or system streams (the checkpoint streams $esdb-checkpoint-<id> are "
+					+ "system streams), and one in $ops or $admins to create or update persistent subscription "
+					+ "groups");
+
 	/** What kind of misconfiguration. */
 	public enum Kind {
 
@@ -54,7 +61,13 @@ public record ConnectionFailure(Kind kind, String message) {
 		AUTHENTICATION,
 
 		/** The client and the server do not agree on TLS, or the client does not trust the server's certificate. */
-		TLS
+		TLS,
+
+		/**
+		 * The server knows the user but refuses it the operation ({@code PERMISSION_DENIED}): its rights, not the
+		 * connection, need fixing.
+		 */
+		ACCESS_DENIED
 
 	}
 
@@ -77,6 +90,9 @@ public record ConnectionFailure(Kind kind, String message) {
 			Status status = status(current);
 			if (status != null && status.getCode() == Status.Code.UNAUTHENTICATED) {
 				return Optional.of(authentication(settings));
+			}
+			if (status != null && status.getCode() == Status.Code.PERMISSION_DENIED) {
+				return Optional.of(ACCESS_DENIED_FAILURE);
 			}
 			String name = current.getClass().getSimpleName();
 			String message = String.valueOf(current.getMessage());

@@ -17,6 +17,7 @@ import io.kurrent.dbclient.StreamTombstonedException;
 import io.kurrent.dbclient.TransactionMaxSizeExceededException;
 import io.kurrent.dbclient.UnsupportedFeatureException;
 import io.kurrent.dbclient.WrongExpectedVersionException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -50,7 +51,7 @@ public class EsdbExceptionTranslator implements PersistenceExceptionTranslator {
 	@Override
 	public DataAccessException translateExceptionIfPossible(RuntimeException ex) {
 		Throwable failure = unwrap(ex);
-		return (failure instanceof DataAccessException dae) ? dae : translateKnown(failure);
+		return (failure instanceof DataAccessException dae) ? dae : translateKnown(failure, null);
 	}
 
 	/**
@@ -66,7 +67,7 @@ public class EsdbExceptionTranslator implements PersistenceExceptionTranslator {
 		if (failure instanceof DataAccessException dae) {
 			return dae;
 		}
-		DataAccessException known = translateKnown(failure);
+		DataAccessException known = translateKnown(failure, operation);
 		if (known != null) {
 			return known;
 		}
@@ -82,10 +83,10 @@ public class EsdbExceptionTranslator implements PersistenceExceptionTranslator {
 		return new UncategorizedEsdbException("KurrentDB failure during " + operation + ": " + failure, failure);
 	}
 
-	private DataAccessException translateKnown(Throwable failure) {
+	private DataAccessException translateKnown(Throwable failure, @Nullable String operation) {
 		Throwable t = failure;
 		for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
-			DataAccessException translated = translateOne(t, failure);
+			DataAccessException translated = translateOne(t, failure, operation);
 			if (translated != null) {
 				return translated;
 			}
@@ -93,7 +94,7 @@ public class EsdbExceptionTranslator implements PersistenceExceptionTranslator {
 		return null;
 	}
 
-	private DataAccessException translateOne(Throwable t, Throwable failure) {
+	private DataAccessException translateOne(Throwable t, Throwable failure, @Nullable String operation) {
 		if (t instanceof WrongExpectedVersionException wev) {
 			return new EsdbWrongExpectedVersionException(wev.getStreamName(), wev.getExpectedState(),
 					wev.getActualState(), failure);
@@ -130,12 +131,13 @@ public class EsdbExceptionTranslator implements PersistenceExceptionTranslator {
 					failure);
 		}
 		if (t instanceof StatusRuntimeException || t instanceof StatusException) {
-			return translateStatus(Status.fromThrowable(t), Status.trailersFromThrowable(t), failure);
+			return translateStatus(Status.fromThrowable(t), Status.trailersFromThrowable(t), failure, operation);
 		}
 		return null;
 	}
 
-	private DataAccessException translateStatus(Status status, Metadata trailers, Throwable failure) {
+	private DataAccessException translateStatus(Status status, Metadata trailers, Throwable failure,
+			@Nullable String operation) {
 		String exception = (trailers != null) ? trailers.get(EXCEPTION) : null;
 		// Reads of a tombstoned stream arrive as a bare status: the client only decodes these trailers on writes.
 		if ("stream-deleted".equals(exception)) {
@@ -149,7 +151,9 @@ public class EsdbExceptionTranslator implements PersistenceExceptionTranslator {
 			// The v1 server reports its own operation timeout as ABORTED ("Operation timed out").
 			case ABORTED -> isTimeout(status) ? new QueryTimeoutException(message, failure)
 					: new TransientDataAccessResourceException(message, failure);
-			case PERMISSION_DENIED, UNAUTHENTICATED -> new PermissionDeniedDataAccessException(message, failure);
+			// Authenticated but not allowed: the ACLs or the node's rules refuse this operation to this user.
+			case PERMISSION_DENIED -> new EsdbAccessDeniedException(operation, failure);
+			case UNAUTHENTICATED -> new PermissionDeniedDataAccessException(message, failure);
 			case INVALID_ARGUMENT, OUT_OF_RANGE -> new InvalidDataAccessApiUsageException(message, failure);
 			case NOT_FOUND, UNIMPLEMENTED, FAILED_PRECONDITION, ALREADY_EXISTS ->
 				new InvalidDataAccessResourceUsageException(message, failure);

@@ -83,13 +83,21 @@ class ConnectionFailureTests {
 	}
 
 	@Test
+	void accessDeniedNamesTheRightsToGrantWithoutCredentials() {
+		ConnectionFailure failure = ConnectionFailure
+			.classify(new ExecutionException(Status.PERMISSION_DENIED.withDescription("Access Denied").asRuntimeException()), null)
+			.orElseThrow();
+		assertThat(failure.kind()).isEqualTo(ConnectionFailure.Kind.ACCESS_DENIED);
+		assertThat(failure.message()).contains("esdb.username", "$acl", "$admins", "$ops");
+	}
+
+	@Test
 	void otherErrorsAreNotClassified() {
 		assertThat(ConnectionFailure.classify(new ExecutionException(Status.NOT_FOUND.asRuntimeException()), null))
 			.isEmpty();
 		assertThat(ConnectionFailure.classify(Status.UNAVAILABLE.withDescription("io exception")
 			.withCause(new java.net.ConnectException("Connection refused"))
 			.asRuntimeException(), null)).isEmpty();
-		assertThat(ConnectionFailure.classify(Status.PERMISSION_DENIED.asRuntimeException(), null)).isEmpty();
 		assertThat(ConnectionFailure.classify(new IllegalStateException("negative deposit"), null)).isEmpty();
 		assertThat(ConnectionFailure.classify(null, null)).isEmpty();
 	}

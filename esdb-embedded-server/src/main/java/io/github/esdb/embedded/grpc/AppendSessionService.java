@@ -56,7 +56,7 @@ public final class AppendSessionService extends StreamsServiceGrpc.StreamsServic
 
 	private final AppendLimits limits;
 
-	private final boolean authorization;
+	private final AccessControl access;
 
 	/**
 	 * Creates the service of an insecure node.
@@ -71,13 +71,13 @@ public final class AppendSessionService extends StreamsServiceGrpc.StreamsServic
 	 * Creates the service.
 	 * @param store the store
 	 * @param limits the size limits (record size, session size)
-	 * @param authorization true when users authenticate (a secure node): a request for the stream {@code $all} is
-	 * then denied, as by the real node's access rules
+	 * @param authorization true when users authenticate (a secure node); the access rules themselves apply to the
+	 * calls that carry a {@link Principal}, which only a secure node's authentication gives them
 	 */
 	public AppendSessionService(EventStore store, AppendLimits limits, boolean authorization) {
 		this.store = store;
 		this.limits = limits;
-		this.authorization = authorization;
+		this.access = new AccessControl(store);
 	}
 
 	@Override
@@ -101,8 +101,8 @@ public final class AppendSessionService extends StreamsServiceGrpc.StreamsServic
 					if (request.getStream().isEmpty()) {
 						throw error(Code.INVALID_ARGUMENT, "BAD_REQUEST", "A stream name is required.", null);
 					}
-					if (AppendSessionService.this.authorization && "$all".equals(request.getStream())) {
-						// The real node authorizes each request as it arrives: nobody may write to $all.
+					if (!AppendSessionService.this.access.allows(request.getStream(), StreamAccess.WRITE)) {
+						// The real node authorizes each request as it arrives (nobody may write to $all).
 						throw error(Code.PERMISSION_DENIED, "ACCESS_DENIED",
 								"Access denied. Insufficient permissions to perform streams:write",
 								AccessDeniedErrorDetails.newBuilder().setOperation("streams:write").build());

@@ -3,9 +3,12 @@ package io.github.esdb.embedded.grpc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Basic authentication for a secure node: a call without valid {@code authorization: Basic ...} credentials ends
  * with UNAUTHENTICATED before reaching the service. ServerFeatures and Gossip stay anonymous because the client
  * calls them without credentials during connection setup (a refusal there would shut the client down). Messages
- * never echo the presented credentials.
+ * never echo the presented credentials. An authenticated call carries its {@link Principal} (name and groups) in the
+ * gRPC context, for {@link AccessControl}.
  */
 public final class AuthInterceptor implements ServerInterceptor {
 
@@ -32,13 +36,25 @@ public final class AuthInterceptor implements ServerInterceptor {
 
 	private final Map<String, byte[]> users;
 
+	private final Map<String, Set<String>> groups;
+
 	/**
-	 * Creates the interceptor.
+	 * Creates the interceptor for users without groups.
 	 * @param users user name to password
 	 */
 	public AuthInterceptor(Map<String, String> users) {
-		this.users = new java.util.HashMap<>();
+		this(users, Map.of());
+	}
+
+	/**
+	 * Creates the interceptor.
+	 * @param users user name to password
+	 * @param groups user name to the user's groups (users not listed have none)
+	 */
+	public AuthInterceptor(Map<String, String> users, Map<String, Set<String>> groups) {
+		this.users = new HashMap<>();
 		users.forEach((user, password) -> this.users.put(user, password.getBytes(StandardCharsets.UTF_8)));
+		this.groups = Map.copyOf(groups);
 	}
 
 	@Override
@@ -47,14 +63,23 @@ public final class AuthInterceptor implements ServerInterceptor {
 		if (ANONYMOUS_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
 			return next.startCall(call, headers);
 		}
-		String failure = check(headers.get(AUTHORIZATION));
+		String header = headers.get(AUTHORIZATION);
+		String failure = check(header);
 		if (failure != null) {
 			logger.debug("Rejected {}: {}", call.getMethodDescriptor().getFullMethodName(), failure);
 			call.close(Status.UNAUTHENTICATED.withDescription(failure), new Metadata());
 			return new ServerCall.Listener<>() {
 			};
 		}
-		return next.startCall(call, headers);
+		String user = userName(header);
+		Principal principal = new Principal(user, this.groups.getOrDefault(user, Set.of()));
+		return Contexts.interceptCall(Context.current().withValue(Principal.KEY, principal), call, headers, next);
+	}
+
+	/** The user name of a header that {@link #check} accepted. */
+	private static String userName(String header) {
+		String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+		return decoded.substring(0, decoded.indexOf(':'));
 	}
 
 	private String check(String header) {

@@ -42,7 +42,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
 	private final ActiveCalls activeCalls;
 
-	private final boolean authorization;
+	private final AccessControl access;
 
 	/**
 	 * Creates the service of an insecure node.
@@ -63,8 +63,8 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 	 * a pathological expression never holds a thread that serves other calls
 	 * @param limits the append size limits
 	 * @param activeCalls where open reads and subscriptions are tracked for shutdown
-	 * @param authorization true when users authenticate (a secure node): like the real node's access rules, writes
-	 * and deletes of the stream {@code $all} are then denied to every user; an insecure node (false) allows them
+	 * @param authorization true when users authenticate (a secure node); the access rules themselves apply to the
+	 * calls that carry a {@link Principal}, which only a secure node's authentication gives them
 	 */
 	public StreamsService(EventStore store, Executor executor, Executor filterExecutor, AppendLimits limits,
 			ActiveCalls activeCalls, boolean authorization) {
@@ -73,17 +73,11 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 		this.filterExecutor = filterExecutor;
 		this.limits = limits;
 		this.activeCalls = activeCalls;
-		this.authorization = authorization;
+		this.access = new AccessControl(store);
 	}
 
-	/**
-	 * The real node's stream access rule (LegacyStreamPermissionAssertion) that applies whatever the user's rights:
-	 * nobody may write to or delete {@code $all}. Insecure nodes run without access checks.
-	 */
 	private void checkWriteAccess(String stream) {
-		if (this.authorization && ALL_STREAM.equals(stream)) {
-			throw Errors.accessDenied();
-		}
+		this.access.check(stream, StreamAccess.WRITE);
 	}
 
 	// ------------------------------------------------------------------ Read
@@ -107,6 +101,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 			throw Errors.invalidArgument("ReadReq.options is required.");
 		}
 		ReadReq.Options options = request.getOptions();
+		checkReadAccess(options);
 		boolean structuredIds = switch (options.getUuidOption().getContentCase()) {
 			case STRUCTURED -> true;
 			case STRING -> false;
@@ -137,6 +132,18 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 				return subscription(options, filter, resolver, observer);
 			}
 			default -> throw Errors.invalidArgument("ReadReq.options.count_option must be count or subscription.");
+		}
+	}
+
+	/** Like the real node, before anything is read: {@code $r} of the stream, or of {@code $all} for the log. */
+	private void checkReadAccess(ReadReq.Options options) {
+		switch (options.getStreamOptionCase()) {
+			case STREAM -> this.access.check(Messages.streamName(options.getStream().getStreamIdentifier()),
+					StreamAccess.READ);
+			case ALL -> this.access.check(ALL_STREAM, StreamAccess.READ);
+			default -> {
+				// Rejected as a bad request below.
+			}
 		}
 	}
 
@@ -264,7 +271,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 		try {
 			DeleteReq.Options options = request.getOptions();
 			String stream = Messages.streamName(options.getStreamIdentifier());
-			checkWriteAccess(stream);
+			this.access.check(stream, StreamAccess.DELETE);
 			long expected = switch (options.getExpectedStreamRevisionCase()) {
 				case ANY -> ExpectedRevision.ANY;
 				case NO_STREAM -> ExpectedRevision.NO_STREAM;
@@ -288,7 +295,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 		try {
 			TombstoneReq.Options options = request.getOptions();
 			String stream = Messages.streamName(options.getStreamIdentifier());
-			checkWriteAccess(stream);
+			this.access.check(stream, StreamAccess.DELETE);
 			long expected = switch (options.getExpectedStreamRevisionCase()) {
 				case ANY -> ExpectedRevision.ANY;
 				case NO_STREAM -> ExpectedRevision.NO_STREAM;

@@ -8,7 +8,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.esdb.embedded.grpc.AccessControl;
+import io.github.esdb.embedded.grpc.Errors;
 import io.github.esdb.embedded.grpc.EventConverter;
+import io.github.esdb.embedded.grpc.StreamAccess;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -39,17 +42,24 @@ public final class PersistentSubscriptionsService
 
 	private final PersistentSubscriptionManager manager;
 
+	private final AccessControl access;
+
 	/**
 	 * Creates the service.
 	 * @param manager the started manager
+	 * @param access the access rules: like the real node, managing groups (create, update, delete, replay parked,
+	 * restart) needs {@code $ops} or {@code $admins}, consuming needs read access to the stream (or {@code $all}),
+	 * and listing and statistics need only an authenticated user
 	 */
-	public PersistentSubscriptionsService(PersistentSubscriptionManager manager) {
+	public PersistentSubscriptionsService(PersistentSubscriptionManager manager, AccessControl access) {
 		this.manager = manager;
+		this.access = access;
 	}
 
 	@Override
 	public void create(CreateReq request, StreamObserver<CreateResp> responseObserver) {
 		unary(responseObserver, () -> {
+			PersistentSubscriptionsService.this.access.checkOperationsOrAdmins();
 			this.manager.create(RequestMapper.create(request));
 			return CreateResp.getDefaultInstance();
 		});
@@ -59,6 +69,7 @@ public final class PersistentSubscriptionsService
 	public void update(io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.UpdateReq request,
 			StreamObserver<io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.UpdateResp> responseObserver) {
 		unary(responseObserver, () -> {
+			PersistentSubscriptionsService.this.access.checkOperationsOrAdmins();
 			this.manager.update(RequestMapper.update(request));
 			return io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.UpdateResp.getDefaultInstance();
 		});
@@ -70,6 +81,7 @@ public final class PersistentSubscriptionsService
 			DeleteReq.Options options = request.getOptions();
 			String stream = (options.getStreamOptionCase() == DeleteReq.Options.StreamOptionCase.ALL)
 					? GroupDefinition.ALL : RequestMapper.streamName(options.getStreamIdentifier());
+			this.access.checkOperationsOrAdmins();
 			this.manager.delete(stream, options.getGroupName());
 			return DeleteResp.getDefaultInstance();
 		});
@@ -113,6 +125,7 @@ public final class PersistentSubscriptionsService
 					? GroupDefinition.ALL : RequestMapper.streamName(options.getStreamIdentifier());
 			long stopAt = (options.getStopAtOptionCase() == ReplayParkedReq.Options.StopAtOptionCase.STOP_AT)
 					? options.getStopAt() : Long.MAX_VALUE;
+			this.access.checkOperationsOrAdmins();
 			this.manager.require(stream, options.getGroupName()).replayParked(stopAt);
 			return ReplayParkedResp.getDefaultInstance();
 		});
@@ -121,6 +134,7 @@ public final class PersistentSubscriptionsService
 	@Override
 	public void restartSubsystem(Shared.Empty request, StreamObserver<Shared.Empty> responseObserver) {
 		unary(responseObserver, () -> {
+			PersistentSubscriptionsService.this.access.checkOperationsOrAdmins();
 			this.manager.restart();
 			return Shared.Empty.getDefaultInstance();
 		});
@@ -223,6 +237,10 @@ public final class PersistentSubscriptionsService
 			this.stream = (options.getStreamOptionCase() == ReadReq.Options.StreamOptionCase.ALL) ? GroupDefinition.ALL
 					: options.getStreamIdentifier().getStreamName().toStringUtf8();
 			this.group = options.getGroupName();
+			if (!PersistentSubscriptionsService.this.access.allows(this.stream, StreamAccess.READ)) {
+				fail(Errors.accessDenied());
+				return;
+			}
 			this.converter = new EventConverter(
 					options.getUuidOption().getContentCase() != ReadReq.Options.UUIDOption.ContentCase.STRING);
 			PersistentSubscriptionGroup target;

@@ -3,6 +3,7 @@ package io.github.esdb.embedded.persistent;
 import java.util.Set;
 
 import io.github.esdb.embedded.ServiceContext;
+import io.github.esdb.embedded.grpc.AccessControl;
 import io.github.esdb.embedded.ServiceFactory;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptors;
@@ -24,7 +25,7 @@ public final class PersistentSubscriptionsServiceFactory implements ServiceFacto
 		manager.start();
 		context.onStop(manager::stop);
 		ServerServiceDefinition definition = ServerInterceptors.intercept(
-				ServiceContext.implementedOnly(new PersistentSubscriptionsService(manager), METHODS),
+				ServiceContext.implementedOnly(new PersistentSubscriptionsService(manager, new AccessControl(context.store())), METHODS),
 				new CallInfo.Interceptor());
 		return () -> definition;
 	}

@@ -5,8 +5,10 @@ import java.util.function.Supplier;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
+import io.github.esdb.embedded.grpc.AccessControl;
 import io.github.esdb.embedded.projections.SystemProjections.ProjectionStatistics;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.proto.projections.Projectionmanagement.CreateReq;
 import io.kurrent.dbclient.proto.projections.Projectionmanagement.CreateResp;
@@ -40,12 +42,17 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 
 	private final SystemProjections projections;
 
+	private final AccessControl access;
+
 	/**
 	 * Creates the service.
 	 * @param projections the projections it manages
+	 * @param access the access rules: like the real node, enabling, disabling and resetting a continuous projection
+	 * needs {@code $ops} or {@code $admins}; listing and statistics need only an authenticated user
 	 */
-	public ProjectionsService(SystemProjections projections) {
+	public ProjectionsService(SystemProjections projections, AccessControl access) {
 		this.projections = projections;
+		this.access = access;
 	}
 
 	@Override
@@ -129,6 +136,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 	public void enable(EnableReq request, StreamObserver<EnableResp> responseObserver) {
 		String name = request.getOptions().getName();
 		answer(name, responseObserver, () -> {
+			this.access.checkOperationsOrAdmins();
 			this.projections.enable(name);
 			return EnableResp.getDefaultInstance();
 		});
@@ -138,6 +146,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 	public void disable(DisableReq request, StreamObserver<DisableResp> responseObserver) {
 		String name = request.getOptions().getName();
 		answer(name, responseObserver, () -> {
+			this.access.checkOperationsOrAdmins();
 			this.projections.disable(name);
 			return DisableResp.getDefaultInstance();
 		});
@@ -147,6 +156,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 	public void reset(ResetReq request, StreamObserver<ResetResp> responseObserver) {
 		String name = request.getOptions().getName();
 		answer(name, responseObserver, () -> {
+			this.access.checkOperationsOrAdmins();
 			this.projections.reset(name);
 			return ResetResp.getDefaultInstance();
 		});
@@ -180,6 +190,10 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 		}
 		catch (IllegalStateException ex) {
 			responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(ex.getMessage()).asRuntimeException());
+			return;
+		}
+		catch (StatusRuntimeException ex) {
+			responseObserver.onError(ex);
 			return;
 		}
 		responseObserver.onNext(response);

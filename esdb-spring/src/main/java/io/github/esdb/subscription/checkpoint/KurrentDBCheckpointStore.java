@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.esdb.connection.ClientCalls;
+import io.github.esdb.connection.ConnectionFailure;
 import io.github.esdb.event.LogPosition;
 import io.github.esdb.serialization.EventSerializer;
 import io.github.esdb.subscription.Checkpoint;
@@ -207,8 +208,12 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 				if (this.pending == null) {
 					this.pending = checkpoint;
 				}
-				logger.warn("Could not store checkpoint {} of subscription '{}': {}", checkpoint, this.subscriptionId,
-						String.valueOf(failure));
+				// An access denied names the rights to grant rather than a bare gRPC status.
+				logger.warn("Could not store checkpoint {} of subscription '{}' in stream {}: {}", checkpoint,
+						this.subscriptionId, streamOf(this.subscriptionId), ConnectionFailure.classify(failure, null)
+							.filter((f) -> f.kind() == ConnectionFailure.Kind.ACCESS_DENIED)
+							.map(ConnectionFailure::message)
+							.orElse(String.valueOf(failure)));
 				return;
 			}
 			this.lastFailure = null;
