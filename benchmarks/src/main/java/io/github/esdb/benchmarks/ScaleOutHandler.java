@@ -10,10 +10,10 @@ import io.github.esdb.subscription.EventSubscription;
 
 /**
  * The scale-out scenario's catch-up handler: one row per call into {@code scaleout_handled} with the event id, the
- * replica and the call's start and end (microseconds of the
- * host's wall clock, which the replicas and the database share). With
- * {@code scaleout.transactional=true} the row commits in the same transaction as the checkpoint (and rolls back with
- * it when the replica dies or is fenced); otherwise it commits on its own (autocommit), before the checkpoint.
+ * replica and the call's start and end (microseconds of the host's wall clock, which the replicas and the database
+ * share). With {@code scaleout.transactional=true} the row commits in the same transaction as the checkpoint (and
+ * rolls back with it when the replica dies or is fenced); otherwise it commits on its own (autocommit), before the
+ * checkpoint.
  */
 class ScaleOutHandler {
 
