@@ -2,6 +2,7 @@ package io.github.esdb.subscription.coordination;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -177,8 +178,10 @@ class CoordinatedSubscriptionIntegrationTests {
 		String stream = ObservabilityTestSupport.unique("paused");
 		Handlings handlings = new Handlings();
 		PausableLeaseStore paused = new PausableLeaseStore();
+		LostReasons lostByA = new LostReasons();
 		Replicas.write(esdb, stream, 0, 20);
 		replica("replica-a", stream, handlings).withBean(PausableLeaseStore.class, () -> paused)
+			.withBean(LostReasons.class, () -> lostByA)
 			.withPropertyValues("test.handler-delay=20")
 			.run((a) -> {
 				await().atMost(PATIENCE).until(() -> Replicas.runsHere(a, stream) && handlings.count() == 20);
@@ -208,6 +211,9 @@ class CoordinatedSubscriptionIntegrationTests {
 					await().atMost(PATIENCE)
 						.until(() -> counter(a, "esdb.subscription.lease.lost", stream) == 1
 								&& "replica-b".equals(Replicas.snapshot(a, stream).ownership().owner()));
+					assertThat(lostByA.reasons).as("what stopped A's worker, not what its late renewal found")
+						.containsExactly("no renewal succeeded within the lease TTL less a safety margin (its local "
+								+ "deadline passed)");
 					Replicas.write(esdb, stream, 320, 10);
 					await().atMost(PATIENCE).until(() -> handlings.timesHandled().size() == 330);
 				});
@@ -223,6 +229,18 @@ class CoordinatedSubscriptionIntegrationTests {
 		// Checkpoints every 5 events: the events after A's last one, and one more interval when B loaded the
 		// checkpoint before A's last (asynchronous) write landed.
 		assertThat(duplicates).isLessThanOrEqualTo(10);
+	}
+
+	/** The reasons given to lease listeners for the losses of one replica. */
+	static final class LostReasons implements LeaseListener {
+
+		final List<String> reasons = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void lost(SubscriptionLease lease, String reason) {
+			this.reasons.add(reason);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

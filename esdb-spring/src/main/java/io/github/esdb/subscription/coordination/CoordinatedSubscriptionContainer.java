@@ -151,7 +151,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 	private void renewOrLose(LeaseGuard held) {
 		SubscriptionContainer container = this.current;
 		if (held.isLost()) {
-			lose(held, "a checkpoint commit found that another instance took the lease over");
+			lose(held, held.lostBecause());
 			return;
 		}
 		if (!container.isRunning() && container.snapshot().state() == SubscriptionState.FAILED) {
@@ -201,8 +201,10 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		this.current.requestStop();
 	}
 
-	private void lose(LeaseGuard held, String reason) {
-		held.lose();
+	private void lose(LeaseGuard held, String found) {
+		held.lose(found);
+		// The first reason is what stopped the worker (a later renewal may only confirm the takeover).
+		String reason = held.lostBecause();
 		SubscriptionContainer container = this.current;
 		container.requestStop();
 		boolean graceful = container.awaitStop(this.coordination.stopTimeout());

@@ -65,7 +65,8 @@ class FencedCheckpointStore implements CheckpointStore {
 			throw new LeaseLostException("Refused " + what + ": the subscription holds no lease");
 		}
 		held.check(what);
-		return this.leases.fenced(held.lease(), write, held::lose);
+		return this.leases.fenced(held.lease(), write,
+				() -> held.lose("a checkpoint commit found that another instance took the lease over"));
 	}
 
 	@Override

@@ -20,6 +20,9 @@ final class LeaseGuard {
 
 	private volatile boolean lost;
 
+	/** Why the lease was lost first: what stopped the worker, whatever a later renewal finds. */
+	private volatile String lostBecause = "";
+
 	LeaseGuard(SubscriptionLease lease, long deadlineNanos, LongSupplier nanoClock, Runnable onLost) {
 		this.lease = lease;
 		this.deadlineNanos = deadlineNanos;
@@ -45,13 +48,26 @@ final class LeaseGuard {
 	}
 
 	/**
-	 * Mark the lease lost and stop the subscription's worker; the coordinator completes the loss on its next tick.
+	 * Why the lease was lost, as first found.
+	 * @return the reason, empty while it is held
 	 */
-	void lose() {
-		if (!this.lost) {
+	String lostBecause() {
+		return this.lostBecause;
+	}
+
+	/**
+	 * Mark the lease lost and stop the subscription's worker; the coordinator completes the loss on its next tick.
+	 * @param reason why, for the log and the lease listeners; only the first reason is kept
+	 */
+	void lose(String reason) {
+		synchronized (this) {
+			if (this.lost) {
+				return;
+			}
+			this.lostBecause = reason;
 			this.lost = true;
-			this.onLost.run();
 		}
+		this.onLost.run();
 	}
 
 	/**
@@ -61,7 +77,8 @@ final class LeaseGuard {
 	 */
 	void check(String what) {
 		if (!this.lost && expiredLocally()) {
-			lose();
+			// Not a takeover seen, but the time since the last successful renewal was sent: what fencing acts on.
+			lose("no renewal succeeded within the lease TTL less a safety margin (its local deadline passed)");
 		}
 		if (this.lost) {
 			SubscriptionLease current = this.lease;
