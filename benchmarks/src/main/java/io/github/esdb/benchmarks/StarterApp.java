@@ -52,6 +52,10 @@ final class StarterApp implements AutoCloseable {
 		// Pointing the starter at our server keeps it from starting an embedded server of its own.
 		properties.put("esdb.connection-string", connectionString);
 		properties.put("esdb.subscriptions.persistent.buffer-size", bufferSize);
+		// The module carries Spring's JDBC support and a PostgreSQL driver for the scenarios with a read model; these
+		// contexts have no database, so no DataSource is auto-configured for them.
+		properties.put("spring.autoconfigure.exclude",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
 		properties.put("bench.prefix", prefix);
 		properties.put("bench.catch-up-stream", catchUpStream);
 		properties.put("bench.persistent-stream", persistentStream);
