@@ -27,15 +27,25 @@ import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.OrderPlaced;
 import io.github.esdb.subscription.ParkedEvent;
+import io.github.esdb.subscription.PartitionCheckpointStore;
+import io.github.esdb.subscription.SubscriptionOwnedElsewhereException;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.SubscriptionState;
 import io.github.esdb.test.PostgresDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-/** Review: coordination combined with parking and with exactly once under concurrency. */
-class ReviewCoordinationInteractionTests {
+/**
+ * Coordination (one replica runs a catch-up subscription under a lease) together with the features it meets: a
+ * replay of parked events or a reset asked of a standby replica is refused, names the owner and leaves the replica
+ * standing by; exactly once with concurrency starts and writes its partition positions through the fenced store;
+ * and, without coordination, a catch-up batch handler never runs alongside a replay of parked events, and a parked
+ * event's reason keeps no secret. Real parts throughout: the embedded server over TCP, KurrentDB or PostgreSQL
+ * leases and checkpoints, a Spring context per replica.
+ */
+class CoordinationInteractionIntegrationTests {
 
 	@RegisterExtension
 	static final PostgresDatabase postgres = new PostgresDatabase();
@@ -69,8 +79,10 @@ class ReviewCoordinationInteractionTests {
 	static final List<String> handledBy = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	@Test
-	void aReplayOnAStandbyReplicaDoesNotHandleTheParkedEvent() {
+	void aReplayOnAStandbyReplicaIsRefusedAndTheOwnerReplaysTheParkedEvent() {
 		String stream = ObservabilityTestSupport.unique("standby-replay");
+		failing.set(true);
+		handledBy.clear();
 		Replicas.write(esdb, stream, 0, 1);
 		replica("replica-a", stream).run((a) -> {
 			await().atMost(PATIENCE).until(() -> Replicas.runsHere(a, stream));
@@ -81,15 +93,19 @@ class ReviewCoordinationInteractionTests {
 				await().atMost(PATIENCE).until(() -> Replicas.snapshot(b, stream).state() == SubscriptionState.STANDBY
 						&& "replica-a".equals(Replicas.snapshot(b, stream).ownership().owner()));
 				failing.set(false);
-				int replayed = b.getBean(SubscriptionRegistry.class).replayParked(stream);
+				Throwable refused = catchThrowable(() -> b.getBean(SubscriptionRegistry.class).replayParked(stream));
+				assertThat(refused).isInstanceOf(SubscriptionOwnedElsewhereException.class)
+					.hasMessageContaining("replica-a")
+					.hasMessageContaining("replay its parked events there");
+				assertThat(handledBy).as("handled on the standby").isEmpty();
 				List<ParkedEvent> after = registryA.parked(stream, 0, 10);
-				System.out.println("REVIEW standby replay returned " + replayed + ", handled by " + handledBy
-						+ ", parked before: " + reasonBefore + ", parked after: " + after);
-				// Expected: either the standby refuses the replay, or the event is handled (by someone) and leaves
-				// the parked stream with its original reason intact.
-				assertThat(replayed == 0 || !handledBy.isEmpty())
-					.as("replay reported %s replayed but no handler ran; parked now %s", replayed, after)
-					.isTrue();
+				assertThat(after).hasSize(1);
+				assertThat(after.get(0).reason()).isEqualTo(reasonBefore);
+				assertThat(Replicas.snapshot(b, stream).state()).isEqualTo(SubscriptionState.STANDBY);
+				// The owner replays it: the handler sees it, and it leaves the parked stream.
+				assertThat(registryA.replayParked(stream)).isEqualTo(1);
+				await().atMost(PATIENCE).until(() -> handledBy.stream().anyMatch((handled) -> handled.endsWith("@0")));
+				await().atMost(PATIENCE).until(() -> registryA.parkedCount(stream) == 0);
 			});
 		});
 	}
@@ -111,11 +127,15 @@ class ReviewCoordinationInteractionTests {
 					"esdb.subscriptions.coordination.instance-id=a", "esdb.subscriptions.concurrency=2",
 					"test.stream=" + stream, "test.id=" + stream)
 			.run((context) -> {
-				Throwable failure = context.getStartupFailure();
-				if (failure != null) {
-					failure.printStackTrace(System.out);
-				}
-				assertThat(failure).as("coordinated transactional subscription with concurrency 2").isNull();
+				assertThat(context.getStartupFailure()).as("coordinated transactional subscription with concurrency 2")
+					.isNull();
+				await().atMost(PATIENCE).until(() -> Replicas.runsHere(context, stream));
+				Replicas.write(esdb, stream, 0, 4);
+				// Each event's partition position commits in its transaction, through the store fenced by the lease.
+				PartitionCheckpointStore store = context.getBean(PartitionCheckpointStore.class);
+				await().atMost(PATIENCE).until(() -> store.loadPartitions(stream).isPresent());
+				await().atMost(PATIENCE).until(() -> txHandled.size() == 4);
+				assertThat(Replicas.runsHere(context, stream)).as("still runs here, holding its lease").isTrue();
 			});
 	}
 
@@ -129,10 +149,10 @@ class ReviewCoordinationInteractionTests {
 			replica("replica-b", stream).run((b) -> {
 				await().atMost(PATIENCE).until(() -> Replicas.snapshot(b, stream).state() == SubscriptionState.STANDBY
 						&& "replica-a".equals(Replicas.snapshot(b, stream).ownership().owner()));
-				Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> b.getBean(SubscriptionRegistry.class)
+				Throwable refused = catchThrowable(() -> b.getBean(SubscriptionRegistry.class)
 					.reset(stream, io.github.esdb.subscription.StartPosition.START));
-				System.out.println("REVIEW reset on standby: " + refused);
-				assertThat(refused).isNotNull();
+				assertThat(refused).isInstanceOf(SubscriptionOwnedElsewhereException.class)
+					.hasMessageContaining("replica-a");
 				assertThat(Replicas.snapshot(b, stream).state()).as("B after a refused reset")
 					.isEqualTo(SubscriptionState.STANDBY);
 			});
@@ -151,7 +171,7 @@ class ReviewCoordinationInteractionTests {
 				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
 				await().atMost(PATIENCE).until(() -> registry.parkedCount(id) == 1);
 				ParkedEvent parked = registry.parked(id, 0, 1).get(0);
-				System.out.println("REVIEW parked: " + parked);
+				assertThat(parked.error()).contains("IllegalStateException").contains("***");
 				assertThat(parked.error()).doesNotContain("changeit").doesNotContain("hunter2");
 				assertThat(parked.reason()).doesNotContain("changeit").doesNotContain("hunter2");
 			});
@@ -196,8 +216,7 @@ class ReviewCoordinationInteractionTests {
 				batchPoison.set(false);
 				Replicas.write(esdb, id, 1, 1);
 				await().atMost(PATIENCE).until(() -> active.get() == 1);
-				registry.replayParked(id);
-				System.out.println("REVIEW batch max concurrent calls: " + maxActive.get());
+				assertThat(registry.replayParked(id)).isEqualTo(1);
 				assertThat(maxActive.get()).as("batch handler calls at once").isEqualTo(1);
 			});
 	}
@@ -267,8 +286,11 @@ class ReviewCoordinationInteractionTests {
 
 		@EventSubscription(id = "${test.id}", stream = "${test.stream}", transactional = "true")
 		void on(OrderPlaced event, EventContext context) {
+			txHandled.add(context.revision());
 		}
 
 	}
+
+	static final java.util.Set<Long> txHandled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
 }
