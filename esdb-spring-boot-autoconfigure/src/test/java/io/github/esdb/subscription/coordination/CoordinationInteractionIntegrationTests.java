@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -20,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import io.github.esdb.autoconfigure.endpoint.SubscriptionsEndpoint;
 import io.github.esdb.autoconfigure.subscription.JdbcCheckpointStoreAutoConfiguration;
 import io.github.esdb.autoconfigure.subscription.JdbcLeaseStoreAutoConfiguration;
 import io.github.esdb.observability.ObservabilityTestSupport;
@@ -155,6 +157,13 @@ class CoordinationInteractionIntegrationTests {
 					.hasMessageContaining("replica-a");
 				assertThat(Replicas.snapshot(b, stream).state()).as("B after a refused reset")
 					.isEqualTo(SubscriptionState.STANDBY);
+				// The actuator endpoint answers the same refusal with 400, naming the owner.
+				Throwable viaEndpoint = catchThrowable(() -> b.getBean(SubscriptionsEndpoint.class).reset(stream, "start"));
+				assertThat(viaEndpoint).isInstanceOf(InvalidEndpointRequestException.class)
+					.hasMessageContaining("replica-a");
+				assertThat(Replicas.snapshot(b, stream).state()).as("B after a refused reset through the endpoint")
+					.isEqualTo(SubscriptionState.STANDBY);
+				assertThat(Replicas.runsHere(a, stream)).as("A still runs it").isTrue();
 			});
 		});
 	}

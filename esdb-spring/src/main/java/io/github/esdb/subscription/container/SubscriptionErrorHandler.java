@@ -303,6 +303,8 @@ final class SubscriptionErrorHandler {
 	}
 
 	private Outcome stopped(EventContext context, Exception ex) {
+		// The snapshot's last error says why the worker stopped (for example the fencing that refused its commit).
+		this.statistics.error(ex);
 		logger.warn("Subscription '{}' stops handling here and leaves {} to whoever handles it next: {}",
 				this.endpoint.id(), context, ErrorMessages.mask(String.valueOf(ex.getMessage())));
 		return new Stopped();
