@@ -48,7 +48,7 @@ public class DefaultPersistentErrorPolicy implements PersistentErrorPolicy {
 		NackException.Action declared = this.defaults.overriddenBy(this.byId.getOrDefault(endpoint.id(),
 				ExceptionActions.none())).actionFor(error);
 		return new NackException((declared != null) ? declared : this.action,
-				error.getClass().getSimpleName() + ": " + error.getMessage(), error);
+				ErrorMessages.summary(error), error);
 	}
 
 	@Override

@@ -234,6 +234,7 @@ public class SubscriptionRegistry implements SmartLifecycle {
 	 * @param max how many at most
 	 * @return how many the replay took on
 	 * @throws IllegalArgumentException if there is no such subscription, or max is not positive
+	 * @throws SubscriptionOwnedElsewhereException if it is coordinated and another instance holds its lease
 	 * @throws IllegalStateException if the replay could not run or the handler failed it
 	 */
 	public int replayParked(String id, int max) {
@@ -300,6 +301,8 @@ public class SubscriptionRegistry implements SmartLifecycle {
 	 * @return the checkpoint stored: the subscription replays the events after it
 	 * @throws IllegalArgumentException if there is no such subscription, or the target does not fit it (a revision
 	 * for {@code $all}, a position for a stream, a position where no event starts)
+	 * @throws SubscriptionOwnedElsewhereException if it is coordinated and another instance holds its lease (nothing
+	 * was reset; it stands by again here)
 	 * @throws IllegalStateException if it is persistent, did not stop in time, or the reset failed
 	 */
 	public Checkpoint reset(String id, StartPosition to) {
@@ -331,7 +334,8 @@ public class SubscriptionRegistry implements SmartLifecycle {
 					}
 				});
 			}
-			catch (IllegalArgumentException ex) {
+			catch (IllegalArgumentException | SubscriptionOwnedElsewhereException ex) {
+				// Nothing was reset: the subscription goes on as before (a coordinated one stands by again).
 				restartIf(wasRunning, container);
 				throw ex;
 			}

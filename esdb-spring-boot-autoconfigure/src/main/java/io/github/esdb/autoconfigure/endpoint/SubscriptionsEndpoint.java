@@ -21,6 +21,7 @@ import io.github.esdb.subscription.ParkedEvent;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionKind;
+import io.github.esdb.subscription.SubscriptionOwnedElsewhereException;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.SubscriptionOwnership;
 import io.github.esdb.subscription.SubscriptionSnapshot;
@@ -152,7 +153,8 @@ public class SubscriptionsEndpoint {
 	 * subscription to a stream, a commit position for a subscription to {@code $all}
 	 * @return the subscription after the reset, or {@code null} (404) if there is no such subscription
 	 * @throws InvalidEndpointRequestException (400) without a target, with one that does not fit the subscription,
-	 * or for a persistent subscription
+	 * for a persistent subscription, or for a coordinated one whose lease another instance holds (the message names
+	 * it)
 	 */
 	public SubscriptionDescriptor reset(String id, @Nullable String to) {
 		SubscriptionSnapshot snapshot = this.registry.snapshot(id).orElse(null);
@@ -169,6 +171,11 @@ public class SubscriptionsEndpoint {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidEndpointRequestException(ex.getMessage(), "Bad reset target");
+		}
+		catch (SubscriptionOwnedElsewhereException ex) {
+			// Asked of the wrong instance: the message names the one to ask.
+			throw new InvalidEndpointRequestException(ex.getMessage(),
+					"Instance '" + ex.getOwner() + "' runs the subscription: reset it there");
 		}
 		catch (IllegalStateException ex) {
 			if (snapshot.kind() == SubscriptionKind.PERSISTENT) {
@@ -199,8 +206,15 @@ public class SubscriptionsEndpoint {
 		actions.put("reset", (id, request) -> reset(id, request.to()));
 		actions.put("parked", this::parkedPage);
 		actions.put("replay-parked", (id, request) -> {
-			int replayed = (request.max() != null) ? this.registry.replayParked(id, positive(request.max(), "max"))
-					: this.registry.replayParked(id);
+			int replayed;
+			try {
+				replayed = (request.max() != null) ? this.registry.replayParked(id, positive(request.max(), "max"))
+						: this.registry.replayParked(id);
+			}
+			catch (SubscriptionOwnedElsewhereException ex) {
+				throw new InvalidEndpointRequestException(ex.getMessage(),
+						"Instance '" + ex.getOwner() + "' runs the subscription: replay its parked events there");
+			}
 			return new ParkedActionDescriptor(id, "replay-parked", replayed, this.registry.parkedCount(id));
 		});
 		actions.put("purge-parked", (id, request) -> {

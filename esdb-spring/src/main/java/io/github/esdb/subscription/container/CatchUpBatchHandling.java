@@ -39,9 +39,12 @@ final class CatchUpBatchHandling {
 
 	private final Parker parker;
 
+	/** Held around each call of the handler, so that a replay of parked events never runs alongside it. */
+	private final Object handlerLock;
+
 	CatchUpBatchHandling(SubscriptionEndpoint endpoint, BatchEventDispatcher dispatcher, EventBatcher batcher,
 			CheckpointCommitter committer, SubscriptionErrorHandler errorHandler, HandlerInvoker invoker,
-			@Nullable TransactionalHandling transactional, Parker parker) {
+			@Nullable TransactionalHandling transactional, Parker parker, Object handlerLock) {
 		this.endpoint = endpoint;
 		this.dispatcher = dispatcher;
 		this.batcher = batcher;
@@ -50,6 +53,7 @@ final class CatchUpBatchHandling {
 		this.invoker = invoker;
 		this.transactional = transactional;
 		this.parker = parker;
+		this.handlerLock = handlerLock;
 	}
 
 	/** Parks an event the error policy decided to park (in the subscription's dead-letter stream). */
@@ -72,14 +76,14 @@ final class CatchUpBatchHandling {
 	 */
 	static @Nullable CatchUpBatchHandling of(SubscriptionEndpoint endpoint, ContainerServices services,
 			CheckpointCommitter committer, SubscriptionErrorHandler errorHandler, HandlerInvoker invoker,
-			@Nullable TransactionalHandling transactional, Parker parker) {
+			@Nullable TransactionalHandling transactional, Parker parker, Object handlerLock) {
 		if (!(endpoint.dispatcher() instanceof BatchEventDispatcher dispatcher)) {
 			return null;
 		}
 		rejectConcurrency(endpoint, services);
 		return new CatchUpBatchHandling(endpoint, dispatcher,
 				new EventBatcher(services.settings().batch().of(endpoint, dispatcher), System::nanoTime), committer,
-				errorHandler, invoker, transactional, parker);
+				errorHandler, invoker, transactional, parker, handlerLock);
 	}
 
 	/**
@@ -233,11 +237,17 @@ final class CatchUpBatchHandling {
 	 */
 	private @Nullable Checkpoint call(List<EventBatcher.Item> batch) throws Exception {
 		if (this.transactional == null) {
-			this.invoker.invokeBatch(this.dispatcher, batch);
+			invokeAlone(batch);
 			return null;
 		}
 		return this.transactional.handleBatch(batch.get(0).checkpoint(), batch.get(batch.size() - 1).checkpoint(),
-				() -> this.invoker.invokeBatch(this.dispatcher, batch));
+				() -> invokeAlone(batch));
+	}
+
+	private void invokeAlone(List<EventBatcher.Item> batch) throws Exception {
+		synchronized (this.handlerLock) {
+			this.invoker.invokeBatch(this.dispatcher, batch);
+		}
 	}
 
 	private void finished(List<EventBatcher.Item> batch) {

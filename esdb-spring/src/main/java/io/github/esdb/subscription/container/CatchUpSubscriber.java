@@ -104,7 +104,8 @@ final class CatchUpSubscriber implements Subscriber {
 		this.parked = new ParkedStream(services.clients(), services.settings().parkedStreamPrefix() + endpoint.id(),
 				services.settings().subscribeTimeout());
 		this.batches = CatchUpBatchHandling.of(endpoint, services, this.committer, this.errorHandler, this.invoker,
-				this.transactional, (outcome, item) -> parkIfAsked(outcome, item.event(), item.context()));
+				this.transactional, (outcome, item) -> parkIfAsked(outcome, item.event(), item.context()),
+				this.handlerLock);
 	}
 
 	/**

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.KurrentDBClient;
@@ -26,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.esdb.connection.KurrentDBClientProvider;
+import io.github.esdb.subscription.ErrorMessages;
 import io.github.esdb.subscription.ParkedEvent;
 
 /**
@@ -37,13 +37,6 @@ import io.github.esdb.subscription.ParkedEvent;
 final class ParkedStream {
 
 	private static final JsonMapper json = new JsonMapper();
-
-	/** The userinfo of a URL ({@code esdb://user:secret@host}): never written to a parked entry. */
-	private static final Pattern URL_CREDENTIALS = Pattern.compile("(?<=://)[^/@\\s]+@");
-
-	/** A {@code password=...}-style value in an exception message. */
-	private static final Pattern SECRET_VALUE = Pattern
-		.compile("(?i)((?:password|passwd|secret|token|api[-_]?key)\\s*[=:]\\s*)[^\\s,;&]+");
 
 	private static final int MAX_ERROR_LENGTH = 500;
 
@@ -79,7 +72,7 @@ final class ParkedStream {
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		// The keys the server writes for a persistent group's parked entries, and then ours.
 		metadata.put("added", Instant.now().toString());
-		metadata.put("reason", reason);
+		metadata.put("reason", ErrorMessages.mask(reason));
 		metadata.put("subscriptionEventNumber", event.getRevision());
 		metadata.put("retryCount", retries);
 		if (error != null) {
@@ -94,9 +87,7 @@ final class ParkedStream {
 	 * The error as an entry keeps it: class and message, without credentials, cut to a sensible length.
 	 */
 	static String describe(Throwable error) {
-		String message = (error.getMessage() != null) ? error.getMessage() : "";
-		message = URL_CREDENTIALS.matcher(message).replaceAll("***@");
-		message = SECRET_VALUE.matcher(message).replaceAll("$1***");
+		String message = ErrorMessages.mask(error.getMessage());
 		String text = error.getClass().getName() + (message.isEmpty() ? "" : ": " + message);
 		return (text.length() > MAX_ERROR_LENGTH) ? text.substring(0, MAX_ERROR_LENGTH) + "..." : text;
 	}

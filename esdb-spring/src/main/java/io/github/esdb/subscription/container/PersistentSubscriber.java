@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import io.github.esdb.event.LogPosition;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.ConsumerStrategy;
+import io.github.esdb.subscription.ErrorMessages;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
 import io.github.esdb.subscription.InvalidSubscriptionException;
@@ -500,7 +501,9 @@ final class PersistentSubscriber implements Subscriber {
 
 	private @Nullable Exit nack(PersistentSubscription subscription, ResolvedEvent event, EventContext context,
 			NackException nack) {
-		String reason = (nack.getReason() != null) ? nack.getReason() : nack.getAction().name().toLowerCase();
+		// The server keeps the reason with a parked event, and it is logged: no credentials in it.
+		String reason = (nack.getReason() != null) ? ErrorMessages.mask(nack.getReason())
+				: nack.getAction().name().toLowerCase();
 		this.statistics.nacked();
 		if (nack.getAction() == NackException.Action.SKIP) {
 			this.statistics.skipped();

@@ -10,10 +10,12 @@ import org.springframework.util.backoff.BackOffExecution;
 
 import io.github.esdb.serialization.EventSerializationException;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
+import io.github.esdb.subscription.ErrorMessages;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.NackException;
 import io.github.esdb.subscription.PersistentErrorPolicy;
 import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionStoppedException;
 
 /**
  * Owns what happens when a handler throws, for both kinds of subscription: it counts and reports each failed
@@ -44,6 +46,12 @@ final class SubscriptionErrorHandler {
 	 * @param retries how often it was retried before
 	 */
 	record Park(String reason, @Nullable Throwable error, int retries) implements Outcome {
+
+		/** The reason is stored with the parked event and logged: no credentials in it. */
+		Park {
+			reason = ErrorMessages.mask(reason);
+		}
+
 	}
 
 	/** Persistent: send this nack. */
@@ -54,7 +62,11 @@ final class SubscriptionErrorHandler {
 	record Failed(Throwable cause) implements Outcome {
 	}
 
-	/** A stop was requested while the event was retried; it stays unhandled. */
+	/**
+	 * A stop was requested while the event was retried, or the handling ended with a
+	 * {@link SubscriptionStoppedException} (this instance may no longer handle the subscription); it stays
+	 * unhandled.
+	 */
 	record Stopped() implements Outcome {
 	}
 
@@ -122,6 +134,9 @@ final class SubscriptionErrorHandler {
 				return HANDLED;
 			}
 			catch (NackException ex) {
+				if (stoppedBy(ex)) {
+					return stopped(context, ex);
+				}
 				lastFailure = ex;
 				if (ex.getAction() != NackException.Action.RETRY) {
 					return refusedInPlace(ex, context, retries);
@@ -129,6 +144,9 @@ final class SubscriptionErrorHandler {
 				failedAttempt(context, ex);
 			}
 			catch (Exception ex) {
+				if (stoppedBy(ex)) {
+					return stopped(context, ex);
+				}
 				lastFailure = ex;
 				failedAttempt(context, ex);
 				NackException.Action declared = this.catchUpPolicy.actionFor(this.endpoint, ex);
@@ -176,14 +194,20 @@ final class SubscriptionErrorHandler {
 			return HANDLED;
 		}
 		catch (NackException ex) {
+			if (stoppedBy(ex)) {
+				return stopped(context, ex);
+			}
 			nack = ex;
 		}
 		catch (EventSerializationException ex) {
 			failedAttempt(context, ex);
 			// Retrying cannot make unreadable bytes readable: park at once, with the reason for whoever replays it.
-			return new Nack(new NackException(NackException.Action.PARK, ex.getMessage(), ex));
+			return new Nack(new NackException(NackException.Action.PARK, ErrorMessages.mask(ex.getMessage()), ex));
 		}
 		catch (Exception ex) {
+			if (stoppedBy(ex)) {
+				return stopped(context, ex);
+			}
 			failedAttempt(context, ex);
 			nack = this.persistentPolicy.decide(this.endpoint, context, ex);
 		}
@@ -211,7 +235,7 @@ final class SubscriptionErrorHandler {
 				logger.warn("Subscription '{}' parks {}: it was retried {} times", this.endpoint.id(), context,
 						retryCount);
 				return new Nack(new NackException(NackException.Action.PARK,
-						"Retried " + retryCount + " times; " + nack.getReason(), nack.getCause()));
+						"Retried " + retryCount + " times; " + ErrorMessages.mask(nack.getReason()), nack.getCause()));
 			}
 		}
 		if (delay > 0) {
@@ -250,7 +274,7 @@ final class SubscriptionErrorHandler {
 		CatchUpErrorPolicy.Outcome outcome = this.catchUpPolicy.onRetriesExhausted(this.endpoint, context, error);
 		if (outcome == CatchUpErrorPolicy.Outcome.SKIP) {
 			logger.error("Subscription '{}' skips {} after it failed", this.endpoint.id(), context, error);
-			skip(context, String.valueOf(error));
+			skip(context, ErrorMessages.mask(String.valueOf(error)));
 			return SKIPPED;
 		}
 		if (outcome == CatchUpErrorPolicy.Outcome.PARK) {
@@ -262,7 +286,28 @@ final class SubscriptionErrorHandler {
 	}
 
 	private static String describe(Throwable error) {
-		return error.getClass().getSimpleName() + ": " + error.getMessage();
+		return ErrorMessages.summary(error);
+	}
+
+	/**
+	 * Whether the handling failed because this instance may no longer handle the subscription (a lost lease),
+	 * possibly wrapped (by a transaction, by an interceptor): then no retry, skip or park may touch the event.
+	 */
+	private static boolean stoppedBy(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SubscriptionStoppedException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private Outcome stopped(EventContext context, Exception ex) {
+		// The snapshot's last error says why the worker stopped (for example the fencing that refused its commit).
+		this.statistics.error(ex);
+		logger.warn("Subscription '{}' stops handling here and leaves {} to whoever handles it next: {}",
+				this.endpoint.id(), context, ErrorMessages.mask(String.valueOf(ex.getMessage())));
+		return new Stopped();
 	}
 
 	private void skip(EventContext context, String reason) {

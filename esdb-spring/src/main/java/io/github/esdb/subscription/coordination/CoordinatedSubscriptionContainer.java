@@ -16,6 +16,7 @@ import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionContainerFactory;
 import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionOwnedElsewhereException;
 import io.github.esdb.subscription.SubscriptionOwnership;
 import io.github.esdb.subscription.SubscriptionResetHandler;
 import io.github.esdb.subscription.SubscriptionSnapshot;
@@ -286,6 +287,10 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			}
 			this.guard = null;
 		}
+		if (held != null && !graceful) {
+			// The worker did not stop in time: it may still be in a handler, whose commit must now be refused.
+			held.lose();
+		}
 		if (held != null) {
 			this.coordination.released(this.endpoint.id(), held);
 		}
@@ -311,8 +316,8 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 	 * Only the holder of the lease may move the checkpoint, so a reset holds the lease while it runs: it acquires it
 	 * (the registry stopped this instance's worker and released it just before), resets under it with a store fenced
 	 * by it, and releases it again; the registry's start afterwards stands by and acquires it like any start.
-	 * @throws IllegalStateException if another instance holds the lease meanwhile: reset there, or stop the
-	 * subscription on every instance first
+	 * @throws SubscriptionOwnedElsewhereException if another instance holds the lease meanwhile: reset there, or
+	 * stop the subscription on every instance first
 	 */
 	@Override
 	public Checkpoint reset(StartPosition to, SubscriptionResetHandler handler) throws Exception {
@@ -326,10 +331,10 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		Optional<SubscriptionLease> acquired = this.leases.tryAcquire(this.endpoint.id(),
 				this.coordination.instanceId(), this.coordination.leaseTtl());
 		if (acquired.isEmpty()) {
-			String owner = this.leases.current(this.endpoint.id()).map(SubscriptionLease::owner).orElse("another one");
-			throw new IllegalStateException("Subscription '" + this.endpoint.id() + "' is coordinated and instance '"
-					+ owner + "' holds its lease: reset it on that instance, or stop the subscription on every "
-					+ "instance first");
+			String owner = owner();
+			throw new SubscriptionOwnedElsewhereException("Subscription '" + this.endpoint.id()
+					+ "' is coordinated and instance '" + owner + "' holds its lease: reset it on that instance, or "
+					+ "stop the subscription on every instance first", owner);
 		}
 		SubscriptionLease lease = acquired.get();
 		try {
@@ -353,9 +358,31 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		return this.current.parked(offset, limit);
 	}
 
+	/**
+	 * Only the holder of the lease runs the handler: a replay here would meet the fenced store at every event (and
+	 * park it again, or lose it), so it is refused unless this instance holds the lease.
+	 * @throws SubscriptionOwnedElsewhereException if this instance does not hold the lease
+	 */
 	@Override
 	public int replayParked(int max) throws Exception {
+		LeaseGuard held = this.guard;
+		if (held == null || held.isLost()) {
+			String owner = owner();
+			throw new SubscriptionOwnedElsewhereException("Subscription '" + this.endpoint.id()
+					+ "' is coordinated and this instance ('" + this.coordination.instanceId() + "') does not hold its "
+					+ "lease; instance '" + owner + "' runs it: replay its parked events there", owner);
+		}
 		return this.current.replayParked(max);
+	}
+
+	/** The instance that holds the lease as the lease store says, for an operator told to go there. */
+	private String owner() {
+		try {
+			return this.leases.current(this.endpoint.id()).map(SubscriptionLease::owner).orElse("none (no instance holds it)");
+		}
+		catch (RuntimeException ex) {
+			return "unknown (the lease store could not be read: " + ex + ")";
+		}
 	}
 
 	@Override

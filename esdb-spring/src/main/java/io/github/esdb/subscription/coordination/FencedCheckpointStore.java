@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.PartitionCheckpointStore;
+import io.github.esdb.subscription.TransactionalCheckpointStore;
 
 /**
  * A coordinated subscription's checkpoint store: every write is made under the lease the container was started
@@ -28,9 +30,13 @@ class FencedCheckpointStore implements CheckpointStore {
 	}
 
 	static FencedCheckpointStore of(CheckpointStore delegate, @Nullable LeaseGuard guard, LeaseStore leases) {
-		return (delegate instanceof io.github.esdb.subscription.TransactionalCheckpointStore transactional)
-				? new FencedTransactionalCheckpointStore(transactional, guard, leases)
-				: new FencedCheckpointStore(delegate, guard, leases);
+		if (delegate instanceof PartitionCheckpointStore partitions) {
+			return new FencedPartitionCheckpointStore(partitions, guard, leases);
+		}
+		if (delegate instanceof TransactionalCheckpointStore transactional) {
+			return new FencedTransactionalCheckpointStore(transactional, guard, leases);
+		}
+		return new FencedCheckpointStore(delegate, guard, leases);
 	}
 
 	@Override
@@ -46,9 +52,20 @@ class FencedCheckpointStore implements CheckpointStore {
 		});
 	}
 
+	/**
+	 * A pending write (one that failed and is retried on flush) lands only under the lease in force; once the lease
+	 * is lost it is not written (the refusal says so), since the next owner, or a reset, may have moved the
+	 * checkpoint on meanwhile. Without a lease nothing was stored, so there is nothing to flush.
+	 */
 	@Override
 	public void flush(String subscriptionId) {
-		this.delegate.flush(subscriptionId);
+		if (this.guard == null) {
+			return;
+		}
+		fenced("the pending checkpoint", () -> {
+			this.delegate.flush(subscriptionId);
+			return null;
+		});
 	}
 
 	@Override

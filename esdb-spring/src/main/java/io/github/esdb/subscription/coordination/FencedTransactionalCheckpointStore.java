@@ -11,7 +11,7 @@ import io.github.esdb.subscription.TransactionalCheckpointStore;
  * The fenced form of a store whose writes join a handler's transaction: the lease check joins it too, so a handler's
  * read-model work commits only while the lease it started under is in force.
  */
-final class FencedTransactionalCheckpointStore extends FencedCheckpointStore implements TransactionalCheckpointStore {
+class FencedTransactionalCheckpointStore extends FencedCheckpointStore implements TransactionalCheckpointStore {
 
 	private final TransactionalCheckpointStore transactional;
 

@@ -1,10 +1,13 @@
 package io.github.esdb.subscription.coordination;
 
+import io.github.esdb.subscription.SubscriptionStoppedException;
+
 /**
  * A write was refused, or rolled back, because the lease it was made under is no longer in force: another instance
- * took the subscription over, or this one could not renew the lease in time.
+ * took the subscription over, or this one could not renew the lease in time. The error handling stops the worker
+ * on it: the event is neither retried, skipped nor parked, and the new owner handles it.
  */
-public class LeaseLostException extends RuntimeException {
+public class LeaseLostException extends SubscriptionStoppedException {
 
 	private static final long serialVersionUID = 1L;
 

@@ -24,6 +24,7 @@ import io.github.esdb.subscription.ExceptionActions;
 import io.github.esdb.subscription.NackException;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionObserver;
+import io.github.esdb.subscription.SubscriptionStoppedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -251,6 +252,41 @@ class SubscriptionErrorHandlerTests {
 				(nack) -> assertThat(nack.nack().getAction()).isEqualTo(NackException.Action.SKIP));
 		assertThat(handler.handleOnce(failing, delivery(1), recordingSleeper(true)))
 			.isInstanceOf(SubscriptionErrorHandler.Stopped.class);
+	}
+
+
+	@Test
+	void aLostRightToHandleStopsBothKindsWithoutRetrySkipOrPark() {
+		SubscriptionErrorHandler catchUp = handler(5, CatchUpErrorPolicy.Outcome.PARK);
+		AtomicInteger calls = new AtomicInteger();
+		SubscriptionErrorHandler.Outcome inPlace = catchUp.handleInPlace(
+				failingTimes(calls, 10, new IllegalStateException("commit failed",
+						new SubscriptionStoppedException("lease lost"))),
+				EVENT, recordingSleeper(false));
+		assertThat(inPlace).isInstanceOf(SubscriptionErrorHandler.Stopped.class);
+		assertThat(calls).hasValue(1);
+		assertThat(this.sleeps).isEmpty();
+		assertThat(this.reportedSkips).isEmpty();
+		SubscriptionErrorHandler.Outcome once = catchUp.handleOnce(() -> {
+			throw new SubscriptionStoppedException("lease lost");
+		}, EVENT, recordingSleeper(false));
+		assertThat(once).isInstanceOf(SubscriptionErrorHandler.Stopped.class);
+	}
+
+	@Test
+	void reasonsKeepNoCredentials() {
+		IllegalStateException secret = new IllegalStateException(
+				"cannot reach esdb://admin:changeit@db:2113 with password=hunter2");
+		SubscriptionErrorHandler.Outcome parked = handler(0, CatchUpErrorPolicy.Outcome.PARK)
+			.handleInPlace(failingTimes(new AtomicInteger(), 1, secret), EVENT, recordingSleeper(false));
+		assertThat(parked).isInstanceOfSatisfying(SubscriptionErrorHandler.Park.class,
+				(park) -> assertThat(park.reason()).contains("esdb://***@db:2113", "password=***")
+					.doesNotContain("changeit", "hunter2"));
+		SubscriptionErrorHandler.Outcome nacked = handler(0, CatchUpErrorPolicy.Outcome.PARK).handleOnce(() -> {
+			throw secret;
+		}, EVENT, recordingSleeper(false));
+		assertThat(nacked).isInstanceOfSatisfying(SubscriptionErrorHandler.Nack.class,
+				(nack) -> assertThat(nack.nack().getReason()).doesNotContain("changeit", "hunter2"));
 	}
 
 }
