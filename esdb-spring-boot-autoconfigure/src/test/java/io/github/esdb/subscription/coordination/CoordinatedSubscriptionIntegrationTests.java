@@ -29,13 +29,14 @@ import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.OrderPlaced;
 import io.github.esdb.subscription.StartPosition;
+import io.github.esdb.subscription.SubscriptionOwnedElsewhereException;
 import io.github.esdb.subscription.SubscriptionOwnership;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -98,9 +99,12 @@ class CoordinatedSubscriptionIntegrationTests {
 				await().atMost(PATIENCE)
 					.until(() -> "replica-a".equals(Replicas.snapshot(b, stream).ownership().owner()));
 				// Moving the checkpoint needs the lease, which the running owner holds.
-				assertThatIllegalStateException()
+				assertThatExceptionOfType(SubscriptionOwnedElsewhereException.class)
 					.isThrownBy(() -> b.getBean(SubscriptionRegistry.class).reset(stream, StartPosition.revision(5)))
 					.withMessageContaining("replica-a");
+				// Refused, it stands by again rather than staying stopped.
+				await().atMost(PATIENCE)
+					.until(() -> Replicas.snapshot(b, stream).state() == SubscriptionState.STANDBY);
 				assertThat(handlings.revisionsOf("replica-b")).isEmpty();
 			});
 			// The owner resets: it stops, takes the lease for the reset, stores the checkpoint before revision 5 and
