@@ -289,7 +289,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		}
 		if (held != null && !graceful) {
 			// The worker did not stop in time: it may still be in a handler, whose commit must now be refused.
-			held.lose();
+			held.lose("its stop timed out, so it released the lease with its worker possibly still in a handler");
 		}
 		if (held != null) {
 			this.coordination.released(this.endpoint.id(), held);
