@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,40 +34,26 @@ class BatchSubscriptionIntegrationTests {
 	@RegisterExtension
 	static final PostgresDatabase postgres = new PostgresDatabase();
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@BeforeAll
 	static void start() {
-		esdb = new EmbeddedServerSupport();
 		postgres.jdbc()
 			.sql("CREATE TABLE batch_model (subscription_id VARCHAR(200) NOT NULL, order_id VARCHAR(200) NOT NULL, "
 					+ "revision BIGINT NOT NULL)")
 			.update();
 	}
 
-	@AfterAll
-	static void stop() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
-
 	private ApplicationContextRunner runner(String stream, String... properties) {
-		return esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
+		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
 			.withUserConfiguration(BatchModelConfiguration.class)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream)
+			.withPropertyValues("test.stream=" + stream)
 			.withPropertyValues(properties);
 	}
 
 	private static List<Long> rows(String stream) {
-		return postgres.jdbc()
-			.sql("SELECT revision FROM batch_model WHERE subscription_id = ? ORDER BY revision")
-			.param(stream)
-			.query(Long.class)
-			.list();
+		return JdbcTestSupport.revisionsIn(postgres, "batch_model", stream);
 	}
 
 	private static void appendOrders(String stream, int count) {

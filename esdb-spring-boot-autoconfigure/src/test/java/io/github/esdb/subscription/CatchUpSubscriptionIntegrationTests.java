@@ -14,9 +14,8 @@ import io.kurrent.dbclient.RecordedEvent;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.StreamMetadata;
 import io.kurrent.dbclient.WriteResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,17 +36,8 @@ import static org.awaitility.Awaitility.await;
  */
 class CatchUpSubscriptionIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		esdb.close();
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@Test
 	void catchesUpFromTheStartThenReceivesLiveEventsInOrder() {

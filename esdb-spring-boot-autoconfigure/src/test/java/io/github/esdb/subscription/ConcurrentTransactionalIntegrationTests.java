@@ -2,7 +2,6 @@ package io.github.esdb.subscription;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,31 +29,21 @@ class ConcurrentTransactionalIntegrationTests {
 
 	private static final int EVENTS = 200;
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@BeforeAll
 	static void start() {
-		esdb = new EmbeddedServerSupport();
 		postgres.jdbc()
 			.sql("CREATE TABLE partitioned_model (subscription_id VARCHAR(200) NOT NULL, order_id VARCHAR(200) NOT NULL, "
 					+ "revision BIGINT NOT NULL)")
 			.update();
 	}
 
-	@AfterAll
-	static void stop() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
-
 	private ApplicationContextRunner runner(String stream, int concurrency) {
-		return esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
+		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
 			.withUserConfiguration(PartitionedModelConfiguration.class)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
+			.withPropertyValues("test.stream=" + stream,
 					"esdb.subscriptions.by-id." + stream + ".concurrency=" + concurrency);
 	}
 
@@ -69,11 +58,7 @@ class ConcurrentTransactionalIntegrationTests {
 	}
 
 	private static List<Long> rows(String stream) {
-		return postgres.jdbc()
-			.sql("SELECT revision FROM partitioned_model WHERE subscription_id = ? ORDER BY revision")
-			.param(stream)
-			.query(Long.class)
-			.list();
+		return JdbcTestSupport.revisionsIn(postgres, "partitioned_model", stream);
 	}
 
 	private static List<Integer> partitionCounts(String stream) {

@@ -3,9 +3,8 @@ package io.github.esdb.subscription;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.annotation.Bean;
@@ -22,19 +21,8 @@ import static org.awaitility.Awaitility.await;
  */
 class EmbeddedDatabaseTransactionalIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void start() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@Test
 	void aTransactionalSubscriptionOnH2() {

@@ -13,6 +13,9 @@ import io.kurrent.dbclient.ReadResult;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.StreamNotFoundException;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -25,18 +28,57 @@ import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 
 /**
  * A real embedded server over TCP, a client to write test data with, and an application context runner wired to it.
+ * <p>
+ * Either started at once ({@code try (EmbeddedServerSupport own = new EmbeddedServerSupport())}), or one server per
+ * test class, started before its first test and closed after its last:
+ *
+ * <pre class="code">
+ * &#64;RegisterExtension
+ * static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
+ * </pre>
  */
-final class EmbeddedServerSupport implements AutoCloseable {
+final class EmbeddedServerSupport implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
 	private static final JsonMapper json = new JsonMapper();
 
-	final EmbeddedEsdbServer server;
+	EmbeddedEsdbServer server;
 
-	final KurrentDBClient client;
+	KurrentDBClient client;
 
 	EmbeddedServerSupport() {
+		start();
+	}
+
+	private EmbeddedServerSupport(boolean started) {
+		if (started) {
+			start();
+		}
+	}
+
+	/**
+	 * A server for the test class that registers it as an extension: started before its first test, closed after its
+	 * last; each class has its own, so no class sees another's streams, resets or stops.
+	 * @return the extension, not started yet
+	 */
+	static EmbeddedServerSupport perTestClass() {
+		return new EmbeddedServerSupport(false);
+	}
+
+	private void start() {
 		this.server = EmbeddedEsdbServer.builder().port(0).build().start();
 		this.client = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(this.server.connectionString()));
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		start();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		if (this.server != null) {
+			close();
+		}
 	}
 
 	ApplicationContextRunner runner() {

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -29,21 +29,14 @@ class PersistentBatchSubscriptionIntegrationTests {
 
 	private static final String GROUP = "batch-workers";
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	private static KurrentDBPersistentSubscriptionsClient persistent;
 
 	@BeforeAll
 	static void startServer() {
-		esdb = new EmbeddedServerSupport();
 		persistent = KurrentDBPersistentSubscriptionsClient.from(esdb.client);
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
 	}
 
 	private static PersistentSubscriptionToStreamInfo info(String stream) throws Exception {

@@ -10,9 +10,9 @@ import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,21 +30,14 @@ class PersistentSubscriptionIntegrationTests {
 
 	private static final String GROUP = "workers";
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	private static KurrentDBPersistentSubscriptionsClient persistent;
 
 	@BeforeAll
 	static void startServer() {
-		esdb = new EmbeddedServerSupport();
 		persistent = KurrentDBPersistentSubscriptionsClient.from(esdb.client);
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
 	}
 
 	private static PersistentSubscriptionToStreamInfo info(String stream) throws Exception {

@@ -10,10 +10,9 @@ import io.kurrent.dbclient.DeleteStreamOptions;
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -31,19 +30,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class PoisonAndSkippedEventsIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	private static EventData json(String type, String json) {
 		return EventData.builderAsJson(type, json.getBytes(StandardCharsets.UTF_8)).build();

@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,19 +19,8 @@ import static org.awaitility.Awaitility.await;
  */
 class RetriesAndExceptionActionsIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@Test
 	void persistentRedeliveriesAreSpacedByTheBackOffAndParkedAfterMaxAttempts() {
