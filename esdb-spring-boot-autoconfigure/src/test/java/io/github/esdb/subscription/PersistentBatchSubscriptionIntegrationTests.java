@@ -2,14 +2,10 @@ package io.github.esdb.subscription;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,18 +28,8 @@ class PersistentBatchSubscriptionIntegrationTests {
 	@RegisterExtension
 	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
-	private static KurrentDBPersistentSubscriptionsClient persistent;
-
-	@BeforeAll
-	static void startServer() {
-		persistent = KurrentDBPersistentSubscriptionsClient.from(esdb.client);
-	}
-
-	private static PersistentSubscriptionToStreamInfo info(String stream) throws Exception {
-		Optional<PersistentSubscriptionToStreamInfo> info = persistent.getInfoToStream(stream, GROUP)
-			.get(5, TimeUnit.SECONDS);
-		assertThat(info).as("group %s on %s", GROUP, stream).isPresent();
-		return info.get();
+	private static PersistentSubscriptionToStreamInfo info(String stream) {
+		return esdb.existingGroup(stream, GROUP);
 	}
 
 	private ApplicationContextRunner runner(String stream) {

@@ -5,10 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamSettings;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,19 +30,12 @@ class PersistentGroupDeclarationIntegrationTests {
 	@RegisterExtension
 	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
-	private static KurrentDBPersistentSubscriptionsClient groups;
-
-	@BeforeAll
-	static void startServer() {
-		groups = KurrentDBPersistentSubscriptionsClient.from(esdb.client);
-	}
-
-	private static Optional<PersistentSubscriptionToStreamInfo> info(String stream) throws Exception {
-		return groups.getInfoToStream(stream, "declared").get(5, TimeUnit.SECONDS);
+	private static Optional<PersistentSubscriptionToStreamInfo> info(String stream) {
+		return esdb.groupInfo(stream, "declared");
 	}
 
 	private static void createWithOtherSettings(String stream) throws Exception {
-		groups.createToStream(stream, "declared",
+		esdb.persistentSubscriptions().createToStream(stream, "declared",
 				CreatePersistentSubscriptionToStreamOptions.get().fromStart().maxRetryCount(2).readBatchSize(7))
 			.get(5, TimeUnit.SECONDS);
 	}
