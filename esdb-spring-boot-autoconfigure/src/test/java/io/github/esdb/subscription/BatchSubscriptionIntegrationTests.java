@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.github.esdb.core.StoredEvent;
@@ -47,7 +45,7 @@ class BatchSubscriptionIntegrationTests {
 
 	private ApplicationContextRunner runner(String stream, String... properties) {
 		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
-			.withUserConfiguration(BatchModelConfiguration.class)
+			.withUserConfiguration(BatchModel.class)
 			.withPropertyValues("test.stream=" + stream)
 			.withPropertyValues(properties);
 	}
@@ -196,16 +194,6 @@ class BatchSubscriptionIntegrationTests {
 			assertThat(model.batches).containsExactly(revisions(0, 4), revisions(0, 4));
 			assertThat(rows(stream)).isEqualTo(revisions(0, 4));
 		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class BatchModelConfiguration {
-
-		@Bean
-		BatchModel batchModel(JdbcClient jdbc) {
-			return new BatchModel(jdbc);
-		}
-
 	}
 
 	/** Inserts one row per event of each batch, in the batch's transaction. */

@@ -40,7 +40,7 @@ class ConcurrentSubscriptionIntegrationTests {
 	void aSpelPartitionKeyKeepsEachOrdersEventsInOrderOnOneStream() {
 		String stream = writeOrders(10, 20);
 		esdb.runner()
-			.withUserConfiguration(ByOrderConfiguration.class)
+			.withUserConfiguration(ByOrder.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream)
 			.run((context) -> {
 				ByOrder handler = context.getBean(ByOrder.class);
@@ -55,7 +55,7 @@ class ConcurrentSubscriptionIntegrationTests {
 	void thePropertyOfOneSubscriptionOverridesItsAnnotation() {
 		String stream = writeOrders(3, 2);
 		esdb.runner()
-			.withUserConfiguration(ByOrderConfiguration.class)
+			.withUserConfiguration(ByOrder.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream,
 					"esdb.subscriptions.by-id." + stream + ".concurrency=2")
 			.run((context) -> {
@@ -83,7 +83,7 @@ class ConcurrentSubscriptionIntegrationTests {
 	@Test
 	void aConcurrencyThatCannotWorkFailsStartUpNamingTheMethod() {
 		esdb.runner()
-			.withUserConfiguration(ByOrderConfiguration.class)
+			.withUserConfiguration(ByOrder.class)
 			.withPropertyValues("test.stream=x", "test.id=x", "test.concurrency=0")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
@@ -105,16 +105,6 @@ class ConcurrentSubscriptionIntegrationTests {
 
 		int count() {
 			return this.amounts.values().stream().mapToInt(List::size).sum();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ByOrderConfiguration {
-
-		@Bean
-		ByOrder byOrder() {
-			return new ByOrder();
 		}
 
 	}

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.github.esdb.test.PostgresDatabase;
@@ -42,7 +40,7 @@ class ConcurrentTransactionalIntegrationTests {
 
 	private ApplicationContextRunner runner(String stream, int concurrency) {
 		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
-			.withUserConfiguration(PartitionedModelConfiguration.class)
+			.withUserConfiguration(PartitionedModel.class)
 			.withPropertyValues("test.stream=" + stream,
 					"esdb.subscriptions.by-id." + stream + ".concurrency=" + concurrency);
 	}
@@ -131,16 +129,6 @@ class ConcurrentTransactionalIntegrationTests {
 		});
 		assertThat(rows(stream)).hasSize(EVENTS + 1).doesNotHaveDuplicates();
 		assertThat(partitionCounts(stream)).containsOnly(2);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class PartitionedModelConfiguration {
-
-		@Bean
-		PartitionedModel partitionedModel(JdbcClient jdbc) {
-			return new PartitionedModel(jdbc);
-		}
-
 	}
 
 	static class PartitionedModel {

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +28,7 @@ class EmbeddedDatabaseTransactionalIntegrationTests {
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("b", 2), new OrderPlaced("c", 3));
 		esdb.runner()
 			.withConfiguration(JdbcTestSupport.JDBC)
-			.withUserConfiguration(H2ReadModelConfiguration.class)
+			.withUserConfiguration(H2ReadModel.class)
 			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc", "test.stream=" + stream,
 					"test.id=" + stream)
 			.run((context) -> {
@@ -41,16 +39,6 @@ class EmbeddedDatabaseTransactionalIntegrationTests {
 					.containsExactly(0L, 1L, 2L);
 				assertThat(context.getBean(SubscriptionRegistry.class).snapshot(stream).get().failed()).isEqualTo(1);
 			});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class H2ReadModelConfiguration {
-
-		@Bean
-		H2ReadModel h2ReadModel(JdbcClient jdbc) {
-			return new H2ReadModel(jdbc);
-		}
-
 	}
 
 	static class H2ReadModel implements InitializingBean {

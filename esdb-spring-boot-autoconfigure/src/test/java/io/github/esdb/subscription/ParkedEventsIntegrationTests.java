@@ -139,7 +139,7 @@ class ParkedEventsIntegrationTests {
 		String stream = EmbeddedServerSupport.unique("payments");
 		esdb.append(stream, new OrderPlaced("good-1", 1), new OrderPlaced("bad-1", 2), new OrderPlaced("bad-2", 3));
 		esdb.runner()
-			.withUserConfiguration(PersistentConfiguration.class)
+			.withUserConfiguration(PersistentHandler.class)
 			.withPropertyValues("test.id=" + id, "test.stream=" + stream)
 			.run((context) -> {
 				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
@@ -198,16 +198,6 @@ class ParkedEventsIntegrationTests {
 				}
 			}
 			this.handled.add(order.orderId());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class PersistentConfiguration {
-
-		@Bean
-		PersistentHandler persistentHandler() {
-			return new PersistentHandler();
 		}
 
 	}

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,7 +32,7 @@ class PersistentBatchSubscriptionIntegrationTests {
 
 	private ApplicationContextRunner runner(String stream) {
 		return esdb.runner()
-			.withUserConfiguration(BatchWorkerConfiguration.class)
+			.withUserConfiguration(BatchWorker.class)
 			.withPropertyValues("test.stream=" + stream);
 	}
 
@@ -102,16 +100,6 @@ class PersistentBatchSubscriptionIntegrationTests {
 			assertThat(snapshot.nacked()).isEqualTo(1);
 			assertThat(snapshot.handled()).isEqualTo(2);
 		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class BatchWorkerConfiguration {
-
-		@Bean
-		BatchWorker batchWorker() {
-			return new BatchWorker();
-		}
-
 	}
 
 	static class BatchWorker {

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import io.github.esdb.subscription.event.SubscriptionStoppedEvent;
 
@@ -220,7 +220,7 @@ class PersistentSubscriptionIntegrationTests {
 	@Test
 	void allGroupIsCreatedWithAFilterOnTheHandlersEventTypes() throws Exception {
 		String orderId = EmbeddedServerSupport.unique("all");
-		esdb.runner().withUserConfiguration(AllWorkerConfiguration.class)
+		esdb.runner().withUserConfiguration(AllWorker.class)
 			.withPropertyValues("test.group=" + orderId)
 			.run((context) -> {
 				AllWorker worker = context.getBean(AllWorker.class);
@@ -294,16 +294,6 @@ class PersistentSubscriptionIntegrationTests {
 		assertThat(info(stream).getStats().getParkedMessageCount()).isZero();
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class AllWorkerConfiguration {
-
-		@Bean
-		AllWorker allWorker() {
-			return new AllWorker();
-		}
-
-	}
-
 	@EventSubscription(id = "all-worker", stream = "$all", group = "${test.group}", from = "end")
 	static class AllWorker {
 
@@ -316,18 +306,10 @@ class PersistentSubscriptionIntegrationTests {
 
 	}
 
+	/** The {@link Worker} and the recorder of the subscription events it publishes. */
 	@Configuration(proxyBeanMethods = false)
+	@Import({ RecordersConfiguration.class, Worker.class })
 	static class WorkerConfiguration {
-
-		@Bean
-		Worker worker() {
-			return new Worker();
-		}
-
-		@Bean
-		SubscriptionEventsRecorder subscriptionEventsRecorder() {
-			return new SubscriptionEventsRecorder();
-		}
 
 	}
 

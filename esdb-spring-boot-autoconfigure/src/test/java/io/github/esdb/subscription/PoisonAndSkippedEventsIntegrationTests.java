@@ -61,7 +61,7 @@ class PoisonAndSkippedEventsIntegrationTests {
 		String stream = EmbeddedServerSupport.unique("orders");
 		esdb.append(stream, json("OrderPlaced", "null"), new OrderPlaced("after", 2));
 		esdb.runner()
-			.withUserConfiguration(LenientConfiguration.class)
+			.withUserConfiguration(Lenient.class)
 			.withPropertyValues("test.stream=" + stream)
 			.run((context) -> {
 				Lenient handler = context.getBean(Lenient.class);
@@ -79,7 +79,7 @@ class PoisonAndSkippedEventsIntegrationTests {
 				json("$>", "0@" + target), new OrderPlaced("known", 3));
 		esdb.client.deleteStream(target, DeleteStreamOptions.get()).get(5, TimeUnit.SECONDS);
 		esdb.runner()
-			.withUserConfiguration(LenientConfiguration.class)
+			.withUserConfiguration(Lenient.class)
 			.withPropertyValues("test.stream=" + stream)
 			.run((context) -> {
 				Lenient handler = context.getBean(Lenient.class);
@@ -110,16 +110,6 @@ class PoisonAndSkippedEventsIntegrationTests {
 		void on(OrderPlaced order) {
 			// A null payload would fail here with a NullPointerException.
 			this.received.add(new OrderPlaced(order.orderId(), order.amount()));
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class LenientConfiguration {
-
-		@Bean
-		Lenient lenient() {
-			return new Lenient();
 		}
 
 	}

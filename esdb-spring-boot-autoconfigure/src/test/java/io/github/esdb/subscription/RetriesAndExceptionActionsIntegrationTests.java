@@ -7,9 +7,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,7 +25,7 @@ class RetriesAndExceptionActionsIntegrationTests {
 		String id = EmbeddedServerSupport.unique("retrying");
 		esdb.append(stream, new OrderPlaced("flaky", 1));
 		esdb.runner()
-			.withUserConfiguration(FailingConfiguration.class)
+			.withUserConfiguration(Failing.class)
 			.withPropertyValues("test.id=" + id, "test.stream=" + stream,
 					"esdb.subscriptions.persistent.retry.initial-interval=400ms",
 					"esdb.subscriptions.persistent.retry.multiplier=2",
@@ -60,7 +57,7 @@ class RetriesAndExceptionActionsIntegrationTests {
 		String catchUp = EmbeddedServerSupport.unique("catchup");
 		esdb.append(stream, new OrderPlaced("invalid", 1));
 		esdb.runner()
-			.withUserConfiguration(MappedConfiguration.class)
+			.withUserConfiguration(Mapped.class)
 			.withPropertyValues("test.stream=" + stream, "test.parking=" + parking, "test.skipping=" + skipping,
 					"test.catch-up=" + catchUp,
 					"esdb.subscriptions.persistent.retry.initial-interval=5s",
@@ -84,16 +81,6 @@ class RetriesAndExceptionActionsIntegrationTests {
 			});
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class FailingConfiguration {
-
-		@Bean
-		Failing failing() {
-			return new Failing();
-		}
-
-	}
-
 	static class Failing {
 
 		final List<Long> deliveries = new CopyOnWriteArrayList<>();
@@ -105,16 +92,6 @@ class RetriesAndExceptionActionsIntegrationTests {
 			this.deliveries.add(System.currentTimeMillis());
 			this.retryCounts.add(context.retryCount());
 			throw new IllegalStateException("downstream is down");
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class MappedConfiguration {
-
-		@Bean
-		Mapped mapped() {
-			return new Mapped();
 		}
 
 	}

@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -43,7 +41,7 @@ class TransactionalResetIntegrationTests {
 
 	private ApplicationContextRunner runner(String stream) {
 		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
-			.withUserConfiguration(OrderViewConfiguration.class)
+			.withUserConfiguration(OrderView.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream);
 	}
 
@@ -145,16 +143,6 @@ class TransactionalResetIntegrationTests {
 			if (this.failAfterClearing.get()) {
 				throw new IllegalStateException("read model unavailable");
 			}
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderViewConfiguration {
-
-		@Bean
-		OrderView orderView(JdbcClient jdbc) {
-			return new OrderView(jdbc);
 		}
 
 	}

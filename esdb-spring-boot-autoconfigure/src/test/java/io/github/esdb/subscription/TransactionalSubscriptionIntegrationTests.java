@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.github.esdb.test.PostgresDatabase;
@@ -44,7 +42,7 @@ class TransactionalSubscriptionIntegrationTests {
 
 	private ApplicationContextRunner runner(String stream) {
 		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
-			.withUserConfiguration(ReadModelConfiguration.class)
+			.withUserConfiguration(ReadModel.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream);
 	}
 
@@ -133,16 +131,6 @@ class TransactionalSubscriptionIntegrationTests {
 			assertThat(JdbcTestSupport.storedRevision(postgres.jdbc(), stream)).isEqualTo(199L);
 		}));
 		assertThat(rows(stream)).hasSize(200).doesNotHaveDuplicates();
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ReadModelConfiguration {
-
-		@Bean
-		ReadModel readModel(JdbcClient jdbc) {
-			return new ReadModel(jdbc);
-		}
-
 	}
 
 	/** Inserts one row per event into the read model, in the subscription's transaction. */
