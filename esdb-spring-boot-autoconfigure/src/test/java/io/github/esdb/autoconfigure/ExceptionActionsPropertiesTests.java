@@ -2,13 +2,11 @@ package io.github.esdb.autoconfigure;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
-import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 import io.github.esdb.subscription.PersistentErrorPolicy;
+import io.github.esdb.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,10 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ExceptionActionsPropertiesTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
-				EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class))
-		.withPropertyValues("esdb.connection-string=kurrentdb://127.0.0.1:1?tls=false");
+	private final ApplicationContextRunner runner = OfflineContextRunner.withSubscriptions();
 
 	@Test
 	void validMappingsStartUp() {

@@ -88,7 +88,7 @@ class AllSubscriptionLagIntegrationTests {
 	void aPersistentAllSubscriptionCountsTheEventsItWouldReceiveToo() {
 		String account = ObservabilityTestSupport.unique("account");
 		this.esdb.append(account, event("Deposited", deposit(1)));
-		this.esdb.runner().withUserConfiguration(PersistentTillConfiguration.class).run((context) -> {
+		this.esdb.runner().withUserConfiguration(PersistentTill.class).run((context) -> {
 			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
 			SubscriptionMonitor monitor = context.getBean(SubscriptionMonitor.class);
 			PersistentTill till = context.getBean(PersistentTill.class);
@@ -134,16 +134,6 @@ class AllSubscriptionLagIntegrationTests {
 		@Bean
 		Till till() {
 			return new Till();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class PersistentTillConfiguration {
-
-		@Bean
-		PersistentTill persistentTill() {
-			return new PersistentTill();
 		}
 
 	}

@@ -11,9 +11,8 @@ import brave.propagation.TraceContext;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
@@ -38,17 +37,8 @@ import static org.awaitility.Awaitility.await;
  */
 class HandlerTracingIntegrationTests {
 
-	private static ObservabilityTestSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new ObservabilityTestSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		esdb.close();
-	}
+	@RegisterExtension
+	static final ObservabilityTestSupport esdb = ObservabilityTestSupport.perTestClass();
 
 	@Test
 	void theHandlerSpanContinuesTheTraceOfTheAppendAndIsCurrentInsideTheHandler() {

@@ -29,20 +29,39 @@ import io.github.esdb.autoconfigure.observability.EsdbObservationAutoConfigurati
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 import io.github.esdb.autoconfigure.observability.SubscriptionMonitorAutoConfiguration;
+import io.github.esdb.test.PerTestClassResource;
 
 /**
  * A real embedded server over TCP, a separate client to write test data with (as another application would), and an
- * application context runner with the client, subscription, Micrometer and observability auto-configurations.
+ * application context runner with the client, subscription, Micrometer and observability auto-configurations: one
+ * per test class ({@link #perTestClass()}), or one started at once for a test.
  */
-public final class ObservabilityTestSupport implements AutoCloseable {
+public final class ObservabilityTestSupport extends PerTestClassResource {
 
 	private static final JsonMapper json = new JsonMapper();
 
-	public final EmbeddedEsdbServer server;
+	public EmbeddedEsdbServer server;
 
-	public final KurrentDBClient writer;
+	public KurrentDBClient writer;
 
+	/** A server started at once, for one test. */
 	public ObservabilityTestSupport() {
+		start();
+	}
+
+	private ObservabilityTestSupport(Void notStarted) {
+	}
+
+	/**
+	 * A server for the test class that registers it as an extension (no class sees another's streams or outages).
+	 * @return the extension, not started yet
+	 */
+	public static ObservabilityTestSupport perTestClass() {
+		return new ObservabilityTestSupport(null);
+	}
+
+	@Override
+	protected void start() {
 		this.server = EmbeddedEsdbServer.builder().port(0).build().start();
 		this.writer = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(this.server.connectionString()));
 	}

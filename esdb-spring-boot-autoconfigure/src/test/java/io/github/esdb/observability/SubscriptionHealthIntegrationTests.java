@@ -8,9 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -39,17 +38,8 @@ class SubscriptionHealthIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
-	private static ObservabilityTestSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new ObservabilityTestSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		esdb.close();
-	}
+	@RegisterExtension
+	static final ObservabilityTestSupport esdb = ObservabilityTestSupport.perTestClass();
 
 	private static Map<String, Object> deposit(long amount) {
 		return Map.of("account", "a", "amount", amount);

@@ -7,9 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,17 +30,8 @@ import static org.awaitility.Awaitility.await;
  */
 class SubscriptionMetricsIntegrationTests {
 
-	private static ObservabilityTestSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new ObservabilityTestSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		esdb.close();
-	}
+	@RegisterExtension
+	static final ObservabilityTestSupport esdb = ObservabilityTestSupport.perTestClass();
 
 	private static Map<String, Object> deposit(long amount) {
 		return Map.of("account", "a", "amount", amount);

@@ -5,9 +5,8 @@ import java.util.Map;
 
 import io.kurrent.dbclient.KurrentDBClientSettings;
 import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -45,17 +44,8 @@ import io.github.esdb.autoconfigure.observability.SubscriptionMonitorAutoConfigu
  */
 class SubscriptionObservabilityAutoConfigurationTests {
 
-	private static ObservabilityTestSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new ObservabilityTestSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		esdb.close();
-	}
+	@RegisterExtension
+	static final ObservabilityTestSupport esdb = ObservabilityTestSupport.perTestClass();
 
 	@Test
 	void everythingIsConfiguredWithMicrometerActuatorAndHealthPresent() {

@@ -4,15 +4,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
-import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
-import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 import io.github.esdb.core.StoredEvent;
+import io.github.esdb.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,23 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BatchHandlerValidationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
-				EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class))
-		.withPropertyValues("esdb.connection-string=kurrentdb://127.0.0.1:1?tls=false");
+	private final ApplicationContextRunner runner = OfflineContextRunner.withSubscriptions();
 
 	private void assertStartupFails(ApplicationContextRunner runner, String... fragments) {
-		runner.run((context) -> {
-			assertThat(context).hasFailed();
-			Throwable failure = context.getStartupFailure();
-			while (!(failure instanceof InvalidSubscriptionException) && failure.getCause() != null) {
-				failure = failure.getCause();
-			}
-			assertThat(failure).isInstanceOf(InvalidSubscriptionException.class);
-			for (String fragment : fragments) {
-				assertThat(failure.getMessage()).contains(fragment);
-			}
-		});
+		InvalidSubscriptionStartup.assertFails(runner, fragments);
 	}
 
 	private void assertStartupFails(Class<?> configuration, String... fragments) {

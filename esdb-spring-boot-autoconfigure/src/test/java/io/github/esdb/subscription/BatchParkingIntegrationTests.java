@@ -4,12 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,19 +18,8 @@ import static org.awaitility.Awaitility.await;
  */
 class BatchParkingIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@Test
 	void theEventABatchHandlerNamesIsParkedAndTheOthersAreHandled() {
@@ -43,7 +28,7 @@ class BatchParkingIntegrationTests {
 		esdb.append(stream, new OrderPlaced("good-1", 1), new OrderPlaced("bad-1", 2), new OrderPlaced("good-2", 3),
 				new OrderPlaced("good-3", 4));
 		esdb.runner()
-			.withUserConfiguration(BatchConfiguration.class)
+			.withUserConfiguration(BatchHandler.class)
 			.withPropertyValues("test.id=" + id, "test.stream=" + stream,
 					"esdb.subscriptions.by-id." + id + ".batch-size=10")
 			.run((context) -> {
@@ -70,7 +55,7 @@ class BatchParkingIntegrationTests {
 		String stream = EmbeddedServerSupport.unique("orders");
 		esdb.append(stream, new OrderPlaced("poison-1", 1), new OrderPlaced("poison-2", 2));
 		esdb.runner()
-			.withUserConfiguration(BatchConfiguration.class)
+			.withUserConfiguration(BatchHandler.class)
 			.withPropertyValues("test.id=" + id, "test.stream=" + stream,
 					"esdb.subscriptions.by-id." + id + ".batch-size=10", "esdb.subscriptions.catch-up.on-error=park",
 					"esdb.subscriptions.catch-up.retry.max-attempts=1",
@@ -85,16 +70,6 @@ class BatchParkingIntegrationTests {
 				assertThat(registry.parked(id, 0, 10)).extracting(ParkedEvent::revision).containsExactly(0L, 1L);
 				assertThat(registry.snapshot(id).get().state()).isNotEqualTo(SubscriptionState.FAILED);
 			});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class BatchConfiguration {
-
-		@Bean
-		BatchHandler batchHandler() {
-			return new BatchHandler();
-		}
-
 	}
 
 	static class BatchHandler {

@@ -7,14 +7,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.github.esdb.core.StoredEvent;
@@ -35,40 +32,26 @@ class BatchSubscriptionIntegrationTests {
 	@RegisterExtension
 	static final PostgresDatabase postgres = new PostgresDatabase();
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@BeforeAll
 	static void start() {
-		esdb = new EmbeddedServerSupport();
 		postgres.jdbc()
 			.sql("CREATE TABLE batch_model (subscription_id VARCHAR(200) NOT NULL, order_id VARCHAR(200) NOT NULL, "
 					+ "revision BIGINT NOT NULL)")
 			.update();
 	}
 
-	@AfterAll
-	static void stop() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
-
 	private ApplicationContextRunner runner(String stream, String... properties) {
-		return esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
-			.withUserConfiguration(BatchModelConfiguration.class)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream)
+		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
+			.withUserConfiguration(BatchModel.class)
+			.withPropertyValues("test.stream=" + stream)
 			.withPropertyValues(properties);
 	}
 
 	private static List<Long> rows(String stream) {
-		return postgres.jdbc()
-			.sql("SELECT revision FROM batch_model WHERE subscription_id = ? ORDER BY revision")
-			.param(stream)
-			.query(Long.class)
-			.list();
+		return JdbcTestSupport.revisionsIn(postgres, "batch_model", stream);
 	}
 
 	private static void appendOrders(String stream, int count) {
@@ -211,16 +194,6 @@ class BatchSubscriptionIntegrationTests {
 			assertThat(model.batches).containsExactly(revisions(0, 4), revisions(0, 4));
 			assertThat(rows(stream)).isEqualTo(revisions(0, 4));
 		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class BatchModelConfiguration {
-
-		@Bean
-		BatchModel batchModel(JdbcClient jdbc) {
-			return new BatchModel(jdbc);
-		}
-
 	}
 
 	/** Inserts one row per event of each batch, in the batch's transaction. */

@@ -14,12 +14,12 @@ import io.kurrent.dbclient.RecordedEvent;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.StreamMetadata;
 import io.kurrent.dbclient.WriteResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import io.github.esdb.event.CurrentEvent;
 import io.github.esdb.event.LogPosition;
@@ -37,24 +37,15 @@ import static org.awaitility.Awaitility.await;
  */
 class CatchUpSubscriptionIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		esdb.close();
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@Test
 	void catchesUpFromTheStartThenReceivesLiveEventsInOrder() {
 		String stream = EmbeddedServerSupport.unique("orders");
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("b", 2));
 		esdb.runner()
-			.withUserConfiguration(OrderHandlerConfiguration.class)
+			.withUserConfiguration(RecordersConfiguration.class, OrderHandler.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=order-emails")
 			.run((context) -> {
 				Recorder recorder = context.getBean(Recorder.class);
@@ -89,7 +80,7 @@ class CatchUpSubscriptionIntegrationTests {
 		String stream = EmbeddedServerSupport.unique("orders");
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("b", 2), new OrderPlaced("c", 3));
 		var runner = esdb.runner()
-			.withUserConfiguration(OrderHandlerConfiguration.class)
+			.withUserConfiguration(RecordersConfiguration.class, OrderHandler.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream);
 		runner.run((context) -> {
 			Recorder recorder = context.getBean(Recorder.class);
@@ -143,7 +134,7 @@ class CatchUpSubscriptionIntegrationTests {
 			.get(5, TimeUnit.SECONDS);
 		Position lastNoise = last.getLogPosition();
 		esdb.runner()
-			.withUserConfiguration(InvoiceConfiguration.class)
+			.withUserConfiguration(RecordersConfiguration.class, InvoiceHandler.class)
 			.withPropertyValues("esdb.subscriptions.checkpoint.every-events=32",
 					"esdb.subscriptions.checkpoint.every=1h", "test.id=" + stream)
 			.run((context) -> {
@@ -164,7 +155,7 @@ class CatchUpSubscriptionIntegrationTests {
 	void unfilteredAllSubscriptionNeverReceivesItsOwnCheckpoints() {
 		String stream = EmbeddedServerSupport.unique("mixed");
 		esdb.runner()
-			.withUserConfiguration(AllEventsConfiguration.class)
+			.withUserConfiguration(RecordersConfiguration.class, AllEventsHandler.class)
 			.withPropertyValues("esdb.subscriptions.checkpoint.every-events=1", "test.id=" + stream)
 			.run((context) -> {
 				Recorder recorder = context.getBean(Recorder.class);
@@ -197,7 +188,7 @@ class CatchUpSubscriptionIntegrationTests {
 		String stream = EmbeddedServerSupport.unique("orders");
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("bad", -1), new OrderPlaced("c", 3));
 		esdb.runner()
-			.withUserConfiguration(FlakyHandlerConfiguration.class)
+			.withUserConfiguration(RecordersConfiguration.class, FlakyHandler.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream)
 			.run((context) -> {
 				Recorder recorder = context.getBean(Recorder.class);
@@ -228,7 +219,7 @@ class CatchUpSubscriptionIntegrationTests {
 		String stream = EmbeddedServerSupport.unique("orders");
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("bad", -1), new OrderPlaced("c", 3));
 		esdb.runner()
-			.withUserConfiguration(FlakyHandlerConfiguration.class)
+			.withUserConfiguration(RecordersConfiguration.class, FlakyHandler.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream,
 					"esdb.subscriptions.catch-up.on-error=skip", "esdb.subscriptions.catch-up.retry.max-attempts=1")
 			.run((context) -> {
@@ -251,7 +242,7 @@ class CatchUpSubscriptionIntegrationTests {
 		esdb.append(stream, new OrderPlaced("skip-me", 1), new OrderPlaced("a", 2), new OrderPlaced("stop-here", 3),
 				new OrderPlaced("never", 4));
 		esdb.runner()
-			.withUserConfiguration(NackingHandlerConfiguration.class)
+			.withUserConfiguration(RecordersConfiguration.class, NackingHandler.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream)
 			.run((context) -> {
 				Recorder recorder = context.getBean(Recorder.class);
@@ -273,7 +264,7 @@ class CatchUpSubscriptionIntegrationTests {
 		SlowHandler.entered = new CountDownLatch(1);
 		SlowHandler.finished.set(false);
 		esdb.runner()
-			.withUserConfiguration(SlowHandlerConfiguration.class)
+			.withUserConfiguration(RecordersConfiguration.class, SlowHandler.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream)
 			.run((context) -> {
 				assertThat(SlowHandler.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -297,7 +288,7 @@ class CatchUpSubscriptionIntegrationTests {
 				own.append(stream, batch);
 			}
 			own.runner()
-				.withUserConfiguration(CountingHandlerConfiguration.class)
+				.withUserConfiguration(RecordersConfiguration.class, CountingHandler.class)
 				.withPropertyValues("test.stream=" + stream, "test.id=" + stream,
 						"esdb.subscriptions.checkpoint.every-events=10", "esdb.subscriptions.catch-up.batch-size=20",
 						"esdb.max-discover-attempts=2")
@@ -354,31 +345,6 @@ class CatchUpSubscriptionIntegrationTests {
 	record InvoiceIssued(String invoiceId) {
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class BaseConfiguration {
-
-		@Bean
-		Recorder recorder() {
-			return new Recorder();
-		}
-
-		@Bean
-		SubscriptionEventsRecorder subscriptionEventsRecorder() {
-			return new SubscriptionEventsRecorder();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderHandlerConfiguration extends BaseConfiguration {
-
-		@Bean
-		OrderHandler orderHandler(Recorder recorder, CurrentEvent currentEvent) {
-			return new OrderHandler(recorder, currentEvent);
-		}
-
-	}
-
 	static class OrderHandler {
 
 		private final Recorder recorder;
@@ -400,7 +366,8 @@ class CatchUpSubscriptionIntegrationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class ProjectionConfiguration extends BaseConfiguration {
+	@Import(RecordersConfiguration.class)
+	static class ProjectionConfiguration {
 
 		@Bean
 		OrderProjection orderProjection(Recorder recorder) {
@@ -431,16 +398,6 @@ class CatchUpSubscriptionIntegrationTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class InvoiceConfiguration extends BaseConfiguration {
-
-		@Bean
-		InvoiceHandler invoiceHandler(Recorder recorder) {
-			return new InvoiceHandler(recorder);
-		}
-
-	}
-
 	static class InvoiceHandler {
 
 		private final Recorder recorder;
@@ -456,16 +413,6 @@ class CatchUpSubscriptionIntegrationTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class AllEventsConfiguration extends BaseConfiguration {
-
-		@Bean
-		AllEventsHandler allEventsHandler(Recorder recorder) {
-			return new AllEventsHandler(recorder);
-		}
-
-	}
-
 	static class AllEventsHandler {
 
 		private final Recorder recorder;
@@ -477,16 +424,6 @@ class CatchUpSubscriptionIntegrationTests {
 		@EventSubscription(id = "${test.id}", stream = "$all")
 		void on(ResolvedEvent event) {
 			this.recorder.record(event.getOriginalEvent().getStreamId(), null);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class FlakyHandlerConfiguration extends BaseConfiguration {
-
-		@Bean
-		FlakyHandler flakyHandler(Recorder recorder) {
-			return new FlakyHandler(recorder);
 		}
 
 	}
@@ -507,16 +444,6 @@ class CatchUpSubscriptionIntegrationTests {
 				throw new IllegalArgumentException("negative amount in " + event.orderId());
 			}
 			this.recorder.record(event, null);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class NackingHandlerConfiguration extends BaseConfiguration {
-
-		@Bean
-		NackingHandler nackingHandler(Recorder recorder) {
-			return new NackingHandler(recorder);
 		}
 
 	}
@@ -542,16 +469,6 @@ class CatchUpSubscriptionIntegrationTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class SlowHandlerConfiguration extends BaseConfiguration {
-
-		@Bean
-		SlowHandler slowHandler() {
-			return new SlowHandler();
-		}
-
-	}
-
 	static class SlowHandler {
 
 		static volatile CountDownLatch entered = new CountDownLatch(1);
@@ -563,16 +480,6 @@ class CatchUpSubscriptionIntegrationTests {
 			entered.countDown();
 			Thread.sleep(1500);
 			finished.set(true);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CountingHandlerConfiguration extends BaseConfiguration {
-
-		@Bean
-		CountingHandler countingHandler(Recorder recorder) {
-			return new CountingHandler(recorder);
 		}
 
 	}

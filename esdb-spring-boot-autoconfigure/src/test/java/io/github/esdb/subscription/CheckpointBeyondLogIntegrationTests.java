@@ -22,13 +22,9 @@ class CheckpointBeyondLogIntegrationTests {
 	static final PostgresDatabase postgres = new PostgresDatabase();
 
 	private static ApplicationContextRunner runner(EmbeddedServerSupport server, String id, String stream) {
-		return server.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
+		return JdbcTestSupport.checkpointsIn(postgres, server.runner())
 			.withUserConfiguration(RecordingHandlerConfiguration.class)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
-					"test.id=" + id);
+			.withPropertyValues("test.stream=" + stream, "test.id=" + id);
 	}
 
 	/**

@@ -6,9 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,19 +21,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ConcurrentSubscriptionIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	private static String writeOrders(int orders, int perOrder) {
 		String stream = EmbeddedServerSupport.unique("orders");
@@ -52,7 +40,7 @@ class ConcurrentSubscriptionIntegrationTests {
 	void aSpelPartitionKeyKeepsEachOrdersEventsInOrderOnOneStream() {
 		String stream = writeOrders(10, 20);
 		esdb.runner()
-			.withUserConfiguration(ByOrderConfiguration.class)
+			.withUserConfiguration(ByOrder.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream)
 			.run((context) -> {
 				ByOrder handler = context.getBean(ByOrder.class);
@@ -67,7 +55,7 @@ class ConcurrentSubscriptionIntegrationTests {
 	void thePropertyOfOneSubscriptionOverridesItsAnnotation() {
 		String stream = writeOrders(3, 2);
 		esdb.runner()
-			.withUserConfiguration(ByOrderConfiguration.class)
+			.withUserConfiguration(ByOrder.class)
 			.withPropertyValues("test.stream=" + stream, "test.id=" + stream,
 					"esdb.subscriptions.by-id." + stream + ".concurrency=2")
 			.run((context) -> {
@@ -95,7 +83,7 @@ class ConcurrentSubscriptionIntegrationTests {
 	@Test
 	void aConcurrencyThatCannotWorkFailsStartUpNamingTheMethod() {
 		esdb.runner()
-			.withUserConfiguration(ByOrderConfiguration.class)
+			.withUserConfiguration(ByOrder.class)
 			.withPropertyValues("test.stream=x", "test.id=x", "test.concurrency=0")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
@@ -117,16 +105,6 @@ class ConcurrentSubscriptionIntegrationTests {
 
 		int count() {
 			return this.amounts.values().stream().mapToInt(List::size).sum();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ByOrderConfiguration {
-
-		@Bean
-		ByOrder byOrder() {
-			return new ByOrder();
 		}
 
 	}

@@ -2,14 +2,11 @@ package io.github.esdb.subscription;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.github.esdb.test.PostgresDatabase;
@@ -30,31 +27,21 @@ class ConcurrentTransactionalIntegrationTests {
 
 	private static final int EVENTS = 200;
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@BeforeAll
 	static void start() {
-		esdb = new EmbeddedServerSupport();
 		postgres.jdbc()
 			.sql("CREATE TABLE partitioned_model (subscription_id VARCHAR(200) NOT NULL, order_id VARCHAR(200) NOT NULL, "
 					+ "revision BIGINT NOT NULL)")
 			.update();
 	}
 
-	@AfterAll
-	static void stop() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
-
 	private ApplicationContextRunner runner(String stream, int concurrency) {
-		return esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
-			.withUserConfiguration(PartitionedModelConfiguration.class)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
+		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
+			.withUserConfiguration(PartitionedModel.class)
+			.withPropertyValues("test.stream=" + stream,
 					"esdb.subscriptions.by-id." + stream + ".concurrency=" + concurrency);
 	}
 
@@ -69,11 +56,7 @@ class ConcurrentTransactionalIntegrationTests {
 	}
 
 	private static List<Long> rows(String stream) {
-		return postgres.jdbc()
-			.sql("SELECT revision FROM partitioned_model WHERE subscription_id = ? ORDER BY revision")
-			.param(stream)
-			.query(Long.class)
-			.list();
+		return JdbcTestSupport.revisionsIn(postgres, "partitioned_model", stream);
 	}
 
 	private static List<Integer> partitionCounts(String stream) {
@@ -146,16 +129,6 @@ class ConcurrentTransactionalIntegrationTests {
 		});
 		assertThat(rows(stream)).hasSize(EVENTS + 1).doesNotHaveDuplicates();
 		assertThat(partitionCounts(stream)).containsOnly(2);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class PartitionedModelConfiguration {
-
-		@Bean
-		PartitionedModel partitionedModel(JdbcClient jdbc) {
-			return new PartitionedModel(jdbc);
-		}
-
 	}
 
 	static class PartitionedModel {

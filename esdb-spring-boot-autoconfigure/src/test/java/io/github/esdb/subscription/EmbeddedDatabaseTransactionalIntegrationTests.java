@@ -3,13 +3,10 @@ package io.github.esdb.subscription;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,19 +19,8 @@ import static org.awaitility.Awaitility.await;
  */
 class EmbeddedDatabaseTransactionalIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void start() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@Test
 	void aTransactionalSubscriptionOnH2() {
@@ -42,7 +28,7 @@ class EmbeddedDatabaseTransactionalIntegrationTests {
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("b", 2), new OrderPlaced("c", 3));
 		esdb.runner()
 			.withConfiguration(JdbcTestSupport.JDBC)
-			.withUserConfiguration(H2ReadModelConfiguration.class)
+			.withUserConfiguration(H2ReadModel.class)
 			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc", "test.stream=" + stream,
 					"test.id=" + stream)
 			.run((context) -> {
@@ -53,16 +39,6 @@ class EmbeddedDatabaseTransactionalIntegrationTests {
 					.containsExactly(0L, 1L, 2L);
 				assertThat(context.getBean(SubscriptionRegistry.class).snapshot(stream).get().failed()).isEqualTo(1);
 			});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class H2ReadModelConfiguration {
-
-		@Bean
-		H2ReadModel h2ReadModel(JdbcClient jdbc) {
-			return new H2ReadModel(jdbc);
-		}
-
 	}
 
 	static class H2ReadModel implements InitializingBean {

@@ -3,12 +3,15 @@ package io.github.esdb.subscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBConnectionString;
+import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
 import io.kurrent.dbclient.ReadResult;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.ResolvedEvent;
@@ -22,19 +25,42 @@ import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
+import io.github.esdb.test.PerTestClassResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real embedded server over TCP, a client to write test data with, and an application context runner wired to it.
+ * A real embedded server over TCP, a client to write test data with, and an application context runner wired to it:
+ * one per test class ({@link #perTestClass()}), or one started at once for a test
+ * ({@code try (EmbeddedServerSupport own = new EmbeddedServerSupport())}).
  */
-final class EmbeddedServerSupport implements AutoCloseable {
+final class EmbeddedServerSupport extends PerTestClassResource {
 
 	private static final JsonMapper json = new JsonMapper();
 
-	final EmbeddedEsdbServer server;
+	EmbeddedEsdbServer server;
 
-	final KurrentDBClient client;
+	KurrentDBClient client;
 
+	/** A server started at once, for one test. */
 	EmbeddedServerSupport() {
+		start();
+	}
+
+	private EmbeddedServerSupport(Void notStarted) {
+	}
+
+	/**
+	 * A server for the test class that registers it as an extension: no class sees another's streams, resets or
+	 * stops.
+	 * @return the extension, not started yet
+	 */
+	static EmbeddedServerSupport perTestClass() {
+		return new EmbeddedServerSupport(null);
+	}
+
+	@Override
+	protected void start() {
 		this.server = EmbeddedEsdbServer.builder().port(0).build().start();
 		this.client = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(this.server.connectionString()));
 	}
@@ -88,6 +114,41 @@ final class EmbeddedServerSupport implements AutoCloseable {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * A client of the persistent subscription groups, on this server.
+	 * @return the client
+	 */
+	KurrentDBPersistentSubscriptionsClient persistentSubscriptions() {
+		return KurrentDBPersistentSubscriptionsClient.from(this.client);
+	}
+
+	/**
+	 * The settings and statistics of a persistent subscription group on a stream, as the server reports them.
+	 * @param stream the stream
+	 * @param group the group
+	 * @return the group's info, empty when there is no such group
+	 */
+	Optional<PersistentSubscriptionToStreamInfo> groupInfo(String stream, String group) {
+		try {
+			return persistentSubscriptions().getInfoToStream(stream, group).get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The info of a persistent subscription group that must exist.
+	 * @param stream the stream
+	 * @param group the group
+	 * @return the group's info
+	 */
+	PersistentSubscriptionToStreamInfo existingGroup(String stream, String group) {
+		Optional<PersistentSubscriptionToStreamInfo> info = groupInfo(stream, group);
+		assertThat(info).as("group %s on %s", group, stream).isPresent();
+		return info.get();
 	}
 
 	static Duration wait(int seconds) {

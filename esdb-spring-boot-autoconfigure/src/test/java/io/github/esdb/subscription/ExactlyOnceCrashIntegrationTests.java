@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kurrent.dbclient.EventData;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,22 +57,15 @@ class ExactlyOnceCrashIntegrationTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@BeforeAll
 	static void start() {
-		esdb = new EmbeddedServerSupport();
 		postgres.jdbc()
 			.sql("CREATE TABLE handled (subscription_id VARCHAR(200) NOT NULL, event_id VARCHAR(36) NOT NULL, "
 					+ "revision BIGINT NOT NULL)")
 			.update();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (esdb != null) {
-			esdb.close();
-		}
 	}
 
 	enum Kill {
@@ -163,14 +155,10 @@ class ExactlyOnceCrashIntegrationTests {
 	}
 
 	private ApplicationContextRunner runner(String stream, KillPlan plan, Class<?> readModel) {
-		return esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
+		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
 			.withUserConfiguration(readModel)
 			.withBean(KillPlan.class, () -> plan)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
-					"test.id=" + stream,
+			.withPropertyValues("test.stream=" + stream, "test.id=" + stream,
 					// Any failure stops the subscription at once, and a stop never waits: the kills are abrupt.
 					"esdb.subscriptions.catch-up.retry.max-attempts=0", "esdb.subscriptions.shutdown-timeout=0s");
 	}

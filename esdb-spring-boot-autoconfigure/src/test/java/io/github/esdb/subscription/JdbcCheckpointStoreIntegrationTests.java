@@ -4,8 +4,6 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,28 +27,12 @@ class JdbcCheckpointStoreIntegrationTests {
 	@RegisterExtension
 	static final PostgresDatabase postgres = new PostgresDatabase();
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@Test
 	void onPostgresTheStoreIsChosenByPropertyAndAlwaysCreatesTheTable() {
-		esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always")
-			.run((context) -> {
+		JdbcTestSupport.checkpointsIn(postgres, esdb.runner()).run((context) -> {
 				assertThat(context).hasNotFailed();
 				CheckpointStore store = context.getBean(CheckpointStore.class);
 				assertThat(store).isInstanceOf(JdbcCheckpointStore.class);
@@ -82,12 +64,7 @@ class JdbcCheckpointStoreIntegrationTests {
 
 	@Test
 	void storeIfBehindWritesOnlyPositionsAfterTheStoredOneAndNeverMovesBack() {
-		esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always")
-			.run((context) -> {
+		JdbcTestSupport.checkpointsIn(postgres, esdb.runner()).run((context) -> {
 				TransactionalCheckpointStore store = context.getBean(JdbcCheckpointStore.class);
 				String stream = EmbeddedServerSupport.unique("guarded");
 				assertThat(store.storeIfBehind(stream, Checkpoint.ofRevision(3))).as("first: inserted").isTrue();
@@ -122,12 +99,8 @@ class JdbcCheckpointStoreIntegrationTests {
 
 	@Test
 	void aTableOfAnotherNameIsCreatedAndUsed() {
-		esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always",
-					"esdb.subscriptions.checkpoint.jdbc.table-name=projection_positions")
+		JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
+			.withPropertyValues("esdb.subscriptions.checkpoint.jdbc.table-name=projection_positions")
 			.run((context) -> {
 				assertThat(postgres.hasTable("projection_positions")).isTrue();
 				JdbcCheckpointStore store = context.getBean(JdbcCheckpointStore.class);
@@ -170,13 +143,9 @@ class JdbcCheckpointStoreIntegrationTests {
 	void aCatchUpSubscriptionResumesFromItsPostgresCheckpointAfterARestart() {
 		String stream = EmbeddedServerSupport.unique("orders");
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("b", 2), new OrderPlaced("c", 3));
-		var runner = esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
+		var runner = JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
 			.withUserConfiguration(RecordingHandlerConfiguration.class)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
-					"test.id=" + stream);
+			.withPropertyValues("test.stream=" + stream, "test.id=" + stream);
 		runner.run((context) -> {
 			Recorder recorder = context.getBean(Recorder.class);
 			await().atMost(EmbeddedServerSupport.wait(10)).until(() -> recorder.size() == 3);

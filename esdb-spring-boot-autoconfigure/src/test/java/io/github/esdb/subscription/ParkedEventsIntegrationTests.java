@@ -8,9 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.kurrent.dbclient.ResolvedEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -28,19 +27,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ParkedEventsIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@Test
 	void aCatchUpSubscriptionParksMovesOnAndReplaysAfterARestart() {
@@ -151,7 +139,7 @@ class ParkedEventsIntegrationTests {
 		String stream = EmbeddedServerSupport.unique("payments");
 		esdb.append(stream, new OrderPlaced("good-1", 1), new OrderPlaced("bad-1", 2), new OrderPlaced("bad-2", 3));
 		esdb.runner()
-			.withUserConfiguration(PersistentConfiguration.class)
+			.withUserConfiguration(PersistentHandler.class)
 			.withPropertyValues("test.id=" + id, "test.stream=" + stream)
 			.run((context) -> {
 				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
@@ -210,16 +198,6 @@ class ParkedEventsIntegrationTests {
 				}
 			}
 			this.handled.add(order.orderId());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class PersistentConfiguration {
-
-		@Bean
-		PersistentHandler persistentHandler() {
-			return new PersistentHandler();
 		}
 
 	}

@@ -2,20 +2,14 @@ package io.github.esdb.subscription;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,33 +23,16 @@ class PersistentBatchSubscriptionIntegrationTests {
 
 	private static final String GROUP = "batch-workers";
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
-	private static KurrentDBPersistentSubscriptionsClient persistent;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-		persistent = KurrentDBPersistentSubscriptionsClient.from(esdb.client);
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
-
-	private static PersistentSubscriptionToStreamInfo info(String stream) throws Exception {
-		Optional<PersistentSubscriptionToStreamInfo> info = persistent.getInfoToStream(stream, GROUP)
-			.get(5, TimeUnit.SECONDS);
-		assertThat(info).as("group %s on %s", GROUP, stream).isPresent();
-		return info.get();
+	private static PersistentSubscriptionToStreamInfo info(String stream) {
+		return esdb.existingGroup(stream, GROUP);
 	}
 
 	private ApplicationContextRunner runner(String stream) {
 		return esdb.runner()
-			.withUserConfiguration(BatchWorkerConfiguration.class)
+			.withUserConfiguration(BatchWorker.class)
 			.withPropertyValues("test.stream=" + stream);
 	}
 
@@ -123,16 +100,6 @@ class PersistentBatchSubscriptionIntegrationTests {
 			assertThat(snapshot.nacked()).isEqualTo(1);
 			assertThat(snapshot.handled()).isEqualTo(2);
 		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class BatchWorkerConfiguration {
-
-		@Bean
-		BatchWorker batchWorker() {
-			return new BatchWorker();
-		}
-
 	}
 
 	static class BatchWorker {

@@ -5,13 +5,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -29,29 +27,15 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class PersistentGroupDeclarationIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
-	private static KurrentDBPersistentSubscriptionsClient groups;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-		groups = KurrentDBPersistentSubscriptionsClient.from(esdb.client);
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
-
-	private static Optional<PersistentSubscriptionToStreamInfo> info(String stream) throws Exception {
-		return groups.getInfoToStream(stream, "declared").get(5, TimeUnit.SECONDS);
+	private static Optional<PersistentSubscriptionToStreamInfo> info(String stream) {
+		return esdb.groupInfo(stream, "declared");
 	}
 
 	private static void createWithOtherSettings(String stream) throws Exception {
-		groups.createToStream(stream, "declared",
+		esdb.persistentSubscriptions().createToStream(stream, "declared",
 				CreatePersistentSubscriptionToStreamOptions.get().fromStart().maxRetryCount(2).readBatchSize(7))
 			.get(5, TimeUnit.SECONDS);
 	}

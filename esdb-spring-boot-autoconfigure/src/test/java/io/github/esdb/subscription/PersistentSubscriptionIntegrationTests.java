@@ -2,20 +2,18 @@ package io.github.esdb.subscription;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import io.kurrent.dbclient.EventData;
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.PersistentSubscriptionToStreamInfo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.context.annotation.Bean;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import io.github.esdb.subscription.event.SubscriptionStoppedEvent;
 
@@ -30,28 +28,16 @@ class PersistentSubscriptionIntegrationTests {
 
 	private static final String GROUP = "workers";
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
-	private static KurrentDBPersistentSubscriptionsClient persistent;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-		persistent = KurrentDBPersistentSubscriptionsClient.from(esdb.client);
+	private static PersistentSubscriptionToStreamInfo info(String stream) {
+		return esdb.existingGroup(stream, GROUP);
 	}
 
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
-
-	private static PersistentSubscriptionToStreamInfo info(String stream) throws Exception {
-		Optional<PersistentSubscriptionToStreamInfo> info = persistent.getInfoToStream(stream, GROUP)
-			.get(5, TimeUnit.SECONDS);
-		assertThat(info).as("group %s on %s", GROUP, stream).isPresent();
-		return info.get();
+	/** The {@link Worker} group on the stream. */
+	private static ApplicationContextRunner workers(String stream) {
+		return esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream);
 	}
 
 	private static long parked(String stream) throws Exception {
@@ -62,132 +48,124 @@ class PersistentSubscriptionIntegrationTests {
 	void createsTheGroupWithTheAnnotationSettingsAndAcksHandledEvents() throws Exception {
 		String stream = EmbeddedServerSupport.unique("jobs");
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("b", 2));
-		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
-			.run((context) -> {
-				Worker worker = context.getBean(Worker.class);
-				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() == 2);
-				assertThat(worker.handled).containsExactly("a", "b");
-				PersistentSubscriptionToStreamInfo info = info(stream);
-				assertThat(info.getSettings().getMaxRetryCount()).isEqualTo(2);
-				assertThat(info.getSettings().getNamedConsumerStrategy().isDispatchToSingle()).isTrue();
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> info(stream).getStats().getTotalInFlightMessages() == 0);
-				SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("worker").get();
-				assertThat(snapshot.kind()).isEqualTo(SubscriptionKind.PERSISTENT);
-				assertThat(snapshot.group()).isEqualTo(GROUP);
-				assertThat(snapshot.state()).isEqualTo(SubscriptionState.LIVE);
-				assertThat(snapshot.handled()).isEqualTo(2);
-				assertThat(worker.retryCounts).containsOnly(0);
-			});
+		workers(stream).run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() == 2);
+			assertThat(worker.handled).containsExactly("a", "b");
+			PersistentSubscriptionToStreamInfo info = info(stream);
+			assertThat(info.getSettings().getMaxRetryCount()).isEqualTo(2);
+			assertThat(info.getSettings().getNamedConsumerStrategy().isDispatchToSingle()).isTrue();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> info(stream).getStats().getTotalInFlightMessages() == 0);
+			SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("worker").get();
+			assertThat(snapshot.kind()).isEqualTo(SubscriptionKind.PERSISTENT);
+			assertThat(snapshot.group()).isEqualTo(GROUP);
+			assertThat(snapshot.state()).isEqualTo(SubscriptionState.LIVE);
+			assertThat(snapshot.handled()).isEqualTo(2);
+			assertThat(worker.retryCounts).containsOnly(0);
+		});
 		// A second application start finds the group (ALREADY_EXISTS is fine) and gets only new events.
 		esdb.append(stream, new OrderPlaced("c", 3));
-		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
-			.run((context) -> {
-				Worker worker = context.getBean(Worker.class);
-				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() == 1);
-				Thread.sleep(300);
-				assertThat(worker.handled).containsExactly("c");
-			});
+		workers(stream).run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() == 1);
+			Thread.sleep(300);
+			assertThat(worker.handled).containsExactly("c");
+		});
 	}
 
 	@Test
 	void nackParkMovesTheEventToTheParkedStream() throws Exception {
 		String stream = EmbeddedServerSupport.unique("jobs");
 		esdb.append(stream, new OrderPlaced("park", 1), new OrderPlaced("ok", 2));
-		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
-			.run((context) -> {
-				Worker worker = context.getBean(Worker.class);
-				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("ok"));
-				// The group may not exist yet at the first look.
-				await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> parked(stream) == 1);
-				assertThat(worker.deliveries).containsExactly("park#0", "ok#0");
-				assertThat(context.getBean(SubscriptionRegistry.class).snapshot("worker").get().nacked()).isEqualTo(1);
-			});
+		workers(stream).run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("ok"));
+			// The group may not exist yet at the first look.
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> parked(stream) == 1);
+			assertThat(worker.deliveries).containsExactly("park#0", "ok#0");
+			assertThat(context.getBean(SubscriptionRegistry.class).snapshot("worker").get().nacked()).isEqualTo(1);
+		});
 	}
 
 	@Test
 	void nackRetryHasTheServerDeliverTheEventAgainWithItsRetryCount() {
 		String stream = EmbeddedServerSupport.unique("jobs");
 		esdb.append(stream, new OrderPlaced("retry-once", 1));
-		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
-			.run((context) -> {
-				Worker worker = context.getBean(Worker.class);
-				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("retry-once"));
-				assertThat(worker.deliveries).containsExactly("retry-once#0", "retry-once#1");
-				assertThat(parked(stream)).isZero();
-			});
+		workers(stream).run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("retry-once"));
+			assertThat(worker.deliveries).containsExactly("retry-once#0", "retry-once#1");
+			assertThat(parked(stream)).isZero();
+		});
 	}
 
 	@Test
 	void nackSkipDropsTheEventWithoutParkingOrRedelivery() throws Exception {
 		String stream = EmbeddedServerSupport.unique("jobs");
 		esdb.append(stream, new OrderPlaced("skip", 1), new OrderPlaced("ok", 2));
-		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
-			.run((context) -> {
-				Worker worker = context.getBean(Worker.class);
-				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("ok"));
-				Thread.sleep(500);
-				assertThat(worker.deliveries).containsExactly("skip#0", "ok#0");
-				assertThat(parked(stream)).isZero();
-				assertThat(context.getBean(SubscriptionRegistry.class).snapshot("worker").get().skipped()).isEqualTo(1);
-			});
+		workers(stream).run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("ok"));
+			Thread.sleep(500);
+			assertThat(worker.deliveries).containsExactly("skip#0", "ok#0");
+			assertThat(parked(stream)).isZero();
+			assertThat(context.getBean(SubscriptionRegistry.class).snapshot("worker").get().skipped()).isEqualTo(1);
+		});
 	}
 
 	@Test
 	void nackStopAlsoStopsTheSubscriptionLocally() {
 		String stream = EmbeddedServerSupport.unique("jobs");
 		esdb.append(stream, new OrderPlaced("stop", 1), new OrderPlaced("after", 2));
-		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
-			.run((context) -> {
-				Worker worker = context.getBean(Worker.class);
-				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> registry.snapshot("worker").get().state() == SubscriptionState.STOPPED);
-				Thread.sleep(300);
-				assertThat(worker.handled).doesNotContain("after");
-				assertThat(registry.snapshot("worker").get().lastError()).contains("stopped by test");
-				assertThat(context.getBean(SubscriptionEventsRecorder.class).of(SubscriptionStoppedEvent.class))
-					.isNotEmpty();
-			});
+		workers(stream).run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> registry.snapshot("worker").get().state() == SubscriptionState.STOPPED);
+			Thread.sleep(300);
+			assertThat(worker.handled).doesNotContain("after");
+			assertThat(registry.snapshot("worker").get().lastError()).contains("stopped by test");
+			assertThat(context.getBean(SubscriptionEventsRecorder.class).of(SubscriptionStoppedEvent.class))
+				.isNotEmpty();
+		});
 	}
 
 	@Test
 	void anEventWhoseHandlerAskedToStopIsDeliveredAgainOnceTheSubscriptionStarts() {
 		String stream = EmbeddedServerSupport.unique("jobs");
 		esdb.append(stream, new OrderPlaced("stop-once", 1), new OrderPlaced("after", 2));
-		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
-			.run((context) -> {
-				Worker worker = context.getBean(Worker.class);
-				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> registry.snapshot("worker").get().state() == SubscriptionState.STOPPED);
-				assertThat(worker.handled).isEmpty();
+		workers(stream).run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> registry.snapshot("worker").get().state() == SubscriptionState.STOPPED);
+			assertThat(worker.handled).isEmpty();
 
-				registry.start("worker");
-				// The group's message timeout is 30 s: the redelivery comes from the consumer having gone.
-				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() == 2);
-				assertThat(worker.handled).containsExactly("stop-once", "after");
-				// "after" was in flight to the stopped consumer too, so it comes back as a retry as well.
-				assertThat(worker.deliveries).startsWith("stop-once#0", "stop-once#1").hasSize(3);
-				assertThat(parked(stream)).isZero();
-			});
+			registry.start("worker");
+			// The group's message timeout is 30 s: the redelivery comes from the consumer having gone.
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() == 2);
+			assertThat(worker.handled).containsExactly("stop-once", "after");
+			// "after" was in flight to the stopped consumer too, so it comes back as a retry as well.
+			assertThat(worker.deliveries).startsWith("stop-once#0", "stop-once#1").hasSize(3);
+			assertThat(parked(stream)).isZero();
+		});
 	}
 
 	@Test
 	void otherExceptionsAreRetriedByDefaultUntilTheServerParksTheEvent() {
 		String stream = EmbeddedServerSupport.unique("jobs");
 		esdb.append(stream, new OrderPlaced("boom", 1), new OrderPlaced("ok", 2));
-		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
-			.run((context) -> {
-				Worker worker = context.getBean(Worker.class);
-				// The group may not exist yet at the first look.
-				await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> parked(stream) == 1);
-				// maxRetryCount = 2: the first delivery and two retries, then the server parks it.
-				assertThat(worker.deliveries.stream().filter((d) -> d.startsWith("boom")).toList())
-					.containsExactly("boom#0", "boom#1", "boom#2");
-				assertThat(worker.handled).contains("ok");
-				assertThat(context.getBean(SubscriptionRegistry.class).snapshot("worker").get().failed()).isEqualTo(3);
-			});
+		workers(stream).run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			// The group may not exist yet at the first look.
+			await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> parked(stream) == 1);
+			// maxRetryCount = 2: the first delivery and two retries, then the server parks it.
+			assertThat(worker.deliveries.stream().filter((d) -> d.startsWith("boom")).toList())
+				.containsExactly("boom#0", "boom#1", "boom#2");
+			assertThat(worker.handled).contains("ok");
+			assertThat(context.getBean(SubscriptionRegistry.class).snapshot("worker").get().failed()).isEqualTo(3);
+		});
 	}
 
 	@Test
@@ -195,33 +173,31 @@ class PersistentSubscriptionIntegrationTests {
 		String stream = EmbeddedServerSupport.unique("jobs");
 		esdb.append(stream, EventData.builderAsJson("OrderPlaced", "{not json".getBytes()).build(),
 				new OrderPlaced("ok", 2));
-		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
-			.run((context) -> {
-				Worker worker = context.getBean(Worker.class);
-				// The group may not exist yet at the first look.
-				await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> parked(stream) == 1);
-				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("ok"));
-				// The handler never saw it and the server did not retry it.
-				assertThat(worker.deliveries).containsExactly("ok#0");
-				SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("worker").get();
-				assertThat(snapshot.nacked()).isEqualTo(1);
-				assertThat(snapshot.lastError()).contains("Cannot read event type 'OrderPlaced'");
-			});
+		workers(stream).run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			// The group may not exist yet at the first look.
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> parked(stream) == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("ok"));
+			// The handler never saw it and the server did not retry it.
+			assertThat(worker.deliveries).containsExactly("ok#0");
+			SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("worker").get();
+			assertThat(snapshot.nacked()).isEqualTo(1);
+			assertThat(snapshot.lastError()).contains("Cannot read event type 'OrderPlaced'");
+		});
 	}
 
 	@Test
 	void aGroupCreatedByAnotherInstanceIsUsedAsItIs() throws Exception {
 		String stream = EmbeddedServerSupport.unique("jobs");
-		persistent.createToStream(stream, GROUP, CreatePersistentSubscriptionToStreamOptions.get().fromStart())
+		esdb.persistentSubscriptions().createToStream(stream, GROUP, CreatePersistentSubscriptionToStreamOptions.get().fromStart())
 			.get(5, TimeUnit.SECONDS);
 		esdb.append(stream, new OrderPlaced("a", 1));
-		esdb.runner().withUserConfiguration(WorkerConfiguration.class).withPropertyValues("test.stream=" + stream)
-			.run((context) -> {
-				Worker worker = context.getBean(Worker.class);
-				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("a"));
-				// The existing group kept its own settings.
-				assertThat(info(stream).getSettings().getMaxRetryCount()).isEqualTo(10);
-			});
+		workers(stream).run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("a"));
+			// The existing group kept its own settings.
+			assertThat(info(stream).getSettings().getMaxRetryCount()).isEqualTo(10);
+		});
 	}
 
 	@Test
@@ -234,7 +210,7 @@ class PersistentSubscriptionIntegrationTests {
 				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> registry.snapshot("worker").get().state() == SubscriptionState.RECONNECTING);
-				persistent.createToStream(stream, GROUP, CreatePersistentSubscriptionToStreamOptions.get().fromStart())
+				esdb.persistentSubscriptions().createToStream(stream, GROUP, CreatePersistentSubscriptionToStreamOptions.get().fromStart())
 					.get(5, TimeUnit.SECONDS);
 				Worker worker = context.getBean(Worker.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.contains("a"));
@@ -244,7 +220,7 @@ class PersistentSubscriptionIntegrationTests {
 	@Test
 	void allGroupIsCreatedWithAFilterOnTheHandlersEventTypes() throws Exception {
 		String orderId = EmbeddedServerSupport.unique("all");
-		esdb.runner().withUserConfiguration(AllWorkerConfiguration.class)
+		esdb.runner().withUserConfiguration(AllWorker.class)
 			.withPropertyValues("test.group=" + orderId)
 			.run((context) -> {
 				AllWorker worker = context.getBean(AllWorker.class);
@@ -258,7 +234,7 @@ class PersistentSubscriptionIntegrationTests {
 				Thread.sleep(300);
 				// The server filtered: no other event type reached the consumer, so nothing was skipped locally.
 				assertThat(registry.snapshot("all-worker").get().skipped()).isZero();
-				assertThat(persistent.getInfoToAll(orderId).get(5, TimeUnit.SECONDS)).isPresent();
+				assertThat(esdb.persistentSubscriptions().getInfoToAll(orderId).get(5, TimeUnit.SECONDS)).isPresent();
 			});
 	}
 
@@ -318,16 +294,6 @@ class PersistentSubscriptionIntegrationTests {
 		assertThat(info(stream).getStats().getParkedMessageCount()).isZero();
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class AllWorkerConfiguration {
-
-		@Bean
-		AllWorker allWorker() {
-			return new AllWorker();
-		}
-
-	}
-
 	@EventSubscription(id = "all-worker", stream = "$all", group = "${test.group}", from = "end")
 	static class AllWorker {
 
@@ -340,18 +306,10 @@ class PersistentSubscriptionIntegrationTests {
 
 	}
 
+	/** The {@link Worker} and the recorder of the subscription events it publishes. */
 	@Configuration(proxyBeanMethods = false)
+	@Import({ RecordersConfiguration.class, Worker.class })
 	static class WorkerConfiguration {
-
-		@Bean
-		Worker worker() {
-			return new Worker();
-		}
-
-		@Bean
-		SubscriptionEventsRecorder subscriptionEventsRecorder() {
-			return new SubscriptionEventsRecorder();
-		}
 
 	}
 

@@ -8,12 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.kurrent.dbclient.DeleteStreamOptions;
 import io.kurrent.dbclient.EventData;
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -31,19 +29,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class PoisonAndSkippedEventsIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	private static EventData json(String type, String json) {
 		return EventData.builderAsJson(type, json.getBytes(StandardCharsets.UTF_8)).build();
@@ -59,14 +46,8 @@ class PoisonAndSkippedEventsIntegrationTests {
 			.run((context) -> {
 				Strict handler = context.getBean(Strict.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> handler.received.size() == 1);
-				KurrentDBPersistentSubscriptionsClient persistent = KurrentDBPersistentSubscriptionsClient
-					.from(esdb.client);
 				await().atMost(Duration.ofSeconds(10))
-					.until(() -> persistent.getInfoToStream(stream, "strict")
-						.get(5, TimeUnit.SECONDS)
-						.orElseThrow()
-						.getStats()
-						.getParkedMessageCount() == 1);
+					.until(() -> esdb.existingGroup(stream, "strict").getStats().getParkedMessageCount() == 1);
 				assertThat(handler.received).containsExactly(new OrderPlaced("after", 2));
 				SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("strict").get();
 				// Parked on its first delivery: one failure, no retries.
@@ -80,7 +61,7 @@ class PoisonAndSkippedEventsIntegrationTests {
 		String stream = EmbeddedServerSupport.unique("orders");
 		esdb.append(stream, json("OrderPlaced", "null"), new OrderPlaced("after", 2));
 		esdb.runner()
-			.withUserConfiguration(LenientConfiguration.class)
+			.withUserConfiguration(Lenient.class)
 			.withPropertyValues("test.stream=" + stream)
 			.run((context) -> {
 				Lenient handler = context.getBean(Lenient.class);
@@ -98,7 +79,7 @@ class PoisonAndSkippedEventsIntegrationTests {
 				json("$>", "0@" + target), new OrderPlaced("known", 3));
 		esdb.client.deleteStream(target, DeleteStreamOptions.get()).get(5, TimeUnit.SECONDS);
 		esdb.runner()
-			.withUserConfiguration(LenientConfiguration.class)
+			.withUserConfiguration(Lenient.class)
 			.withPropertyValues("test.stream=" + stream)
 			.run((context) -> {
 				Lenient handler = context.getBean(Lenient.class);
@@ -129,16 +110,6 @@ class PoisonAndSkippedEventsIntegrationTests {
 		void on(OrderPlaced order) {
 			// A null payload would fail here with a NullPointerException.
 			this.received.add(new OrderPlaced(order.orderId(), order.amount()));
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class LenientConfiguration {
-
-		@Bean
-		Lenient lenient() {
-			return new Lenient();
 		}
 
 	}

@@ -2,23 +2,15 @@ package io.github.esdb.subscription;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * A catch-up subscription {@code ${test.id}} to {@code ${test.stream}} that records every {@link OrderPlaced}, with
  * the recorders tests read; shared by the tests that only need such a subscription.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(RecordersConfiguration.class)
 class RecordingHandlerConfiguration {
-
-	@Bean
-	Recorder recorder() {
-		return new Recorder();
-	}
-
-	@Bean
-	SubscriptionEventsRecorder subscriptionEventsRecorder() {
-		return new SubscriptionEventsRecorder();
-	}
 
 	@Bean
 	RecordingHandler recordingHandler(Recorder recorder) {

@@ -2,14 +2,11 @@ package io.github.esdb.subscription;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
-import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
-import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
+import io.github.esdb.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,22 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ResetHandlerValidationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
-				EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class))
-		.withPropertyValues("esdb.connection-string=kurrentdb://127.0.0.1:1?tls=false");
+	private final ApplicationContextRunner runner = OfflineContextRunner.withSubscriptions();
 
 	private void assertStartupFails(Class<?> configuration, String problem, String action) {
 		this.runner.withUserConfiguration(configuration).run((context) -> {
-			assertThat(context).hasFailed();
-			Throwable failure = context.getStartupFailure();
-			while (!(failure instanceof InvalidSubscriptionException) && failure.getCause() != null) {
-				failure = failure.getCause();
-			}
-			assertThat(failure).isInstanceOfSatisfying(InvalidSubscriptionException.class, (ex) -> {
-				assertThat(ex.getProblem()).contains(problem);
-				assertThat(ex.getAction()).contains(action);
-			});
+			InvalidSubscriptionException failure = InvalidSubscriptionStartup.failure(context);
+			assertThat(failure.getProblem()).contains(problem);
+			assertThat(failure.getAction()).contains(action);
 		});
 	}
 

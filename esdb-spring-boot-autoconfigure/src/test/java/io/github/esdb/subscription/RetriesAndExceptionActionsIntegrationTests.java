@@ -4,12 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,19 +16,8 @@ import static org.awaitility.Awaitility.await;
  */
 class RetriesAndExceptionActionsIntegrationTests {
 
-	private static EmbeddedServerSupport esdb;
-
-	@BeforeAll
-	static void startServer() {
-		esdb = new EmbeddedServerSupport();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@Test
 	void persistentRedeliveriesAreSpacedByTheBackOffAndParkedAfterMaxAttempts() {
@@ -40,7 +25,7 @@ class RetriesAndExceptionActionsIntegrationTests {
 		String id = EmbeddedServerSupport.unique("retrying");
 		esdb.append(stream, new OrderPlaced("flaky", 1));
 		esdb.runner()
-			.withUserConfiguration(FailingConfiguration.class)
+			.withUserConfiguration(Failing.class)
 			.withPropertyValues("test.id=" + id, "test.stream=" + stream,
 					"esdb.subscriptions.persistent.retry.initial-interval=400ms",
 					"esdb.subscriptions.persistent.retry.multiplier=2",
@@ -72,7 +57,7 @@ class RetriesAndExceptionActionsIntegrationTests {
 		String catchUp = EmbeddedServerSupport.unique("catchup");
 		esdb.append(stream, new OrderPlaced("invalid", 1));
 		esdb.runner()
-			.withUserConfiguration(MappedConfiguration.class)
+			.withUserConfiguration(Mapped.class)
 			.withPropertyValues("test.stream=" + stream, "test.parking=" + parking, "test.skipping=" + skipping,
 					"test.catch-up=" + catchUp,
 					"esdb.subscriptions.persistent.retry.initial-interval=5s",
@@ -96,16 +81,6 @@ class RetriesAndExceptionActionsIntegrationTests {
 			});
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class FailingConfiguration {
-
-		@Bean
-		Failing failing() {
-			return new Failing();
-		}
-
-	}
-
 	static class Failing {
 
 		final List<Long> deliveries = new CopyOnWriteArrayList<>();
@@ -117,16 +92,6 @@ class RetriesAndExceptionActionsIntegrationTests {
 			this.deliveries.add(System.currentTimeMillis());
 			this.retryCounts.add(context.retryCount());
 			throw new IllegalStateException("downstream is down");
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class MappedConfiguration {
-
-		@Bean
-		Mapped mapped() {
-			return new Mapped();
 		}
 
 	}

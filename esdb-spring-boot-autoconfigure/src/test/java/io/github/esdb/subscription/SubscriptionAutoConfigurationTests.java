@@ -8,18 +8,16 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.github.esdb.event.CurrentEvent;
-import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.InvalidEsdbConfigurationException;
-import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
 import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
 import io.github.esdb.subscription.checkpoint.KurrentDBCheckpointStore;
+import io.github.esdb.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,10 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SubscriptionAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
-				EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class))
-		.withPropertyValues("esdb.connection-string=kurrentdb://127.0.0.1:1?tls=false");
+	private final ApplicationContextRunner runner = OfflineContextRunner.withSubscriptions();
 
 	@Test
 	void contributesTheRegistryStorePoliciesAndCurrentEvent() {

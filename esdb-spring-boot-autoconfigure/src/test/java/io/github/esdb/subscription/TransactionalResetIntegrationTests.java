@@ -4,14 +4,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -32,39 +29,24 @@ class TransactionalResetIntegrationTests {
 	@RegisterExtension
 	static final PostgresDatabase postgres = new PostgresDatabase();
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@BeforeAll
 	static void start() {
-		esdb = new EmbeddedServerSupport();
 		postgres.jdbc()
 			.sql("CREATE TABLE order_view (subscription_id VARCHAR(200) NOT NULL, revision BIGINT NOT NULL)")
 			.update();
 	}
 
-	@AfterAll
-	static void stop() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
-
 	private ApplicationContextRunner runner(String stream) {
-		return esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
-			.withUserConfiguration(OrderViewConfiguration.class)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
-					"test.id=" + stream);
+		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
+			.withUserConfiguration(OrderView.class)
+			.withPropertyValues("test.stream=" + stream, "test.id=" + stream);
 	}
 
 	private static List<Long> rows(String id) {
-		return postgres.jdbc()
-			.sql("SELECT revision FROM order_view WHERE subscription_id = ? ORDER BY revision")
-			.param(id)
-			.query(Long.class)
-			.list();
+		return JdbcTestSupport.revisionsIn(postgres, "order_view", id);
 	}
 
 	@Test
@@ -161,16 +143,6 @@ class TransactionalResetIntegrationTests {
 			if (this.failAfterClearing.get()) {
 				throw new IllegalStateException("read model unavailable");
 			}
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderViewConfiguration {
-
-		@Bean
-		OrderView orderView(JdbcClient jdbc) {
-			return new OrderView(jdbc);
 		}
 
 	}

@@ -7,14 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.github.esdb.test.PostgresDatabase;
@@ -32,40 +29,25 @@ class TransactionalSubscriptionIntegrationTests {
 	@RegisterExtension
 	static final PostgresDatabase postgres = new PostgresDatabase();
 
-	private static EmbeddedServerSupport esdb;
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
 
 	@BeforeAll
 	static void start() {
-		esdb = new EmbeddedServerSupport();
 		postgres.jdbc()
 			.sql("CREATE TABLE read_model (subscription_id VARCHAR(200) NOT NULL, order_id VARCHAR(200) NOT NULL, "
 					+ "revision BIGINT NOT NULL)")
 			.update();
 	}
 
-	@AfterAll
-	static void stop() {
-		if (esdb != null) {
-			esdb.close();
-		}
-	}
-
 	private ApplicationContextRunner runner(String stream) {
-		return esdb.runner()
-			.withConfiguration(JdbcTestSupport.JDBC)
-			.withUserConfiguration(ReadModelConfiguration.class)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
-					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always", "test.stream=" + stream,
-					"test.id=" + stream);
+		return JdbcTestSupport.checkpointsIn(postgres, esdb.runner())
+			.withUserConfiguration(ReadModel.class)
+			.withPropertyValues("test.stream=" + stream, "test.id=" + stream);
 	}
 
 	private static List<Long> rows(String id) {
-		return postgres.jdbc()
-			.sql("SELECT revision FROM read_model WHERE subscription_id = ? ORDER BY revision")
-			.param(id)
-			.query(Long.class)
-			.list();
+		return JdbcTestSupport.revisionsIn(postgres, "read_model", id);
 	}
 
 	@Test
@@ -149,16 +131,6 @@ class TransactionalSubscriptionIntegrationTests {
 			assertThat(JdbcTestSupport.storedRevision(postgres.jdbc(), stream)).isEqualTo(199L);
 		}));
 		assertThat(rows(stream)).hasSize(200).doesNotHaveDuplicates();
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ReadModelConfiguration {
-
-		@Bean
-		ReadModel readModel(JdbcClient jdbc) {
-			return new ReadModel(jdbc);
-		}
-
 	}
 
 	/** Inserts one row per event into the read model, in the subscription's transaction. */

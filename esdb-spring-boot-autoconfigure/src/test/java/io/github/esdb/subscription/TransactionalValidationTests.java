@@ -28,6 +28,7 @@ import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.autoconfigure.subscription.JdbcCheckpointStoreAutoConfiguration;
 import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
+import io.github.esdb.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -40,28 +41,15 @@ import static org.assertj.core.api.Assertions.assertThatException;
 @ExtendWith(OutputCaptureExtension.class)
 class TransactionalValidationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
-				EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class,
-				JdbcCheckpointStoreAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
-				JdbcClientAutoConfiguration.class))
-		.withPropertyValues("esdb.connection-string=kurrentdb://127.0.0.1:1?tls=false");
+	private final ApplicationContextRunner runner = OfflineContextRunner.withSubscriptions()
+		.withConfiguration(AutoConfigurations.of(JdbcCheckpointStoreAutoConfiguration.class,
+				JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class));
 
 	private final ApplicationContextRunner withDataSource = this.runner.withConfiguration(
 			AutoConfigurations.of(DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class));
 
 	private static void assertFails(ApplicationContextRunner runner, String... fragments) {
-		runner.run((context) -> {
-			assertThat(context).hasFailed();
-			Throwable failure = context.getStartupFailure();
-			while (!(failure instanceof InvalidSubscriptionException) && failure.getCause() != null) {
-				failure = failure.getCause();
-			}
-			assertThat(failure).isInstanceOf(InvalidSubscriptionException.class);
-			for (String fragment : fragments) {
-				assertThat(failure.getMessage()).contains(fragment);
-			}
-		});
+		InvalidSubscriptionStartup.assertFails(runner, fragments);
 	}
 
 	@Test

@@ -1,7 +1,10 @@
 package io.github.esdb.embedded.grpc;
 
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.github.esdb.embedded.store.AppendResult;
 import io.github.esdb.embedded.store.EventStore;
 import io.github.esdb.embedded.store.ExpectedRevision;
@@ -268,50 +271,66 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
 	@Override
 	public void delete(DeleteReq request, StreamObserver<DeleteResp> responseObserver) {
-		try {
-			DeleteReq.Options options = request.getOptions();
-			String stream = Messages.streamName(options.getStreamIdentifier());
-			this.access.check(stream, StreamAccess.DELETE);
-			long expected = switch (options.getExpectedStreamRevisionCase()) {
-				case ANY -> ExpectedRevision.ANY;
-				case NO_STREAM -> ExpectedRevision.NO_STREAM;
-				case STREAM_EXISTS -> ExpectedRevision.STREAM_EXISTS;
-				case REVISION -> options.getRevision();
-				default -> throw Errors.invalidArgument("DeleteReq.options.expected_stream_revision is required.");
-			};
-			long position = deletePosition(this.store.softDelete(stream, expected), expected);
-			responseObserver.onNext(DeleteResp.newBuilder()
+		respond(responseObserver, () -> {
+			long position = remove(request.getOptions(), "DeleteReq", this.store::softDelete);
+			return DeleteResp.newBuilder()
 				.setPosition(DeleteResp.Position.newBuilder().setCommitPosition(position).setPreparePosition(position))
-				.build());
-			responseObserver.onCompleted();
-		}
-		catch (StatusRuntimeException ex) {
-			responseObserver.onError(ex);
-		}
+				.build();
+		});
 	}
 
 	@Override
 	public void tombstone(TombstoneReq request, StreamObserver<TombstoneResp> responseObserver) {
-		try {
-			TombstoneReq.Options options = request.getOptions();
-			String stream = Messages.streamName(options.getStreamIdentifier());
-			this.access.check(stream, StreamAccess.DELETE);
-			long expected = switch (options.getExpectedStreamRevisionCase()) {
-				case ANY -> ExpectedRevision.ANY;
-				case NO_STREAM -> ExpectedRevision.NO_STREAM;
-				case STREAM_EXISTS -> ExpectedRevision.STREAM_EXISTS;
-				case REVISION -> options.getRevision();
-				default -> throw Errors.invalidArgument("TombstoneReq.options.expected_stream_revision is required.");
-			};
-			long position = deletePosition(this.store.tombstone(stream, expected), expected);
-			responseObserver.onNext(TombstoneResp.newBuilder()
+		respond(responseObserver, () -> {
+			long position = remove(asDeleteOptions(request.getOptions()), "TombstoneReq", this.store::tombstone);
+			return TombstoneResp.newBuilder()
 				.setPosition(
 						TombstoneResp.Position.newBuilder().setCommitPosition(position).setPreparePosition(position))
-				.build());
-			responseObserver.onCompleted();
+				.build();
+		});
+	}
+
+	/**
+	 * A tombstone request's options have the same wire format as a delete request's (same fields and numbers in
+	 * streams.proto), so both are read by one piece of code.
+	 */
+	private static DeleteReq.Options asDeleteOptions(TombstoneReq.Options options) {
+		try {
+			return DeleteReq.Options.parseFrom(options.toByteString());
+		}
+		catch (InvalidProtocolBufferException ex) {
+			throw new IllegalStateException("Tombstone options have the wire format of delete options", ex);
+		}
+	}
+
+	/**
+	 * Deletes or tombstones a stream after the access check, honouring the expected revision.
+	 * @param options the stream and the expected revision
+	 * @param request the request's name, for the error when the expected revision is missing
+	 * @param removal soft delete or tombstone
+	 * @return the commit position of the removal
+	 */
+	private long remove(DeleteReq.Options options, String request, BiFunction<String, Long, AppendResult> removal) {
+		String stream = Messages.streamName(options.getStreamIdentifier());
+		this.access.check(stream, StreamAccess.DELETE);
+		long expected = switch (options.getExpectedStreamRevisionCase()) {
+			case ANY -> ExpectedRevision.ANY;
+			case NO_STREAM -> ExpectedRevision.NO_STREAM;
+			case STREAM_EXISTS -> ExpectedRevision.STREAM_EXISTS;
+			case REVISION -> options.getRevision();
+			default -> throw Errors.invalidArgument(request + ".options.expected_stream_revision is required.");
+		};
+		return deletePosition(removal.apply(stream, expected), expected);
+	}
+
+	/** Completes a unary call with the response, or fails it with the status the response could not be made for. */
+	private static <T> void respond(StreamObserver<T> observer, Supplier<T> response) {
+		try {
+			observer.onNext(response.get());
+			observer.onCompleted();
 		}
 		catch (StatusRuntimeException ex) {
-			responseObserver.onError(ex);
+			observer.onError(ex);
 		}
 	}
 

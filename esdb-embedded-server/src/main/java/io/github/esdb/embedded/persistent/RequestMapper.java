@@ -3,6 +3,7 @@ package io.github.esdb.embedded.persistent;
 import java.util.List;
 import java.util.regex.PatternSyntaxException;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.github.esdb.embedded.grpc.EventFilter;
 import io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.CreateReq;
 import io.kurrent.dbclient.proto.persistentsubscriptions.Persistent.UpdateReq;
@@ -67,47 +68,17 @@ final class RequestMapper {
 		}
 	}
 
+	/**
+	 * An update has the same wire format as a create without its filter and its {@code consumer_strategy} string
+	 * (same field numbers and enum values, as in the real server's persistent.proto), so it is read as a create: one
+	 * set of rules for both, and an update can never set a filter.
+	 */
 	static GroupDefinition update(UpdateReq request) {
-		UpdateReq.Options options = request.getOptions();
-		UpdateReq.Settings s = options.getSettings();
-		GroupSettings settings = new GroupSettings(s.getResolveLinks(), s.getExtraStatistics(),
-				millis(s.getMessageTimeoutCase() == UpdateReq.Settings.MessageTimeoutCase.MESSAGE_TIMEOUT_TICKS,
-						s.getMessageTimeoutTicks(), s.getMessageTimeoutMs()),
-				s.getMaxRetryCount(), s.getLiveBufferSize(), s.getHistoryBufferSize(), s.getReadBatchSize(),
-				millis(s.getCheckpointAfterCase() == UpdateReq.Settings.CheckpointAfterCase.CHECKPOINT_AFTER_TICKS,
-						s.getCheckpointAfterTicks(), s.getCheckpointAfterMs()),
-				s.getMinCheckpointCount(), s.getMaxCheckpointCount(), s.getMaxSubscriberCount(),
-				s.getNamedConsumerStrategy().toString());
-		String group = options.getGroupName();
-		switch (options.getStreamOptionCase()) {
-			case STREAM -> {
-				UpdateReq.StreamOptions stream = options.getStream();
-				long start = switch (stream.getRevisionOptionCase()) {
-					case REVISION -> stream.getRevision();
-					case START -> 0;
-					case END -> -1;
-					default -> throw PersistentErrors.invalidArgument("A start revision is required.");
-				};
-				return new GroupDefinition(streamName(stream.getStreamIdentifier()), group, start, start, null,
-						settings);
-			}
-			case ALL -> {
-				UpdateReq.AllOptions all = options.getAll();
-				long[] position = switch (all.getAllOptionCase()) {
-					case POSITION -> allPosition(all.getPosition().getCommitPosition(),
-							all.getPosition().getPreparePosition());
-					case START -> new long[] { 0, 0 };
-					case END -> new long[] { -1, -1 };
-					default -> throw PersistentErrors.invalidArgument("A start position is required.");
-				};
-				return new GroupDefinition(GroupDefinition.ALL, group, position[0], position[1], null, settings);
-			}
-			default -> {
-				@SuppressWarnings("deprecation")
-				long revision = s.getRevision();
-				return new GroupDefinition(streamName(options.getStreamIdentifier()), group, revision, revision, null,
-						settings);
-			}
+		try {
+			return create(CreateReq.parseFrom(request.toByteString()));
+		}
+		catch (InvalidProtocolBufferException ex) {
+			throw new IllegalStateException("An update request is a subset of a create request", ex);
 		}
 	}
 

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,7 +35,7 @@ class CategoryStreamSubscriptionIntegrationTests {
 				EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class,
 				EsdbTemplateAutoConfiguration.class))
 		.withPropertyValues("esdb.subscriptions.checkpoint.store=memory")
-		.withUserConfiguration(OrderViewConfiguration.class);
+		.withUserConfiguration(OrderViewProjection.class);
 
 	@Test
 	void aResolveLinksSubscriptionToTheCategoryReceivesTheOrderEvents() {
@@ -82,16 +80,6 @@ class CategoryStreamSubscriptionIntegrationTests {
 		void shipped(OrderShipped event, EventContext context) {
 			this.seen.add("shipped " + event.orderId() + " " + event.carrier() + " " + context.stream() + "@"
 					+ context.revision());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderViewConfiguration {
-
-		@Bean
-		OrderViewProjection orderViewProjection() {
-			return new OrderViewProjection();
 		}
 
 	}

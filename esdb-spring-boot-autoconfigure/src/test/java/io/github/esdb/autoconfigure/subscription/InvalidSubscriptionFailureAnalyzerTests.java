@@ -5,7 +5,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -19,6 +18,7 @@ import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
 import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.InvalidSubscriptionException;
+import io.github.esdb.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,10 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @ExtendWith(OutputCaptureExtension.class)
 class InvalidSubscriptionFailureAnalyzerTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
-				EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class))
-		.withPropertyValues("esdb.connection-string=kurrentdb://127.0.0.1:1?tls=false");
+	private final ApplicationContextRunner runner = OfflineContextRunner.withSubscriptions();
 
 	@Test
 	void anApplicationWithABadSubscriptionReportsTheProblemAndTheFixWithoutAStackTrace(CapturedOutput output) {

@@ -3,29 +3,11 @@ package io.github.esdb.subscription.docs;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import io.kurrent.dbclient.EventData;
-import io.kurrent.dbclient.KurrentDBClient;
-import io.kurrent.dbclient.KurrentDBConnectionString;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-
-import io.github.esdb.autoconfigure.EsdbAutoConfiguration;
-import io.github.esdb.autoconfigure.serialization.EsdbSerializationAutoConfiguration;
-import io.github.esdb.autoconfigure.subscription.JdbcCheckpointStoreAutoConfiguration;
-import io.github.esdb.autoconfigure.subscription.SubscriptionAutoConfiguration;
-import io.github.esdb.embedded.EmbeddedEsdbServer;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionRegistry;
@@ -44,25 +26,16 @@ class ResetRecipeTests {
 	@RegisterExtension
 	static final PostgresDatabase postgres = new PostgresDatabase();
 
-	private static final JsonMapper json = new JsonMapper();
-
-	private static EmbeddedEsdbServer server;
+	@RegisterExtension
+	static final RecipeServer esdb = new RecipeServer();
 
 	@BeforeAll
-	static void start() {
-		server = EmbeddedEsdbServer.builder().port(0).build().start();
+	static void createTable() {
 		// No key on purpose: a replay that the handler did not make room for would show as duplicate rows.
 		postgres.jdbc()
 			.sql("CREATE TABLE order_history (order_id VARCHAR(100) NOT NULL, amount_cents BIGINT NOT NULL, "
 					+ "revision BIGINT NOT NULL)")
 			.update();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (server != null) {
-			server.close();
-		}
 	}
 
 	private static List<String> history() {
@@ -75,29 +48,11 @@ class ResetRecipeTests {
 	@Test
 	void aResetToARevisionOrToTheStartRebuildsEachRowOnce() throws Exception {
 		String stream = "orders-" + UUID.randomUUID();
-		KurrentDBClient client = KurrentDBClient
-			.create(KurrentDBConnectionString.parseOrThrow(server.connectionString()));
-		try {
-			List<EventData> events = List.of(new DocumentationExamples.OrderPlaced("o-1", 100),
-					new DocumentationExamples.OrderPlaced("o-2", 50), new DocumentationExamples.OrderPlaced("o-3", 25))
-				.stream()
-				.map((event) -> EventData.builderAsJson("OrderPlaced", json.writeValueAsBytes(event)).build())
-				.toList();
-			client.appendToStream(stream, events.iterator()).get(10, TimeUnit.SECONDS);
-		}
-		finally {
-			client.shutdown();
-		}
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(EsdbAutoConfiguration.class,
-					EsdbSerializationAutoConfiguration.class, SubscriptionAutoConfiguration.class,
-					JdbcCheckpointStoreAutoConfiguration.class, DataSourceAutoConfiguration.class,
-					DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
-					JdbcClientAutoConfiguration.class))
+		esdb.append(stream, new DocumentationExamples.OrderPlaced("o-1", 100),
+				new DocumentationExamples.OrderPlaced("o-2", 50), new DocumentationExamples.OrderPlaced("o-3", 25));
+		esdb.application(postgres, stream)
 			.withBean(DocumentationExamples.OrderHistory.class)
-			.withPropertyValues(postgres.dataSourceProperties())
-			.withPropertyValues("esdb.connection-string=" + server.connectionString(), "orders.stream=" + stream,
-					"esdb.subscriptions.checkpoint.store=jdbc",
+			.withPropertyValues("esdb.subscriptions.checkpoint.store=jdbc",
 					"esdb.subscriptions.checkpoint.jdbc.initialize-schema=always")
 			.run((context) -> {
 				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
