@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.KurrentDBClient;
@@ -149,6 +150,18 @@ final class EmbeddedServerSupport extends PerTestClassResource {
 		Optional<PersistentSubscriptionToStreamInfo> info = groupInfo(stream, group);
 		assertThat(info).as("group %s on %s", group, stream).isPresent();
 		return info.get();
+	}
+
+	/**
+	 * For an await: whether the group exists and its info meets the condition. A group the container is still creating
+	 * reads as not yet, where {@link #existingGroup} would fail the await at once.
+	 * @param stream the stream
+	 * @param group the group
+	 * @param condition what the info must show
+	 * @return true once the group exists and meets it
+	 */
+	boolean groupShows(String stream, String group, Predicate<PersistentSubscriptionToStreamInfo> condition) {
+		return groupInfo(stream, group).map(condition::test).orElse(false);
 	}
 
 	static Duration wait(int seconds) {

@@ -48,7 +48,7 @@ class PersistentBatchSubscriptionIntegrationTests {
 			assertThat(worker.batches.stream().flatMap(List::stream).toList()).containsExactly("a", "b", "c", "d",
 					"e", "f");
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> info(stream).getStats().getTotalInFlightMessages() == 0);
+				.until(() -> esdb.groupShows(stream, GROUP, (group) -> group.getStats().getTotalInFlightMessages() == 0));
 			SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("batch-worker").get();
 			assertThat(snapshot.handled()).isEqualTo(6);
 			assertThat(snapshot.position()).isEqualTo(Checkpoint.ofRevision(5));
@@ -80,7 +80,7 @@ class PersistentBatchSubscriptionIntegrationTests {
 			await().atMost(Duration.ofSeconds(30)).until(() -> worker.handled.size() == 3);
 			assertThat(worker.handled).containsExactlyInAnyOrder("a", "b", "c");
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> info(stream).getStats().getTotalInFlightMessages() == 0);
+				.until(() -> esdb.groupShows(stream, GROUP, (group) -> group.getStats().getTotalInFlightMessages() == 0));
 		});
 	}
 
@@ -90,12 +90,12 @@ class PersistentBatchSubscriptionIntegrationTests {
 		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("park", 2), new OrderPlaced("c", 3));
 		runner(stream).run((context) -> {
 			BatchWorker worker = context.getBean(BatchWorker.class);
-			await().atMost(Duration.ofSeconds(20)).until(() -> info(stream).getStats().getParkedMessageCount() == 1);
+			await().atMost(Duration.ofSeconds(20)).until(() -> esdb.groupShows(stream, GROUP, (group) -> group.getStats().getParkedMessageCount() == 1));
 			await().atMost(Duration.ofSeconds(20)).until(() -> worker.handled.size() == 2);
 			assertThat(worker.batches).containsExactly(List.of("a", "park", "c"), List.of("c"));
 			assertThat(worker.handled).containsExactly("a", "c");
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> info(stream).getStats().getTotalInFlightMessages() == 0);
+				.until(() -> esdb.groupShows(stream, GROUP, (group) -> group.getStats().getTotalInFlightMessages() == 0));
 			SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("batch-worker").get();
 			assertThat(snapshot.nacked()).isEqualTo(1);
 			assertThat(snapshot.handled()).isEqualTo(2);

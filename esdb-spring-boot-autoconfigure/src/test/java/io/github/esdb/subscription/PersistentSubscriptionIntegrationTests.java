@@ -56,7 +56,7 @@ class PersistentSubscriptionIntegrationTests {
 			assertThat(info.getSettings().getMaxRetryCount()).isEqualTo(2);
 			assertThat(info.getSettings().getNamedConsumerStrategy().isDispatchToSingle()).isTrue();
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> info(stream).getStats().getTotalInFlightMessages() == 0);
+				.until(() -> esdb.groupShows(stream, GROUP, (group) -> group.getStats().getTotalInFlightMessages() == 0));
 			SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("worker").get();
 			assertThat(snapshot.kind()).isEqualTo(SubscriptionKind.PERSISTENT);
 			assertThat(snapshot.group()).isEqualTo(GROUP);

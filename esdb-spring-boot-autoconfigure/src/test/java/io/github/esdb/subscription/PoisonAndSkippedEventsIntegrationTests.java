@@ -47,7 +47,7 @@ class PoisonAndSkippedEventsIntegrationTests {
 				Strict handler = context.getBean(Strict.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> handler.received.size() == 1);
 				await().atMost(Duration.ofSeconds(10))
-					.until(() -> esdb.existingGroup(stream, "strict").getStats().getParkedMessageCount() == 1);
+					.until(() -> esdb.groupShows(stream, "strict", (group) -> group.getStats().getParkedMessageCount() == 1));
 				assertThat(handler.received).containsExactly(new OrderPlaced("after", 2));
 				SubscriptionSnapshot snapshot = context.getBean(SubscriptionRegistry.class).snapshot("strict").get();
 				// Parked on its first delivery: one failure, no retries.
