@@ -255,7 +255,6 @@ public final class StarterOverheadBenchmark {
 		probe.arm(total);
 		long[] sinks = new long[subscriptions];
 		List<Subscription> running = new ArrayList<>();
-		java.util.Map<String, Long> cpuBefore = groupCpu();
 		long start = System.nanoTime();
 		try {
 			for (int i = 0; i < subscriptions; i++) {
@@ -273,9 +272,7 @@ public final class StarterOverheadBenchmark {
 				}, SubscribeToStreamOptions.get().fromStart()).get());
 			}
 			probe.await(timeout(total), subscriptions + " raw subscriptions");
-			double r = rate(total, start);
-			logGroupCpu("raw " + subscriptions, cpuBefore, total);
-			return r;
+			return rate(total, start);
 		}
 		finally {
 			running.forEach(Subscription::stop);
@@ -306,14 +303,11 @@ public final class StarterOverheadBenchmark {
 				})
 				.build());
 		}
-		java.util.Map<String, Long> cpuBefore = groupCpu();
 		long start = System.nanoTime();
 		try {
 			ids.forEach(app.registry::start);
 			probe.await(timeout(total), subscriptions + " starter subscriptions");
-			double r = rate(total, start);
-			logGroupCpu("starter " + subscriptions, cpuBefore, total);
-			return r;
+			return rate(total, start);
 		}
 		finally {
 			ids.forEach((id) -> app.registry.unsubscribe(id, Duration.ofSeconds(10)));
@@ -573,42 +567,6 @@ public final class StarterOverheadBenchmark {
 		if (round > 0) {
 			this.report.add(variant, value);
 		}
-	}
-
-	// TEMP diagnostics
-	static java.util.Map<String, Long> groupCpu() {
-		java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-		java.util.Map<String, Long> out = new java.util.TreeMap<>();
-		for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-			if (info == null) {
-				continue;
-			}
-			long cpu = threads.getThreadCpuTime(info.getThreadId());
-			String group = info.getThreadName().replaceAll("[0-9a-f]{4,}.*|\\d+", "N");
-			if (info.getThreadName().startsWith("esdb-subscription-")) {
-				group = "esdb-subscription";
-			}
-			out.merge(group, Math.max(0, cpu), Long::sum);
-		}
-		return out;
-	}
-
-	static void logGroupCpu(String what, java.util.Map<String, Long> before, long events) {
-		java.util.Map<String, Long> after = groupCpu();
-		StringBuilder line = new StringBuilder(what + ": ");
-		long total = 0;
-		for (var e : after.entrySet()) {
-			long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-			if (e.getKey().equals("esdb-subscription")) {
-				d = e.getValue();
-			}
-			total += d;
-			if (d > 5_000_000) {
-				line.append(e.getKey()).append('=').append(d / 1000 / events).append("us/ev ");
-			}
-		}
-		line.append(" total=").append(total / 1000.0 / events).append("us/ev");
-		log("%s", line);
 	}
 
 	private static long processCpuNanos() {
