@@ -1,7 +1,12 @@
 package io.github.esdb.benchmarks;
 
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What to run.
@@ -18,13 +23,16 @@ import java.util.Map;
  * @param warmUp whether to run every variant once with a tenth of the counts first
  * @param bufferSize the raw persistent consumer's buffer size (the client's default); the starter uses its own
  * default ({@code esdb.subscriptions.persistent.buffer-size})
+ * @param sections which groups of variants run (all by default): a run of some only, e.g. the long history alone
+ * or the persistent variants under a profiler, takes minutes rather than most of an hour
  */
 public record BenchmarkOptions(int events, int longEvents, int concurrentEvents, int persistentEvents, int appends,
-		int liveEvents, int backlogMillis, int startupSubscriptions, int runs, boolean warmUp, int bufferSize) {
+		int liveEvents, int backlogMillis, int startupSubscriptions, int runs, boolean warmUp, int bufferSize,
+		Set<Section> sections) {
 
 	/** The defaults: 100k and 1M catch-up events, 20k per concurrent subscription, 3 runs with a warm-up. */
 	public static final BenchmarkOptions DEFAULTS = new BenchmarkOptions(100_000, 1_000_000, 20_000, 50_000, 3_000,
-			2_000, 3_000, 100, 3, true, 10);
+			2_000, 3_000, 100, 3, true, 10, EnumSet.allOf(Section.class));
 
 	/**
 	 * Validate the options.
@@ -34,6 +42,62 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 				|| liveEvents < 1 || backlogMillis < 1 || startupSubscriptions < 1 || runs < 1 || bufferSize < 1) {
 			throw new IllegalArgumentException("Counts, durations, runs and buffer size must be positive");
 		}
+		if (sections.isEmpty()) {
+			throw new IllegalArgumentException("At least one section must run");
+		}
+		sections = Set.copyOf(sections);
+	}
+
+	/**
+	 * Whether a group of variants runs.
+	 * @param section the group
+	 * @return true if it was selected
+	 */
+	public boolean runs(Section section) {
+		return this.sections.contains(section);
+	}
+
+	/** The groups of variants that {@code --only} selects, by their option name. */
+	public enum Section {
+
+		/** The catch-up variants on the {@code --events} stream. */
+		CATCH_UP("catch-up"),
+
+		/** The long-history variants on the {@code --long-events} stream. */
+		LONG("long"),
+
+		/** 1, 10 and 50 subscriptions at once. */
+		CONCURRENT("concurrent"),
+
+		/** The persistent variants. */
+		PERSISTENT("persistent"),
+
+		/** Sequential appends. */
+		APPEND("append"),
+
+		/** Live latency. */
+		LIVE("live"),
+
+		/** Start-up of many subscriptions. */
+		STARTUP("startup"),
+
+		/** Heap growth behind a slow handler. */
+		BACKLOG("backlog");
+
+		private final String option;
+
+		Section(String option) {
+			this.option = option;
+		}
+
+		static Section of(String option) {
+			return Arrays.stream(values())
+				.filter((section) -> section.option.equals(option.trim().toLowerCase(Locale.ROOT)))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException("Unknown section '" + option + "' in --only. "
+						+ usage()));
+		}
+
 	}
 
 	/**
@@ -56,6 +120,7 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 		values.put("runs", d.runs);
 		values.put("buffer-size", d.bufferSize);
 		boolean warmUp = d.warmUp;
+		Set<Section> sections = d.sections;
 		for (String arg : args) {
 			if (arg.equals("--no-warm-up")) {
 				warmUp = false;
@@ -66,6 +131,12 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 				throw new IllegalArgumentException("Bad argument '" + arg + "'. " + usage());
 			}
 			String name = arg.substring(2, equals);
+			if (name.equals("only")) {
+				sections = Arrays.stream(arg.substring(equals + 1).split(","))
+					.map(Section::of)
+					.collect(Collectors.toCollection(() -> EnumSet.noneOf(Section.class)));
+				continue;
+			}
 			if (!values.containsKey(name)) {
 				throw new IllegalArgumentException("Unknown option '" + name + "'. " + usage());
 			}
@@ -79,7 +150,7 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 		return new BenchmarkOptions(values.get("events"), values.get("long-events"), values.get("concurrent-events"),
 				values.get("persistent-events"), values.get("appends"), values.get("live-events"),
 				values.get("backlog-millis"), values.get("startup-subscriptions"), values.get("runs"), warmUp,
-				values.get("buffer-size"));
+				values.get("buffer-size"), sections);
 	}
 
 	/**
@@ -89,7 +160,8 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 	public static String usage() {
 		return "Options: --events=100000 --long-events=1000000 --concurrent-events=20000 --persistent-events=50000 "
 				+ "--appends=3000 --live-events=2000 --backlog-millis=3000 --startup-subscriptions=100 --runs=3 "
-				+ "--buffer-size=10 --no-warm-up";
+				+ "--buffer-size=10 --no-warm-up "
+				+ "--only=catch-up,long,concurrent,persistent,append,live,startup,backlog (all when not given)";
 	}
 
 }

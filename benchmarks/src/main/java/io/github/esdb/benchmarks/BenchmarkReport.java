@@ -34,21 +34,28 @@ public final class BenchmarkReport {
 		if (measured == null || measured.isEmpty()) {
 			throw new IllegalArgumentException(variant + " was not measured");
 		}
-		double[] sorted = measured.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		return summarize(measured.stream().mapToDouble(Double::doubleValue).toArray());
+	}
+
+	private static Summary summarize(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
 		int middle = sorted.length / 2;
 		double median = (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 		return new Summary(median, sorted[0], sorted[sorted.length - 1], sorted.length);
 	}
 
 	/**
-	 * The report as a Markdown table: one row per variant, its median, the range, the unit, and the ratio of its
-	 * median to the baseline's (the raw client's) median for the same measure.
+	 * The report as a Markdown table: one row per variant, its median, the range, the unit, the ratio of its median
+	 * to the baseline's (the raw client's) median for the same measure, and the median and range of the ratios
+	 * taken round by round (each against the baseline of the same round, which ran minutes apart at most: on a
+	 * shared machine whose load swings, these paired ratios spread less than the rates themselves).
 	 * @return the table
 	 */
 	public String toMarkdown() {
 		StringBuilder table = new StringBuilder();
-		table.append("| Measure | Variant | median | min – max | unit | vs raw |\n");
-		table.append("|---|---|---:|---:|---|---:|\n");
+		table.append("| Measure | Variant | median | min – max | unit | vs raw | per round vs raw |\n");
+		table.append("|---|---|---:|---:|---|---:|---:|\n");
 		for (Variant variant : Variant.values()) {
 			if (!this.rates.containsKey(variant)) {
 				continue;
@@ -64,11 +71,33 @@ public final class BenchmarkReport {
 				.count() > 1;
 			String ratio = (compared && this.rates.containsKey(baseline))
 					? String.format(Locale.ROOT, "%.2f", summary.median() / summary(baseline).median()) : "–";
-			table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f – %,.0f | %s | %s |%n",
+			Summary paired = (compared && variant != baseline) ? roundRatios(variant, baseline) : null;
+			String perRound = (paired != null) ? String.format(Locale.ROOT, "%.2f (%.2f – %.2f)", paired.median(),
+					paired.min(), paired.max()) : "–";
+			table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f – %,.0f | %s | %s | %s |%n",
 					variant.measure().label(), variant.label(), summary.median(), summary.min(), summary.max(),
-					variant.measure().unit(), ratio));
+					variant.measure().unit(), ratio, perRound));
 		}
 		return table.toString();
+	}
+
+	/**
+	 * The ratios of a variant to its baseline, round by round.
+	 * @param variant the variant
+	 * @param baseline its measure's baseline
+	 * @return their median and range, {@code null} unless both were measured in the same rounds
+	 */
+	public Summary roundRatios(Variant variant, Variant baseline) {
+		List<Double> measured = this.rates.get(variant);
+		List<Double> base = this.rates.get(baseline);
+		if (measured == null || base == null || measured.size() != base.size() || measured.isEmpty()) {
+			return null;
+		}
+		double[] ratios = new double[measured.size()];
+		for (int i = 0; i < ratios.length; i++) {
+			ratios[i] = measured.get(i) / base.get(i);
+		}
+		return summarize(ratios);
 	}
 
 	/**

@@ -27,6 +27,7 @@ import io.kurrent.dbclient.Subscription;
 import io.kurrent.dbclient.SubscriptionListener;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.github.esdb.benchmarks.BenchmarkOptions.Section;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
 import io.github.esdb.embedded.store.ExpectedRevision;
 import io.github.esdb.embedded.store.ProposedEvent;
@@ -57,6 +58,9 @@ public final class StarterOverheadBenchmark {
 
 	private static final String STARTUP_STREAM = "bench-startup";
 
+	/** The persistent buffer size of the variant with settings other than the defaults. */
+	static final int OTHER_BUFFER_SIZE = 32;
+
 	private final BenchmarkOptions options;
 
 	private final EmbeddedEsdbServer server;
@@ -70,6 +74,8 @@ public final class StarterOverheadBenchmark {
 	private final byte[] payload;
 
 	private final BenchmarkReport report = new BenchmarkReport();
+
+	private long cpuAtLastRecord = processCpuNanos();
 
 	private StarterOverheadBenchmark(BenchmarkOptions options, EmbeddedEsdbServer server) {
 		this.options = options;
@@ -126,14 +132,20 @@ public final class StarterOverheadBenchmark {
 	private void runAll() throws Exception {
 		long fill = System.nanoTime();
 		// Written straight into the store: the write path is not what the delivery variants measure.
-		fillStream(CATCH_UP_STREAM, this.options.events());
-		fillStream(LONG_STREAM, this.options.longEvents());
-		fillStream(CONCURRENT_STREAM, this.options.concurrentEvents());
-		fillStream(PERSISTENT_STREAM, this.options.persistentEvents());
+		// Only the streams of the selected sections: a million events the run does not read only cost heap.
+		int events = this.options.runs(Section.CATCH_UP) ? this.options.events() : 0;
+		// The backlog variant runs behind the long stream, so it needs it as well.
+		int longEvents = (this.options.runs(Section.LONG) || this.options.runs(Section.BACKLOG))
+				? this.options.longEvents() : 0;
+		int concurrentEvents = this.options.runs(Section.CONCURRENT) ? this.options.concurrentEvents() : 0;
+		int persistentEvents = this.options.runs(Section.PERSISTENT) ? this.options.persistentEvents() : 0;
+		fillStream(CATCH_UP_STREAM, events);
+		fillStream(LONG_STREAM, longEvents);
+		fillStream(CONCURRENT_STREAM, concurrentEvents);
+		fillStream(PERSISTENT_STREAM, persistentEvents);
 		fillStream(STARTUP_STREAM, 10);
-		log("filled the streams (%,d + %,d + %,d + %,d events) in %,d ms", this.options.events(),
-				this.options.longEvents(), this.options.concurrentEvents(), this.options.persistentEvents(),
-				(System.nanoTime() - fill) / 1_000_000);
+		log("filled the streams (%,d + %,d + %,d + %,d events) in %,d ms; sections %s", events, longEvents,
+				concurrentEvents, persistentEvents, (System.nanoTime() - fill) / 1_000_000, this.options.sections());
 		int first = this.options.warmUp() ? 0 : 1;
 		for (int round = first; round <= this.options.runs(); round++) {
 			runRound(round);
@@ -154,57 +166,77 @@ public final class StarterOverheadBenchmark {
 
 		// The application context's start-up is outside every timing; only registry start to last event counts.
 		try (StarterApp app = starter(tag + "-default", Map.of())) {
-			record(round, Variant.CATCH_UP_RAW, rawCatchUp(CATCH_UP_STREAM, events, false));
-			record(round, Variant.CATCH_UP_RAW_JACKSON, rawCatchUp(CATCH_UP_STREAM, events, true));
-			record(round, Variant.CATCH_UP_STARTER_RECORD, app.deliver(BenchmarkHandlers.CATCH_UP_RECORD,
-					app.handlers.catchUpRecord, events, timeout(events)));
-			record(round, Variant.CATCH_UP_STARTER_BYTES, app.deliver(BenchmarkHandlers.CATCH_UP_BYTES,
-					app.handlers.catchUpBytes, events, timeout(events)));
-
-			record(round, Variant.LONG_RAW_JACKSON, rawCatchUp(LONG_STREAM, longEvents, true));
-			record(round, Variant.LONG_STARTER_RECORD, app.deliver(BenchmarkHandlers.LONG_RECORD,
-					app.handlers.longRecord, longEvents, timeout(longEvents)));
-
-			record(round, Variant.CONCURRENT_1_RAW, rawConcurrent(1, concurrentEvents));
-			record(round, Variant.CONCURRENT_1_STARTER, starterConcurrent(app, tag, 1, concurrentEvents));
-			record(round, Variant.CONCURRENT_10_RAW, rawConcurrent(10, concurrentEvents));
-			record(round, Variant.CONCURRENT_10_STARTER, starterConcurrent(app, tag, 10, concurrentEvents));
-			record(round, Variant.CONCURRENT_50_RAW, rawConcurrent(50, concurrentEvents));
-			record(round, Variant.CONCURRENT_50_STARTER, starterConcurrent(app, tag, 50, concurrentEvents));
-
-			record(round, Variant.PERSISTENT_RAW, rawPersistent(tag + "-raw", persistentEvents));
-			// The groups exist before the timing starts, as for the raw client; the starter then uses them as they are.
-			createGroup(app.id(BenchmarkHandlers.PERSISTENT_RECORD));
-			record(round, Variant.PERSISTENT_STARTER_RECORD, app.deliver(BenchmarkHandlers.PERSISTENT_RECORD,
-					app.handlers.persistentRecord, persistentEvents, timeout(persistentEvents)));
-			createGroup(app.id(BenchmarkHandlers.PERSISTENT_BYTES));
-			record(round, Variant.PERSISTENT_STARTER_BYTES, app.deliver(BenchmarkHandlers.PERSISTENT_BYTES,
-					app.handlers.persistentBytes, persistentEvents, timeout(persistentEvents)));
-
-			// Settings other than the defaults: in-memory checkpoints (catch-up), a larger buffer (persistent).
-			try (StarterApp other = starter(tag + "-other", Map.of("esdb.subscriptions.checkpoint.store", "memory",
-					"esdb.subscriptions.persistent.buffer-size", 32))) {
-				record(round, Variant.CATCH_UP_STARTER_BYTES_MEMORY, other.deliver(BenchmarkHandlers.CATCH_UP_BYTES,
-						other.handlers.catchUpBytes, events, timeout(events)));
-				createGroup(other.id(BenchmarkHandlers.PERSISTENT_RECORD));
-				record(round, Variant.PERSISTENT_STARTER_RECORD_BUFFER, other.deliver(
-						BenchmarkHandlers.PERSISTENT_RECORD, other.handlers.persistentRecord, persistentEvents,
-						timeout(persistentEvents)));
+			if (this.options.runs(Section.CATCH_UP)) {
+				record(round, Variant.CATCH_UP_RAW, rawCatchUp(CATCH_UP_STREAM, events, false));
+				record(round, Variant.CATCH_UP_RAW_JACKSON, rawCatchUp(CATCH_UP_STREAM, events, true));
+				record(round, Variant.CATCH_UP_STARTER_RECORD, app.deliver(BenchmarkHandlers.CATCH_UP_RECORD,
+						app.handlers.catchUpRecord, events, timeout(events)));
+				record(round, Variant.CATCH_UP_STARTER_BYTES, app.deliver(BenchmarkHandlers.CATCH_UP_BYTES,
+						app.handlers.catchUpBytes, events, timeout(events)));
+			}
+			if (this.options.runs(Section.LONG)) {
+				record(round, Variant.LONG_RAW_JACKSON, rawCatchUp(LONG_STREAM, longEvents, true));
+				record(round, Variant.LONG_STARTER_RECORD, app.deliver(BenchmarkHandlers.LONG_RECORD,
+						app.handlers.longRecord, longEvents, timeout(longEvents)));
+			}
+			if (this.options.runs(Section.CONCURRENT)) {
+				record(round, Variant.CONCURRENT_1_RAW, rawConcurrent(1, concurrentEvents));
+				record(round, Variant.CONCURRENT_1_STARTER, starterConcurrent(app, tag, 1, concurrentEvents));
+				record(round, Variant.CONCURRENT_10_RAW, rawConcurrent(10, concurrentEvents));
+				record(round, Variant.CONCURRENT_10_STARTER, starterConcurrent(app, tag, 10, concurrentEvents));
+				record(round, Variant.CONCURRENT_50_RAW, rawConcurrent(50, concurrentEvents));
+				record(round, Variant.CONCURRENT_50_STARTER, starterConcurrent(app, tag, 50, concurrentEvents));
+			}
+			if (this.options.runs(Section.PERSISTENT)) {
+				record(round, Variant.PERSISTENT_RAW, rawPersistent(tag + "-raw", persistentEvents));
+				// The groups exist before the timing starts, as for the raw client; the starter then uses them as
+				// they are.
+				createGroup(app.id(BenchmarkHandlers.PERSISTENT_RECORD));
+				record(round, Variant.PERSISTENT_STARTER_RECORD, app.deliver(BenchmarkHandlers.PERSISTENT_RECORD,
+						app.handlers.persistentRecord, persistentEvents, timeout(persistentEvents)));
+				createGroup(app.id(BenchmarkHandlers.PERSISTENT_BYTES));
+				record(round, Variant.PERSISTENT_STARTER_BYTES, app.deliver(BenchmarkHandlers.PERSISTENT_BYTES,
+						app.handlers.persistentBytes, persistentEvents, timeout(persistentEvents)));
 			}
 
-			double[] appendRates = appends(app, "bench-append-raw-" + tag, "bench-append-starter-" + tag, appends);
-			record(round, Variant.APPEND_RAW, appendRates[0]);
-			record(round, Variant.APPEND_STARTER, appendRates[1]);
+			if (this.options.runs(Section.CATCH_UP) || this.options.runs(Section.PERSISTENT)) {
+				// Settings other than the defaults: in-memory checkpoints (catch-up), another buffer size (persistent).
+				try (StarterApp other = starter(tag + "-other", Map.of("esdb.subscriptions.checkpoint.store",
+						"memory", "esdb.subscriptions.persistent.buffer-size", OTHER_BUFFER_SIZE))) {
+					if (this.options.runs(Section.CATCH_UP)) {
+						record(round, Variant.CATCH_UP_STARTER_BYTES_MEMORY, other.deliver(
+								BenchmarkHandlers.CATCH_UP_BYTES, other.handlers.catchUpBytes, events,
+								timeout(events)));
+					}
+					if (this.options.runs(Section.PERSISTENT)) {
+						createGroup(other.id(BenchmarkHandlers.PERSISTENT_RECORD));
+						record(round, Variant.PERSISTENT_STARTER_RECORD_BUFFER, other.deliver(
+								BenchmarkHandlers.PERSISTENT_RECORD, other.handlers.persistentRecord,
+								persistentEvents, timeout(persistentEvents)));
+					}
+				}
+			}
 
-			double[] latencies = liveLatency(app, tag, liveEvents);
-			record(round, Variant.LIVE_P50_RAW, latencies[0]);
-			record(round, Variant.LIVE_P50_STARTER, latencies[1]);
-			record(round, Variant.LIVE_P99_RAW, latencies[2]);
-			record(round, Variant.LIVE_P99_STARTER, latencies[3]);
-
-			record(round, Variant.STARTUP, startUp(app, tag, this.options.startupSubscriptions()));
-			record(round, Variant.BACKLOG_HEAP, backlogHeapGrowth(app, tag,
-					warmUp ? Math.max(1, this.options.backlogMillis() / 10) : this.options.backlogMillis()));
+			if (this.options.runs(Section.APPEND)) {
+				double[] appendRates = appends(app, "bench-append-raw-" + tag, "bench-append-starter-" + tag,
+						appends);
+				record(round, Variant.APPEND_RAW, appendRates[0]);
+				record(round, Variant.APPEND_STARTER, appendRates[1]);
+			}
+			if (this.options.runs(Section.LIVE)) {
+				double[] latencies = liveLatency(app, tag, liveEvents);
+				record(round, Variant.LIVE_P50_RAW, latencies[0]);
+				record(round, Variant.LIVE_P50_STARTER, latencies[1]);
+				record(round, Variant.LIVE_P99_RAW, latencies[2]);
+				record(round, Variant.LIVE_P99_STARTER, latencies[3]);
+			}
+			if (this.options.runs(Section.STARTUP)) {
+				record(round, Variant.STARTUP, startUp(app, tag, this.options.startupSubscriptions()));
+			}
+			if (this.options.runs(Section.BACKLOG)) {
+				record(round, Variant.BACKLOG_HEAP, backlogHeapGrowth(app, tag,
+						warmUp ? Math.max(1, this.options.backlogMillis() / 10) : this.options.backlogMillis()));
+			}
 		}
 	}
 
@@ -418,6 +450,9 @@ public final class StarterOverheadBenchmark {
 	}
 
 	private void fillStream(String stream, int count) {
+		if (count == 0) {
+			return;
+		}
 		List<ProposedEvent> batch = new ArrayList<>(1_000);
 		for (int i = 0; i < count; i++) {
 			// A fresh array per event, as an append over gRPC would store it.
@@ -522,11 +557,21 @@ public final class StarterOverheadBenchmark {
 	}
 
 	private void record(int round, Variant variant, double value) {
-		log("  %-10s %-90s %,12.0f %s", (round == 0) ? "warm-up" : "run " + round, variant.measure().label() + ": "
-				+ variant.label(), value, variant.measure().unit());
+		// CPU of the whole process (server included) since the previous variant: on a shared machine the rates
+		// swing with the load, the CPU a variant needed much less.
+		long cpu = processCpuNanos();
+		log("  %-10s %-90s %,12.0f %s  (cpu %,d ms)", (round == 0) ? "warm-up" : "run " + round,
+				variant.measure().label() + ": " + variant.label(), value, variant.measure().unit(),
+				(cpu - this.cpuAtLastRecord) / 1_000_000);
+		this.cpuAtLastRecord = cpu;
 		if (round > 0) {
 			this.report.add(variant, value);
 		}
+	}
+
+	private static long processCpuNanos() {
+		return (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+				? os.getProcessCpuTime() : 0;
 	}
 
 	private static int scaled(int count, boolean warmUp) {

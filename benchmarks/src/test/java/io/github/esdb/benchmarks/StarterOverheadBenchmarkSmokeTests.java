@@ -1,5 +1,7 @@
 package io.github.esdb.benchmarks;
 
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,8 @@ class StarterOverheadBenchmarkSmokeTests {
 	@Timeout(value = 120, unit = TimeUnit.SECONDS)
 	void everyVariantRunsAndIsReported() throws Exception {
 		BenchmarkReport report = StarterOverheadBenchmark
-			.run(new BenchmarkOptions(300, 600, 100, 100, 10, 10, 100, 5, 1, false, 10));
+			.run(new BenchmarkOptions(300, 600, 100, 100, 10, 10, 100, 5, 1, false, 10,
+					EnumSet.allOf(BenchmarkOptions.Section.class)));
 		for (Variant variant : Variant.values()) {
 			BenchmarkReport.Summary summary = report.summary(variant);
 			assertThat(summary.runs()).as(variant.name()).isEqualTo(1);
@@ -43,6 +46,12 @@ class StarterOverheadBenchmarkSmokeTests {
 		assertThat(BenchmarkOptions.parse()).isEqualTo(BenchmarkOptions.DEFAULTS);
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchmarkOptions.parse("--nope=1"))
 			.withMessageContaining("Unknown option 'nope'");
+		BenchmarkOptions some = BenchmarkOptions.parse("--only=long,persistent");
+		assertThat(some.sections()).isEqualTo(Set.of(BenchmarkOptions.Section.LONG,
+				BenchmarkOptions.Section.PERSISTENT));
+		assertThat(some.runs(BenchmarkOptions.Section.CATCH_UP)).isFalse();
+		assertThatIllegalArgumentException().isThrownBy(() -> BenchmarkOptions.parse("--only=long,nope"))
+			.withMessageContaining("Unknown section 'nope'");
 	}
 
 }

@@ -183,7 +183,9 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	}
 
 	private Track track(String id) {
-		return this.tracks.computeIfAbsent(id, (key) -> new Track());
+		// Looked up first: called for every event, and the creating lambda (it captures this) costs an allocation.
+		Track existing = this.tracks.get(id);
+		return (existing != null) ? existing : this.tracks.computeIfAbsent(id, (key) -> new Track());
 	}
 
 	// Observer callbacks: worker threads, in-memory only.

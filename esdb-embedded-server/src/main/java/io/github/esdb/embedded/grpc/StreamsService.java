@@ -8,6 +8,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.github.esdb.embedded.store.AppendResult;
 import io.github.esdb.embedded.store.EventStore;
 import io.github.esdb.embedded.store.ExpectedRevision;
+import io.github.esdb.embedded.store.Registration;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -197,6 +198,8 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 	private ResponsePump<ReadResp> subscription(ReadReq.Options options, EventFilter filter, LinkResolver resolver,
 			ServerCallStreamObserver<ReadResp> observer) {
 		CatchUpSubscription subscription;
+		// A stream subscription wakes for commits to its stream only; $all for every commit.
+		String onlyStream = null;
 		switch (options.getStreamOptionCase()) {
 			case STREAM -> {
 				ReadReq.Options.StreamOptions stream = options.getStream();
@@ -208,6 +211,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 					default -> throw Errors.invalidArgument("ReadReq.options.stream needs start, end or revision.");
 				};
 				subscription = new StreamSubscription(this.store, name, next, resolver);
+				onlyStream = name;
 				logger.debug("Subscription to stream {} from revision {}", name, next);
 			}
 			case ALL -> {
@@ -256,7 +260,9 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 		}
 		ResponsePump<ReadResp> pump = new ResponsePump<>(observer, subscription, executorFor(filter), this.activeCalls);
 		// Registered before the pump starts: a commit racing with the first drain still wakes it.
-		subscription.onClose(this.store.onCommit(pump::signal)::close);
+		Registration commits = (onlyStream != null) ? this.store.onCommit(onlyStream, pump::signal)
+				: this.store.onCommit(pump::signal);
+		subscription.onClose(commits::close);
 		return pump;
 	}
 

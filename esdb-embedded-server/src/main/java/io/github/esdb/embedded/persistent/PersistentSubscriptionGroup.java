@@ -202,7 +202,9 @@ public final class PersistentSubscriptionGroup {
 		else {
 			this.nextRead = this.definition.startFrom();
 		}
-		this.commitRegistration = this.store.onCommit(this::schedulePump);
+		// A group on one stream wakes for commits to that stream only, not for its own checkpoint writes.
+		this.commitRegistration = this.definition.isAll() ? this.store.onCommit(this::schedulePump)
+				: this.store.onCommit(this.definition.stream(), this::schedulePump);
 		long period = timerPeriodMillis();
 		try {
 			Runnable tick = this.isolatedReads ? this::scheduleTick : this::tick;

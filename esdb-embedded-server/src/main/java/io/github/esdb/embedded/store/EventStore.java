@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,6 +65,9 @@ public final class EventStore {
 	private final Map<String, String> types = new ConcurrentHashMap<>();
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+	/** Listeners of the commits to one stream (or its metadata stream), by stream name. */
+	private final Map<String, List<Runnable>> streamListeners = new ConcurrentHashMap<>();
 
 	/** Writes derived records (system projections) in the same commit; null when none. */
 	private volatile CommitHook commitHook;
@@ -198,10 +203,11 @@ public final class EventStore {
 	 */
 	public List<AppendResult> appendAtomically(List<StreamAppend> appends) {
 		List<AppendResult> results = new ArrayList<>(appends.size());
+		int before;
 		this.writeLock.lock();
 		try {
 			checkWritable();
-			int before = this.log.size();
+			before = this.log.size();
 			List<AppendResult> checks = new ArrayList<>(appends.size());
 			for (StreamAppend append : appends) {
 				AppendResult check = check(append);
@@ -221,7 +227,7 @@ public final class EventStore {
 		finally {
 			this.writeLock.unlock();
 		}
-		notifyListeners();
+		notifyListeners(before);
 		return results;
 	}
 
@@ -262,13 +268,14 @@ public final class EventStore {
 	 */
 	private AppendResult delete(String stream, long expectedRevision, Function<StreamRecord, AppendResult> deletion) {
 		AppendResult result;
+		int before;
 		this.writeLock.lock();
 		try {
 			StreamRecord record = this.streams.get(stream);
+			before = this.log.size();
 			result = checkDelete(stream, record, expectedRevision);
 			if (result == null) {
 				checkWritable();
-				int before = this.log.size();
 				result = deletion.apply(record);
 				deriveFrom(before);
 				persist();
@@ -278,7 +285,7 @@ public final class EventStore {
 		finally {
 			this.writeLock.unlock();
 		}
-		notifyListeners();
+		notifyListeners(before);
 		return result;
 	}
 
@@ -430,8 +437,10 @@ public final class EventStore {
 	 * @param work writes through the given writer
 	 */
 	public void writeDerived(java.util.function.Consumer<DerivedWriter> work) {
+		int before;
 		this.writeLock.lock();
 		try {
+			before = this.log.size();
 			checkWritable();
 			work.accept(this::appendDerived);
 			persist();
@@ -440,7 +449,7 @@ public final class EventStore {
 		finally {
 			this.writeLock.unlock();
 		}
-		notifyListeners();
+		notifyListeners(before);
 	}
 
 	/** Hands the records committed since log index {@code before} to the hook; caller holds the write lock. */
@@ -550,14 +559,53 @@ public final class EventStore {
 		return this.lastTicks;
 	}
 
-	private void notifyListeners() {
+	/**
+	 * Runs the listeners of every commit, and those of the streams written since log index {@code before} (a stream
+	 * listener also hears of its metadata stream). Records committed after this commit may be looked at too: a
+	 * listener woken once too often only finds nothing new.
+	 */
+	private void notifyListeners(int before) {
 		for (Runnable listener : this.listeners) {
-			try {
-				listener.run();
+			run(listener);
+		}
+		if (this.streamListeners.isEmpty()) {
+			return;
+		}
+		CommitLog current = this.log;
+		int after = current.size();
+		if (after < before) {
+			// The store was reset meanwhile: wake every stream listener rather than guess.
+			this.streamListeners.values().forEach((listeners) -> listeners.forEach(EventStore::run));
+			return;
+		}
+		String previous = null;
+		Set<String> woken = (after - before > 1) ? new HashSet<>() : null;
+		for (int i = before; i < after; i++) {
+			String stream = current.get(i).stream();
+			if (stream.equals(previous) || (woken != null && !woken.add(stream))) {
+				continue;
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Commit listener failed", ex);
+			previous = stream;
+			notifyStream(stream);
+			if (stream.startsWith("$$")) {
+				notifyStream(stream.substring(2));
 			}
+		}
+	}
+
+	private void notifyStream(String stream) {
+		List<Runnable> listeners = this.streamListeners.get(stream);
+		if (listeners != null) {
+			listeners.forEach(EventStore::run);
+		}
+	}
+
+	private static void run(Runnable listener) {
+		try {
+			listener.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Commit listener failed", ex);
 		}
 	}
 
@@ -791,6 +839,27 @@ public final class EventStore {
 	public Registration onCommit(Runnable listener) {
 		this.listeners.add(listener);
 		return () -> this.listeners.remove(listener);
+	}
+
+	/**
+	 * Registers a listener called after every commit that wrote to one stream or to its metadata stream, on the
+	 * committing thread: a subscription to one stream need not wake for the writes to every other (with many
+	 * subscriptions, each of their checkpoint writes woke all of them). Same rules as {@link #onCommit(Runnable)}.
+	 * @param stream the stream
+	 * @param listener the listener
+	 * @return a handle removing it
+	 */
+	public Registration onCommit(String stream, Runnable listener) {
+		// Added inside compute: a removal emptying the list meanwhile must not leave it orphaned.
+		this.streamListeners.compute(stream, (name, listeners) -> {
+			List<Runnable> target = (listeners != null) ? listeners : new CopyOnWriteArrayList<>();
+			target.add(listener);
+			return target;
+		});
+		return () -> this.streamListeners.computeIfPresent(stream, (name, listeners) -> {
+			listeners.remove(listener);
+			return listeners.isEmpty() ? null : listeners;
+		});
 	}
 
 	/**

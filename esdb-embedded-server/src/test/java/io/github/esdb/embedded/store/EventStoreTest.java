@@ -86,6 +86,30 @@ class EventStoreTest {
 	}
 
 	@Test
+	void streamListenersHearOfTheirStreamAndItsMetadataOnly() {
+		EventStore store = new EventStore();
+		AtomicInteger ofS = new AtomicInteger();
+		AtomicInteger ofOther = new AtomicInteger();
+		Registration registration = store.onCommit("s", ofS::incrementAndGet);
+		store.onCommit("other", ofOther::incrementAndGet);
+		store.append("x", ExpectedRevision.ANY, List.of(event("1")));
+		assertThat(ofS.get()).isZero();
+		store.append("s", ExpectedRevision.ANY, List.of(event("1"), event("2")));
+		assertThat(ofS.get()).isOne();
+		// A commit to several streams at once wakes each of their listeners once.
+		store.appendAtomically(List.of(new StreamAppend("s", ExpectedRevision.ANY, List.of(event("3"))),
+				new StreamAppend("other", ExpectedRevision.ANY, List.of(event("4")))));
+		assertThat(ofS.get()).isEqualTo(2);
+		assertThat(ofOther.get()).isOne();
+		// Its metadata (here a soft delete) changes what a reader of the stream sees.
+		store.softDelete("s", ExpectedRevision.ANY);
+		assertThat(ofS.get()).isEqualTo(3);
+		registration.close();
+		store.append("s", ExpectedRevision.ANY, List.of(event("5")));
+		assertThat(ofS.get()).isEqualTo(3);
+	}
+
+	@Test
 	void tombstoneAndSoftDeleteStates() {
 		EventStore store = new EventStore();
 		store.append("soft", ExpectedRevision.ANY, List.of(event("1")));

@@ -15,10 +15,14 @@ import org.slf4j.LoggerFactory;
  * Sends the acks of a persistent subscription in batches: the protocol takes many event ids per ack message, and
  * one message per event costs a gRPC message on each side and a server round of work per event. An ack is held only
  * after its handler finished (so at-least-once holds: a crash re-delivers what was not acked), and for a short while:
- * it goes out once {@code maxPending} acks wait, when the worker finished the batch it took from the session, after
- * a handler call that took longer than {@code maxDelay} (the next one may too), before any nack (the server sees
- * them in the order the handlers finished), and when the subscription stops. All calls to the subscription's ack
- * and nack go through here, one at a time, as the client's call stream needs (partitions finish on several threads).
+ * it goes out once {@code maxPending} acks wait, once the oldest waiting ack is {@code maxDelay} old (the worker
+ * wakes for it, see {@link #nanosUntilDue}), after a handler call that took longer than {@code maxDelay} (the next
+ * one may too), before any nack (the server sees them in the order the handlers finished), and when the
+ * subscription stops. Acks are not sent merely because the worker ran out of events: a worker faster than the
+ * server hands over one event at a time, and an ack per hand-over was an ack per event again. Holding them costs the
+ * server no room: with {@code maxPending} at most half the consumer's buffer, the server may still send the other
+ * half. All calls to the subscription's ack and nack go through here, one at a time, as the client's call stream
+ * needs (partitions finish on several threads).
  */
 final class AckBatcher {
 
@@ -115,6 +119,28 @@ final class AckBatcher {
 			this.pending.clear();
 		}
 		return count;
+	}
+
+	/**
+	 * Send the acks that wait if the oldest has waited {@code maxDelay}.
+	 * @return how many acks were sent
+	 */
+	synchronized int flushIfDue() {
+		if (this.pending.isEmpty() || this.nanoClock.getAsLong() - this.oldestNanos < this.maxDelayNanos) {
+			return 0;
+		}
+		return flush();
+	}
+
+	/**
+	 * How long until the acks that wait are due, so that a worker waiting for events wakes in time to send them.
+	 * @return nanoseconds, 0 if due now, {@link Long#MAX_VALUE} when none wait
+	 */
+	synchronized long nanosUntilDue() {
+		if (this.pending.isEmpty()) {
+			return Long.MAX_VALUE;
+		}
+		return Math.max(0, this.maxDelayNanos - (this.nanoClock.getAsLong() - this.oldestNanos));
 	}
 
 	/**

@@ -532,7 +532,8 @@ final class PersistentSubscriber implements Subscriber {
 
 	@Override
 	public @Nullable Exit afterBatch() {
-		this.acks.flush();
+		// Not a flush: the batch may have been a single event (see AckBatcher); the poll wakes when acks are due.
+		this.acks.flushIfDue();
 		return null;
 	}
 
@@ -551,7 +552,13 @@ final class PersistentSubscriber implements Subscriber {
 
 	@Override
 	public long pollMillis(long idle) {
-		return (this.batches != null) ? this.batches.pollMillis(idle) : idle;
+		long wait = (this.batches != null) ? this.batches.pollMillis(idle) : idle;
+		long acksDue = this.acks.nanosUntilDue();
+		if (acksDue == Long.MAX_VALUE) {
+			return wait;
+		}
+		// Wake in time to send the acks that wait (onIdle sends them), at least a millisecond later.
+		return Math.min(wait, Math.max(1, TimeUnit.NANOSECONDS.toMillis(acksDue + 999_999)));
 	}
 
 	@Override

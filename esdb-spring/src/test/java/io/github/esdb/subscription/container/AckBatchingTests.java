@@ -113,6 +113,66 @@ class AckBatchingTests {
 	}
 
 	@Test
+	void acksWaitingWhileTheWorkerIdlesGoOutOnceTheyAreDue() throws Exception {
+		String stream = "acks-due-" + System.nanoTime();
+		esdb.appendTicks(stream, 2);
+		createGroup(stream, "g");
+		List<ResolvedEvent> received = new CopyOnWriteArrayList<>();
+		PersistentSubscription subscription = this.groups
+			.subscribeToStream(stream, "g", SubscribePersistentSubscriptionOptions.get().bufferSize(20),
+					new PersistentSubscriptionListener() {
+
+						@Override
+						public void onEvent(PersistentSubscription subscription, int retryCount, ResolvedEvent event) {
+							received.add(event);
+						}
+
+					})
+			.get(10, TimeUnit.SECONDS);
+		try {
+			await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 2);
+			AtomicLong clock = new AtomicLong();
+			AckBatcher acks = new AckBatcher("due", 5, TimeUnit.MILLISECONDS.toNanos(5), clock::get);
+			assertThat(acks.nanosUntilDue()).isEqualTo(Long.MAX_VALUE);
+			acks.ack(subscription, received.get(0), 0);
+			clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(2));
+			acks.ack(subscription, received.get(1), 0);
+			// Not due yet: the worker waits 3 ms more for other acks to share the message.
+			assertThat(acks.nanosUntilDue()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(3));
+			assertThat(acks.flushIfDue()).isZero();
+			assertThat(acks.pending()).isEqualTo(2);
+			clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(3));
+			assertThat(acks.nanosUntilDue()).isZero();
+			assertThat(acks.flushIfDue()).isEqualTo(2);
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(info(stream, "g").getStats().getTotalInFlightMessages()).isZero());
+		}
+		finally {
+			subscription.stop();
+		}
+	}
+
+	@Test
+	void aRunningSubscriptionAcksFewerEventsThanABatchWithoutStopping() throws Exception {
+		String stream = "acks-idle-" + System.nanoTime();
+		// Fewer than half the buffer: no ack batch fills, the worker runs out of events and must still send them.
+		esdb.appendTicks(stream, 3);
+		createGroup(stream, "g");
+		List<Long> handled = new CopyOnWriteArrayList<>();
+		SubscriptionContainer container = container(stream, handled::add);
+		container.start();
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 3);
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(info(stream, "g").getStats().getTotalInFlightMessages()).isZero());
+			assertThat(container.isRunning()).isTrue();
+		}
+		finally {
+			container.stop(Duration.ofSeconds(10));
+		}
+	}
+
+	@Test
 	void aGracefulStopSendsTheAcksThatWait() throws Exception {
 		String stream = "acks-stop-" + System.nanoTime();
 		esdb.appendTicks(stream, 10);
