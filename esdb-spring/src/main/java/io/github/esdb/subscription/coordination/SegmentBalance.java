@@ -90,9 +90,19 @@ final class SegmentBalance implements SegmentGate {
 		handOverIfDue();
 	}
 
-	/** Stop taking part: the next start begins alone until it hears from the others. */
+	/**
+	 * Stop taking part: a heartbeat with no time to live, so that the others stop counting this instance at once.
+	 * The next start begins alone until it hears from the others.
+	 */
 	void leave() {
 		this.members = Set.of(this.instanceId);
+		try {
+			this.leases.heartbeat(this.subscriptionId, this.instanceId, Duration.ZERO);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Subscription '{}' could not say it left; the others count it until its membership expires",
+					this.subscriptionId, ex);
+		}
 	}
 
 	@Override

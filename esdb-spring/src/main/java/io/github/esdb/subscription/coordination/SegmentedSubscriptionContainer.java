@@ -150,7 +150,6 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 				scheduled.cancel(false);
 				this.ticking = null;
 			}
-			this.balance.leave();
 		}
 		this.segments.forEach(CoordinatedSubscriptionContainer::requestStop);
 	}
@@ -160,6 +159,10 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 		boolean graceful = true;
 		for (CoordinatedSubscriptionContainer segment : this.segments) {
 			graceful &= segment.awaitStop(timeout);
+		}
+		if (!this.running) {
+			// After the segments were released: the others count without this instance at once, not after a TTL.
+			this.balance.leave();
 		}
 		return graceful;
 	}
