@@ -291,13 +291,16 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 		SubscriptionSnapshot base = this.probe.snapshot();
 		List<SegmentOwnership> owners = new ArrayList<>();
 		List<SubscriptionSnapshot> runningHere = new ArrayList<>();
+		List<SubscriptionSnapshot> all = new ArrayList<>();
 		boolean failed = false;
 		for (CoordinatedSubscriptionContainer segment : this.segments) {
 			SegmentOwnership ownership = segment.segmentOwnership();
 			owners.add(ownership);
 			failed |= ownership.state() == SubscriptionState.FAILED;
+			SubscriptionSnapshot each = segment.snapshot();
+			all.add(each);
 			if (segment.holds()) {
-				runningHere.add(segment.snapshot());
+				runningHere.add(each);
 			}
 		}
 		SubscriptionState state = failed ? SubscriptionState.FAILED
@@ -305,14 +308,16 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 					.map(SubscriptionSnapshot::state)
 					.min(Comparator.naturalOrder())
 					.orElse(this.running ? SubscriptionState.STANDBY : base.state());
-		SubscriptionSnapshot summed = runningHere.isEmpty() ? base : sum(base, runningHere);
+		SubscriptionSnapshot summed = sum(base, runningHere, all);
 		SubscriptionOwnership ownership = new SubscriptionOwnership(this.coordination.instanceId(), this.leases.mode(),
 				runningHere.isEmpty() ? null : this.coordination.instanceId(), 0, null);
 		return summed.withSegments(state, ownership, owners);
 	}
 
-	private SubscriptionSnapshot sum(SubscriptionSnapshot base, List<SubscriptionSnapshot> parts) {
-		SubscriptionSnapshot latestError = parts.stream()
+	/** The counts and positions of the segments running here; the last error of any segment, running or not. */
+	private SubscriptionSnapshot sum(SubscriptionSnapshot base, List<SubscriptionSnapshot> parts,
+			List<SubscriptionSnapshot> all) {
+		SubscriptionSnapshot latestError = all.stream()
 			.filter((part) -> part.lastErrorAt() != null)
 			.max(Comparator.comparing(SubscriptionSnapshot::lastErrorAt))
 			.orElse(null);
