@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.github.esdb.autoconfigure.endpoint.SubscriptionsEndpoint;
 import io.github.esdb.observability.ObservabilityTestSupport;
+import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.OrderPlaced;
@@ -26,6 +27,7 @@ import io.github.esdb.subscription.SubscriptionOwnedElsewhereException;
 import io.github.esdb.subscription.SubscriptionRegistry;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
+import io.github.esdb.subscription.coordination.SegmentReplicas.Call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -122,6 +124,32 @@ class SegmentedSubscriptionIntegrationTests {
 		calls.assertNoOverlapPerSegment();
 	}
 
+	@Test
+	void aNewNumberOfSegmentsStartsWhereEveryOldSegmentHadGotToAndLosesNothing() {
+		String stream = ObservabilityTestSupport.unique("segments-resplit");
+		SegmentReplicas calls = new SegmentReplicas();
+		Replicas.write(esdb, stream, 0, 100);
+		replica("replica-a", stream, calls).run((a) -> {
+			await().atMost(SegmentReplicas.PATIENCE).until(() -> calls.distinctRevisions() == 100);
+			// The instance holding segment 0 keeps the subscription's own checkpoint at the lowest segment's.
+			CheckpointStore store = a.getBean(CheckpointStore.class);
+			await().atMost(SegmentReplicas.PATIENCE)
+				.until(() -> store.load(stream).map((checkpoint) -> checkpoint.revision() >= 90).orElse(false));
+		});
+		Replicas.write(esdb, stream, 100, 50);
+		replica("replica-a", stream, calls).withPropertyValues("test.concurrency=2").run((a) -> {
+			await().atMost(SegmentReplicas.PATIENCE).until(() -> calls.distinctRevisions() == 150);
+			assertThat(Replicas.snapshot(a, stream).segments()).hasSize(2);
+		});
+		Map<Long, Long> times = calls.timesHandled();
+		assertThat(times).as("nothing lost").hasSize(150);
+		assertThat(times.entrySet().stream().filter((entry) -> entry.getValue() > 1).map(Map.Entry::getKey))
+			.as("handled again: only events after the lowest old segment's checkpoint")
+			.allSatisfy((revision) -> assertThat(revision).isGreaterThanOrEqualTo(90L));
+		assertThat(calls.calls.stream().filter((call) -> call.revision() >= 100).map(Call::segment).distinct())
+			.containsExactlyInAnyOrder("segment-0-of-2", "segment-1-of-2");
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class SegmentConfiguration {
 
@@ -144,7 +172,7 @@ class SegmentedSubscriptionIntegrationTests {
 			this.replica = replica;
 		}
 
-		@EventSubscription(id = "${test.id}", stream = "${test.stream}", concurrency = "4",
+		@EventSubscription(id = "${test.id}", stream = "${test.stream}", concurrency = "${test.concurrency:4}",
 				partitionBy = "payload.orderId")
 		void on(OrderPlaced event, EventContext context) throws InterruptedException {
 			long start = System.nanoTime();
