@@ -2,8 +2,6 @@ package io.github.esdb.subscription.coordination;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import javax.sql.DataSource;
@@ -33,6 +31,7 @@ import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventSubscription;
 import io.github.esdb.subscription.OrderPlaced;
 import io.github.esdb.subscription.SegmentOwnership;
+import io.github.esdb.subscription.coordination.JdbcCoordinatedSubscriptionIntegrationTests.Blocker;
 import io.github.esdb.test.PostgresDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,28 +130,6 @@ class JdbcSegmentedSubscriptionIntegrationTests {
 			.query(String.class)
 			.single()).as("the row of 10 that commits is the new owner's").isEqualTo("replica-b");
 		calls.assertNoOverlapPerSegment();
-	}
-
-	/** Holds a handler inside its transaction at one revision, once. */
-	static final class Blocker {
-
-		final long revision;
-
-		final CountDownLatch reached = new CountDownLatch(1);
-
-		final CountDownLatch release = new CountDownLatch(1);
-
-		Blocker(long revision) {
-			this.revision = revision;
-		}
-
-		void maybeBlock(long revision) throws InterruptedException {
-			if (revision == this.revision && this.reached.getCount() > 0) {
-				this.reached.countDown();
-				this.release.await(SegmentReplicas.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-			}
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

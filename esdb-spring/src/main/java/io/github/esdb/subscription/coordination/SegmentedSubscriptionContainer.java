@@ -220,11 +220,24 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 
 	@Override
 	public long parkedCount() throws Exception {
-		long count = 0;
+		return sumOverSegments(SubscriptionContainer::parkedCount);
+	}
+
+	/** What each segment says, summed. */
+	private long sumOverSegments(SegmentCount count) throws Exception {
+		long sum = 0;
 		for (CoordinatedSubscriptionContainer segment : this.segments) {
-			count += segment.parkedCount();
+			sum += count.of(segment);
 		}
-		return count;
+		return sum;
+	}
+
+	/** A count a segment gives, which may fail like the parked stream it reads. */
+	@FunctionalInterface
+	private interface SegmentCount {
+
+		long of(SubscriptionContainer segment) throws Exception;
+
 	}
 
 	/** The parked events of all segments, segment by segment, each oldest first. */
@@ -274,11 +287,7 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 
 	@Override
 	public long purgeParked() throws Exception {
-		long purged = 0;
-		for (CoordinatedSubscriptionContainer segment : this.segments) {
-			purged += segment.purgeParked();
-		}
-		return purged;
+		return sumOverSegments(SubscriptionContainer::purgeParked);
 	}
 
 	/**
