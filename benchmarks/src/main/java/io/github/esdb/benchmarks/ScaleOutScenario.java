@@ -184,7 +184,9 @@ public final class ScaleOutScenario {
 			killed.process.waitFor();
 			boolean wasOwner = killed.id.equals(owner);
 			kills.add(new ScaleOutReport.Kill(killed.id, lastKill, wasOwner));
-			this.log.accept("kill " + (k + 1) + ": " + killed.id + (wasOwner ? " (the owner)" : " (standing by)"));
+			String role = (this.options.segments() > 1) ? (wasOwner ? " (handled the latest event)" : "")
+					: (wasOwner ? " (the owner)" : " (standing by)");
+			this.log.accept("kill " + (k + 1) + ": " + killed.id + role);
 			round.incrementAndGet();
 			if (k + 1 < this.options.kills()) {
 				// Nothing waits for a restart after the last kill; it would only take CPU from the catching-up owner.

@@ -46,6 +46,9 @@ final class SegmentBalance implements SegmentGate {
 
 	private volatile boolean heartbeatFailing;
 
+	/** Whether the membership was heard since the start: before, the counts would say this instance is alone. */
+	private volatile boolean heard;
+
 	SegmentBalance(String subscriptionId, String instanceId, LeaseStore leases, Duration leaseTtl,
 			Duration renewInterval, LongSupplier nanoClock) {
 		this.subscriptionId = subscriptionId;
@@ -74,6 +77,7 @@ final class SegmentBalance implements SegmentGate {
 	void tick() {
 		try {
 			this.members = this.leases.heartbeat(this.subscriptionId, this.instanceId, this.leaseTtl);
+			this.heard = true;
 			if (this.heartbeatFailing) {
 				this.heartbeatFailing = false;
 				logger.info("Subscription '{}' reaches its lease store again for its membership", this.subscriptionId);
@@ -95,6 +99,7 @@ final class SegmentBalance implements SegmentGate {
 	 * The next start begins alone until it hears from the others.
 	 */
 	void leave() {
+		this.heard = false;
 		this.members = Set.of(this.instanceId);
 		try {
 			this.leases.heartbeat(this.subscriptionId, this.instanceId, Duration.ZERO);
@@ -107,6 +112,9 @@ final class SegmentBalance implements SegmentGate {
 
 	@Override
 	public boolean mayAcquire() {
+		if (!this.heard) {
+			return false;
+		}
 		Map<String, Integer> counts = counts();
 		int mine = counts.get(this.instanceId);
 		int fewest = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);

@@ -88,11 +88,10 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 				return;
 			}
 			this.running = true;
-			// The membership first, so that the segments' first look already counts the other members.
-			this.balance.tick();
+			// The segments take none until the membership was heard (or one stayed unclaimed for a TTL), so that
+			// their first look already counts the other members.
 			this.ticking = this.coordination.scheduler()
-				.scheduleWithFixedDelay(this::tick, Instant.now().plus(this.coordination.renewInterval()),
-						this.coordination.renewInterval());
+				.scheduleWithFixedDelay(this::tick, Instant.now(), this.coordination.renewInterval());
 		}
 		logger.info("Subscription '{}' is coordinated in {} segments ({} leases): the instances running it share them; "
 				+ "this one is {}", this.endpoint.id(), this.segments.size(), this.leases.mode(),
