@@ -113,8 +113,11 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			this.ticking = this.coordination.scheduler()
 				.scheduleWithFixedDelay(this::tick, Instant.now(), this.coordination.renewInterval());
 		}
-		logger.info("Subscription '{}' is coordinated ({} leases): it runs on the instance that holds its lease; "
-				+ "this one is {}", this.leaseId, this.leases.mode(), this.coordination.instanceId());
+		if (this.gate == null) {
+			// A segment's start is told once for the whole subscription.
+			logger.info("Subscription '{}' is coordinated ({} leases): it runs on the instance that holds its lease; "
+					+ "this one is {}", this.leaseId, this.leases.mode(), this.coordination.instanceId());
+		}
 	}
 
 	/** One step: acquire the lease when standing by, renew it when holding it. Never throws (it would stop ticks). */

@@ -81,21 +81,27 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 		return this.endpoint;
 	}
 
+	/**
+	 * Start standing by for every segment; also restarts a segment the error policy stopped while the others run.
+	 */
 	@Override
 	public void start() {
+		boolean starting;
 		synchronized (this.monitor) {
-			if (this.running) {
-				return;
+			starting = !this.running;
+			if (starting) {
+				this.running = true;
+				// The segments take none until the membership was heard (or one stayed unclaimed for a TTL), so that
+				// their first look already counts the other members.
+				this.ticking = this.coordination.scheduler()
+					.scheduleWithFixedDelay(this::tick, Instant.now(), this.coordination.renewInterval());
 			}
-			this.running = true;
-			// The segments take none until the membership was heard (or one stayed unclaimed for a TTL), so that
-			// their first look already counts the other members.
-			this.ticking = this.coordination.scheduler()
-				.scheduleWithFixedDelay(this::tick, Instant.now(), this.coordination.renewInterval());
 		}
-		logger.info("Subscription '{}' is coordinated in {} segments ({} leases): the instances running it share them; "
-				+ "this one is {}", this.endpoint.id(), this.segments.size(), this.leases.mode(),
-				this.coordination.instanceId());
+		if (starting) {
+			logger.info("Subscription '{}' is coordinated in {} segments ({} leases): the instances running it share "
+					+ "them; this one is {}", this.endpoint.id(), this.segments.size(), this.leases.mode(),
+					this.coordination.instanceId());
+		}
 		this.segments.forEach(CoordinatedSubscriptionContainer::start);
 	}
 
