@@ -147,9 +147,7 @@ public class KurrentDBLeaseStore implements LeaseStore {
 		long epoch = 1;
 		StreamState expected = StreamState.noStream();
 		if (last != null) {
-			Observed seen = this.observed.compute(leaseId,
-					(id, before) -> (before != null && before.revision() == last.revision()) ? before
-							: new Observed(last.revision(), now));
+			Observed seen = observe(leaseId, last, now);
 			boolean expired = last.released()
 					|| now - seen.seenAtNanos() >= TimeUnit.MILLISECONDS.toNanos(last.ttlMillis());
 			if (!expired) {
@@ -184,9 +182,22 @@ public class KurrentDBLeaseStore implements LeaseStore {
 		}
 	}
 
+	/** When this instance first saw the lease stream at its last revision: the start of its observation. */
+	private Observed observe(String leaseId, Last last, long now) {
+		return this.observed.compute(leaseId, (id, before) -> (before != null && before.revision() == last.revision())
+				? before : new Observed(last.revision(), now));
+	}
+
+	/**
+	 * Also an observation: a segment that only looks at a lease (while the balancing leaves it to another instance)
+	 * has been counting its time unchanged when it comes to acquire it.
+	 */
 	@Override
 	public Optional<SubscriptionLease> current(String leaseId) {
 		Last last = readLast(leaseId);
+		if (last != null) {
+			observe(leaseId, last, this.nanoClock.getAsLong());
+		}
 		return (last == null || last.released()) ? Optional.empty() : Optional.of(last.lease());
 	}
 
