@@ -65,6 +65,15 @@ class SegmentedSubscriptionIntegrationTests {
 					"test.stream=" + stream, "test.id=" + stream);
 	}
 
+	private static double acquired(org.springframework.boot.test.context.assertj.AssertableApplicationContext context,
+			String leaseId) {
+		var counter = context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+			.find("esdb.subscription.lease.acquired")
+			.tag("subscription", leaseId)
+			.counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
 	@Test
 	void replicasJoiningAndLeavingShareTheSegmentsAndEveryEventIsHandled() {
 		String stream = ObservabilityTestSupport.unique("segments");
@@ -104,6 +113,11 @@ class SegmentedSubscriptionIntegrationTests {
 				assertThat(health.getDetails()).containsEntry("segments", 4)
 					.containsEntry("segmentsUnowned", java.util.List.of());
 				assertThat((java.util.List<?>) health.getDetails().get("segmentsHere")).hasSize(2);
+				// The lease metrics count per segment: b acquired exactly the two it runs.
+				double acquiredByB = java.util.stream.IntStream.range(0, 4)
+					.mapToDouble((i) -> acquired(b, stream + "/segment-" + i + "-of-4"))
+					.sum();
+				assertThat(acquiredByB).isEqualTo(2);
 
 				// A reset while the other replica runs its segments is refused before anything moves.
 				b.getBean(SubscriptionRegistry.class).stop(stream);

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -52,6 +54,9 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 	private final @Nullable SegmentGate gate;
 
 	private final Object monitor = new Object();
+
+	/** Held by each tick, so that a stop can wait for one in progress. */
+	private final ReentrantLock ticks = new ReentrantLock();
 
 	/** The container of the current (or last) holding; at first one built only to check the declaration. */
 	private volatile SubscriptionContainer current;
@@ -122,6 +127,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 
 	/** One step: acquire the lease when standing by, renew it when holding it. Never throws (it would stop ticks). */
 	private void tick() {
+		this.ticks.lock();
 		try {
 			if (!this.running) {
 				return;
@@ -142,6 +148,9 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Subscription '{}' could not coordinate its lease", this.leaseId, ex);
+		}
+		finally {
+			this.ticks.unlock();
 		}
 	}
 
@@ -398,6 +407,11 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 
 	@Override
 	public boolean awaitStop(Duration timeout) {
+		if (!this.running) {
+			awaitTickInProgress(timeout);
+			// A tick that acquired the lease just before the stop started a container after requestStop looked.
+			this.current.requestStop();
+		}
 		boolean graceful = this.current.awaitStop(timeout);
 		LeaseGuard held;
 		synchronized (this.monitor) {
@@ -420,6 +434,22 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			logger.info("Subscription '{}' released its lease (epoch {})", this.leaseId, held.lease().epoch());
 		}
 		return graceful;
+	}
+
+	/**
+	 * Let a tick already running when the stop came end first (cancelling the schedule does not stop it): an
+	 * acquisition on its way then has released what it got, and a reset right after the stop does not meet this
+	 * instance's own lease.
+	 */
+	private void awaitTickInProgress(Duration timeout) {
+		try {
+			if (this.ticks.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				this.ticks.unlock();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
