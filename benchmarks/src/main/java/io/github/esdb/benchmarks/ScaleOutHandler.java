@@ -27,14 +27,18 @@ class ScaleOutHandler {
 	}
 
 	@EventSubscription(id = "${scaleout.subscription-id}", stream = "${scaleout.stream}",
-			transactional = "${scaleout.transactional}")
+			transactional = "${scaleout.transactional}", concurrency = "${scaleout.segments:1}",
+			partitionBy = "${scaleout.partition-by:}")
 	void on(byte[] data, EventContext context) {
 		long started = ScaleOutHandler.micros(Instant.now());
+		// A segment's worker thread is named after it (esdb-subscription-<id>/segment-i-of-n); empty when whole.
+		String thread = Thread.currentThread().getName();
+		String segment = thread.contains("/segment-") ? thread.substring(thread.lastIndexOf('/') + 1) : "";
 		// The end is the database's clock when it executes the insert, the handler's last work: PostgreSQL runs on
 		// this host (127.0.0.1), so both clocks are the host's wall clock.
-		this.jdbc.update("INSERT INTO scaleout_handled (event_id, revision, replica, started_us, ended_us) "
-				+ "VALUES (?, ?, ?, ?, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::BIGINT)", context.eventId(),
-				context.revision(), this.replica, started);
+		this.jdbc.update("INSERT INTO scaleout_handled (event_id, revision, replica, segment, started_us, ended_us) "
+				+ "VALUES (?, ?, ?, ?, ?, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::BIGINT)",
+				context.eventId(), context.revision(), this.replica, segment, started);
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -18,13 +19,15 @@ import java.util.UUID;
  * @param rows committed handler rows
  * @param missing written events without a row
  * @param duplicates rows beyond the first for an event
- * @param duplicatesPerHandover for each handover (a change of the replica handling events, in start order), the rows
- * of events already handled before it
- * @param overlaps handler calls that started while a call of another replica had not ended
+ * @param duplicatesPerHandover for each handover (a change of the replica handling events, in start order; per
+ * segment when the subscription is split), the rows of events already handled before it
+ * @param overlaps handler calls that started while a call of another replica had not ended (of the same segment,
+ * when the subscription is split)
  * @param firstOverlap a description of the first overlap, empty when none
  * @param kills the kills, in order
- * @param handoverMillis for each kill of the replica that owned the subscription, the time from the kill until
- * another replica started its first handler call
+ * @param handoverMillis for each kill of the replica that owned the subscription (or, split, for each segment whose
+ * latest call before the kill was the killed replica's), the time from the kill until another replica started its
+ * first handler call (of that segment)
  * @param tookOver whether after each kill the subscription was handled again (false when a wait timed out)
  * @param seconds the run's duration from the first append to the last event handled
  */
@@ -37,10 +40,11 @@ public record ScaleOutReport(ScaleOutOptions options, int written, int rows, int
 	 * @param eventId the event's id
 	 * @param revision its revision in the stream
 	 * @param replica the replica's instance id
+	 * @param segment the segment that handled it ({@code segment-i-of-n}), empty when the subscription is whole
 	 * @param started when the call started, microseconds since 1970
 	 * @param ended when it wrote its row, microseconds since 1970
 	 */
-	public record Row(UUID eventId, long revision, String replica, long started, long ended) {
+	public record Row(UUID eventId, long revision, String replica, String segment, long started, long ended) {
 
 	}
 
@@ -76,43 +80,59 @@ public record ScaleOutReport(ScaleOutOptions options, int written, int rows, int
 		int duplicates = counts.values().stream().mapToInt((count) -> count - 1).sum();
 
 		List<Integer> perHandover = new ArrayList<>();
+		List<String> overlapping = new ArrayList<>();
+		List<Long> handovers = new ArrayList<>();
+		// Each segment is run by one replica at a time, as the whole subscription is when it is not split.
+		Map<String, List<Row>> bySegment = new TreeMap<>();
+		byStart.forEach((row) -> bySegment.computeIfAbsent(row.segment(), (key) -> new ArrayList<>()).add(row));
+		bySegment.forEach((segment, segmentRows) -> {
+			checkOneReplicaAtATime(segmentRows, perHandover, overlapping);
+			for (Kill kill : kills) {
+				boolean ownedIt = segment.isEmpty() ? kill.owner() : segmentRows.stream()
+					.filter((row) -> row.started() < kill.at())
+					.reduce((first, second) -> second)
+					.map((row) -> row.replica().equals(kill.replica()))
+					.orElse(false);
+				if (ownedIt) {
+					segmentRows.stream()
+						.filter((row) -> row.started() > kill.at() && !row.replica().equals(kill.replica()))
+						.findFirst()
+						.ifPresent((row) -> handovers.add((row.started() - kill.at()) / 1_000));
+				}
+			}
+		});
+		int overlaps = overlapping.size();
+		String firstOverlap = overlapping.isEmpty() ? "" : overlapping.get(0);
+		return new ScaleOutReport(options, written.size(), rows.size(), missing, duplicates, perHandover, overlaps,
+				firstOverlap, kills, handovers, tookOver, seconds);
+	}
+
+	/**
+	 * Count, in the rows of one segment (or of the whole subscription) in start order, the rows of events already
+	 * handled after each change of replica, and the calls that started while another replica's call had not ended.
+	 */
+	private static void checkOneReplicaAtATime(List<Row> byStart, List<Integer> perHandover, List<String> overlaps) {
 		Set<UUID> seen = new HashSet<>();
 		String current = null;
-		int overlaps = 0;
-		String firstOverlap = "";
+		int first = perHandover.size();
 		Row latest = null;
 		for (Row row : byStart) {
 			if (current != null && !current.equals(row.replica())) {
 				perHandover.add(0);
 			}
 			current = row.replica();
-			if (!seen.add(row.eventId()) && !perHandover.isEmpty()) {
+			if (!seen.add(row.eventId()) && perHandover.size() > first) {
 				perHandover.set(perHandover.size() - 1, perHandover.get(perHandover.size() - 1) + 1);
 			}
 			// Calls of one replica are sequential, so a call that starts before the latest-ending call so far has
 			// ended overlaps a call of another replica.
 			if (latest != null && row.started() < latest.ended() && !latest.replica().equals(row.replica())) {
-				overlaps++;
-				if (firstOverlap.isEmpty()) {
-					firstOverlap = row + " started before " + latest + " ended";
-				}
+				overlaps.add(row + " started before " + latest + " ended");
 			}
 			if (latest == null || row.ended() > latest.ended()) {
 				latest = row;
 			}
 		}
-
-		List<Long> handovers = new ArrayList<>();
-		for (Kill kill : kills) {
-			if (kill.owner()) {
-				byStart.stream()
-					.filter((row) -> row.started() > kill.at() && !row.replica().equals(kill.replica()))
-					.findFirst()
-					.ifPresent((row) -> handovers.add((row.started() - kill.at()) / 1_000));
-			}
-		}
-		return new ScaleOutReport(options, written.size(), rows.size(), missing, duplicates, perHandover, overlaps,
-				firstOverlap, kills, handovers, tookOver, seconds);
 	}
 
 	/**
@@ -148,7 +168,8 @@ public record ScaleOutReport(ScaleOutOptions options, int written, int rows, int
 						+ " ms (min / median / max over " + sorted.size() + ")";
 		long ownerKills = this.kills.stream().filter(Kill::owner).count();
 		return String.join("\n", "| Measure | Value |", "|---|---|",
-				"| mode | `" + this.options.mode().name().toLowerCase(java.util.Locale.ROOT) + "` |",
+				"| mode | `" + this.options.mode().name().toLowerCase(java.util.Locale.ROOT) + "`"
+						+ ((this.options.segments() > 1) ? ", " + this.options.segments() + " segments" : "") + " |",
 				"| events written / handler rows | " + this.written + " / " + this.rows + " |",
 				"| replicas / kills (of the owner) | " + this.options.replicas() + " / " + this.kills.size() + " ("
 						+ ownerKills + ") |",
@@ -159,8 +180,10 @@ public record ScaleOutReport(ScaleOutOptions options, int written, int rows, int
 				"| duplicate rows (total) | " + this.duplicates + " |",
 				"| handovers / duplicates per handover (max) | " + this.duplicatesPerHandover.size() + " / "
 						+ maxDuplicatesPerHandover() + " |",
-				"| overlapping handler calls of two replicas | " + this.overlaps + " |",
-				"| handover after killing the owner (kill to first handler call) | " + handover + " |",
+				"| overlapping handler calls of two replicas" + ((this.options.segments() > 1) ? " (same segment)" : "")
+						+ " | " + this.overlaps + " |",
+				"| handover after killing the owner" + ((this.options.segments() > 1) ? " of a segment" : "")
+						+ " (kill to first handler call) | " + handover + " |",
 				"| run time | " + String.format(java.util.Locale.ROOT, "%.1f", this.seconds) + " s |",
 				"| result | " + (passed() ? "PASSED" : "FAILED") + " |")
 				+ (this.firstOverlap.isEmpty() ? "" : "\nFirst overlap: " + this.firstOverlap)

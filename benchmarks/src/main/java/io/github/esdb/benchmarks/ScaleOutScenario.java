@@ -184,7 +184,9 @@ public final class ScaleOutScenario {
 			killed.process.waitFor();
 			boolean wasOwner = killed.id.equals(owner);
 			kills.add(new ScaleOutReport.Kill(killed.id, lastKill, wasOwner));
-			this.log.accept("kill " + (k + 1) + ": " + killed.id + (wasOwner ? " (the owner)" : " (standing by)"));
+			String role = (this.options.segments() > 1) ? (wasOwner ? " (handled the latest event)" : "")
+					: (wasOwner ? " (the owner)" : " (standing by)");
+			this.log.accept("kill " + (k + 1) + ": " + killed.id + role);
 			round.incrementAndGet();
 			if (k + 1 < this.options.kills()) {
 				// Nothing waits for a restart after the last kill; it would only take CPU from the catching-up owner.
@@ -255,7 +257,10 @@ public final class ScaleOutScenario {
 				"--esdb.subscriptions.checkpoint.jdbc.initialize-schema=never",
 				"--esdb.subscriptions.checkpoint.every-events=" + this.options.checkpointEvery(),
 				"--scaleout.subscription-id=scaleout", "--scaleout.stream=" + this.stream,
-				"--scaleout.transactional=" + jdbc, "--logging.level.io.github.esdb.subscription=INFO"));
+				"--scaleout.transactional=" + jdbc, "--logging.level.io.github.esdb.subscription=INFO",
+				"--scaleout.segments=" + this.options.segments(),
+				// Events of one stream: partitioned by event id, so that every segment has work.
+				"--scaleout.partition-by=" + ((this.options.segments() > 1) ? "context.eventId" : "")));
 		Path log = this.logs.resolve(id + ".log");
 		Process process = start(command, log);
 		return new Replica(id, index, generation, process, log);
@@ -342,7 +347,8 @@ public final class ScaleOutScenario {
 		try (Connection connection = connect()) {
 			connection.createStatement()
 				.execute("CREATE TABLE scaleout_handled (event_id UUID NOT NULL, revision BIGINT NOT NULL, "
-						+ "replica VARCHAR(40) NOT NULL, started_us BIGINT NOT NULL, ended_us BIGINT NOT NULL)");
+						+ "replica VARCHAR(40) NOT NULL, segment VARCHAR(40) NOT NULL, started_us BIGINT NOT NULL, "
+						+ "ended_us BIGINT NOT NULL)");
 			// The tables of the JDBC checkpoint and lease stores, created once here rather than by three replicas
 			// starting at the same moment (what an application's migrations do).
 			new ResourceDatabasePopulator(
@@ -390,7 +396,8 @@ public final class ScaleOutScenario {
 			List<ScaleOutReport.Row> rows = new ArrayList<>();
 			while (result.next()) {
 				rows.add(new ScaleOutReport.Row(result.getObject("event_id", UUID.class), result.getLong("revision"),
-						result.getString("replica"), result.getLong("started_us"), result.getLong("ended_us")));
+						result.getString("replica"), result.getString("segment"), result.getLong("started_us"),
+						result.getLong("ended_us")));
 			}
 			return rows;
 		}

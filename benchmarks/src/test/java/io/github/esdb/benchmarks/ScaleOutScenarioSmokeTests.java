@@ -36,13 +36,47 @@ class ScaleOutScenarioSmokeTests {
 	}
 
 	@Test
+	@Timeout(value = 240, unit = TimeUnit.SECONDS)
+	void withSegmentsEveryEventIsHandledExactlyOnceAndNoSegmentRunsOnTwoReplicasAtOnce() throws Exception {
+		ScaleOutOptions options = ScaleOutOptions.parse("--events=400", "--kills=2", "--replicas=2", "--mode=jdbc",
+				"--segments=4", "--kill-every-ms=4000", "--lease-ttl-ms=2000", "--renew-interval-ms=300");
+		ScaleOutReport report = ScaleOutScenario.run(options, (line) -> System.out.println("[scaleout] " + line));
+		System.out.println(report.toMarkdown());
+		assertThat(report.passed()).as(report.toMarkdown()).isTrue();
+		assertThat(report.rows()).isEqualTo(400);
+		assertThat(report.toMarkdown()).contains("4 segments");
+	}
+
+	@Test
+	void withSegmentsTheReportFindsOverlapsWithinASegmentOnly() {
+		ScaleOutOptions segments = ScaleOutOptions.parse("--mode=jdbc", "--segments=2");
+		UUID a = UUID.randomUUID();
+		UUID b = UUID.randomUUID();
+		UUID c = UUID.randomUUID();
+		List<ScaleOutReport.Row> twoAtOnce = List.of(new ScaleOutReport.Row(a, 0, "r0.0", "segment-0-of-2", 100, 900),
+				new ScaleOutReport.Row(b, 1, "r1.0", "segment-1-of-2", 500, 600));
+		assertThat(ScaleOutReport.of(segments, List.of(a, b), twoAtOnce, List.of(), true, 1).passed())
+			.as("two segments at once on two replicas").isTrue();
+		List<ScaleOutReport.Row> sameSegment = new ArrayList<>(twoAtOnce);
+		sameSegment.add(new ScaleOutReport.Row(c, 2, "r1.0", "segment-0-of-2", 800, 950));
+		ScaleOutReport overlap = ScaleOutReport.of(segments, List.of(a, b, c), sameSegment, List.of(), true, 1);
+		assertThat(overlap.overlaps()).isEqualTo(1);
+		assertThat(overlap.passed()).isFalse();
+		List<ScaleOutReport.Kill> kills = List.of(new ScaleOutReport.Kill("r0.0", 1_000, false));
+		List<ScaleOutReport.Row> takenOver = new ArrayList<>(twoAtOnce);
+		takenOver.add(new ScaleOutReport.Row(c, 2, "r1.0", "segment-0-of-2", 3_001_000, 3_001_100));
+		assertThat(ScaleOutReport.of(segments, List.of(a, b, c), takenOver, kills, true, 1).handoverMillis())
+			.as("segment 0 was the killed replica's").containsExactly(3_000L);
+	}
+
+	@Test
 	void theReportFindsMissingEventsDuplicatesAndOverlaps() {
 		ScaleOutOptions jdbc = ScaleOutOptions.parse("--mode=jdbc");
 		UUID a = UUID.randomUUID();
 		UUID b = UUID.randomUUID();
 		UUID c = UUID.randomUUID();
-		List<ScaleOutReport.Row> clean = List.of(new ScaleOutReport.Row(a, 0, "r0.0", 100, 200),
-				new ScaleOutReport.Row(b, 1, "r1.0", 5_000_300, 5_000_400));
+		List<ScaleOutReport.Row> clean = List.of(new ScaleOutReport.Row(a, 0, "r0.0", "", 100, 200),
+				new ScaleOutReport.Row(b, 1, "r1.0", "", 5_000_300, 5_000_400));
 		List<ScaleOutReport.Kill> kills = List.of(new ScaleOutReport.Kill("r0.0", 300, true));
 		ScaleOutReport passed = ScaleOutReport.of(jdbc, List.of(a, b), clean, kills, true, 1);
 		assertThat(passed.passed()).as(passed.toMarkdown()).isTrue();
@@ -51,7 +85,7 @@ class ScaleOutScenarioSmokeTests {
 		assertThat(ScaleOutReport.of(jdbc, List.of(a, b, c), clean, kills, true, 1).missing()).isEqualTo(1);
 
 		List<ScaleOutReport.Row> duplicated = new ArrayList<>(clean);
-		duplicated.add(new ScaleOutReport.Row(a, 0, "r1.0", 5_000_500, 5_000_600));
+		duplicated.add(new ScaleOutReport.Row(a, 0, "r1.0", "", 5_000_500, 5_000_600));
 		ScaleOutReport twice = ScaleOutReport.of(jdbc, List.of(a, b), duplicated, kills, true, 1);
 		assertThat(twice.duplicates()).isEqualTo(1);
 		assertThat(twice.passed()).as("exactly once with jdbc").isFalse();
@@ -60,8 +94,8 @@ class ScaleOutScenarioSmokeTests {
 		assertThat(atLeastOnce.duplicatesPerHandover()).containsExactly(1);
 		assertThat(atLeastOnce.passed()).as("one duplicate after a handover is within a checkpoint interval").isTrue();
 
-		List<ScaleOutReport.Row> overlapping = List.of(new ScaleOutReport.Row(a, 0, "r0.0", 100, 900),
-				new ScaleOutReport.Row(b, 1, "r1.0", 500, 600));
+		List<ScaleOutReport.Row> overlapping = List.of(new ScaleOutReport.Row(a, 0, "r0.0", "", 100, 900),
+				new ScaleOutReport.Row(b, 1, "r1.0", "", 500, 600));
 		ScaleOutReport overlap = ScaleOutReport.of(jdbc, List.of(a, b), overlapping, List.of(), true, 1);
 		assertThat(overlap.overlaps()).isEqualTo(1);
 		assertThat(overlap.passed()).isFalse();

@@ -27,11 +27,14 @@ import org.jspecify.annotations.Nullable;
  * (catch-up only; needs a {@link TransactionalCheckpointStore} that joins the transaction manager's transactions)
  * @param transactionManager bean name of the transaction manager of a transactional subscription, {@code null} for
  * the only (or primary) one
+ * @param segment the segment of a coordinated subscription this endpoint runs, {@code null} for the whole
+ * subscription; see {@link #segment(int, int)}
  */
 public record SubscriptionEndpoint(String id, String stream, @Nullable String group, @Nullable StartPosition from,
 		@Nullable EventFilterSpec filter, boolean resolveLinks, boolean autoStartup, @Nullable String checkpointStore,
 		PersistentSettings persistentSettings, EventDispatcher dispatcher, String source, int concurrency,
-		@Nullable PartitionKeyResolver partitionKey, boolean transactional, @Nullable String transactionManager) {
+		@Nullable PartitionKeyResolver partitionKey, boolean transactional, @Nullable String transactionManager,
+		@Nullable Segment segment) {
 
 	/** The name of the stream of all events. */
 	public static final String ALL = "$all";
@@ -64,6 +67,33 @@ public record SubscriptionEndpoint(String id, String stream, @Nullable String gr
 	}
 
 	/**
+	 * An endpoint of a whole subscription (not one segment of it).
+	 * @param id the unique subscription id
+	 * @param stream the stream, or {@code $all}
+	 * @param group the persistent subscription group, {@code null} for catch-up
+	 * @param from where to start, {@code null} for the default
+	 * @param filter the server-side filter for {@code $all}, {@code null} for none
+	 * @param resolveLinks whether link events are resolved
+	 * @param autoStartup whether the registry starts it with the application
+	 * @param checkpointStore bean name of the checkpoint store, {@code null} for the default
+	 * @param persistentSettings settings of a persistent subscription
+	 * @param dispatcher hands events to the handler(s)
+	 * @param source what declared the subscription, for messages
+	 * @param concurrency how many events are handled at once; 0 for the configured default
+	 * @param partitionKey the key of each event for concurrent handling, {@code null} for the event's stream
+	 * @param transactional whether each handler call runs in a transaction that also writes the event's checkpoint
+	 * @param transactionManager bean name of the transaction manager, {@code null} for the only (or primary) one
+	 */
+	public SubscriptionEndpoint(String id, String stream, @Nullable String group, @Nullable StartPosition from,
+			@Nullable EventFilterSpec filter, boolean resolveLinks, boolean autoStartup,
+			@Nullable String checkpointStore, PersistentSettings persistentSettings, EventDispatcher dispatcher,
+			String source, int concurrency, @Nullable PartitionKeyResolver partitionKey, boolean transactional,
+			@Nullable String transactionManager) {
+		this(id, stream, group, from, filter, resolveLinks, autoStartup, checkpointStore, persistentSettings,
+				dispatcher, source, concurrency, partitionKey, transactional, transactionManager, null);
+	}
+
+	/**
 	 * An endpoint that is not transactional.
 	 * @param id the unique subscription id
 	 * @param stream the stream, or {@code $all}
@@ -84,7 +114,30 @@ public record SubscriptionEndpoint(String id, String stream, @Nullable String gr
 			@Nullable String checkpointStore, PersistentSettings persistentSettings, EventDispatcher dispatcher,
 			String source, int concurrency, @Nullable PartitionKeyResolver partitionKey) {
 		this(id, stream, group, from, filter, resolveLinks, autoStartup, checkpointStore, persistentSettings,
-				dispatcher, source, concurrency, partitionKey, false, null);
+				dispatcher, source, concurrency, partitionKey, false, null, null);
+	}
+
+	/**
+	 * The id under which this endpoint's checkpoint, lease and parked events are kept: the subscription id, or for a
+	 * segment {@code <id>/segment-<i>-of-<n>}. Settings, metrics and handlers see {@link #id()} either way.
+	 * @return the id of the position this endpoint keeps
+	 */
+	public String checkpointId() {
+		return (this.segment != null) ? this.segment.idOf(this.id) : this.id;
+	}
+
+	/**
+	 * This subscription's segment {@code index} of {@code count}: the same subscription, handling only the events of
+	 * partition {@code index} one at a time, with its own checkpoint, lease and parked stream.
+	 * @param index the segment, from 0 to {@code count - 1}
+	 * @param count how many segments there are
+	 * @return the segment's endpoint
+	 */
+	public SubscriptionEndpoint segment(int index, int count) {
+		return new SubscriptionEndpoint(this.id, this.stream, this.group, this.from, this.filter, this.resolveLinks,
+				this.autoStartup, this.checkpointStore, this.persistentSettings, this.dispatcher,
+				this.source + " (segment " + index + " of " + count + ")", 1, this.partitionKey, this.transactional,
+				this.transactionManager, new Segment(index, count));
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.github.esdb.subscription;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -34,14 +35,21 @@ import io.github.esdb.connection.ConnectionFailure;
  * @param connectionFailure the last error when it is an authentication or TLS failure (which retrying does not cure),
  * {@code null} when the last error is of another kind or there is none
  * @param ownership which application instance holds the subscription's lease and until when, {@code null} when the
- * subscription is not coordinated ({@code esdb.subscriptions.coordination.mode=none})
+ * subscription is not coordinated ({@code esdb.subscriptions.coordination.mode=none}); for a segmented subscription
+ * the owner is this instance while it holds at least one segment
+ * @param segments who holds each segment of a coordinated subscription with a concurrency above 1, by segment; empty
+ * when the subscription is not split into segments
  */
 public record SubscriptionSnapshot(String id, SubscriptionKind kind, String stream, @Nullable String group,
 		SubscriptionState state, @Nullable Checkpoint position, @Nullable Checkpoint committed,
 		@Nullable String lastError, @Nullable Instant lastErrorAt, long handled, long skipped, long failed, long nacked,
 		long reconnects, @Nullable EventFilterSpec filter, int concurrency, int inFlight,
 		@Nullable Checkpoint oldestUnfinished, @Nullable ConnectionFailure connectionFailure,
-		@Nullable SubscriptionOwnership ownership) {
+		@Nullable SubscriptionOwnership ownership, List<SegmentOwnership> segments) {
+
+	public SubscriptionSnapshot {
+		segments = List.copyOf(segments);
+	}
 
 	/**
 	 * A snapshot of a subscription that is not coordinated across instances.
@@ -52,7 +60,7 @@ public record SubscriptionSnapshot(String id, SubscriptionKind kind, String stre
 			long nacked, long reconnects, @Nullable EventFilterSpec filter, int concurrency, int inFlight,
 			@Nullable Checkpoint oldestUnfinished, @Nullable ConnectionFailure connectionFailure) {
 		this(id, kind, stream, group, state, position, committed, lastError, lastErrorAt, handled, skipped, failed,
-				nacked, reconnects, filter, concurrency, inFlight, oldestUnfinished, connectionFailure, null);
+				nacked, reconnects, filter, concurrency, inFlight, oldestUnfinished, connectionFailure, null, List.of());
 	}
 
 	/**
@@ -65,7 +73,22 @@ public record SubscriptionSnapshot(String id, SubscriptionKind kind, String stre
 		return new SubscriptionSnapshot(this.id, this.kind, this.stream, this.group, state, this.position,
 				this.committed, this.lastError, this.lastErrorAt, this.handled, this.skipped, this.failed, this.nacked,
 				this.reconnects, this.filter, this.concurrency, this.inFlight, this.oldestUnfinished,
-				this.connectionFailure, ownership);
+				this.connectionFailure, ownership, this.segments);
+	}
+
+	/**
+	 * This snapshot as a segmented subscription shows it.
+	 * @param state the state to show
+	 * @param ownership this instance and whether it holds any segment
+	 * @param segments who holds each segment
+	 * @return the snapshot
+	 */
+	public SubscriptionSnapshot withSegments(SubscriptionState state, SubscriptionOwnership ownership,
+			List<SegmentOwnership> segments) {
+		return new SubscriptionSnapshot(this.id, this.kind, this.stream, this.group, state, this.position,
+				this.committed, this.lastError, this.lastErrorAt, this.handled, this.skipped, this.failed, this.nacked,
+				this.reconnects, this.filter, this.concurrency, this.inFlight, this.oldestUnfinished,
+				this.connectionFailure, ownership, segments);
 	}
 
 }

@@ -23,6 +23,7 @@ import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionKind;
 import io.github.esdb.subscription.SubscriptionOwnedElsewhereException;
 import io.github.esdb.subscription.SubscriptionRegistry;
+import io.github.esdb.subscription.SegmentOwnership;
 import io.github.esdb.subscription.SubscriptionOwnership;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
@@ -328,13 +329,16 @@ public class SubscriptionsEndpoint {
 	 * @param unfinished events handed to its partitions and not finished
 	 * @param oldestUnfinished the oldest event not finished, {@code null} when none
 	 * @param ownership which instance holds the lease and until when, {@code null} when not coordinated
+	 * @param segments which instance holds each segment of a coordinated subscription with a concurrency above 1
+	 * and until when; empty when it is not split into segments
 	 */
 	public record SubscriptionDescriptor(String id, SubscriptionKind kind, String stream, String group,
 			SubscriptionState state, String position, String committed, String head, Instant headReadAt,
 			Instant headStaleSince, Long lagEvents, Double lagSeconds,
 			boolean stalled, boolean caughtUp, int inFlight, long handled, long skipped, long failed, long nacked,
 			long reconnects, String lastError, Instant lastErrorAt, int concurrency, int unfinished,
-			String oldestUnfinished, SubscriptionOwnership ownership) implements OperationResponseBody {
+			String oldestUnfinished, SubscriptionOwnership ownership,
+			List<SegmentOwnership> segments) implements OperationResponseBody {
 
 		static SubscriptionDescriptor of(SubscriptionStatus status) {
 			SubscriptionSnapshot snapshot = status.snapshot();
@@ -343,7 +347,7 @@ public class SubscriptionsEndpoint {
 					status.headReadAt(), status.headStaleSince(), status.lagEvents(), status.lagSeconds(), status.stalled(), status.caughtUpOnce(),
 					status.inFlight(), snapshot.handled(), snapshot.skipped(), snapshot.failed(), snapshot.nacked(),
 					snapshot.reconnects(), snapshot.lastError(), snapshot.lastErrorAt(), snapshot.concurrency(),
-					snapshot.inFlight(), text(snapshot.oldestUnfinished()), snapshot.ownership());
+					snapshot.inFlight(), text(snapshot.oldestUnfinished()), snapshot.ownership(), snapshot.segments());
 		}
 
 		private static String text(Object value) {

@@ -10,6 +10,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import io.github.esdb.connection.ConnectionFailure;
 import io.github.esdb.observability.SubscriptionMonitor;
 import io.github.esdb.observability.SubscriptionStatus;
+import io.github.esdb.subscription.SegmentOwnership;
 import io.github.esdb.subscription.SubscriptionOwnership;
 import io.github.esdb.subscription.SubscriptionSnapshot;
 import io.github.esdb.subscription.SubscriptionState;
@@ -18,7 +19,8 @@ import io.github.esdb.subscription.SubscriptionState;
  * Health of one subscription: DOWN when it FAILED, when the stall watchdog reports it stalled, and when it reconnects
  * because of an authentication or TLS failure (which retrying does not cure; the {@code error} detail says what to
  * fix), and, if configured, whenever it reconnects; UP otherwise, including STOPPED (stopping is an operator's
- * decision, not a fault) and STANDBY (another instance holds its lease; the details name it and until when). The details say where it is and how far behind; the lag is "unknown" while the head cannot
+ * decision, not a fault) and STANDBY (another instance holds its lease; the details name it and until when). A
+ * subscription split into segments lists the segments this instance runs and those no instance runs. The details say where it is and how far behind; the lag is "unknown" while the head cannot
  * be read ({@code headStaleSince} says since when).
  */
 public class SubscriptionHealthIndicator implements HealthIndicator {
@@ -90,6 +92,21 @@ public class SubscriptionHealthIndicator implements HealthIndicator {
 			if (ownership.until() != null) {
 				builder.withDetail("leaseUntil", ownership.until());
 			}
+		}
+		if (!snapshot.segments().isEmpty()) {
+			// Which segments run here, and which none of the instances runs (none renewed their lease): events of
+			// those wait until one takes them, within a lease TTL unless every instance is gone or failing.
+			builder.withDetail("segments", snapshot.segments().size())
+				.withDetail("segmentsHere", snapshot.segments()
+					.stream()
+					.filter((segment) -> ownership != null && ownership.instanceId().equals(segment.owner()))
+					.map(SegmentOwnership::segment)
+					.toList())
+				.withDetail("segmentsUnowned", snapshot.segments()
+					.stream()
+					.filter((segment) -> segment.owner() == null)
+					.map(SegmentOwnership::segment)
+					.toList());
 		}
 		ConnectionFailure misconfigured = misconfigured(snapshot);
 		if (misconfigured != null) {

@@ -47,8 +47,9 @@ class SubscriptionCoordinationConfiguration {
 	@ConditionalOnMissingBean(name = COORDINATION_TASK_SCHEDULER)
 	ThreadPoolTaskScheduler esdbCoordinationTaskScheduler() {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		// Two: a subscription that lost its lease waits for its handler on one while the others renew on the other.
-		scheduler.setPoolSize(2);
+		// Four: a subscription (or segment) that lost or hands over its lease waits for its handler on one while the
+		// other leases (a segmented subscription holds several) are renewed on the others.
+		scheduler.setPoolSize(4);
 		scheduler.setThreadNamePrefix("esdb-lease-");
 		scheduler.setDaemon(true);
 		return scheduler;

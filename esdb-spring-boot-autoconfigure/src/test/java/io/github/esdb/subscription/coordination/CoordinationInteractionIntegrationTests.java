@@ -113,7 +113,7 @@ class CoordinationInteractionIntegrationTests {
 	}
 
 	@Test
-	void exactlyOnceWithConcurrencyStartsUnderJdbcCoordination() {
+	void exactlyOnceWithConcurrencyRunsAsSegmentsUnderJdbcCoordination() {
 		String stream = ObservabilityTestSupport.unique("coord-partitions");
 		esdb.runner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
@@ -133,11 +133,18 @@ class CoordinationInteractionIntegrationTests {
 					.isNull();
 				await().atMost(PATIENCE).until(() -> Replicas.runsHere(context, stream));
 				Replicas.write(esdb, stream, 0, 4);
-				// Each event's partition position commits in its transaction, through the store fenced by the lease.
+				// Coordinated, concurrency 2 means two segments, each with its checkpoint written under its lease
+				// (in the handler's transaction for the segment that handles the stream's events).
 				PartitionCheckpointStore store = context.getBean(PartitionCheckpointStore.class);
-				await().atMost(PATIENCE).until(() -> store.loadPartitions(stream).isPresent());
 				await().atMost(PATIENCE).until(() -> txHandled.size() == 4);
-				assertThat(Replicas.runsHere(context, stream)).as("still runs here, holding its lease").isTrue();
+				await().atMost(PATIENCE)
+					.until(() -> store.load(stream + "/segment-0-of-2").isPresent()
+							&& store.load(stream + "/segment-1-of-2").isPresent());
+				assertThat(store.loadPartitions(stream)).as("no partition positions: segments run one at a time")
+					.isEmpty();
+				assertThat(Replicas.snapshot(context, stream).segments()).hasSize(2)
+					.allSatisfy((segment) -> assertThat(segment.owner()).isEqualTo("a"));
+				assertThat(Replicas.runsHere(context, stream)).as("still runs here, holding its leases").isTrue();
 			});
 	}
 

@@ -103,4 +103,24 @@ class JdbcLeaseStoreIntegrationTests {
 		assertThat(lost).hasValue(2);
 	}
 
+	@Test
+	void membersAreThoseWhoseHeartbeatHasNotExpiredByTheDatabaseClockAndALeaveCountsAtOnce() {
+		JdbcLeaseStore leases = new JdbcLeaseStore(dataSource);
+		String group = "members_%!" + System.nanoTime();
+		assertThat(leases.heartbeat(group, "a", Duration.ofSeconds(30))).containsExactly("a");
+		assertThat(leases.heartbeat(group, "b", TTL)).containsExactly("a", "b");
+		// Another group whose id the first one's is a prefix of (LIKE's wildcards in it are escaped) is not mixed in.
+		leases.heartbeat(group + "x", "c", Duration.ofSeconds(30));
+		assertThat(leases.heartbeat(group, "a", Duration.ofSeconds(30))).containsExactly("a", "b");
+		// b stops calling: after its TTL, by the database's clock, it is no member any more.
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> leases.heartbeat(group, "a", Duration.ofSeconds(30)).equals(java.util.Set.of("a")));
+		// A heartbeat with no time to live is a leave: the others stop counting it at once.
+		leases.heartbeat(group, "b", Duration.ofSeconds(30));
+		leases.heartbeat(group, "b", Duration.ZERO);
+		assertThat(leases.heartbeat(group, "a", Duration.ofSeconds(30))).containsExactly("a");
+		// A member row is no lease: no lease of that id is there.
+		assertThat(leases.current(group)).isEmpty();
+	}
+
 }

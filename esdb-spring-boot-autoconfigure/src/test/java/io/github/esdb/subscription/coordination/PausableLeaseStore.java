@@ -2,6 +2,7 @@ package io.github.esdb.subscription.coordination;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -59,6 +60,11 @@ final class PausableLeaseStore implements LeaseStore {
 	@Override
 	public Optional<SubscriptionLease> current(String leaseId) {
 		return this.delegate.current(leaseId);
+	}
+
+	@Override
+	public Set<String> heartbeat(String groupId, String member, Duration ttl) {
+		return this.delegate.heartbeat(groupId, member, ttl);
 	}
 
 	@Override

@@ -93,7 +93,7 @@ final class CatchUpSubscriber implements Subscriber {
 		this.services = services;
 		this.store = services.checkpointStoreOf(endpoint);
 		this.transactional = TransactionalHandling.of(endpoint, services, this.store);
-		this.committer = new CheckpointCommitter(endpoint.id(),
+		this.committer = new CheckpointCommitter(endpoint.checkpointId(),
 				(this.transactional != null) ? this.transactional.outsideTransactions() : this.store,
 				services.settings().checkpointEveryEvents(), services.settings().checkpointEvery(),
 				services.settings().checkpointMinInterval(), services.observer(), System::nanoTime);
@@ -101,7 +101,7 @@ final class CatchUpSubscriber implements Subscriber {
 		this.invoker = new HandlerInvoker(endpoint, services, statistics);
 		this.filter = effectiveFilter(endpoint);
 		this.statistics = statistics;
-		this.parked = new ParkedStream(services.clients(), services.settings().parkedStreamPrefix() + endpoint.id(),
+		this.parked = new ParkedStream(services.clients(), services.settings().parkedStreamPrefix() + endpoint.checkpointId(),
 				services.settings().subscribeTimeout());
 		this.batches = CatchUpBatchHandling.of(endpoint, services, this.committer, this.errorHandler, this.invoker,
 				this.transactional, (outcome, item) -> parkIfAsked(outcome, item.event(), item.context()),
@@ -228,7 +228,10 @@ final class CatchUpSubscriber implements Subscriber {
 	 * subscription or forgets the checkpoint.
 	 */
 	private @Nullable Checkpoint loadCheckpoint() throws Exception {
-		Checkpoint stored = this.store.load(this.endpoint.id()).orElse(null);
+		Checkpoint stored = this.store.load(this.endpoint.checkpointId()).orElse(null);
+		if (stored == null && this.endpoint.segment() != null) {
+			stored = startOfSegment();
+		}
 		if (this.transactional != null) {
 			this.transactional.checkPartitions(stored);
 		}
@@ -248,11 +251,26 @@ final class CatchUpSubscriber implements Subscriber {
 				+ "esdb.subscriptions.checkpoint.beyond-log=reset says, it forgets it and starts from {}",
 				this.endpoint.id(), stored, where, (end.last() != null) ? "last event at " + end.last() : "no event",
 				(this.endpoint.from() != null) ? this.endpoint.from() : "the start");
-		this.store.reset(this.endpoint.id());
+		this.store.reset(this.endpoint.checkpointId());
 		if (this.transactional != null) {
 			this.transactional.resetPartitions();
 		}
 		return null;
+	}
+
+	/**
+	 * A segment without a checkpoint of its own starts from the subscription's checkpoint: the position of the
+	 * subscription before it was split, or the lowest position of the segments of an earlier split (which the
+	 * segmented subscription keeps there), so that a new split loses nothing; events between that position and where
+	 * an earlier segment had got to are handled again (at least once).
+	 */
+	private @Nullable Checkpoint startOfSegment() {
+		Checkpoint whole = this.store.load(this.endpoint.id()).orElse(null);
+		if (whole != null) {
+			logger.info("Subscription '{}' has no checkpoint yet; it starts from the subscription's checkpoint {}",
+					this.endpoint.checkpointId(), whole);
+		}
+		return whole;
 	}
 
 	@Override
@@ -334,6 +352,11 @@ final class CatchUpSubscriber implements Subscriber {
 			return null;
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, null);
+		if (!this.partitions.inSegment(event, context)) {
+			// Another segment's event: another instance (or another segment here) handles it.
+			this.committer.pass(checkpoint);
+			return null;
+		}
 		if (this.batches != null) {
 			return this.batches.add(new EventBatcher.Item(event, context, checkpoint, null, false), control);
 		}
@@ -599,13 +622,14 @@ final class CatchUpSubscriber implements Subscriber {
 		Checkpoint target = LogSeek.checkpointBefore(this.services.clients().client(), this.endpoint, to,
 				this.services.settings().subscribeTimeout());
 		String id = this.endpoint.id();
+		String checkpointId = this.endpoint.checkpointId();
 		if (this.transactional != null) {
 			this.transactional.reset(target, () -> handler.reset(id, to));
 		}
 		else {
 			handler.reset(id, to);
-			this.store.store(id, target);
-			this.store.flush(id);
+			this.store.store(checkpointId, target);
+			this.store.flush(checkpointId);
 		}
 		// The position shown until the next start; the start loads the stored checkpoint itself.
 		this.committer.restore(target);

@@ -41,11 +41,16 @@ record ContainerSettings(int catchUpBatchSize, int checkpointEveryEvents, Durati
 		BatchDefaults batch) {
 
 	/**
-	 * The concurrency of a subscription: a per-id setting, else the endpoint's own, else the default.
+	 * The concurrency of a subscription: a per-id setting, else the endpoint's own, else the default; 1 for a
+	 * segment.
 	 * @param endpoint the subscription
 	 * @return at least 1
 	 */
 	int concurrencyOf(SubscriptionEndpoint endpoint) {
+		if (endpoint.segment() != null) {
+			// The subscription's concurrency is its number of segments; each handles its events one at a time.
+			return 1;
+		}
 		Integer byId = this.concurrencyById.get(endpoint.id());
 		if (byId != null) {
 			return byId;

@@ -283,7 +283,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		Thread thread = Thread.currentThread();
 		String executorName = thread.getName();
 		// Thread dumps and log lines then name the subscription; the executor's name comes back when it ends.
-		thread.setName("esdb-subscription-" + this.endpoint.id());
+		thread.setName("esdb-subscription-" + this.endpoint.checkpointId());
 		run.thread = thread;
 		Throwable failure = null;
 		try {

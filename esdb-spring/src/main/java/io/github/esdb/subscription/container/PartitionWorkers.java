@@ -106,10 +106,21 @@ final class PartitionWorkers {
 	 * @return a partition number
 	 */
 	int partitionOf(Object key) {
+		return partitionOf(key, this.queues.size());
+	}
+
+	/**
+	 * The partition of a key among a number of partitions: also the segment of a key across instances, so that
+	 * a key's events go to the same partition number either way.
+	 * @param key the partition key
+	 * @param partitions how many partitions there are
+	 * @return a partition number
+	 */
+	static int partitionOf(Object key, int partitions) {
 		// Spread the hash so keys that differ only in high bits still land on different partitions.
 		int hash = key.hashCode();
 		hash ^= (hash >>> 16);
-		return Math.floorMod(hash, this.queues.size());
+		return Math.floorMod(hash, partitions);
 	}
 
 	/**

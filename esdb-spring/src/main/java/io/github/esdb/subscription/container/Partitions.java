@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.PartitionKeyResolver;
+import io.github.esdb.subscription.Segment;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 
 /**
@@ -28,6 +29,8 @@ final class Partitions {
 
 	private final ContainerServices services;
 
+	private final @Nullable Segment segment;
+
 	/** How the session ends, set by the first partition that ends it. */
 	private final AtomicReference<Subscriber.@Nullable Exit> exit = new AtomicReference<>();
 
@@ -38,6 +41,23 @@ final class Partitions {
 		this.partitionKey = (endpoint.partitionKey() != null) ? endpoint.partitionKey()
 				: PartitionKeyResolver.byStream();
 		this.services = services;
+		this.segment = endpoint.segment();
+	}
+
+	/**
+	 * Whether an event is this segment's: its key falls in the partition of the segment's number, as it would with
+	 * the subscription's concurrency in one instance.
+	 * @param event the event
+	 * @param context its context
+	 * @return true when the endpoint is not a segment, or the event is its
+	 */
+	boolean inSegment(ResolvedEvent event, EventContext context) {
+		Segment own = this.segment;
+		return own == null || PartitionWorkers.partitionOf(keyOf(event, context), own.count()) == own.index();
+	}
+
+	private Object keyOf(ResolvedEvent event, EventContext context) {
+		return this.partitionKey.partitionKey(context, () -> this.services.payloads().apply(event, context));
 	}
 
 	/**
@@ -106,8 +126,7 @@ final class Partitions {
 	boolean submit(ResolvedEvent event, EventContext context, IntFunction<Subscriber.@Nullable Exit> work,
 			SubscriptionErrorHandler.Sleeper control) {
 		PartitionWorkers partitions = this.workers;
-		Object key = this.partitionKey.partitionKey(context, () -> this.services.payloads().apply(event, context));
-		int partition = partitions.partitionOf(key);
+		int partition = partitions.partitionOf(keyOf(event, context));
 		return partitions.submit(partition, () -> {
 			if (this.exit.get() != null) {
 				// The session is ending on another key's outcome: start nothing new.

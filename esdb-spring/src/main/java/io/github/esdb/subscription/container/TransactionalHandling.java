@@ -91,7 +91,7 @@ final class TransactionalHandling {
 					+ "esdb.subscriptions.by-id." + endpoint.id() + ".transaction-manager), or declare a "
 					+ "JdbcCheckpointStore bean on the read model's DataSource and name it in checkpointStore");
 		}
-		return new TransactionalHandling(endpoint.id(), transactional, transactionManager, concurrency);
+		return new TransactionalHandling(endpoint.checkpointId(), transactional, transactionManager, concurrency);
 	}
 
 	/**

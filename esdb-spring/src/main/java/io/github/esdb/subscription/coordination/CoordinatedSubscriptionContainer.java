@@ -3,8 +3,11 @@ package io.github.esdb.subscription.coordination;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -13,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.ParkedEvent;
 import io.github.esdb.subscription.StartPosition;
+import io.github.esdb.subscription.SegmentOwnership;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionContainerFactory;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -43,7 +47,16 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 
 	private final LeaseStore leases;
 
+	/** The lease's (and checkpoint's) id: the subscription id, or a segment's. */
+	private final String leaseId;
+
+	/** Asked before each attempt to acquire a segment's lease; {@code null} for a whole subscription. */
+	private final @Nullable SegmentGate gate;
+
 	private final Object monitor = new Object();
+
+	/** Held by each tick, so that a stop can wait for one in progress. */
+	private final ReentrantLock ticks = new ReentrantLock();
 
 	/** The container of the current (or last) holding; at first one built only to check the declaration. */
 	private volatile SubscriptionContainer current;
@@ -61,15 +74,32 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 
 	private volatile boolean storeFailing;
 
+	/** When {@link #seen} last changed (a renewal, a takeover, a release), on the monotonic clock; 0 before. */
+	private volatile long seenChangedAt;
+
+	/** Asked by the balancing of segments: give the lease up gracefully at the next tick. */
+	private volatile boolean handOverRequested;
+
+	/**
+	 * Create the container.
+	 * @param endpoint the subscription, or one segment of it
+	 * @param factory creates the containers that do the work
+	 * @param coordination the coordination
+	 * @param leases the lease store
+	 * @param probe a container of the endpoint built under no lease: it checks the declaration at start-up and gives
+	 * the snapshot something to show; it never runs, and its checkpoint store refuses writes
+	 * @param gate asked before acquiring a segment's lease, {@code null} for a whole subscription
+	 */
 	CoordinatedSubscriptionContainer(SubscriptionEndpoint endpoint, SubscriptionContainerFactory factory,
-			SubscriptionCoordination coordination, LeaseStore leases) {
+			SubscriptionCoordination coordination, LeaseStore leases, SubscriptionContainer probe,
+			@Nullable SegmentGate gate) {
 		this.endpoint = endpoint;
 		this.factory = factory;
 		this.coordination = coordination;
 		this.leases = leases;
-		// Checks the declaration at start-up, and gives the snapshot something to show; it never runs, and its
-		// checkpoint store refuses writes (no lease).
-		this.current = coordination.createUnder(null, () -> factory.create(endpoint));
+		this.leaseId = endpoint.checkpointId();
+		this.gate = gate;
+		this.current = probe;
 	}
 
 	@Override
@@ -88,26 +118,39 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			this.ticking = this.coordination.scheduler()
 				.scheduleWithFixedDelay(this::tick, Instant.now(), this.coordination.renewInterval());
 		}
-		logger.info("Subscription '{}' is coordinated ({} leases): it runs on the instance that holds its lease; "
-				+ "this one is {}", this.endpoint.id(), this.leases.mode(), this.coordination.instanceId());
+		if (this.gate == null) {
+			// A segment's start is told once for the whole subscription.
+			logger.info("Subscription '{}' is coordinated ({} leases): it runs on the instance that holds its lease; "
+					+ "this one is {}", this.leaseId, this.leases.mode(), this.coordination.instanceId());
+		}
 	}
 
 	/** One step: acquire the lease when standing by, renew it when holding it. Never throws (it would stop ticks). */
 	private void tick() {
+		this.ticks.lock();
 		try {
 			if (!this.running) {
 				return;
 			}
 			LeaseGuard held = this.guard;
-			if (held == null) {
+			if (held == null && this.gate != null && !this.gate.mayAcquire() && !unclaimedForTtl()) {
+				observe();
+			}
+			else if (held == null) {
 				tryAcquire();
+			}
+			else if (this.handOverRequested && !held.isLost()) {
+				handOver(held);
 			}
 			else {
 				renewOrLose(held);
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Subscription '{}' could not coordinate its lease", this.endpoint.id(), ex);
+			logger.warn("Subscription '{}' could not coordinate its lease", this.leaseId, ex);
+		}
+		finally {
+			this.ticks.unlock();
 		}
 	}
 
@@ -115,10 +158,10 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		long sentAt = System.nanoTime();
 		Optional<SubscriptionLease> acquired;
 		try {
-			acquired = this.leases.tryAcquire(this.endpoint.id(), this.coordination.instanceId(),
+			acquired = this.leases.tryAcquire(this.leaseId, this.coordination.instanceId(),
 					this.coordination.leaseTtl());
 			if (acquired.isEmpty()) {
-				this.seen = this.leases.current(this.endpoint.id()).orElse(null);
+				see(this.leases.current(this.leaseId).orElse(null));
 			}
 			storeAvailable();
 		}
@@ -138,15 +181,101 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			}
 			LeaseGuard holding = new LeaseGuard(lease, deadline(sentAt), System::nanoTime, this::fenced);
 			this.guard = holding;
-			this.seen = lease;
-			this.coordination.holding(this.endpoint.id(), holding);
+			this.handOverRequested = false;
+			see(lease);
+			this.coordination.holding(this.leaseId, holding);
 			next = this.coordination.createUnder(holding, () -> this.factory.create(this.endpoint));
 			this.current = next;
 		}
 		logger.info("Subscription '{}' acquired its lease (epoch {}, {}): this instance runs it from its stored "
-				+ "checkpoint", this.endpoint.id(), lease.epoch(), this.coordination.instanceId());
+				+ "checkpoint", this.leaseId, lease.epoch(), this.coordination.instanceId());
 		this.coordination.listeners().forEach((listener) -> notify(() -> listener.acquired(lease)));
 		next.start();
+	}
+
+	/** Standing by while the balancing of segments says another instance should take this one: only look. */
+	private void observe() {
+		try {
+			see(this.leases.current(this.leaseId).orElse(null));
+			storeAvailable();
+		}
+		catch (RuntimeException ex) {
+			storeFailed("read", ex);
+		}
+	}
+
+	private void see(@Nullable SubscriptionLease lease) {
+		if (this.seenChangedAt == 0 || !Objects.equals(lease, this.seen)) {
+			this.seenChangedAt = System.nanoTime();
+		}
+		this.seen = lease;
+	}
+
+	/**
+	 * Whether the lease as stored stayed unchanged (nobody renewed it, or nobody holds it) for a lease TTL: then
+	 * this instance tries to acquire it whatever the balancing says, so that a member that cannot run a segment never
+	 * keeps it unowned.
+	 */
+	private boolean unclaimedForTtl() {
+		long changedAt = this.seenChangedAt;
+		return changedAt != 0 && System.nanoTime() - changedAt >= this.coordination.leaseTtl().toNanos();
+	}
+
+	/**
+	 * Who holds the lease now as this instance knows it: itself while it holds it, else the owner it last saw if
+	 * the lease changed (was renewed) within a lease TTL, else nobody.
+	 * @return the owner's instance id, or {@code null}
+	 */
+	@Nullable String ownerNow() {
+		LeaseGuard held = this.guard;
+		if (held != null && !held.isLost()) {
+			return this.coordination.instanceId();
+		}
+		SubscriptionLease lease = this.seen;
+		return (lease != null && !unclaimedForTtl()) ? lease.owner() : null;
+	}
+
+	/**
+	 * Whether this instance holds the lease and runs the subscription (or segment).
+	 * @return true while it holds it
+	 */
+	boolean holds() {
+		LeaseGuard held = this.guard;
+		return held != null && !held.isLost() && !this.handOverRequested;
+	}
+
+	/** Give the lease up at the next tick, gracefully: the segment's balancing asked for it. */
+	void handOver() {
+		if (this.guard != null) {
+			this.handOverRequested = true;
+		}
+	}
+
+	/**
+	 * A voluntary release: the worker stops after the event in hand and stores its last checkpoint, then the lease
+	 * is released, and this instance stands by, so that another instance takes the segment over at once.
+	 */
+	private void handOver(LeaseGuard held) {
+		SubscriptionContainer container = this.current;
+		container.requestStop();
+		boolean graceful = container.awaitStop(this.coordination.stopTimeout());
+		synchronized (this.monitor) {
+			if (this.guard == held) {
+				this.guard = null;
+			}
+			this.handOverRequested = false;
+		}
+		if (!graceful) {
+			held.lose("its hand-over stop timed out, so it lets the lease expire with its worker possibly still in "
+					+ "a handler");
+		}
+		this.coordination.released(this.leaseId, held);
+		if (!held.isLost()) {
+			release(held.lease());
+			see(null);
+			logger.info("Subscription '{}' handed its lease over (epoch {}) to balance the segments among instances",
+					this.leaseId, held.lease().epoch());
+		}
 	}
 
 	private void renewOrLose(LeaseGuard held) {
@@ -164,7 +293,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 				cancelTicking();
 				this.guard = null;
 			}
-			this.coordination.released(this.endpoint.id(), held);
+			this.coordination.released(this.leaseId, held);
 			release(held.lease());
 			return;
 		}
@@ -174,7 +303,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			storeAvailable();
 			if (renewed.isPresent()) {
 				held.renewed(renewed.get(), deadline(sentAt));
-				this.seen = renewed.get();
+				see(renewed.get());
 				if (this.guard != held) {
 					// Stopped and released while this renewal was on its way: release what it renewed.
 					release(renewed.get());
@@ -209,7 +338,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		SubscriptionContainer container = this.current;
 		container.requestStop();
 		boolean graceful = container.awaitStop(this.coordination.stopTimeout());
-		this.coordination.released(this.endpoint.id(), held);
+		this.coordination.released(this.leaseId, held);
 		synchronized (this.monitor) {
 			if (this.guard == held) {
 				this.guard = null;
@@ -218,7 +347,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		}
 		SubscriptionLease lease = held.lease();
 		logger.warn("Subscription '{}' lost its lease (epoch {}): {}; its worker stopped{}, and this instance stands by",
-				this.endpoint.id(), lease.epoch(), reason, graceful ? "" : " (its handler was interrupted)");
+				this.leaseId, lease.epoch(), reason, graceful ? "" : " (its handler was interrupted)");
 		this.coordination.listeners().forEach((listener) -> notify(() -> listener.lost(lease, reason)));
 	}
 
@@ -228,25 +357,25 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Subscription '{}' could not release its lease (epoch {}); another instance takes over once it "
-					+ "expires: {}", this.endpoint.id(), lease.epoch(), ex.toString());
+					+ "expires: {}", this.leaseId, lease.epoch(), ex.toString());
 		}
 	}
 
 	private void storeFailed(String what, RuntimeException ex) {
 		if (!this.storeFailing) {
 			this.storeFailing = true;
-			logger.warn("Subscription '{}' could not {} its lease ({} leases); retrying every {}: {}", this.endpoint.id(),
+			logger.warn("Subscription '{}' could not {} its lease ({} leases); retrying every {}: {}", this.leaseId,
 					what, this.leases.mode(), this.coordination.renewInterval(), ex.toString());
 		}
 		else {
-			logger.debug("Subscription '{}' could not {} its lease", this.endpoint.id(), what, ex);
+			logger.debug("Subscription '{}' could not {} its lease", this.leaseId, what, ex);
 		}
 	}
 
 	private void storeAvailable() {
 		if (this.storeFailing) {
 			this.storeFailing = false;
-			logger.info("Subscription '{}' reaches its lease store again", this.endpoint.id());
+			logger.info("Subscription '{}' reaches its lease store again", this.leaseId);
 		}
 	}
 
@@ -278,6 +407,11 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 
 	@Override
 	public boolean awaitStop(Duration timeout) {
+		if (!this.running) {
+			awaitTickInProgress(timeout);
+			// A tick that acquired the lease just before the stop started a container after requestStop looked.
+			this.current.requestStop();
+		}
 		boolean graceful = this.current.awaitStop(timeout);
 		LeaseGuard held;
 		synchronized (this.monitor) {
@@ -292,14 +426,30 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			held.lose("its stop timed out, so it released the lease with its worker possibly still in a handler");
 		}
 		if (held != null) {
-			this.coordination.released(this.endpoint.id(), held);
+			this.coordination.released(this.leaseId, held);
 		}
 		if (held != null && !held.isLost()) {
 			// After the last checkpoint was stored: the next owner starts where this one stopped.
 			release(held.lease());
-			logger.info("Subscription '{}' released its lease (epoch {})", this.endpoint.id(), held.lease().epoch());
+			logger.info("Subscription '{}' released its lease (epoch {})", this.leaseId, held.lease().epoch());
 		}
 		return graceful;
+	}
+
+	/**
+	 * Let a tick already running when the stop came end first (cancelling the schedule does not stop it): an
+	 * acquisition on its way then has released what it got, and a reset right after the stop does not meet this
+	 * instance's own lease.
+	 */
+	private void awaitTickInProgress(Duration timeout) {
+		try {
+			if (this.ticks.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				this.ticks.unlock();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
@@ -328,11 +478,11 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			}
 		}
 		long sentAt = System.nanoTime();
-		Optional<SubscriptionLease> acquired = this.leases.tryAcquire(this.endpoint.id(),
+		Optional<SubscriptionLease> acquired = this.leases.tryAcquire(this.leaseId,
 				this.coordination.instanceId(), this.coordination.leaseTtl());
 		if (acquired.isEmpty()) {
 			String owner = owner();
-			throw new SubscriptionOwnedElsewhereException("Subscription '" + this.endpoint.id()
+			throw new SubscriptionOwnedElsewhereException("Subscription '" + this.leaseId
 					+ "' is coordinated and instance '" + owner + "' holds its lease: reset it on that instance, or "
 					+ "stop the subscription on every instance first", owner);
 		}
@@ -368,7 +518,7 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 		LeaseGuard held = this.guard;
 		if (held == null || held.isLost()) {
 			String owner = owner();
-			throw new SubscriptionOwnedElsewhereException("Subscription '" + this.endpoint.id()
+			throw new SubscriptionOwnedElsewhereException("Subscription '" + this.leaseId
 					+ "' is coordinated and this instance ('" + this.coordination.instanceId() + "') does not hold its "
 					+ "lease; instance '" + owner + "' runs it: replay its parked events there", owner);
 		}
@@ -376,9 +526,9 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 	}
 
 	/** The instance that holds the lease as the lease store says, for an operator told to go there. */
-	private String owner() {
+	String owner() {
 		try {
-			return this.leases.current(this.endpoint.id()).map(SubscriptionLease::owner).orElse("none (no instance holds it)");
+			return this.leases.current(this.leaseId).map(SubscriptionLease::owner).orElse("none (no instance holds it)");
 		}
 		catch (RuntimeException ex) {
 			return "unknown (the lease store could not be read: " + ex + ")";
@@ -403,6 +553,19 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 			state = SubscriptionState.STANDBY;
 		}
 		return snapshot.withOwnership(state, ownership);
+	}
+
+	/**
+	 * This segment as the snapshot of its segmented subscription shows it.
+	 * @return who holds it, as this instance knows
+	 */
+	SegmentOwnership segmentOwnership() {
+		SubscriptionSnapshot snapshot = snapshot();
+		SubscriptionOwnership ownership = snapshot.ownership();
+		String owner = ownerNow();
+		boolean known = ownership != null && owner != null && owner.equals(ownership.owner());
+		return new SegmentOwnership(Objects.requireNonNull(this.endpoint.segment()).index(), owner,
+				known ? ownership.epoch() : 0, known ? ownership.until() : null, snapshot.state());
 	}
 
 }

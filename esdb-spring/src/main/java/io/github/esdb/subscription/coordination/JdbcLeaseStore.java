@@ -1,11 +1,15 @@
 package io.github.esdb.subscription.coordination;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -132,6 +136,57 @@ public class JdbcLeaseStore implements LeaseStore {
 			.param(lease.owner())
 			.param(lease.epoch())
 			.update();
+	}
+
+	/**
+	 * A member is a row {@code <group>/member-<instance id>} whose expiry the member moves on at each heartbeat;
+	 * members are the rows of the group not expired by the database's clock. Rows of members gone for a hundred
+	 * TTLs are deleted, so instance ids that change at each start (host and pid) do not pile up.
+	 */
+	@Override
+	public Set<String> heartbeat(String groupId, String member, Duration ttl) {
+		String key = memberKey(groupId, member);
+		long now = now();
+		long expiresAt = now + ttl.toMillis();
+		int updated = this.jdbc
+			.sql("UPDATE " + TABLE_NAME + " SET owner_id = ?, expires_at = ? WHERE subscription_id = ?")
+			.param(member)
+			.param(expiresAt)
+			.param(key)
+			.update();
+		if (updated == 0) {
+			try {
+				this.jdbc.sql("INSERT INTO " + TABLE_NAME + " (subscription_id, owner_id, epoch, expires_at) "
+						+ "VALUES (?, ?, 0, ?)").param(key).param(member).param(expiresAt).update();
+			}
+			catch (DuplicateKeyException ex) {
+				// Inserted meanwhile by this member's previous heartbeat: it is there.
+			}
+		}
+		String like = memberPrefix(groupId).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+		this.jdbc.sql("DELETE FROM " + TABLE_NAME + " WHERE subscription_id LIKE ? ESCAPE '!' AND expires_at < ?")
+			.param(like)
+			.param(now - ttl.multipliedBy(100).toMillis())
+			.update();
+		Set<String> members = new TreeSet<>(this.jdbc
+			.sql("SELECT owner_id FROM " + TABLE_NAME + " WHERE subscription_id LIKE ? ESCAPE '!' AND expires_at > ?")
+			.param(like)
+			.param(now)
+			.query(String.class)
+			.list());
+		members.add(member);
+		return members;
+	}
+
+	private static String memberPrefix(String groupId) {
+		return groupId + "/member-";
+	}
+
+	/** The member's row; a name-based UUID stands for an instance id too long for the column. */
+	private static String memberKey(String groupId, String member) {
+		String key = memberPrefix(groupId) + member;
+		return (key.length() <= 200) ? key
+				: memberPrefix(groupId) + UUID.nameUUIDFromBytes(member.getBytes(StandardCharsets.UTF_8));
 	}
 
 	@Override

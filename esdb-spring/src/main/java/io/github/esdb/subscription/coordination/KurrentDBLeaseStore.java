@@ -2,10 +2,13 @@ package io.github.esdb.subscription.coordination;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +48,13 @@ public class KurrentDBLeaseStore implements LeaseStore {
 	/** The type of lease events. */
 	public static final String EVENT_TYPE = "$esdb-lease";
 
+	/** The type of membership heartbeats of segmented subscriptions. */
+	public static final String MEMBER_EVENT_TYPE = "$esdb-member";
+
 	private static final long MAX_COUNT = 5;
+
+	/** Enough heartbeats to see every member of a group within a TTL (three per member at the shortest interval). */
+	private static final int MEMBERS_MAX_COUNT = 300;
 
 	private final Supplier<KurrentDBClient> client;
 
@@ -64,6 +73,9 @@ public class KurrentDBLeaseStore implements LeaseStore {
 	private final Map<String, Long> written = new ConcurrentHashMap<>();
 
 	private final Set<String> cappedStreams = ConcurrentHashMap.newKeySet();
+
+	/** Per segmented subscription, when this instance first saw each member's newest heartbeat. */
+	private final Map<String, Map<String, Observed>> members = new ConcurrentHashMap<>();
 
 	/**
 	 * Create the store.
@@ -135,9 +147,7 @@ public class KurrentDBLeaseStore implements LeaseStore {
 		long epoch = 1;
 		StreamState expected = StreamState.noStream();
 		if (last != null) {
-			Observed seen = this.observed.compute(leaseId,
-					(id, before) -> (before != null && before.revision() == last.revision()) ? before
-							: new Observed(last.revision(), now));
+			Observed seen = observe(leaseId, last, now);
 			boolean expired = last.released()
 					|| now - seen.seenAtNanos() >= TimeUnit.MILLISECONDS.toNanos(last.ttlMillis());
 			if (!expired) {
@@ -172,10 +182,71 @@ public class KurrentDBLeaseStore implements LeaseStore {
 		}
 	}
 
+	/** When this instance first saw the lease stream at its last revision: the start of its observation. */
+	private Observed observe(String leaseId, Last last, long now) {
+		return this.observed.compute(leaseId, (id, before) -> (before != null && before.revision() == last.revision())
+				? before : new Observed(last.revision(), now));
+	}
+
+	/**
+	 * Also an observation: a segment that only looks at a lease (while the balancing leaves it to another instance)
+	 * has been counting its time unchanged when it comes to acquire it.
+	 */
 	@Override
 	public Optional<SubscriptionLease> current(String leaseId) {
 		Last last = readLast(leaseId);
+		if (last != null) {
+			observe(leaseId, last, this.nanoClock.getAsLong());
+		}
 		return (last == null || last.released()) ? Optional.empty() : Optional.of(last.lease());
+	}
+
+	/**
+	 * Members append an event naming themselves to the stream {@code <prefix><group>/members} (capped) at each
+	 * heartbeat. A member is live while this instance saw a new heartbeat of it within the TTL on its own monotonic
+	 * clock: by observation, like lease expiry; one first seen now counts as live for a TTL.
+	 */
+	@Override
+	public Set<String> heartbeat(String groupId, String member, Duration ttl) {
+		String stream = streamOf(groupId + "/members");
+		Map<String, Object> fields = new LinkedHashMap<>();
+		fields.put("member", member);
+		fields.put("ttlMillis", ttl.toMillis());
+		EventData event = EventData.builderAsJson(MEMBER_EVENT_TYPE, this.serializer.writeMetadata(fields)).build();
+		await(this.client.get().appendToStream(stream, AppendToStreamOptions.get().streamState(StreamState.any()),
+				event));
+		cap(stream, MEMBERS_MAX_COUNT);
+		List<ResolvedEvent> events;
+		try {
+			events = await(this.client.get()
+				.readStream(stream, ReadStreamOptions.get().backwards().fromEnd().maxCount(MEMBERS_MAX_COUNT)))
+				.getEvents();
+		}
+		catch (StreamNotFoundException ex) {
+			events = List.of();
+		}
+		long now = this.nanoClock.getAsLong();
+		Map<String, Observed> seen = this.members.computeIfAbsent(groupId, (id) -> new ConcurrentHashMap<>());
+		Map<String, Long> ttls = new HashMap<>();
+		for (ResolvedEvent each : events) {
+			Map<String, Object> heartbeat = this.serializer.readMetadata(each.getOriginalEvent().getEventData());
+			String name = String.valueOf(heartbeat.get("member"));
+			long revision = each.getOriginalEvent().getRevision();
+			if (ttls.putIfAbsent(name, ((Number) heartbeat.get("ttlMillis")).longValue()) == null) {
+				// The newest heartbeat of that member (the read goes backwards).
+				seen.compute(name, (key, before) -> (before != null && before.revision() >= revision) ? before
+						: new Observed(revision, now));
+			}
+		}
+		Set<String> live = new TreeSet<>();
+		seen.forEach((name, observed) -> {
+			long ttlMillis = ttls.getOrDefault(name, ttl.toMillis());
+			if (now - observed.seenAtNanos() < TimeUnit.MILLISECONDS.toNanos(ttlMillis)) {
+				live.add(name);
+			}
+		});
+		live.add(member);
+		return live;
 	}
 
 	/**
@@ -202,10 +273,15 @@ public class KurrentDBLeaseStore implements LeaseStore {
 			this.written.remove(lease.subscriptionId());
 			return false;
 		}
+		// Only the last event matters; the stream would otherwise grow with every renewal.
+		cap(stream, MAX_COUNT);
+		return true;
+	}
+
+	private void cap(String stream, long maxCount) {
 		if (this.cappedStreams.add(stream)) {
-			// Only the last event matters; the stream would otherwise grow with every renewal.
 			StreamMetadata metadata = new StreamMetadata();
-			metadata.setMaxCount(MAX_COUNT);
+			metadata.setMaxCount(maxCount);
 			try {
 				await(this.client.get().setStreamMetadata(stream, metadata));
 			}
@@ -213,7 +289,6 @@ public class KurrentDBLeaseStore implements LeaseStore {
 				this.cappedStreams.remove(stream);
 			}
 		}
-		return true;
 	}
 
 	private <T> T await(CompletableFuture<T> future) {

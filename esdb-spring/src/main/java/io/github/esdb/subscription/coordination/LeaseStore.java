@@ -2,6 +2,7 @@ package io.github.esdb.subscription.coordination;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +45,21 @@ public interface LeaseStore {
 	 * @return the lease, or empty when none was ever taken
 	 */
 	Optional<SubscriptionLease> current(String leaseId);
+
+	/**
+	 * Say that an instance runs a segmented subscription, and list the instances that said so recently: the members
+	 * among which the segments are shared out. Each member calls it every renew interval; one that stops calling
+	 * drops out after {@code ttl}, decided (like lease expiry) by a clock all members agree on or by observation,
+	 * never by comparing two machines' wall clocks. The default knows no other member: each instance then takes the
+	 * free segments it finds, and the leases alone keep a segment on one instance at a time.
+	 * @param groupId the subscription id
+	 * @param member this instance's id
+	 * @param ttl how long the membership lasts unless repeated
+	 * @return the live members, {@code member} among them
+	 */
+	default Set<String> heartbeat(String groupId, String member, Duration ttl) {
+		return Set.of(member);
+	}
 
 	/**
 	 * Where the leases are kept, for logs, the snapshot and the endpoint.

@@ -42,8 +42,11 @@ public final class SubscriptionCoordination {
 
 	private final List<LeaseListener> listeners;
 
-	/** The lease each coordinated subscription holds on this instance now. */
+	/** The lease each coordinated subscription (or segment) holds on this instance now, by lease id. */
 	private final Map<String, LeaseGuard> held = new ConcurrentHashMap<>();
+
+	/** Each coordinated subscription's checkpoint store as configured, for the segmented subscriptions' own checkpoint. */
+	private final Map<String, CheckpointStore> wholeStores = new ConcurrentHashMap<>();
 
 	/** The lease a container is being created under, read by {@link #fence} on the same thread. */
 	private final ThreadLocal<@Nullable LeaseGuard> creating = new ThreadLocal<>();
@@ -85,7 +88,9 @@ public final class SubscriptionCoordination {
 	}
 
 	/**
-	 * Wrap a container factory so that coordinated subscriptions run only while this instance holds their lease.
+	 * Wrap a container factory so that coordinated subscriptions run only while this instance holds their lease. A
+	 * coordinated subscription with a concurrency N above 1 becomes N segments, which the instances running it share
+	 * out: each segment handles the events of one partition, one at a time, under a lease of its own.
 	 * @param factory the factory of the containers that do the work
 	 * @return the coordinating factory
 	 */
@@ -95,7 +100,13 @@ public final class SubscriptionCoordination {
 			if (leases == null) {
 				return factory.create(endpoint);
 			}
-			return new CoordinatedSubscriptionContainer(endpoint, factory, this, leases);
+			// Built under no lease: checks the declaration, and says the concurrency the settings give it.
+			SubscriptionContainer probe = createUnder(null, () -> factory.create(endpoint));
+			int concurrency = probe.snapshot().concurrency();
+			if (concurrency > 1) {
+				return new SegmentedSubscriptionContainer(endpoint, concurrency, factory, this, leases, probe);
+			}
+			return new CoordinatedSubscriptionContainer(endpoint, factory, this, leases, probe, null);
 		};
 	}
 
@@ -111,7 +122,16 @@ public final class SubscriptionCoordination {
 		if (leases == null) {
 			return store;
 		}
+		this.wholeStores.put(endpoint.id(), store);
 		return FencedCheckpointStore.of(store, this.creating.get(), leases);
+	}
+
+	/**
+	 * A coordinated subscription's checkpoint store, not fenced: a segmented subscription keeps its own checkpoint
+	 * (the lowest of its segments') there, which no lease guards.
+	 */
+	@Nullable CheckpointStore wholeStoreOf(String subscriptionId) {
+		return this.wholeStores.get(subscriptionId);
 	}
 
 	/**
@@ -123,24 +143,24 @@ public final class SubscriptionCoordination {
 	 */
 	public EventHandlerInterceptor leaseCheck() {
 		return (endpoint, event, invocation) -> {
-			LeaseGuard guard = this.held.get(endpoint.id());
+			LeaseGuard guard = this.held.get(endpoint.checkpointId());
 			if (guard != null) {
 				guard.check("handling event " + event.eventId());
 			}
 			else if (leaseStoreOf(endpoint) != null) {
 				throw new LeaseLostException("Refused to handle " + event.eventId() + " of subscription '"
-						+ endpoint.id() + "': this instance holds no lease for it");
+						+ endpoint.checkpointId() + "': this instance holds no lease for it");
 			}
 			return invocation.proceed();
 		};
 	}
 
-	void holding(String subscriptionId, LeaseGuard guard) {
-		this.held.put(subscriptionId, guard);
+	void holding(String leaseId, LeaseGuard guard) {
+		this.held.put(leaseId, guard);
 	}
 
-	void released(String subscriptionId, LeaseGuard guard) {
-		this.held.remove(subscriptionId, guard);
+	void released(String leaseId, LeaseGuard guard) {
+		this.held.remove(leaseId, guard);
 	}
 
 	private @Nullable LeaseStore leaseStoreOf(SubscriptionEndpoint endpoint) {
