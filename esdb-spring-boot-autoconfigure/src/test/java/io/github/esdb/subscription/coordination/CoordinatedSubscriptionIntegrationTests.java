@@ -6,9 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -52,17 +51,8 @@ class CoordinatedSubscriptionIntegrationTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-	private static ObservabilityTestSupport esdb;
-
-	@BeforeAll
-	static void start() {
-		esdb = new ObservabilityTestSupport();
-	}
-
-	@AfterAll
-	static void stop() {
-		esdb.close();
-	}
+	@RegisterExtension
+	static final ObservabilityTestSupport esdb = ObservabilityTestSupport.perTestClass();
 
 	private static ApplicationContextRunner replica(String name, String stream, Handlings handlings) {
 		return esdb.runner()

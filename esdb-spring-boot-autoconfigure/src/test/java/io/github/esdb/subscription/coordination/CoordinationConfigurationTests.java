@@ -2,9 +2,8 @@ package io.github.esdb.subscription.coordination;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -36,17 +35,8 @@ import static org.awaitility.Awaitility.await;
  */
 class CoordinationConfigurationTests {
 
-	private static ObservabilityTestSupport esdb;
-
-	@BeforeAll
-	static void start() {
-		esdb = new ObservabilityTestSupport();
-	}
-
-	@AfterAll
-	static void stop() {
-		esdb.close();
-	}
+	@RegisterExtension
+	static final ObservabilityTestSupport esdb = ObservabilityTestSupport.perTestClass();
 
 	private static ApplicationContextRunner runner(String stream) {
 		return esdb.runner()

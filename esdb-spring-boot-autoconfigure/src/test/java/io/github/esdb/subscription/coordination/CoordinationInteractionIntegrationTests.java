@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,17 +52,8 @@ class CoordinationInteractionIntegrationTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-	private static ObservabilityTestSupport esdb;
-
-	@BeforeAll
-	static void start() {
-		esdb = new ObservabilityTestSupport();
-	}
-
-	@AfterAll
-	static void stop() {
-		esdb.close();
-	}
+	@RegisterExtension
+	static final ObservabilityTestSupport esdb = ObservabilityTestSupport.perTestClass();
 
 	private static ApplicationContextRunner replica(String name, String stream) {
 		return esdb.runner()

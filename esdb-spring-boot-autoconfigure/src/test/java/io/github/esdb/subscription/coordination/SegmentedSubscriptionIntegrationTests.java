@@ -3,9 +3,8 @@ package io.github.esdb.subscription.coordination;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -41,17 +40,8 @@ import static org.awaitility.Awaitility.await;
  */
 class SegmentedSubscriptionIntegrationTests {
 
-	private static ObservabilityTestSupport esdb;
-
-	@BeforeAll
-	static void start() {
-		esdb = new ObservabilityTestSupport();
-	}
-
-	@AfterAll
-	static void stop() {
-		esdb.close();
-	}
+	@RegisterExtension
+	static final ObservabilityTestSupport esdb = ObservabilityTestSupport.perTestClass();
 
 	private static ApplicationContextRunner replica(String name, String stream, SegmentReplicas calls) {
 		return esdb.runner()
