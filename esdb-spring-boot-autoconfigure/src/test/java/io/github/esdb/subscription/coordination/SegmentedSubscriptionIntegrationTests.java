@@ -164,6 +164,48 @@ class SegmentedSubscriptionIntegrationTests {
 			.containsExactlyInAnyOrder("segment-0-of-2", "segment-1-of-2");
 	}
 
+	@Test
+	void aNumberOfSegmentsUsedBeforeResumesFromTheSubscriptionsCheckpointNotFromItsOldSegmentsCheckpoints() {
+		String stream = ObservabilityTestSupport.unique("segments-back");
+		SegmentReplicas calls = new SegmentReplicas();
+		Replicas.write(esdb, stream, 0, 100);
+		replica("replica-a", stream, calls).run((a) -> {
+			await().atMost(SegmentReplicas.PATIENCE).until(() -> calls.distinctRevisions() == 100);
+			CheckpointStore store = a.getBean(CheckpointStore.class);
+			await().atMost(SegmentReplicas.PATIENCE)
+				.until(() -> store.load(stream).map((checkpoint) -> checkpoint.revision() >= 90).orElse(false));
+		});
+		Replicas.write(esdb, stream, 100, 50);
+		replica("replica-a", stream, calls).withPropertyValues("test.concurrency=2").run((a) -> {
+			await().atMost(SegmentReplicas.PATIENCE).until(() -> calls.distinctRevisions() == 150);
+			CheckpointStore store = a.getBean(CheckpointStore.class);
+			await().atMost(SegmentReplicas.PATIENCE)
+				.until(() -> store.load(stream).map((checkpoint) -> checkpoint.revision() >= 140).orElse(false));
+		});
+		// Back to 4 segments: their own checkpoints are those of the first run, behind what the 2 segments handled.
+		replica("replica-a", stream, calls).run((a) -> {
+			CheckpointStore store = a.getBean(CheckpointStore.class);
+			await().atMost(SegmentReplicas.PATIENCE)
+				.until(() -> SegmentReplicas.counts(a, stream).getOrDefault("replica-a", 0L) == 4);
+			// With no event to handle yet, the old segment checkpoints must not pull the subscription's back.
+			await().during(Duration.ofSeconds(2))
+				.atMost(SegmentReplicas.PATIENCE)
+				.until(() -> store.load(stream).map((checkpoint) -> checkpoint.revision() >= 140).orElse(false));
+			Replicas.write(esdb, stream, 150, 50);
+			await().atMost(SegmentReplicas.PATIENCE).until(() -> calls.distinctRevisions() == 200);
+			await().atMost(SegmentReplicas.PATIENCE)
+				.until(() -> store.load(stream).map((checkpoint) -> checkpoint.revision() >= 190).orElse(false));
+		});
+		Map<Long, Long> times = calls.timesHandled();
+		assertThat(times).as("nothing lost").hasSize(200);
+		assertThat(times.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey() >= 100 && entry.getKey() < 140 && entry.getValue() > 1)
+			.map(Map.Entry::getKey))
+			.as("events the 2 segments had handled and checkpointed are not handled again by the 4 segments")
+			.isEmpty();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class SegmentConfiguration {
 
