@@ -10,6 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -33,6 +35,19 @@ final class SegmentReplicas {
 	}
 
 	final List<Call> calls = new CopyOnWriteArrayList<>();
+
+	/** The order id whose event the handler fails on, {@code null} for none. */
+	private volatile @Nullable String poisoned;
+
+	void poison(@Nullable String orderId) {
+		this.poisoned = orderId;
+	}
+
+	void failIfPoisoned(String orderId) {
+		if (orderId.equals(this.poisoned)) {
+			throw new IllegalStateException("poisoned " + orderId);
+		}
+	}
 
 	void add(String replica, String orderId, long revision, long startNanos) {
 		// The worker thread is named after the segment's checkpoint id: esdb-subscription-<id>/segment-i-of-n.

@@ -133,13 +133,8 @@ class SegmentedSubscriptionIntegrationTests {
 		String stream = ObservabilityTestSupport.unique("segments-resplit");
 		SegmentReplicas calls = new SegmentReplicas();
 		Replicas.write(esdb, stream, 0, 100);
-		replica("replica-a", stream, calls).run((a) -> {
-			await().atMost(SegmentReplicas.PATIENCE).until(() -> calls.distinctRevisions() == 100);
-			// The instance holding segment 0 keeps the subscription's own checkpoint at the lowest segment's.
-			CheckpointStore store = a.getBean(CheckpointStore.class);
-			await().atMost(SegmentReplicas.PATIENCE)
-				.until(() -> store.load(stream).map((checkpoint) -> checkpoint.revision() >= 90).orElse(false));
-		});
+		// The instance holding segment 0 keeps the subscription's own checkpoint at the lowest segment's.
+		replica("replica-a", stream, calls).run((a) -> awaitHandledAndCheckpointed(a, stream, calls, 100, 90));
 		Replicas.write(esdb, stream, 100, 50);
 		replica("replica-a", stream, calls).withPropertyValues("test.concurrency=2").run((a) -> {
 			await().atMost(SegmentReplicas.PATIENCE).until(() -> calls.distinctRevisions() == 150);
@@ -152,6 +147,83 @@ class SegmentedSubscriptionIntegrationTests {
 			.allSatisfy((revision) -> assertThat(revision).isGreaterThanOrEqualTo(90L));
 		assertThat(calls.calls.stream().filter((call) -> call.revision() >= 100).map(Call::segment).distinct())
 			.containsExactlyInAnyOrder("segment-0-of-2", "segment-1-of-2");
+	}
+
+	@Test
+	void aNumberOfSegmentsUsedBeforeResumesFromTheSubscriptionsCheckpointNotFromItsOldSegmentsCheckpoints() {
+		String stream = ObservabilityTestSupport.unique("segments-back");
+		SegmentReplicas calls = new SegmentReplicas();
+		Replicas.write(esdb, stream, 0, 100);
+		replica("replica-a", stream, calls).run((a) -> awaitHandledAndCheckpointed(a, stream, calls, 100, 90));
+		Replicas.write(esdb, stream, 100, 50);
+		replica("replica-a", stream, calls).withPropertyValues("test.concurrency=2")
+			.run((a) -> awaitHandledAndCheckpointed(a, stream, calls, 150, 140));
+		// Back to 4 segments: their own checkpoints are those of the first run, behind what the 2 segments handled.
+		replica("replica-a", stream, calls).run((a) -> {
+			CheckpointStore store = a.getBean(CheckpointStore.class);
+			await().atMost(SegmentReplicas.PATIENCE)
+				.until(() -> SegmentReplicas.counts(a, stream).getOrDefault("replica-a", 0L) == 4);
+			// With no event to handle yet, the old segment checkpoints must not pull the subscription's back.
+			await().during(Duration.ofSeconds(2))
+				.atMost(SegmentReplicas.PATIENCE)
+				.until(() -> store.load(stream).map((checkpoint) -> checkpoint.revision() >= 140).orElse(false));
+			Replicas.write(esdb, stream, 150, 50);
+			awaitHandledAndCheckpointed(a, stream, calls, 200, 190);
+		});
+		Map<Long, Long> times = calls.timesHandled();
+		assertThat(times).as("nothing lost").hasSize(200);
+		assertThat(times.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey() >= 100 && entry.getKey() < 140 && entry.getValue() > 1)
+			.map(Map.Entry::getKey))
+			.as("events the 2 segments had handled and checkpointed are not handled again by the 4 segments")
+			.isEmpty();
+	}
+
+	@Test
+	void aSegmentTheErrorPolicyStopsFailsTheSubscriptionWhileTheOthersRunAndAStartResumesIt() {
+		String stream = ObservabilityTestSupport.unique("segments-failed");
+		SegmentReplicas calls = new SegmentReplicas();
+		calls.poison("o-7");
+		replica("replica-a", stream, calls)
+			.withPropertyValues("esdb.subscriptions.exception-actions[java.lang.IllegalStateException]=stop",
+					// Long against the renew interval: the failed segment is released at the next tick, not a TTL later.
+					"esdb.subscriptions.coordination.lease-ttl=30s")
+			.run((a) -> {
+				Replicas.write(esdb, stream, 0, 40);
+				await().atMost(SegmentReplicas.PATIENCE)
+					.until(() -> Replicas.snapshot(a, stream).state() == SubscriptionState.FAILED);
+				// Released at its next tick (300 ms): no instance runs it, and the snapshot says so.
+				await().atMost(Duration.ofSeconds(15))
+					.untilAsserted(() -> assertThat(Replicas.snapshot(a, stream).segments())
+						.filteredOn((segment) -> segment.state() == SubscriptionState.FAILED)
+						.singleElement()
+						.satisfies((segment) -> assertThat(segment.owner()).isNull()));
+				CompositeHealthContributor all = a.getBean("esdbSubscriptionsHealthContributor",
+						CompositeHealthContributor.class);
+				Health health = ((HealthIndicator) all.getContributor(stream)).health();
+				assertThat(health.getStatus().getCode()).isEqualTo("DOWN");
+				assertThat((java.util.List<?>) health.getDetails().get("segmentsHere")).hasSize(3);
+				// The other segments go on.
+				long healthyBefore = calls.distinctRevisions();
+				Replicas.write(esdb, stream, 40, 40);
+				await().atMost(SegmentReplicas.PATIENCE).until(() -> calls.distinctRevisions() >= healthyBefore + 15);
+				calls.poison(null);
+				a.getBean(SubscriptionRegistry.class).start(stream);
+				await().atMost(SegmentReplicas.PATIENCE).until(() -> calls.distinctRevisions() == 80);
+				await().atMost(SegmentReplicas.PATIENCE)
+					.until(() -> Replicas.snapshot(a, stream).state() == SubscriptionState.LIVE);
+			});
+	}
+
+	/** Until that many events were handled, and the subscription's own checkpoint reached that revision. */
+	private static void awaitHandledAndCheckpointed(
+			org.springframework.boot.test.context.assertj.AssertableApplicationContext context, String stream,
+			SegmentReplicas calls, long handled, long checkpointed) {
+		await().atMost(SegmentReplicas.PATIENCE).until(() -> calls.distinctRevisions() == handled);
+		CheckpointStore store = context.getBean(CheckpointStore.class);
+		await().atMost(SegmentReplicas.PATIENCE)
+			.until(() -> store.load(stream).map((checkpoint) -> checkpoint.revision() >= checkpointed).orElse(false));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -180,6 +252,7 @@ class SegmentedSubscriptionIntegrationTests {
 				partitionBy = "payload.orderId")
 		void on(OrderPlaced event, EventContext context) throws InterruptedException {
 			long start = System.nanoTime();
+			this.calls.failIfPoisoned(event.orderId());
 			// Long enough for hand-overs to meet handlers in progress.
 			Thread.sleep(2);
 			this.calls.add(this.replica, event.orderId(), context.revision(), start);

@@ -2,6 +2,7 @@ package io.github.esdb.subscription.container;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -229,8 +230,8 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	private @Nullable Checkpoint loadCheckpoint() throws Exception {
 		Checkpoint stored = this.store.load(this.endpoint.checkpointId()).orElse(null);
-		if (stored == null && this.endpoint.segment() != null) {
-			stored = startOfSegment();
+		if (this.endpoint.segment() != null) {
+			stored = startOfSegment(stored);
 		}
 		if (this.transactional != null) {
 			this.transactional.checkPartitions(stored);
@@ -262,13 +263,24 @@ final class CatchUpSubscriber implements Subscriber {
 	 * A segment without a checkpoint of its own starts from the subscription's checkpoint: the position of the
 	 * subscription before it was split, or the lowest position of the segments of an earlier split (which the
 	 * segmented subscription keeps there), so that a new split loses nothing; events between that position and where
-	 * an earlier segment had got to are handled again (at least once).
+	 * an earlier segment had got to are handled again (at least once). A segment's own checkpoint behind the
+	 * subscription's is left from an earlier run with this number of segments (the subscription's checkpoint is
+	 * never ahead of a segment of the current split): every event up to the subscription's checkpoint was handled
+	 * since, so it starts there rather than handle them all again.
 	 */
-	private @Nullable Checkpoint startOfSegment() {
+	private @Nullable Checkpoint startOfSegment(@Nullable Checkpoint own) {
 		Checkpoint whole = this.store.load(this.endpoint.id()).orElse(null);
-		if (whole != null) {
+		if (whole == null || (own != null && !whole.isAfter(own))) {
+			return own;
+		}
+		if (own == null) {
 			logger.info("Subscription '{}' has no checkpoint yet; it starts from the subscription's checkpoint {}",
 					this.endpoint.checkpointId(), whole);
+		}
+		else {
+			logger.info("Subscription '{}' has a checkpoint {} from an earlier run with {} segments, behind the "
+					+ "subscription's checkpoint {}: it starts from the subscription's", this.endpoint.checkpointId(),
+					own, Objects.requireNonNull(this.endpoint.segment()).count(), whole);
 		}
 		return whole;
 	}

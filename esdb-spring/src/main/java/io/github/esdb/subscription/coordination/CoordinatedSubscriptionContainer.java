@@ -292,6 +292,8 @@ final class CoordinatedSubscriptionContainer implements SubscriptionContainer {
 				this.running = false;
 				cancelTicking();
 				this.guard = null;
+				// Released just below, and not looked at again until restarted: no longer this instance's.
+				this.seen = null;
 			}
 			this.coordination.released(this.leaseId, held);
 			release(held.lease());

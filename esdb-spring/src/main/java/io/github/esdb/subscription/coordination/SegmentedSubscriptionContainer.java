@@ -122,7 +122,9 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 	/**
 	 * The instance holding segment 0 stores the lowest of the segments' checkpoints as the subscription's own. Every
 	 * segment's checkpoint only moves on (a reset needs every instance stopped), so a value read earlier is at most
-	 * behind: a late write moves it back, never past what a segment handled.
+	 * behind: a late write moves it back, never past what a segment handled. It is never moved back on purpose: a
+	 * segment whose own checkpoint is behind it (left from an earlier run with this number of segments) starts from
+	 * the subscription's checkpoint, so the lowest position a segment would start from is the higher of the two.
 	 */
 	private void keepLowestCheckpoint() {
 		CheckpointStore store = this.coordination.wholeStoreOf(this.endpoint.id());
@@ -140,7 +142,8 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 				lowest = stored;
 			}
 		}
-		if (lowest != null && !lowest.equals(store.load(this.endpoint.id()).orElse(null))) {
+		Checkpoint whole = store.load(this.endpoint.id()).orElse(null);
+		if (lowest != null && (whole == null || lowest.isAfter(whole))) {
 			store.store(this.endpoint.id(), lowest);
 			store.flush(this.endpoint.id());
 		}
@@ -210,15 +213,17 @@ final class SegmentedSubscriptionContainer implements SubscriptionContainer {
 			this.leases.release(free);
 		}
 		Checkpoint target = null;
+		CheckpointStore store = this.coordination.wholeStoreOf(this.endpoint.id());
 		for (CoordinatedSubscriptionContainer segment : this.segments) {
 			boolean first = target == null;
 			target = segment.reset(to, first ? handler : (id, position) -> {
 			});
-		}
-		CheckpointStore store = this.coordination.wholeStoreOf(this.endpoint.id());
-		if (store != null && target != null) {
-			store.store(this.endpoint.id(), target);
-			store.flush(this.endpoint.id());
+			if (first && store != null) {
+				// Before the other segments: a segment starts from the subscription's checkpoint when its own is
+				// behind it, so a reset cut short must not leave reset segments behind the old one.
+				store.store(this.endpoint.id(), target);
+				store.flush(this.endpoint.id());
+			}
 		}
 		return Objects.requireNonNull(target);
 	}
