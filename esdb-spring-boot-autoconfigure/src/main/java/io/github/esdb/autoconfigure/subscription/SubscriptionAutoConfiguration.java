@@ -166,6 +166,7 @@ public class SubscriptionAutoConfiguration {
 			.interceptor(EventHandlerInterceptor.chain(withLeaseCheck(coordination, interceptors)))
 			.taskExecutor(taskExecutor)
 			.catchUpBatchSize(properties.getCatchUp().getBatchSize())
+			.handlerThread(properties.getCatchUp().getHandlerThread())
 			.checkpointEvery(properties.getCheckpoint().getEveryEvents(), properties.getCheckpoint().getEvery())
 			.checkpointMinInterval(properties.getCheckpoint().getMinInterval())
 			.checkpointStreamPrefix(properties.getCheckpoint().getStreamPrefix())

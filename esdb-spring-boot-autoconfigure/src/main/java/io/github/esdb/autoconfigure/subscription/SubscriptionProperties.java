@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import io.github.esdb.subscription.BeyondLogPolicy;
 import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.GroupDriftPolicy;
+import io.github.esdb.subscription.HandlerThread;
 import io.github.esdb.subscription.NackException;
 
 /**
@@ -438,11 +439,20 @@ public class SubscriptionProperties {
 	public static class CatchUp {
 
 		/**
-		 * How many events the client requests from the server at once, and how many may wait for the handler
-		 * thread, which takes them in batches: at most about three times this many events are held in memory per
-		 * subscription (waiting, being handled, and in the client's read buffer), however slow the handler.
+		 * How many events the client requests from the server at once, and (with handler-thread=worker, and for
+		 * partitions and batch handlers) how many may wait for the handler thread, which takes them in batches: at
+		 * most about three times this many events are held in memory per subscription, however slow the handler.
 		 */
 		private int batchSize = 512;
+
+		/**
+		 * Which thread calls the handler of a catch-up subscription that handles one event at a time: "client" (the
+		 * thread the client delivers the event on, as a raw listener: no hand-over between threads per event, and
+		 * the client asks the server for more only once the handler returned) or "worker" (the subscription's own
+		 * thread, named esdb-subscription-<id>, behind a queue of batch-size events). Partitions, batch handlers and
+		 * segments always use worker threads.
+		 */
+		private HandlerThread handlerThread = HandlerThread.CLIENT;
 
 		/**
 		 * What a catch-up subscription does when a handler still fails after its retries: "stop" (the subscription
@@ -460,6 +470,14 @@ public class SubscriptionProperties {
 
 		public void setBatchSize(int batchSize) {
 			this.batchSize = batchSize;
+		}
+
+		public HandlerThread getHandlerThread() {
+			return this.handlerThread;
+		}
+
+		public void setHandlerThread(HandlerThread handlerThread) {
+			this.handlerThread = handlerThread;
 		}
 
 		public CatchUpErrorPolicy.Outcome getOnError() {
@@ -574,7 +592,7 @@ public class SubscriptionProperties {
 		 * last checkpoint are delivered again: at most every-events, or those handled within this interval, whichever
 		 * is more. 0 commits after every every-events events.
 		 */
-		private Duration minInterval = Duration.ofMillis(100);
+		private Duration minInterval = Duration.ofSeconds(1);
 
 		/**
 		 * Where the default checkpoint store keeps checkpoints: "kurrentdb" (durable, in the database itself),

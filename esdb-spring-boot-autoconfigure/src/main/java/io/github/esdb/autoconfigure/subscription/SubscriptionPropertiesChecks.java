@@ -63,7 +63,7 @@ final class SubscriptionPropertiesChecks {
 		SubscriptionProperties.Checkpoint checkpoint = properties.getCheckpoint();
 		atLeast(checkpoint.getEveryEvents(), 1, PREFIX + "checkpoint.every-events", "100");
 		positive(checkpoint.getEvery(), PREFIX + "checkpoint.every", "5s");
-		notNegative(checkpoint.getMinInterval(), PREFIX + "checkpoint.min-interval", "100ms");
+		notNegative(checkpoint.getMinInterval(), PREFIX + "checkpoint.min-interval", "1s");
 		atLeast(checkpoint.getMaxCount(), 1, PREFIX + "checkpoint.max-count", "5");
 		if (checkpoint.getStreamPrefix() == null || checkpoint.getStreamPrefix().isBlank()) {
 			throw new InvalidEsdbConfigurationException(

@@ -24,6 +24,7 @@ import io.github.esdb.subscription.CheckpointBeyondLogException;
 import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.HandlerThread;
 import io.github.esdb.subscription.ParkedEvent;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -159,6 +160,16 @@ final class CatchUpSubscriber implements Subscriber {
 	@Override
 	public int queueCapacity() {
 		return this.services.settings().catchUpBatchSize();
+	}
+
+	/**
+	 * One event at a time on the client's thread unless asked otherwise. Partitions and batches need their own
+	 * threads; a segment keeps its worker, whose name tells the segment apart in logs and thread dumps.
+	 */
+	@Override
+	public boolean handlesOnClientThread() {
+		return this.services.settings().handlerThread() == HandlerThread.CLIENT && this.batches == null
+				&& !this.partitions.enabled() && this.endpoint.segment() == null;
 	}
 
 	@Override

@@ -173,6 +173,10 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		Run current = this.run;
 		if (current != null) {
 			current.stopSignal.countDown();
+			Session session = current.session;
+			if (session != null) {
+				session.wake();
+			}
 		}
 	}
 
@@ -182,7 +186,9 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		if (current == null) {
 			return true;
 		}
-		if (Thread.currentThread() == current.thread) {
+		Session running = current.session;
+		if (Thread.currentThread() == current.thread
+				|| (running != null && running.isHandler(Thread.currentThread()))) {
 			// Called from its own handler or observer: it stops once that returns; waiting for itself would time out.
 			return true;
 		}
@@ -194,6 +200,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		Session session = current.session;
 		if (session != null) {
 			session.close();
+			session.interruptHandler();
 		}
 		Thread thread = current.thread;
 		if (thread != null) {
@@ -345,8 +352,12 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 					break;
 				}
 			}
-			Session session = new Session(this.subscriber.queueCapacity());
+			Session session = this.subscriber.handlesOnClientThread()
+					? new Session(this.subscriber.queueCapacity(), (message) -> receive(run, message))
+					: new Session(this.subscriber.queueCapacity());
 			run.session = session;
+			// Messages the client delivers before the state below is set wait for it (a direct session).
+			session.holdDeliveries();
 			try {
 				this.subscriber.subscribe(session);
 			}
@@ -384,6 +395,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 			}
 			attempt = 0;
 			setState(run, this.subscriber.stateWhenSubscribed());
+			session.releaseDeliveries();
 			Subscriber.Exit exit = drain(run, session);
 			switch (exit.kind()) {
 				case STOP -> {
@@ -415,6 +427,9 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 	 * the session, and the subscriber's position says where the next session resumes.
 	 */
 	private Subscriber.Exit drain(Run run, Session session) {
+		if (session.isDirect()) {
+			return awaitEnd(run, session);
+		}
 		ArrayList<Session.Message> batch = new ArrayList<>();
 		while (true) {
 			if (run.stopRequested()) {
@@ -449,22 +464,59 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		}
 	}
 
-	private Subscriber.@Nullable Exit drainBatch(Run run, Session session, List<Session.Message> batch) {
-		for (int i = 0, size = batch.size(); i < size; i++) {
-			if (run.stopRequested() || session.isClosed()) {
+	/**
+	 * A session whose messages are handled on the client's threads: the worker only waits for it to end, and does
+	 * the idle work (time-based checkpoint commits) in between, never while a handler runs.
+	 */
+	private Subscriber.Exit awaitEnd(Run run, Session session) {
+		while (true) {
+			Subscriber.Exit exit;
+			try {
+				exit = session.awaitEnd(this.subscriber.pollMillis(POLL_MILLIS), run::stopRequested,
+						() -> this.subscriber.onIdle(run));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 				return Subscriber.Exit.stop();
 			}
-			Session.Message message = batch.get(i);
-			if (message instanceof Session.Dropped dropped) {
-				return Subscriber.Exit.dropped(dropped.cause());
-			}
-			Subscriber.Exit exit = this.subscriber.handle(message, run);
 			if (exit != null) {
 				return exit;
 			}
-			if (message instanceof Session.CaughtUp) {
-				caughtUp(run);
+		}
+	}
+
+	/** One message of a direct session, on the client's thread. */
+	private Subscriber.@Nullable Exit receive(Run run, Session.Message message) {
+		Subscriber.Exit exit = drainOne(run, message);
+		return (exit != null) ? exit : this.subscriber.afterBatch();
+	}
+
+	private Subscriber.@Nullable Exit drainBatch(Run run, Session session, List<Session.Message> batch) {
+		for (int i = 0, size = batch.size(); i < size; i++) {
+			if (session.isClosed()) {
+				return Subscriber.Exit.stop();
 			}
+			Subscriber.Exit exit = drainOne(run, batch.get(i));
+			if (exit != null) {
+				return exit;
+			}
+		}
+		return null;
+	}
+
+	private Subscriber.@Nullable Exit drainOne(Run run, Session.Message message) {
+		if (run.stopRequested()) {
+			return Subscriber.Exit.stop();
+		}
+		if (message instanceof Session.Dropped dropped) {
+			return Subscriber.Exit.dropped(dropped.cause());
+		}
+		Subscriber.Exit exit = this.subscriber.handle(message, run);
+		if (exit != null) {
+			return exit;
+		}
+		if (message instanceof Session.CaughtUp) {
+			caughtUp(run);
 		}
 		return null;
 	}

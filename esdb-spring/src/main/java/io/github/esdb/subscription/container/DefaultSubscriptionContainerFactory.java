@@ -26,6 +26,7 @@ import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.DefaultCatchUpErrorPolicy;
 import io.github.esdb.subscription.DefaultPersistentErrorPolicy;
 import io.github.esdb.subscription.EventHandlerInterceptor;
+import io.github.esdb.subscription.HandlerThread;
 import io.github.esdb.subscription.GroupDriftPolicy;
 import io.github.esdb.subscription.NackException;
 import io.github.esdb.subscription.PersistentErrorPolicy;
@@ -112,11 +113,13 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 
 		private int catchUpBatchSize = 512;
 
+		private HandlerThread handlerThread = HandlerThread.CLIENT;
+
 		private int checkpointEveryEvents = 100;
 
 		private Duration checkpointEvery = Duration.ofSeconds(5);
 
-		private Duration checkpointMinInterval = Duration.ofMillis(100);
+		private Duration checkpointMinInterval = Duration.ofSeconds(1);
 
 		private String checkpointStreamPrefix = "$esdb-checkpoint-";
 
@@ -278,6 +281,16 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		public Builder checkpointEvery(int everyEvents, Duration every) {
 			this.checkpointEveryEvents = everyEvents;
 			this.checkpointEvery = every;
+			return this;
+		}
+
+		/**
+		 * Which thread calls the handler of a catch-up subscription that handles one event at a time.
+		 * @param handlerThread the client's delivery thread (the default) or the subscription's worker
+		 * @return this builder
+		 */
+		public Builder handlerThread(HandlerThread handlerThread) {
+			this.handlerThread = handlerThread;
 			return this;
 		}
 
@@ -467,7 +480,7 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 					this.checkpointEvery, this.checkpointMinInterval, this.checkpointStreamPrefix, this.subscribeTimeout,
 					this.autoCreateGroups, this.persistentBufferSize, this.resubscribe, this.concurrency,
 					this.concurrencyById, this.maxInFlight, this.groupDrift, this.transactionalById, this.transactionManagerById,
-					this.beyondLog, this.parkedStreamPrefix, this.batch);
+					this.beyondLog, this.parkedStreamPrefix, this.batch, this.handlerThread);
 			EventSerializer payloadSerializer = this.serializer;
 			EventTypeRegistry types = (this.eventTypes != null) ? this.eventTypes : new EventTypeRegistry();
 			TaskExecutor executor = (this.taskExecutor != null) ? this.taskExecutor : defaultTaskExecutor(false);

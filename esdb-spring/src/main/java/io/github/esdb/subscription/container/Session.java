@@ -66,9 +66,53 @@ final class Session {
 
 	private volatile Runnable canceller;
 
+	/** Handles each message on the client's thread instead of queueing it; {@code null} for a queue. */
+	private final @Nullable Receiver receiver;
+
+	/**
+	 * Held while a message is handled on the client's thread, or while the worker does its idle work: the handler
+	 * never runs twice at once, and the worker never ends a session while a handler runs.
+	 */
+	private final ReentrantLock handling = new ReentrantLock();
+
+	/** How the direct session ended; guarded by {@link #lock}. */
+	private Subscriber.@Nullable Exit exit;
+
+	/** The client thread handling a message right now; guarded by {@link #handlerMonitor}. */
+	private @Nullable Thread handler;
+
+	private boolean handlerInterrupted;
+
+	private final Object handlerMonitor = new Object();
+
+	/** Handles one message on the thread the client delivered it on. */
+	@FunctionalInterface
+	interface Receiver {
+
+		/**
+		 * @param message the message
+		 * @return how the session ends, or {@code null} to go on
+		 */
+		Subscriber.@Nullable Exit receive(Message message);
+
+	}
+
 	Session(int capacity) {
+		this(capacity, null);
+	}
+
+	/**
+	 * @param capacity the queue's bound (unused when a receiver handles each message)
+	 * @param receiver handles each message on the client's thread, or {@code null} to queue them for the worker
+	 */
+	Session(int capacity, @Nullable Receiver receiver) {
 		this.capacity = Math.max(1, capacity);
-		this.filling = new ArrayList<>(Math.min(this.capacity, 1024));
+		this.receiver = receiver;
+		this.filling = (receiver != null) ? new ArrayList<>(0) : new ArrayList<>(Math.min(this.capacity, 1024));
+	}
+
+	boolean isDirect() {
+		return this.receiver != null;
 	}
 
 	/**
@@ -76,6 +120,10 @@ final class Session {
 	 * call's thread never hangs.
 	 */
 	void put(Message message) {
+		if (this.receiver != null) {
+			receive(this.receiver, message);
+			return;
+		}
 		this.lock.lock();
 		try {
 			while (this.filling.size() >= this.capacity) {
@@ -100,6 +148,151 @@ final class Session {
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Handle a message on the client's thread. The client asks the server for more only after this returns, so a slow
+	 * handler holds back the server as the queue's bound does, with no hand-over between threads per message.
+	 */
+	private void receive(Receiver receiver, Message message) {
+		if (this.closed) {
+			return;
+		}
+		this.handling.lock();
+		try {
+			if (this.closed || this.exit != null) {
+				return;
+			}
+			synchronized (this.handlerMonitor) {
+				this.handler = Thread.currentThread();
+			}
+			Subscriber.Exit ended;
+			try {
+				ended = receiver.receive(message);
+			}
+			finally {
+				synchronized (this.handlerMonitor) {
+					this.handler = null;
+					if (this.handlerInterrupted) {
+						// A stop that timed out interrupted the handler; the thread is the client's and goes back
+						// to its pool, which must not find it interrupted.
+						this.handlerInterrupted = false;
+						Thread.interrupted();
+					}
+				}
+			}
+			if (ended != null) {
+				end(ended);
+			}
+		}
+		finally {
+			this.handling.unlock();
+		}
+	}
+
+	/**
+	 * End a direct session: no message is handled after this, and the worker waiting in {@link #awaitEnd} returns.
+	 */
+	private void end(Subscriber.Exit ended) {
+		this.lock.lock();
+		try {
+			if (this.exit == null) {
+				this.exit = ended;
+			}
+			this.notEmpty.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * The worker's side of a direct session: wait up to {@code millis} for the session to end; if it did not, run
+	 * the idle work while no handler runs.
+	 * @param millis how long to wait
+	 * @param stopRequested whether the run is asked to stop
+	 * @param idle the idle work, returning how the session ends or {@code null}
+	 * @return how the session ended, or {@code null} if it goes on
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	Subscriber.@Nullable Exit awaitEnd(long millis, java.util.function.BooleanSupplier stopRequested,
+			java.util.function.Supplier<Subscriber.@Nullable Exit> idle) throws InterruptedException {
+		this.lock.lock();
+		try {
+			if (this.exit == null && !this.closed && !stopRequested.getAsBoolean()) {
+				this.notEmpty.awaitNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+			}
+			if (this.exit != null) {
+				return this.exit;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		this.handling.lock();
+		try {
+			if (this.exit != null) {
+				return this.exit;
+			}
+			Subscriber.Exit ended = (this.closed || stopRequested.getAsBoolean()) ? Subscriber.Exit.stop()
+					: idle.get();
+			if (ended != null) {
+				end(ended);
+			}
+			return ended;
+		}
+		finally {
+			this.handling.unlock();
+		}
+	}
+
+	/**
+	 * Called by the worker before it subscribes: a direct session handles no message until
+	 * {@link #releaseDeliveries} (or {@link #close}) on the same thread, so that the subscription's state is set
+	 * before its first event is handled.
+	 */
+	void holdDeliveries() {
+		if (this.receiver != null) {
+			this.handling.lock();
+		}
+	}
+
+	/** Let a direct session handle messages; nothing when this thread does not hold them back. */
+	void releaseDeliveries() {
+		if (this.handling.isHeldByCurrentThread()) {
+			this.handling.unlock();
+		}
+	}
+
+	/** Wake a worker waiting in {@link #awaitEnd} or {@link #take}, so that it looks at a stop request now. */
+	void wake() {
+		this.lock.lock();
+		try {
+			this.notEmpty.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Whether the given thread is handling a message of this direct session right now.
+	 */
+	boolean isHandler(Thread thread) {
+		synchronized (this.handlerMonitor) {
+			return this.handler == thread;
+		}
+	}
+
+	/** A stop timed out: interrupt the client thread that is handling a message, if any. */
+	void interruptHandler() {
+		synchronized (this.handlerMonitor) {
+			Thread current = this.handler;
+			if (current != null) {
+				this.handlerInterrupted = true;
+				current.interrupt();
+			}
 		}
 	}
 
@@ -186,6 +379,7 @@ final class Session {
 	}
 
 	void close() {
+		releaseDeliveries();
 		this.lock.lock();
 		try {
 			this.closed = true;

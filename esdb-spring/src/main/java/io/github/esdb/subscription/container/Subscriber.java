@@ -30,6 +30,15 @@ interface Subscriber {
 	void subscribe(Session session) throws Exception;
 
 	/**
+	 * Whether the client's threads handle the messages themselves rather than queueing them for the worker: one
+	 * hand-over between threads less per message where nothing needs the worker's own thread.
+	 * @return true to handle on the client's threads
+	 */
+	default boolean handlesOnClientThread() {
+		return false;
+	}
+
+	/**
 	 * The state right after the server confirmed.
 	 * @return CATCHING_UP or LIVE
 	 */

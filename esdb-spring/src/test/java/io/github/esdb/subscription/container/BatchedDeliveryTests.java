@@ -19,6 +19,7 @@ import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.serialization.JacksonEventSerializer;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.HandlerThread;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
@@ -28,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The catch-up delivery path in batches, through the official client and the embedded server: the worker takes
+ * The catch-up delivery path in batches ({@code handler-thread=worker}), through the official client and the
+ * embedded server: the worker takes
  * whole batches from the client's listener and still handles every event once, in order; a slow handler still bounds
  * what waits in memory; checkpoints are coalesced and the last one is stored on stop.
  */
@@ -52,7 +54,8 @@ class BatchedDeliveryTests {
 		return DefaultSubscriptionContainerFactory.builder()
 			.clients(KurrentDBClientProvider.of(esdb.client()))
 			.serializer(new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()))
-			.checkpointStores((name) -> store);
+			.checkpointStores((name) -> store)
+			.handlerThread(HandlerThread.WORKER);
 	}
 
 	@Test

@@ -16,6 +16,7 @@ import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.serialization.JacksonEventSerializer;
 import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.HandlerThread;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionState;
@@ -52,6 +53,7 @@ class DefaultSubscriptionContainerFactoryTests {
 			.serializer(new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()))
 			.checkpointStores((name) -> store)
 			.checkpointEvery(1000, Duration.ofHours(1))
+			.handlerThread(HandlerThread.WORKER)
 			.taskExecutor(executor)
 			.build();
 		SubscriptionContainer container = factory.create(SubscriptionEndpoint.toStream("ticks", stream)
