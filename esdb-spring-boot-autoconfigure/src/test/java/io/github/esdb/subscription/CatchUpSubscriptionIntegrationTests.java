@@ -2,6 +2,7 @@ package io.github.esdb.subscription;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,6 +73,28 @@ class CatchUpSubscriptionIntegrationTests {
 				SubscriptionEventsRecorder events = context.getBean(SubscriptionEventsRecorder.class);
 				assertThat(events.of(SubscriptionStartedEvent.class)).hasSize(1);
 				assertThat(events.of(SubscriptionCaughtUpEvent.class)).hasSize(1);
+			});
+	}
+
+	@Test
+	void handlersRunOnTheClientsThreadUnlessTheWorkerIsAskedFor() {
+		String stream = EmbeddedServerSupport.unique("orders");
+		esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("b", 2), new OrderPlaced("c", 3));
+		var runner = esdb.runner()
+			.withUserConfiguration(RecordersConfiguration.class, ThreadRecordingHandler.class)
+			.withPropertyValues("test.stream=" + stream);
+		runner.withPropertyValues("test.id=" + stream + "-client").run((context) -> {
+			ThreadRecordingHandler handler = context.getBean(ThreadRecordingHandler.class);
+			await().atMost(EmbeddedServerSupport.wait(10)).until(() -> handler.threads.size() == 3);
+			assertThat(handler.revisions).containsExactly(0L, 1L, 2L);
+			assertThat(handler.threads).noneMatch((name) -> name.startsWith("esdb-subscription-"));
+		});
+		runner.withPropertyValues("test.id=" + stream + "-worker", "esdb.subscriptions.catch-up.handler-thread=worker")
+			.run((context) -> {
+				ThreadRecordingHandler handler = context.getBean(ThreadRecordingHandler.class);
+				await().atMost(EmbeddedServerSupport.wait(10)).until(() -> handler.threads.size() == 3);
+				assertThat(handler.revisions).containsExactly(0L, 1L, 2L);
+				assertThat(handler.threads).containsOnly("esdb-subscription-" + stream + "-worker");
 			});
 	}
 
@@ -343,6 +366,20 @@ class CatchUpSubscriptionIntegrationTests {
 
 	@EventType("InvoiceIssued")
 	record InvoiceIssued(String invoiceId) {
+	}
+
+	static class ThreadRecordingHandler {
+
+		final List<String> threads = new CopyOnWriteArrayList<>();
+
+		final List<Long> revisions = new CopyOnWriteArrayList<>();
+
+		@EventSubscription(id = "${test.id}", stream = "${test.stream}")
+		void on(OrderPlaced event, EventContext context) {
+			this.threads.add(Thread.currentThread().getName());
+			this.revisions.add(context.revision());
+		}
+
 	}
 
 	static class OrderHandler {

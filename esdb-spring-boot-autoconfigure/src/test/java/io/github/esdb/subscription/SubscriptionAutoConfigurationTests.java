@@ -93,7 +93,7 @@ class SubscriptionAutoConfigurationTests {
 		assertInvalid("esdb.subscriptions.catch-up.batch-size=0", "esdb.subscriptions.catch-up.batch-size",
 				"esdb.subscriptions.catch-up.batch-size=512");
 		assertInvalid("esdb.subscriptions.checkpoint.min-interval=-1ms", "esdb.subscriptions.checkpoint.min-interval",
-				"esdb.subscriptions.checkpoint.min-interval=100ms");
+				"esdb.subscriptions.checkpoint.min-interval=1s");
 		assertInvalid("esdb.subscriptions.resubscribe.initial-interval=0ms",
 				"esdb.subscriptions.resubscribe.initial-interval", "esdb.subscriptions.resubscribe.initial-interval=500ms");
 		assertInvalid("esdb.subscriptions.resubscribe.jitter=1.5", "esdb.subscriptions.resubscribe.jitter",

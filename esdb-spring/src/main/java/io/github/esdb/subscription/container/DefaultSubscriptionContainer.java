@@ -27,8 +27,9 @@ import io.github.esdb.subscription.SubscriptionState;
 
 /**
  * The life of one subscription, for both kinds: a worker (from the {@code TaskExecutor}) per run that subscribes
- * through its {@link Subscriber}, drains the session's queue in order, resubscribes with back-off and jitter after
- * drops for as long as the subscription should run, and stops gracefully. What to do with each message is the
+ * through its {@link Subscriber}, drains the session's queue in order (or, when the subscriber handles messages on
+ * the client's threads, waits for the session to end), resubscribes with back-off and jitter after drops for as long
+ * as the subscription should run, and stops gracefully. What to do with each message is the
  * subscriber's; what to do when a handler throws is the {@link SubscriptionErrorHandler}'s.
  */
 final class DefaultSubscriptionContainer implements SubscriptionContainer {

@@ -7,7 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.kurrent.dbclient.PersistentSubscription;
 import io.kurrent.dbclient.ResolvedEvent;
@@ -16,12 +18,18 @@ import org.jspecify.annotations.Nullable;
 import io.github.esdb.event.LogPosition;
 
 /**
- * One subscribe call's hand-over between the client's gRPC threads and the container's worker thread, in batches:
- * the client's listener appends each message to a buffer, and the worker takes the whole buffer at once, so the two
- * threads meet once per batch rather than once per event (a per-event hand-off cost as much as the raw client's whole
- * delivery). The bound is the back-pressure: when {@code capacity} messages wait, the gRPC listener blocks, the client
- * stops requesting more messages from the server, and the heap stays bounded however slow the handler is: at most
- * {@code capacity} messages wait here and at most {@code capacity} are in the worker's hands.
+ * One subscribe call's messages, on their way from the client's gRPC threads to the subscriber, in one of two ways.
+ * <p>
+ * <b>Direct</b> (with a {@link Receiver}): each message is handled on the client's thread as it arrives, under the
+ * handling lock, as a raw listener would: no hand-over between threads per event. The client asks the server for
+ * more only after the listener returns, so a slow handler holds back the server. The worker only waits for the
+ * session to end ({@link #awaitEnd}) and does its idle work under the same lock.
+ * <p>
+ * <b>Queued</b>: the listener appends each message to a buffer, and the worker takes the whole buffer at once, so the
+ * two threads meet once per batch rather than once per event (a per-event hand-off cost as much as the raw client's
+ * whole delivery). The bound is the back-pressure: when {@code capacity} messages wait, the gRPC listener blocks, the
+ * client stops requesting more messages from the server, and the heap stays bounded however slow the handler is: at
+ * most {@code capacity} messages wait here and at most {@code capacity} are in the worker's hands.
  */
 final class Session {
 
@@ -216,8 +224,8 @@ final class Session {
 	 * @return how the session ended, or {@code null} if it goes on
 	 * @throws InterruptedException if interrupted while waiting
 	 */
-	Subscriber.@Nullable Exit awaitEnd(long millis, java.util.function.BooleanSupplier stopRequested,
-			java.util.function.Supplier<Subscriber.@Nullable Exit> idle) throws InterruptedException {
+	Subscriber.@Nullable Exit awaitEnd(long millis, BooleanSupplier stopRequested,
+			Supplier<Subscriber.@Nullable Exit> idle) throws InterruptedException {
 		this.lock.lock();
 		try {
 			if (this.exit == null && !this.closed && !stopRequested.getAsBoolean()) {
