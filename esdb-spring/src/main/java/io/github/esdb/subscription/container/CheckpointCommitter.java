@@ -54,6 +54,13 @@ final class CheckpointCommitter {
 
 	private volatile @Nullable Checkpoint committed;
 
+	/**
+	 * The one position started while nothing else was in flight, kept out of {@link #inFlight} and
+	 * {@link #unfinished}: a subscription handling one event at a time starts and finishes each alone, and then
+	 * costs no allocation and no map per event. A second start (partitions) moves it to the head of the queue.
+	 */
+	private @Nullable Checkpoint alone;
+
 	private int finishedSinceCommit;
 
 	private long lastCommitNanos;
@@ -93,6 +100,7 @@ final class CheckpointCommitter {
 	 * @param checkpoint the checkpoint loaded from the store
 	 */
 	synchronized void restore(@Nullable Checkpoint checkpoint) {
+		this.alone = null;
 		this.inFlight.clear();
 		this.unfinished.clear();
 		this.safe = checkpoint;
@@ -104,6 +112,7 @@ final class CheckpointCommitter {
 	 * the safe point and delivers those events again.
 	 */
 	synchronized void discardUnfinished() {
+		this.alone = null;
 		this.inFlight.clear();
 		this.unfinished.clear();
 	}
@@ -113,6 +122,11 @@ final class CheckpointCommitter {
 	 * @param position the event's position, after every position started before
 	 */
 	synchronized void start(Checkpoint position) {
+		if (this.alone == null && this.inFlight.isEmpty()) {
+			this.alone = position;
+			return;
+		}
+		queueAlone();
 		Slot slot = new Slot(position, false);
 		this.inFlight.addLast(slot);
 		this.unfinished.put(position, slot);
@@ -124,6 +138,15 @@ final class CheckpointCommitter {
 	 * @param position a position given to {@link #start}
 	 */
 	synchronized void finish(Checkpoint position) {
+		if (position.equals(this.alone)) {
+			// Nothing else was in flight: it is the safe point now.
+			this.alone = null;
+			if (position.isAfter(this.safe)) {
+				this.safe = position;
+			}
+			this.finishedSinceCommit++;
+			return;
+		}
 		Slot slot = this.unfinished.remove(position);
 		if (slot != null) {
 			slot.finished = true;
@@ -138,13 +161,25 @@ final class CheckpointCommitter {
 	 * @param position the position, after every position started before
 	 */
 	synchronized void pass(Checkpoint position) {
-		if (this.inFlight.isEmpty()) {
+		if (this.alone == null && this.inFlight.isEmpty()) {
 			if (position.isAfter(this.safe)) {
 				this.safe = position;
 			}
 			return;
 		}
+		queueAlone();
 		this.inFlight.addLast(new Slot(position, true));
+	}
+
+	/** Another position follows the one in flight alone: it becomes the head of the queue. */
+	private void queueAlone() {
+		Checkpoint first = this.alone;
+		if (first != null) {
+			this.alone = null;
+			Slot slot = new Slot(first, false);
+			this.inFlight.addFirst(slot);
+			this.unfinished.put(first, slot);
+		}
 	}
 
 	private void advanceSafePoint() {
@@ -266,6 +301,9 @@ final class CheckpointCommitter {
 	 * @return the position, {@code null} when none
 	 */
 	synchronized @Nullable Checkpoint oldestUnfinished() {
+		if (this.alone != null) {
+			return this.alone;
+		}
 		for (Slot slot : this.inFlight) {
 			if (!slot.finished) {
 				return slot.position;
@@ -279,7 +317,7 @@ final class CheckpointCommitter {
 	 * @return the count
 	 */
 	synchronized int inFlight() {
-		return this.inFlight.size();
+		return this.inFlight.size() + ((this.alone != null) ? 1 : 0);
 	}
 
 }

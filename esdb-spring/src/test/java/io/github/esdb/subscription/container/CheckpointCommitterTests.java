@@ -64,6 +64,36 @@ class CheckpointCommitterTests {
 	}
 
 	@Test
+	void aPositionInFlightAloneStillHoldsBackThoseStartedAfterIt() {
+		CheckpointCommitter committer = committer(1000, Duration.ofHours(1));
+		// One at a time: each is the safe point as soon as it finished.
+		committer.start(at(1));
+		assertThat(committer.oldestUnfinished()).isEqualTo(at(1));
+		assertThat(committer.inFlight()).isEqualTo(1);
+		committer.finish(at(1));
+		assertThat(committer.safePoint()).isEqualTo(at(1));
+		assertThat(committer.inFlight()).isZero();
+		// The one started alone is overtaken: it still bounds the safe point.
+		committer.start(at(2));
+		committer.start(at(3));
+		committer.pass(at(4));
+		committer.finish(at(3));
+		assertThat(committer.safePoint()).isEqualTo(at(1));
+		assertThat(committer.oldestUnfinished()).isEqualTo(at(2));
+		assertThat(committer.inFlight()).isEqualTo(3);
+		committer.finish(at(2));
+		assertThat(committer.safePoint()).isEqualTo(at(4));
+		assertThat(committer.inFlight()).isZero();
+		assertThat(committer.oldestUnfinished()).isNull();
+		// Discarded work is forgotten, alone or not.
+		committer.start(at(5));
+		committer.discardUnfinished();
+		assertThat(committer.oldestUnfinished()).isNull();
+		committer.finish(at(5));
+		assertThat(committer.safePoint()).isEqualTo(at(4));
+	}
+
+	@Test
 	void passedPositionsWaitBehindUnfinishedWork() {
 		CheckpointCommitter committer = committer(1000, Duration.ofHours(1));
 		committer.pass(at(1));
