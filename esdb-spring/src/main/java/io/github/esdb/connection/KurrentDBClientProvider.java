@@ -63,6 +63,7 @@ public class KurrentDBClientProvider {
 		this.diagnostics = ConnectionDiagnostics.in(settings).orElse(null);
 		this.failures = failuresOf(settings);
 		this.current = Clients.of(KurrentDBClient.create(settings));
+		CommonPoolAdvice.logForThisJvm();
 	}
 
 	private KurrentDBClientProvider(KurrentDBClient client) {
