@@ -238,13 +238,27 @@ final class Session {
 		finally {
 			this.lock.unlock();
 		}
-		this.handling.lock();
+		if (this.closed || stopRequested.getAsBoolean()) {
+			// Wait for the handler in hand: nothing may run after the session ended.
+			this.handling.lock();
+			try {
+				end(Subscriber.Exit.stop());
+				return this.exit;
+			}
+			finally {
+				this.handling.unlock();
+			}
+		}
+		// Idle work only when no handler runs: a handler busy with events commits by itself after each, and
+		// queueing behind it would have every one of its unlocks wake this thread only to lose the lock again.
+		if (!this.handling.tryLock()) {
+			return null;
+		}
 		try {
 			if (this.exit != null) {
 				return this.exit;
 			}
-			Subscriber.Exit ended = (this.closed || stopRequested.getAsBoolean()) ? Subscriber.Exit.stop()
-					: idle.get();
+			Subscriber.Exit ended = idle.get();
 			if (ended != null) {
 				end(ended);
 			}
