@@ -43,12 +43,9 @@ public class CurrentEvent {
 			return call.call();
 		}
 		finally {
-			if (previous != null) {
-				this.current.set(previous);
-			}
-			else {
-				this.current.remove();
-			}
+			// Set rather than removed: the handler threads are long-lived (the client's, or the subscription's), and
+			// a removal would cost a new map entry on the next call, once per event.
+			this.current.set(previous);
 		}
 	}
 

@@ -229,7 +229,7 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	public boolean intercept(SubscriptionEndpoint endpoint, EventContext event, Invocation invocation)
 			throws Exception {
 		Track track = track(endpoint.id());
-		track.handlerStarted(Instant.now());
+		track.handlerStarted(System.nanoTime());
 		try {
 			return invocation.proceed();
 		}
@@ -422,6 +422,9 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	/** What the monitor remembers about one subscription. */
 	private final class Track {
 
+		/** No handler call runs. */
+		private static final long IDLE = Long.MIN_VALUE;
+
 		volatile SubscriptionKind kind;
 
 		volatile boolean announced;
@@ -432,7 +435,8 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 		private final AtomicInteger inFlight = new AtomicInteger();
 
-		private volatile Instant handlerSince;
+		/** When the oldest running handler call started ({@link System#nanoTime}); {@link #IDLE} when none runs. */
+		private volatile long handlerSinceNanos = IDLE;
 
 		private Head head;
 
@@ -448,15 +452,16 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 		private Instant behindSince;
 
-		void handlerStarted(Instant now) {
+		// Called around every handler call: a clock read and no allocation.
+		void handlerStarted(long nowNanos) {
 			if (this.inFlight.getAndIncrement() == 0) {
-				this.handlerSince = now;
+				this.handlerSinceNanos = nowNanos;
 			}
 		}
 
 		void handlerFinished() {
 			if (this.inFlight.decrementAndGet() == 0) {
-				this.handlerSince = null;
+				this.handlerSinceNanos = IDLE;
 			}
 		}
 
@@ -528,8 +533,8 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 		}
 
 		private boolean stuck(Instant now) {
-			Instant since = this.handlerSince;
-			return since != null && Duration.between(since, now).compareTo(SubscriptionMonitor.this.stallTimeout) >= 0;
+			long since = this.handlerSinceNanos;
+			return since != IDLE && System.nanoTime() - since >= SubscriptionMonitor.this.stallTimeout.toNanos();
 		}
 
 		private Long lag(SubscriptionSnapshot snapshot) {
