@@ -486,10 +486,20 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 		}
 	}
 
-	/** One message of a direct session, on the client's thread. */
+	/**
+	 * One message of a direct session, on the client's thread. What the subscriber throws fails the subscription, as
+	 * on the worker: thrown into the client, it would cancel the call, and the subscription would resubscribe and
+	 * meet it again, without end.
+	 */
 	private Subscriber.@Nullable Exit receive(Run run, Session.Message message) {
-		Subscriber.Exit exit = drainOne(run, message);
-		return (exit != null) ? exit : this.subscriber.afterBatch();
+		try {
+			Subscriber.Exit exit = drainOne(run, message);
+			return (exit != null) ? exit : this.subscriber.afterBatch();
+		}
+		catch (RuntimeException | Error unexpected) {
+			logger.error("Subscription '{}' ended unexpectedly", this.endpoint.id(), unexpected);
+			return Subscriber.Exit.failed(unexpected);
+		}
 	}
 
 	private Subscriber.@Nullable Exit drainBatch(Run run, Session session, List<Session.Message> batch) {

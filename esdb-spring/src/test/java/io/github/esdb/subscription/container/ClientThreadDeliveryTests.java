@@ -2,6 +2,7 @@ package io.github.esdb.subscription.container;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +126,46 @@ class ClientThreadDeliveryTests {
 		}
 		finally {
 			assertThat(container.stop(Duration.ofSeconds(10))).isTrue();
+		}
+	}
+
+	@Test
+	void anErrorOutsideTheHandlerFailsTheSubscriptionOnEitherThread() throws Exception {
+		for (HandlerThread handlerThread : HandlerThread.values()) {
+			String id = "client-thread-unreadable-" + handlerThread;
+			String stream = id + "-" + System.nanoTime();
+			esdb.appendTicks(stream, 3);
+			List<Long> handled = new CopyOnWriteArrayList<>();
+			// A serializer that cannot read the metadata: it throws before the handler and its error handling run.
+			JacksonEventSerializer unreadable = new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()) {
+
+				@Override
+				public Map<String, Object> readMetadata(byte[] metadata) {
+					throw new IllegalStateException("unreadable metadata");
+				}
+
+			};
+			SubscriptionContainer container = DefaultSubscriptionContainerFactory.builder()
+				.clients(KurrentDBClientProvider.of(esdb.client()))
+				.serializer(unreadable)
+				.checkpointStores((name) -> this.store)
+				.handlerThread(handlerThread)
+				.build()
+				.create(SubscriptionEndpoint.toStream(id, stream)
+					.handler((event, context) -> handled.add(context.revision()))
+					.build());
+			container.start();
+			try {
+				// Not a drop: resubscribing would meet the same event again, without end.
+				await().atMost(Duration.ofSeconds(20))
+					.until(() -> container.snapshot().state() == SubscriptionState.FAILED);
+			}
+			finally {
+				container.stop(Duration.ofSeconds(10));
+			}
+			assertThat(container.snapshot().lastError()).as(handlerThread.name()).contains("unreadable metadata");
+			assertThat(container.snapshot().reconnects()).as(handlerThread.name()).isZero();
+			assertThat(handled).as(handlerThread.name()).isEmpty();
 		}
 	}
 
