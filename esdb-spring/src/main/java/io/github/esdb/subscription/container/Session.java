@@ -401,7 +401,6 @@ final class Session {
 	}
 
 	void close() {
-		releaseDeliveries();
 		this.lock.lock();
 		try {
 			this.closed = true;
@@ -412,6 +411,10 @@ final class Session {
 		finally {
 			this.lock.unlock();
 		}
+		// Only once closed: a client thread waiting for the deliveries held back while subscribing must find the
+		// session closed, or it would handle a message of a session given up, alongside the next session's handler
+		// or after the final checkpoint.
+		releaseDeliveries();
 		Runnable current = this.canceller;
 		if (current != null) {
 			cancelQuietly(current);

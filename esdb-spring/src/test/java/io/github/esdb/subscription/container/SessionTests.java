@@ -1,0 +1,89 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A direct session's hand-over between the client's threads and the worker, thread by thread: what the worker gives
+ * up must never be handled, and the worker never ends a session while a handler runs.
+ */
+class SessionTests {
+
+	@Test
+	void aMessageHeldBackWhileSubscribingIsNotHandledOnceTheSubscribeFailed() throws Exception {
+		List<Session.Message> received = new CopyOnWriteArrayList<>();
+		Session session = new Session(1, (message) -> {
+			received.add(message);
+			return null;
+		});
+		CountDownLatch held = new CountDownLatch(1);
+		CountDownLatch subscribeFails = new CountDownLatch(1);
+		// The worker: holds deliveries back while it subscribes, and closes the session when the subscribe fails.
+		Thread worker = new Thread(() -> {
+			session.holdDeliveries();
+			held.countDown();
+			awaitLatch(subscribeFails);
+			session.close();
+		}, "test-worker");
+		worker.start();
+		assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+		// The client delivers meanwhile (the server confirmed just after the subscribe timed out): it waits.
+		Thread client = new Thread(() -> session.put(new Session.Dropped(null)), "test-client");
+		client.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> client.getState() == Thread.State.WAITING);
+		// A stop request looked at by the worker's side holds the session's lock for a moment; close() needs it too.
+		CountDownLatch lockHeld = new CountDownLatch(1);
+		CountDownLatch letGo = new CountDownLatch(1);
+		Thread looking = new Thread(() -> endOrReport(session, () -> {
+			lockHeld.countDown();
+			awaitLatch(letGo);
+			return true;
+		}, new AtomicReference<>(), new AtomicReference<>()), "test-stop-request");
+		looking.start();
+		assertThat(lockHeld.await(10, TimeUnit.SECONDS)).isTrue();
+		subscribeFails.countDown();
+		try {
+			// The session is being closed: the message waiting for the held-back deliveries must not reach the handler.
+			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(received::isEmpty);
+		}
+		finally {
+			letGo.countDown();
+			worker.join(10_000);
+			client.join(10_000);
+			looking.join(10_000);
+		}
+		assertThat(session.isClosed()).isTrue();
+		assertThat(received).isEmpty();
+	}
+
+	/** The worker's wait for the session's end; what it throws is kept for the test to report. */
+	private static void endOrReport(Session session, BooleanSupplier stopRequested,
+			AtomicReference<Subscriber.Exit> ended, AtomicReference<Exception> failure) {
+		try {
+			ended.set(session.awaitEnd(60_000, stopRequested, () -> null));
+		}
+		catch (Exception ex) {
+			failure.set(ex);
+		}
+	}
+
+	private static void awaitLatch(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
