@@ -471,15 +471,8 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 	 */
 	private Subscriber.Exit awaitEnd(Run run, Session session) {
 		while (true) {
-			Subscriber.Exit exit;
-			try {
-				exit = session.awaitEnd(this.subscriber.pollMillis(POLL_MILLIS), run::stopRequested,
-						() -> this.subscriber.onIdle(run));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return Subscriber.Exit.stop();
-			}
+			Subscriber.Exit exit = session.awaitEnd(this.subscriber.pollMillis(POLL_MILLIS), run::stopRequested,
+					() -> this.subscriber.onIdle(run));
 			if (exit != null) {
 				return exit;
 			}

@@ -221,11 +221,12 @@ final class Session {
 	 * @param millis how long to wait
 	 * @param stopRequested whether the run is asked to stop
 	 * @param idle the idle work, returning how the session ends or {@code null}
-	 * @return how the session ended, or {@code null} if it goes on
-	 * @throws InterruptedException if interrupted while waiting
+	 * @return how the session ended, or {@code null} if it goes on; a stop when interrupted while waiting (the
+	 * interrupt flag stays set), once the handler running then has returned
 	 */
 	Subscriber.@Nullable Exit awaitEnd(long millis, BooleanSupplier stopRequested,
-			Supplier<Subscriber.@Nullable Exit> idle) throws InterruptedException {
+			Supplier<Subscriber.@Nullable Exit> idle) {
+		boolean interrupted = false;
 		this.lock.lock();
 		try {
 			if (this.exit == null && !this.closed && !stopRequested.getAsBoolean()) {
@@ -235,10 +236,15 @@ final class Session {
 				return this.exit;
 			}
 		}
+		catch (InterruptedException ex) {
+			// Ended below, under the handling lock like any end: returning at once would let the worker store its
+			// last checkpoint, and a new run start, while a handler of this session still runs.
+			interrupted = true;
+		}
 		finally {
 			this.lock.unlock();
 		}
-		if (this.closed || stopRequested.getAsBoolean()) {
+		if (interrupted || this.closed || stopRequested.getAsBoolean()) {
 			// Wait for the handler in hand: nothing may run after the session ended.
 			this.handling.lock();
 			try {
@@ -247,6 +253,9 @@ final class Session {
 			}
 			finally {
 				this.handling.unlock();
+				if (interrupted) {
+					Thread.currentThread().interrupt();
+				}
 			}
 		}
 		// Idle work only when no handler runs: a handler busy with events commits by itself after each, and

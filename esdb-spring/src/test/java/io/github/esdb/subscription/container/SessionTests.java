@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -64,6 +65,48 @@ class SessionTests {
 		}
 		assertThat(session.isClosed()).isTrue();
 		assertThat(received).isEmpty();
+	}
+
+	@Test
+	void anInterruptedWorkerEndsTheSessionOnlyOnceTheRunningHandlerReturned() throws Exception {
+		List<Session.Message> received = new CopyOnWriteArrayList<>();
+		CountDownLatch handling = new CountDownLatch(1);
+		CountDownLatch handlerReturns = new CountDownLatch(1);
+		Session session = new Session(1, (message) -> {
+			received.add(message);
+			handling.countDown();
+			awaitLatch(handlerReturns);
+			return null;
+		});
+		Thread client = new Thread(() -> session.put(new Session.Dropped(null)), "test-client");
+		client.start();
+		assertThat(handling.await(10, TimeUnit.SECONDS)).isTrue();
+		AtomicReference<Subscriber.Exit> ended = new AtomicReference<>();
+		AtomicReference<Exception> failure = new AtomicReference<>();
+		AtomicBoolean stillInterrupted = new AtomicBoolean();
+		Thread worker = new Thread(() -> {
+			endOrReport(session, () -> false, ended, failure);
+			stillInterrupted.set(Thread.currentThread().isInterrupted());
+		}, "test-worker");
+		worker.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> worker.getState() == Thread.State.TIMED_WAITING);
+		// Interrupted while it waits for the session to end (not by a stop that timed out, which closes the session
+		// first): the handler still runs, so the worker must not end the session, and with it the run, yet.
+		worker.interrupt();
+		try {
+			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(worker::isAlive);
+		}
+		finally {
+			handlerReturns.countDown();
+			worker.join(10_000);
+			client.join(10_000);
+		}
+		assertThat(failure).hasNullValue();
+		assertThat(ended).hasValue(Subscriber.Exit.stop());
+		assertThat(stillInterrupted).isTrue();
+		// Ended: nothing is handled after it.
+		session.put(new Session.Dropped(null));
+		assertThat(received).hasSize(1);
 	}
 
 	/** The worker's wait for the session's end; what it throws is kept for the test to report. */
