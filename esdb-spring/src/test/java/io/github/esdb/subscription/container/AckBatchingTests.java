@@ -53,27 +53,52 @@ class AckBatchingTests {
 		return this.groups.getInfoToStream(stream, group).get(10, TimeUnit.SECONDS).orElseThrow();
 	}
 
-	@Test
-	void holdsAcksUntilEnoughWaitAndSendsThemBeforeANack() throws Exception {
-		String stream = "acks-held-" + System.nanoTime();
-		esdb.appendTicks(stream, 8);
+	/**
+	 * A raw consumer of a new group "g" that only collects what the server delivers (nothing acked), once
+	 * {@code count} events arrived.
+	 * @param subscription the subscribe call
+	 * @param received the events, in delivery order
+	 * @param deliveredOn the subscription the client passed to the listener
+	 */
+	private record Consumer(PersistentSubscription subscription, List<ResolvedEvent> received,
+			AtomicReference<PersistentSubscription> deliveredOn) {
+	}
+
+	private Consumer consume(String stream, int count) throws Exception {
 		createGroup(stream, "g");
 		List<ResolvedEvent> received = new CopyOnWriteArrayList<>();
-		AtomicReference<PersistentSubscription> call = new AtomicReference<>();
+		AtomicReference<PersistentSubscription> deliveredOn = new AtomicReference<>();
 		PersistentSubscription subscription = this.groups
 			.subscribeToStream(stream, "g", SubscribePersistentSubscriptionOptions.get().bufferSize(20),
 					new PersistentSubscriptionListener() {
 
 						@Override
 						public void onEvent(PersistentSubscription subscription, int retryCount, ResolvedEvent event) {
-							call.set(subscription);
+							deliveredOn.set(subscription);
 							received.add(event);
 						}
 
 					})
 			.get(10, TimeUnit.SECONDS);
 		try {
-			await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 8);
+			await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == count);
+		}
+		catch (RuntimeException | Error ex) {
+			subscription.stop();
+			throw ex;
+		}
+		return new Consumer(subscription, received, deliveredOn);
+	}
+
+	@Test
+	void holdsAcksUntilEnoughWaitAndSendsThemBeforeANack() throws Exception {
+		String stream = "acks-held-" + System.nanoTime();
+		esdb.appendTicks(stream, 8);
+		Consumer consumer = consume(stream, 8);
+		PersistentSubscription subscription = consumer.subscription();
+		List<ResolvedEvent> received = consumer.received();
+		AtomicReference<PersistentSubscription> call = consumer.deliveredOn();
+		try {
 			AtomicLong clock = new AtomicLong();
 			AckBatcher acks = new AckBatcher("held", 5, TimeUnit.MILLISECONDS.toNanos(5), clock::get);
 			for (int i = 0; i < 4; i++) {
@@ -116,21 +141,10 @@ class AckBatchingTests {
 	void acksWaitingWhileTheWorkerIdlesGoOutOnceTheyAreDue() throws Exception {
 		String stream = "acks-due-" + System.nanoTime();
 		esdb.appendTicks(stream, 2);
-		createGroup(stream, "g");
-		List<ResolvedEvent> received = new CopyOnWriteArrayList<>();
-		PersistentSubscription subscription = this.groups
-			.subscribeToStream(stream, "g", SubscribePersistentSubscriptionOptions.get().bufferSize(20),
-					new PersistentSubscriptionListener() {
-
-						@Override
-						public void onEvent(PersistentSubscription subscription, int retryCount, ResolvedEvent event) {
-							received.add(event);
-						}
-
-					})
-			.get(10, TimeUnit.SECONDS);
+		Consumer consumer = consume(stream, 2);
+		PersistentSubscription subscription = consumer.subscription();
+		List<ResolvedEvent> received = consumer.received();
 		try {
-			await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 2);
 			AtomicLong clock = new AtomicLong();
 			AckBatcher acks = new AckBatcher("due", 5, TimeUnit.MILLISECONDS.toNanos(5), clock::get);
 			assertThat(acks.nanosUntilDue()).isEqualTo(Long.MAX_VALUE);
