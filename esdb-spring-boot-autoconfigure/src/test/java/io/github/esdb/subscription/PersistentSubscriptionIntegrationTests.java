@@ -75,6 +75,30 @@ class PersistentSubscriptionIntegrationTests {
 	}
 
 	@Test
+	void handlersRunOnTheClientsThreadUnlessTheWorkerIsAskedForAndEveryEventIsAcked() {
+		for (String handlerThread : List.of("client", "worker")) {
+			String stream = EmbeddedServerSupport.unique("jobs-" + handlerThread);
+			esdb.append(stream, new OrderPlaced("a", 1), new OrderPlaced("b", 2), new OrderPlaced("c", 3));
+			workers(stream).withPropertyValues("esdb.subscriptions.persistent.handler-thread=" + handlerThread)
+				.run((context) -> {
+					Worker worker = context.getBean(Worker.class);
+					await().atMost(Duration.ofSeconds(10)).until(() -> worker.handled.size() == 3);
+					assertThat(worker.handled).containsExactly("a", "b", "c");
+					// Fewer events than an ack batch: they are acked by time while the subscription runs.
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> esdb.groupShows(stream, GROUP,
+								(group) -> group.getStats().getTotalInFlightMessages() == 0));
+					if (handlerThread.equals("client")) {
+						assertThat(worker.threads).noneMatch((name) -> name.startsWith("esdb-subscription-"));
+					}
+					else {
+						assertThat(worker.threads).containsOnly("esdb-subscription-worker");
+					}
+				});
+		}
+	}
+
+	@Test
 	void nackParkMovesTheEventToTheParkedStream() throws Exception {
 		String stream = EmbeddedServerSupport.unique("jobs");
 		esdb.append(stream, new OrderPlaced("park", 1), new OrderPlaced("ok", 2));
@@ -321,11 +345,14 @@ class PersistentSubscriptionIntegrationTests {
 
 		final List<Integer> retryCounts = new CopyOnWriteArrayList<>();
 
+		final List<String> threads = new CopyOnWriteArrayList<>();
+
 		@EventSubscription(id = "worker", stream = "${test.stream}", group = "workers", from = "start",
 				maxRetryCount = 2, messageTimeout = "30s", consumerStrategy = "DispatchToSingle")
 		void on(OrderPlaced order, EventContext context) {
 			this.deliveries.add(order.orderId() + "#" + context.retryCount());
 			this.retryCounts.add(context.retryCount());
+			this.threads.add(Thread.currentThread().getName());
 			switch (order.orderId()) {
 				case "park" -> throw NackException.park("parked by test");
 				case "skip" -> throw NackException.skip("skipped by test");

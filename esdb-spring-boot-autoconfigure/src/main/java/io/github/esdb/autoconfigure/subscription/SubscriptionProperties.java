@@ -799,6 +799,14 @@ public class SubscriptionProperties {
 		private int bufferSize = 10;
 
 		/**
+		 * Which thread calls the handler of a persistent subscription that handles one event at a time: "client"
+		 * (the thread the client delivers the event on, as a raw listener: no hand-over between threads per event)
+		 * or "worker" (the subscription's own thread, named esdb-subscription-<id>, behind a queue of buffer-size
+		 * events). Partitions and batch handlers always use worker threads. Either way, acks go out in batches.
+		 */
+		private HandlerThread handlerThread = HandlerThread.CLIENT;
+
+		/**
 		 * What to do when a group already exists with settings other than the declared ones: warn (log each
 		 * differing setting), update (apply the declaration; the group keeps its position) or fail (the
 		 * subscription fails with the differences).
@@ -814,6 +822,14 @@ public class SubscriptionProperties {
 
 		public Retry getRetry() {
 			return this.retry;
+		}
+
+		public HandlerThread getHandlerThread() {
+			return this.handlerThread;
+		}
+
+		public void setHandlerThread(HandlerThread handlerThread) {
+			this.handlerThread = handlerThread;
 		}
 
 		public GroupDriftPolicy getOnDrift() {

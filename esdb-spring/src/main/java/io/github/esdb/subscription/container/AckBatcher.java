@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * one message per event costs a gRPC message on each side and a server round of work per event. An ack is held only
  * after its handler finished (so at-least-once holds: a crash re-delivers what was not acked), and for a short while:
  * it goes out once {@code maxPending} acks wait, once the oldest waiting ack is {@code maxDelay} old (the worker
- * wakes for it, see {@link #nanosUntilDue}), after a handler call that took longer than {@code maxDelay} (the next
+ * wakes for it, see {@link #nanosUntilDue}; a handler on the client's thread wakes it when an ack begins to wait),
+ * after a handler call that took longer than {@code maxDelay} (the next
  * one may too), before any nack (the server sees them in the order the handlers finished), and when the
  * subscription stops. Acks are not sent merely because the worker ran out of events: a worker faster than the
  * server hands over one event at a time, and an ack per hand-over was an ack per event again. Holding them costs the
@@ -63,22 +64,27 @@ final class AckBatcher {
 	 * @param subscription the subscribe call that delivered it
 	 * @param event the event
 	 * @param handlingNanos how long its handling took; a slow handler's ack is not held for the next one
+	 * @return whether this ack began a wait (none waited before and it was not sent): whoever sends the acks that
+	 * are due must then look again within {@code maxDelay}
 	 */
-	synchronized void ack(PersistentSubscription subscription, ResolvedEvent event, long handlingNanos) {
+	synchronized boolean ack(PersistentSubscription subscription, ResolvedEvent event, long handlingNanos) {
 		if (this.subscription != subscription) {
 			// A new subscribe call: acks of the old one are sent on it (if it still lives) before any of the new.
 			flush();
 			this.subscription = subscription;
 		}
 		long now = this.nanoClock.getAsLong();
-		if (this.pending.isEmpty()) {
+		boolean first = this.pending.isEmpty();
+		if (first) {
 			this.oldestNanos = now;
 		}
 		this.pending.add(event);
 		if (this.pending.size() >= this.maxPending || handlingNanos >= this.maxDelayNanos
 				|| now - this.oldestNanos >= this.maxDelayNanos) {
 			flush();
+			return false;
 		}
+		return first;
 	}
 
 	/**

@@ -168,7 +168,7 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	@Override
 	public boolean handlesOnClientThread() {
-		return this.services.settings().handlerThread() == HandlerThread.CLIENT && this.batches == null
+		return this.services.settings().catchUpHandlerThread() == HandlerThread.CLIENT && this.batches == null
 				&& !this.partitions.enabled() && this.endpoint.segment() == null;
 	}
 

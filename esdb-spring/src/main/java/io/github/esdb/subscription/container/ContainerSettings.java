@@ -33,14 +33,18 @@ import io.github.esdb.subscription.SubscriptionEndpoint;
  * @param beyondLog what a catch-up subscription does when its stored checkpoint is after the end of the log
  * @param parkedStreamPrefix prefix of the catch-up subscriptions' dead-letter streams, one per subscription id
  * @param batch the batch size and max wait of batch handlers
- * @param handlerThread which thread calls the handler of a catch-up subscription handling one event at a time
+ * @param catchUpHandlerThread which thread calls the handler of a catch-up subscription handling one event at a
+ * time
+ * @param persistentHandlerThread which thread calls the handler of a persistent subscription handling one event at
+ * a time
  */
 record ContainerSettings(int catchUpBatchSize, int checkpointEveryEvents, Duration checkpointEvery,
 		Duration checkpointMinInterval, String checkpointStreamPrefix, Duration subscribeTimeout, boolean autoCreateGroups, int persistentBufferSize,
 		ResubscribeBackOff resubscribe, int concurrency, Map<String, Integer> concurrencyById, int maxInFlight,
 		GroupDriftPolicy groupDrift, Map<String, Boolean> transactionalById,
 		Map<String, String> transactionManagerById, BeyondLogPolicy beyondLog, String parkedStreamPrefix,
-		BatchDefaults batch, HandlerThread handlerThread) {
+		BatchDefaults batch, HandlerThread catchUpHandlerThread,
+		HandlerThread persistentHandlerThread) {
 
 	/**
 	 * The concurrency of a subscription: a per-id setting, else the endpoint's own, else the default; 1 for a

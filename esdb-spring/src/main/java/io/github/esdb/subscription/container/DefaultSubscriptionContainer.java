@@ -467,11 +467,12 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 
 	/**
 	 * A session whose messages are handled on the client's threads: the worker only waits for it to end, and does
-	 * the idle work (time-based checkpoint commits) in between, never while a handler runs.
+	 * the idle work (time-based checkpoint commits, acks that waited long enough) in between, never while a handler
+	 * runs.
 	 */
 	private Subscriber.Exit awaitEnd(Run run, Session session) {
 		while (true) {
-			Subscriber.Exit exit = session.awaitEnd(this.subscriber.pollMillis(POLL_MILLIS), run::stopRequested,
+			Subscriber.Exit exit = session.awaitEnd(() -> this.subscriber.pollMillis(POLL_MILLIS), run::stopRequested,
 					() -> this.subscriber.onIdle(run));
 			if (exit != null) {
 				return exit;

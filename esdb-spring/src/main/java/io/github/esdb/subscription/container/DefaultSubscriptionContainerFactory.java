@@ -113,7 +113,9 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 
 		private int catchUpBatchSize = 512;
 
-		private HandlerThread handlerThread = HandlerThread.CLIENT;
+		private HandlerThread catchUpHandlerThread = HandlerThread.CLIENT;
+
+		private HandlerThread persistentHandlerThread = HandlerThread.CLIENT;
 
 		private int checkpointEveryEvents = 100;
 
@@ -289,8 +291,18 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 		 * @param handlerThread the client's delivery thread (the default) or the subscription's worker
 		 * @return this builder
 		 */
-		public Builder handlerThread(HandlerThread handlerThread) {
-			this.handlerThread = handlerThread;
+		public Builder catchUpHandlerThread(HandlerThread handlerThread) {
+			this.catchUpHandlerThread = handlerThread;
+			return this;
+		}
+
+		/**
+		 * Which thread calls the handler of a persistent subscription that handles one event at a time.
+		 * @param handlerThread the client's delivery thread (the default) or the subscription's worker
+		 * @return this builder
+		 */
+		public Builder persistentHandlerThread(HandlerThread handlerThread) {
+			this.persistentHandlerThread = handlerThread;
 			return this;
 		}
 
@@ -480,7 +492,8 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 					this.checkpointEvery, this.checkpointMinInterval, this.checkpointStreamPrefix, this.subscribeTimeout,
 					this.autoCreateGroups, this.persistentBufferSize, this.resubscribe, this.concurrency,
 					this.concurrencyById, this.maxInFlight, this.groupDrift, this.transactionalById, this.transactionManagerById,
-					this.beyondLog, this.parkedStreamPrefix, this.batch, this.handlerThread);
+					this.beyondLog, this.parkedStreamPrefix, this.batch, this.catchUpHandlerThread,
+					this.persistentHandlerThread);
 			EventSerializer payloadSerializer = this.serializer;
 			EventTypeRegistry types = (this.eventTypes != null) ? this.eventTypes : new EventTypeRegistry();
 			TaskExecutor executor = (this.taskExecutor != null) ? this.taskExecutor : defaultTaskExecutor(false);

@@ -31,6 +31,7 @@ import io.github.esdb.subscription.ConsumerStrategy;
 import io.github.esdb.subscription.ErrorMessages;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventFilterSpec;
+import io.github.esdb.subscription.HandlerThread;
 import io.github.esdb.subscription.InvalidSubscriptionException;
 import io.github.esdb.subscription.NackException;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -77,6 +78,9 @@ final class PersistentSubscriber implements Subscriber {
 	private boolean groupEnsured;
 
 	private final AckBatcher acks;
+
+	/** The session whose handler runs on the client's thread, {@code null} when the worker handles events. */
+	private volatile @Nullable Session direct;
 
 	PersistentSubscriber(SubscriptionEndpoint endpoint, ContainerServices services,
 			SubscriptionStatistics statistics) {
@@ -229,6 +233,16 @@ final class PersistentSubscriber implements Subscriber {
 		return bufferSize();
 	}
 
+	/**
+	 * One event at a time on the client's thread unless asked otherwise: no hand-over between threads per event.
+	 * Partitions and batches need their own threads.
+	 */
+	@Override
+	public boolean handlesOnClientThread() {
+		return this.services.settings().persistentHandlerThread() == HandlerThread.CLIENT && this.batches == null
+				&& !this.partitions.enabled();
+	}
+
 	@Override
 	public SubscriptionState stateWhenSubscribed() {
 		return SubscriptionState.LIVE;
@@ -247,6 +261,7 @@ final class PersistentSubscriber implements Subscriber {
 		if (this.batches != null) {
 			this.batches.clear();
 		}
+		this.direct = session.isDirect() ? session : null;
 		boolean autoCreate = this.services.settings().autoCreateGroups();
 		if (autoCreate && !this.groupEnsured) {
 			createGroupIfMissing();
@@ -394,7 +409,7 @@ final class PersistentSubscriber implements Subscriber {
 		PersistentSubscription subscription = delivered.subscription();
 		if (event.getEvent() == null) {
 			// A link whose target was deleted: nothing to hand over, nothing to retry.
-			this.acks.ack(subscription, event, 0);
+			ack(subscription, event, 0);
 			this.invoker.skipUnresolvedLink(event);
 			done(event);
 			return null;
@@ -437,11 +452,23 @@ final class PersistentSubscriber implements Subscriber {
 		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
 			return Exit.failed(failed.cause());
 		}
-		this.acks.ack(subscription, event, System.nanoTime() - started);
+		ack(subscription, event, System.nanoTime() - started);
 		if (!replayed) {
 			done(event);
 		}
 		return null;
+	}
+
+	/**
+	 * Ack an event handled one at a time. On the client's thread the worker may be asleep for longer than an ack may
+	 * wait, so the first ack of a batch wakes it in time to send the batch if no other ack fills it first.
+	 */
+	private void ack(PersistentSubscription subscription, ResolvedEvent event, long handlingNanos) {
+		boolean waits = this.acks.ack(subscription, event, handlingNanos);
+		Session session = this.direct;
+		if (waits && session != null) {
+			session.wakeBy(System.nanoTime() + ACK_MAX_DELAY.toNanos());
+		}
 	}
 
 	/**
@@ -544,6 +571,12 @@ final class PersistentSubscriber implements Subscriber {
 			if (exit != null) {
 				return exit;
 			}
+		}
+		if (this.direct != null) {
+			// The worker of a direct session wakes when acks are due (or when asked), not after a quiet spell: an
+			// ack that waits less than its delay may still share its message with the next event's.
+			this.acks.flushIfDue();
+			return null;
 		}
 		// Partitions may have finished events since the last batch.
 		this.acks.flush();

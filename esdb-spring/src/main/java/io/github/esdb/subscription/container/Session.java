@@ -9,6 +9,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.kurrent.dbclient.PersistentSubscription;
@@ -67,6 +68,9 @@ final class Session {
 	private ArrayList<Message> filling;
 
 	private boolean workerWaiting;
+
+	/** When the worker waiting in {@link #awaitEnd} wakes by itself ({@code System.nanoTime}); guarded by lock. */
+	private long workerWakesAt;
 
 	private boolean listenerWaiting;
 
@@ -216,21 +220,31 @@ final class Session {
 	}
 
 	/**
-	 * The worker's side of a direct session: wait up to {@code millis} for the session to end; if it did not, run
-	 * the idle work while no handler runs.
-	 * @param millis how long to wait
+	 * The worker's side of a direct session: wait up to {@code millis} for the session to end, or until
+	 * {@link #wakeBy} asks for the idle work sooner; if the session did not end, run the idle work while no handler
+	 * runs.
+	 * @param millis how long to wait, read under the session's lock, so that work a handler makes due at the same
+	 * moment is either seen in it or wakes the worker through {@link #wakeBy}
 	 * @param stopRequested whether the run is asked to stop
 	 * @param idle the idle work, returning how the session ends or {@code null}
 	 * @return how the session ended, or {@code null} if it goes on; a stop when interrupted while waiting (the
 	 * interrupt flag stays set), once the handler running then has returned
 	 */
-	Subscriber.@Nullable Exit awaitEnd(long millis, BooleanSupplier stopRequested,
+	Subscriber.@Nullable Exit awaitEnd(LongSupplier millis, BooleanSupplier stopRequested,
 			Supplier<Subscriber.@Nullable Exit> idle) {
 		boolean interrupted = false;
 		this.lock.lock();
 		try {
 			if (this.exit == null && !this.closed && !stopRequested.getAsBoolean()) {
-				this.notEmpty.awaitNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+				long nanos = TimeUnit.MILLISECONDS.toNanos(millis.getAsLong());
+				this.workerWakesAt = System.nanoTime() + nanos;
+				this.workerWaiting = true;
+				try {
+					this.notEmpty.awaitNanos(nanos);
+				}
+				finally {
+					this.workerWaiting = false;
+				}
 			}
 			if (this.exit != null) {
 				return this.exit;
@@ -293,6 +307,24 @@ final class Session {
 	void releaseDeliveries() {
 		if (this.handling.isHeldByCurrentThread()) {
 			this.handling.unlock();
+		}
+	}
+
+	/**
+	 * Called by a handler of a direct session that made idle work due at {@code dueNanos} (an ack that waits for
+	 * others to share its message): wakes the worker if it would sleep past that. Once per batch of acks, not per
+	 * event: a worker already waking in time is left alone.
+	 * @param dueNanos when the work is due ({@code System.nanoTime})
+	 */
+	void wakeBy(long dueNanos) {
+		this.lock.lock();
+		try {
+			if (this.workerWaiting && this.workerWakesAt - dueNanos > 0) {
+				this.notEmpty.signalAll();
+			}
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 

@@ -17,11 +17,14 @@ import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.SubscribePersistentSubscriptionOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.serialization.JacksonEventSerializer;
+import io.github.esdb.subscription.HandlerThread;
 import io.github.esdb.subscription.PersistentSettings;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
@@ -166,14 +169,15 @@ class AckBatchingTests {
 		}
 	}
 
-	@Test
-	void aRunningSubscriptionAcksFewerEventsThanABatchWithoutStopping() throws Exception {
+	@ParameterizedTest
+	@EnumSource(HandlerThread.class)
+	void aRunningSubscriptionAcksFewerEventsThanABatchWithoutStopping(HandlerThread handlerThread) throws Exception {
 		String stream = "acks-idle-" + System.nanoTime();
 		// Fewer than half the buffer: no ack batch fills, the worker runs out of events and must still send them.
 		esdb.appendTicks(stream, 3);
 		createGroup(stream, "g");
 		List<Long> handled = new CopyOnWriteArrayList<>();
-		SubscriptionContainer container = container(stream, handled::add);
+		SubscriptionContainer container = container(stream, handlerThread, handled::add);
 		container.start();
 		try {
 			await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 3);
@@ -186,14 +190,15 @@ class AckBatchingTests {
 		}
 	}
 
-	@Test
-	void aGracefulStopSendsTheAcksThatWait() throws Exception {
+	@ParameterizedTest
+	@EnumSource(HandlerThread.class)
+	void aGracefulStopSendsTheAcksThatWait(HandlerThread handlerThread) throws Exception {
 		String stream = "acks-stop-" + System.nanoTime();
 		esdb.appendTicks(stream, 10);
 		createGroup(stream, "g");
 		List<Long> first = new CopyOnWriteArrayList<>();
 		AtomicReference<SubscriptionContainer> self = new AtomicReference<>();
-		SubscriptionContainer container = container(stream, (revision) -> {
+		SubscriptionContainer container = container(stream, handlerThread, (revision) -> {
 			first.add(revision);
 			if (revision == 4) {
 				// Stops in the middle of a batch: the acks of 0..4 may still wait when the worker ends.
@@ -207,7 +212,7 @@ class AckBatchingTests {
 		assertThat(first).startsWith(0L, 1L, 2L, 3L, 4L);
 
 		List<Long> second = new CopyOnWriteArrayList<>();
-		SubscriptionContainer next = container(stream, second::add);
+		SubscriptionContainer next = container(stream, handlerThread, second::add);
 		next.start();
 		try {
 			await().atMost(Duration.ofSeconds(30)).until(() -> second.containsAll(List.of(5L, 6L, 7L, 8L, 9L)));
@@ -221,8 +226,9 @@ class AckBatchingTests {
 		assertThat(second).doesNotContainAnyElementsOf(first);
 	}
 
-	private SubscriptionContainer container(String stream, RevisionHandler handler) {
+	private SubscriptionContainer container(String stream, HandlerThread handlerThread, RevisionHandler handler) {
 		return DefaultSubscriptionContainerFactory.builder()
+			.persistentHandlerThread(handlerThread)
 			.clients(KurrentDBClientProvider.of(esdb.client()))
 			.serializer(new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()))
 			.checkpointStores((name) -> new InMemoryCheckpointStore())

@@ -55,7 +55,7 @@ class BatchedDeliveryTests {
 			.clients(KurrentDBClientProvider.of(esdb.client()))
 			.serializer(new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()))
 			.checkpointStores((name) -> store)
-			.handlerThread(HandlerThread.WORKER);
+			.catchUpHandlerThread(HandlerThread.WORKER);
 	}
 
 	@Test

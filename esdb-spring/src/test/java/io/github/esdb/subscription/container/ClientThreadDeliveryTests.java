@@ -149,7 +149,7 @@ class ClientThreadDeliveryTests {
 				.clients(KurrentDBClientProvider.of(esdb.client()))
 				.serializer(unreadable)
 				.checkpointStores((name) -> this.store)
-				.handlerThread(handlerThread)
+				.catchUpHandlerThread(handlerThread)
 				.build()
 				.create(SubscriptionEndpoint.toStream(id, stream)
 					.handler((event, context) -> handled.add(context.revision()))

@@ -53,7 +53,7 @@ class DefaultSubscriptionContainerFactoryTests {
 			.serializer(new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()))
 			.checkpointStores((name) -> store)
 			.checkpointEvery(1000, Duration.ofHours(1))
-			.handlerThread(HandlerThread.WORKER)
+			.catchUpHandlerThread(HandlerThread.WORKER)
 			.taskExecutor(executor)
 			.build();
 		SubscriptionContainer container = factory.create(SubscriptionEndpoint.toStream("ticks", stream)

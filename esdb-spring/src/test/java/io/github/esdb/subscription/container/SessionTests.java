@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -109,11 +110,43 @@ class SessionTests {
 		assertThat(received).hasSize(1);
 	}
 
+	@Test
+	void aHandlerMakingIdleWorkDueSoonerWakesTheWorkerOnlyWhenItWouldSleepPastIt() throws Exception {
+		Session session = new Session(1, (message) -> null);
+		AtomicInteger idleRuns = new AtomicInteger();
+		AtomicBoolean stop = new AtomicBoolean();
+		AtomicReference<Long> sleepMillis = new AtomicReference<>(60_000L);
+		Thread worker = new Thread(() -> {
+			while (!stop.get()) {
+				session.awaitEnd(sleepMillis::get, stop::get, () -> {
+					idleRuns.incrementAndGet();
+					return null;
+				});
+			}
+		}, "test-worker");
+		worker.start();
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.getState() == Thread.State.TIMED_WAITING);
+			// Due long after the worker wakes by itself: left asleep.
+			session.wakeBy(System.nanoTime() + TimeUnit.MINUTES.toNanos(5));
+			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> idleRuns.get() == 0);
+			// Due now, and the worker sleeps for a minute: woken, its idle work runs at once.
+			session.wakeBy(System.nanoTime());
+			await().atMost(Duration.ofSeconds(5)).until(() -> idleRuns.get() == 1);
+		}
+		finally {
+			stop.set(true);
+			session.wake();
+			worker.join(10_000);
+		}
+		assertThat(worker.isAlive()).isFalse();
+	}
+
 	/** The worker's wait for the session's end; what it throws is kept for the test to report. */
 	private static void endOrReport(Session session, BooleanSupplier stopRequested,
 			AtomicReference<Subscriber.Exit> ended, AtomicReference<Exception> failure) {
 		try {
-			ended.set(session.awaitEnd(60_000, stopRequested, () -> null));
+			ended.set(session.awaitEnd(() -> 60_000, stopRequested, () -> null));
 		}
 		catch (Exception ex) {
 			failure.set(ex);
