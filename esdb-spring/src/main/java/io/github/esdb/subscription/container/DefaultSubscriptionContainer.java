@@ -473,7 +473,7 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 	private Subscriber.Exit awaitEnd(Run run, Session session) {
 		while (true) {
 			Subscriber.Exit exit = session.awaitEnd(() -> this.subscriber.pollMillis(POLL_MILLIS), run::stopRequested,
-					() -> this.subscriber.onIdle(run));
+					() -> this.subscriber.onIdle(run), this.subscriber::whileHandlerRuns);
 			if (exit != null) {
 				return exit;
 			}

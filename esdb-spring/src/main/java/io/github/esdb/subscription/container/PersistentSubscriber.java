@@ -583,6 +583,16 @@ final class PersistentSubscriber implements Subscriber {
 		return this.partitions.exit();
 	}
 
+	/**
+	 * The acks of events handled before the one in hand go out when due, not when its handler returns: a slow
+	 * handler would hold them for as long as it runs (and the server, past its message timeout, would deliver them
+	 * again). The batcher serializes this with the handler's own acks and nacks, so their order stays.
+	 */
+	@Override
+	public void whileHandlerRuns() {
+		this.acks.flushIfDue();
+	}
+
 	@Override
 	public long pollMillis(long idle) {
 		long wait = (this.batches != null) ? this.batches.pollMillis(idle) : idle;

@@ -227,11 +227,13 @@ final class Session {
 	 * moment is either seen in it or wakes the worker through {@link #wakeBy}
 	 * @param stopRequested whether the run is asked to stop
 	 * @param idle the idle work, returning how the session ends or {@code null}
+	 * @param whileHandling the work that cannot wait for a running handler to return and is safe alongside it, run
+	 * instead of the idle work while a handler runs
 	 * @return how the session ended, or {@code null} if it goes on; a stop when interrupted while waiting (the
 	 * interrupt flag stays set), once the handler running then has returned
 	 */
 	Subscriber.@Nullable Exit awaitEnd(LongSupplier millis, BooleanSupplier stopRequested,
-			Supplier<Subscriber.@Nullable Exit> idle) {
+			Supplier<Subscriber.@Nullable Exit> idle, Runnable whileHandling) {
 		boolean interrupted = false;
 		this.lock.lock();
 		try {
@@ -275,6 +277,9 @@ final class Session {
 		// Idle work only when no handler runs: a handler busy with events commits by itself after each, and
 		// queueing behind it would have every one of its unlocks wake this thread only to lose the lock again.
 		if (!this.handling.tryLock()) {
+			// A handler may run for long: what is due alongside it (acks of the events before it) goes now, and
+			// is no longer due when the worker computes its next wait, which would otherwise be a millisecond.
+			whileHandling.run();
 			return null;
 		}
 		try {

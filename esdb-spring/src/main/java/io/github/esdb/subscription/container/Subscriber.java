@@ -68,6 +68,13 @@ interface Subscriber {
 	@Nullable Exit onIdle(SubscriptionErrorHandler.Sleeper control);
 
 	/**
+	 * Called on the worker of a session handled on the client's threads instead of {@link #onIdle} when a handler
+	 * runs at that moment: only work that is safe alongside a handler and should not wait for it to return.
+	 */
+	default void whileHandlerRuns() {
+	}
+
+	/**
 	 * How long the worker waits for the next message before it calls {@link #onIdle}: shorter while a batch waits
 	 * for its max wait to pass.
 	 * @param idle the container's usual wait

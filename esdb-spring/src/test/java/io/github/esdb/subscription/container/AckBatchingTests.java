@@ -3,6 +3,7 @@ package io.github.esdb.subscription.container;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -224,6 +225,35 @@ class AckBatchingTests {
 		}
 		// Everything the first consumer handled was acked before it went: the server sends none of it again.
 		assertThat(second).doesNotContainAnyElementsOf(first);
+	}
+
+	@Test
+	void anAckDueWhileTheNextHandlerRunsOnTheClientsThreadGoesOutWithoutWaitingForIt() throws Exception {
+		String stream = "acks-busy-" + System.nanoTime();
+		// Events before the slow one warm the handler's path up: the ack of 20 then waits (< 5 ms of handling)
+		// when the handler of 21, delivered right behind it, begins.
+		esdb.appendTicks(stream, 22);
+		createGroup(stream, "g");
+		CountDownLatch release = new CountDownLatch(1);
+		List<Long> handled = new CopyOnWriteArrayList<>();
+		SubscriptionContainer container = container(stream, HandlerThread.CLIENT, (revision) -> {
+			handled.add(revision);
+			if (revision == 21) {
+				// A slow handler: the worker is free and must not hold the finished event's ack until it returns.
+				release.await(30, TimeUnit.SECONDS);
+			}
+		});
+		container.start();
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(21L));
+			// Event 20 was handled and its ack is due 5 ms later: only event 21 stays in flight.
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(info(stream, "g").getStats().getTotalInFlightMessages()).isEqualTo(1));
+		}
+		finally {
+			release.countDown();
+			container.stop(Duration.ofSeconds(10));
+		}
 	}
 
 	private SubscriptionContainer container(String stream, HandlerThread handlerThread, RevisionHandler handler) {

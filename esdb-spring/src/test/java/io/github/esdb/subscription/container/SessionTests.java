@@ -121,6 +121,7 @@ class SessionTests {
 				session.awaitEnd(sleepMillis::get, stop::get, () -> {
 					idleRuns.incrementAndGet();
 					return null;
+				}, () -> {
 				});
 			}
 		}, "test-worker");
@@ -146,7 +147,8 @@ class SessionTests {
 	private static void endOrReport(Session session, BooleanSupplier stopRequested,
 			AtomicReference<Subscriber.Exit> ended, AtomicReference<Exception> failure) {
 		try {
-			ended.set(session.awaitEnd(() -> 60_000, stopRequested, () -> null));
+			ended.set(session.awaitEnd(() -> 60_000, stopRequested, () -> null, () -> {
+			}));
 		}
 		catch (Exception ex) {
 			failure.set(ex);
