@@ -3,11 +3,9 @@ package io.github.esdb.serialization;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,19 +20,9 @@ public class JacksonEventSerializer implements EventSerializer {
 
 	private final EventTypeRegistry types;
 
-	/**
-	 * A reader per payload type: {@code readValue(bytes, type)} resolves the type and looks up its deserializer in
-	 * the mapper's caches for every event, which cost about a tenth of a catch-up's time per event; a reader does it
-	 * once. The mapper is immutable, so a reader made once reads as the mapper would.
-	 */
-	private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
-
-	private final ObjectReader metadataReader;
-
 	public JacksonEventSerializer(JsonMapper jsonMapper, EventTypeRegistry types) {
 		this.jsonMapper = jsonMapper;
 		this.types = types;
-		this.metadataReader = jsonMapper.readerFor(MAP);
 	}
 
 	@Override
@@ -60,11 +48,7 @@ public class JacksonEventSerializer implements EventSerializer {
 			return (T) data;
 		}
 		try {
-			ObjectReader reader = this.readers.get(target);
-			if (reader == null) {
-				reader = this.readers.computeIfAbsent(target, this.jsonMapper::readerFor);
-			}
-			return reader.readValue(data);
+			return this.jsonMapper.readValue(data, target);
 		}
 		catch (JacksonException ex) {
 			throw new EventSerializationException("Cannot read event type '" + eventType + "' as " + target.getName()
@@ -78,7 +62,7 @@ public class JacksonEventSerializer implements EventSerializer {
 			return Collections.emptyMap();
 		}
 		try {
-			return Collections.unmodifiableMap(this.metadataReader.readValue(metadata));
+			return Collections.unmodifiableMap(this.jsonMapper.readValue(metadata, MAP));
 		}
 		catch (JacksonException ex) {
 			// Metadata written by other tools need not be a JSON object; it stays available as raw bytes.
