@@ -794,9 +794,11 @@ public class SubscriptionProperties {
 
 		/**
 		 * How many unacknowledged events the server sends each consumer at once, unless the annotation says
-		 * otherwise.
+		 * otherwise. More keeps a consumer busy while its acks travel (the official client's default of 10 caps it
+		 * near 10 events per round trip); fewer suits slow handlers: the group's message timeout starts when the
+		 * server sends an event, so the last of a full buffer must start within it (a warning says when it may not).
 		 */
-		private int bufferSize = 10;
+		private int bufferSize = 32;
 
 		/**
 		 * Which thread calls the handler of a persistent subscription that handles one event at a time: "client"

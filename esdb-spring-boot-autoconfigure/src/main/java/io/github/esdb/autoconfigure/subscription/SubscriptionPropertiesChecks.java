@@ -82,7 +82,7 @@ final class SubscriptionPropertiesChecks {
 					"Remove it to use the scripts in the jar, or set a location, for example " + PREFIX
 							+ "checkpoint.jdbc.schema=classpath:db/esdb-checkpoint.sql");
 		}
-		atLeast(properties.getPersistent().getBufferSize(), 1, PREFIX + "persistent.buffer-size", "10");
+		atLeast(properties.getPersistent().getBufferSize(), 1, PREFIX + "persistent.buffer-size", "32");
 		SubscriptionProperties.Resubscribe resubscribe = properties.getResubscribe();
 		positive(resubscribe.getInitialInterval(), PREFIX + "resubscribe.initial-interval", "500ms");
 		positive(resubscribe.getMaxInterval(), PREFIX + "resubscribe.max-interval", "5s");

@@ -129,7 +129,7 @@ public final class DefaultSubscriptionContainerFactory implements SubscriptionCo
 
 		private boolean autoCreateGroups = true;
 
-		private int persistentBufferSize = 10;
+		private int persistentBufferSize = 32;
 
 		private ResubscribeBackOff resubscribe = new ResubscribeBackOff(Duration.ofMillis(500), Duration.ofSeconds(5),
 				2.0, 0.2);

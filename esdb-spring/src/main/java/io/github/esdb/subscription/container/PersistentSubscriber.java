@@ -55,6 +55,9 @@ final class PersistentSubscriber implements Subscriber {
 	/** How long an ack may wait for others to share its message, at most (also the handler time that sends at once). */
 	static final Duration ACK_MAX_DELAY = Duration.ofMillis(5);
 
+	/** The message timeout of a group created without one (the server's default). */
+	static final Duration DEFAULT_MESSAGE_TIMEOUT = Duration.ofSeconds(30);
+
 	private final SubscriptionEndpoint endpoint;
 
 	private final ContainerServices services;
@@ -79,6 +82,8 @@ final class PersistentSubscriber implements Subscriber {
 
 	private final AckBatcher acks;
 
+	private final MessageTimeoutWatch timeouts;
+
 	/** The session whose handler runs on the client's thread, {@code null} when the worker handles events. */
 	private volatile @Nullable Session direct;
 
@@ -98,6 +103,7 @@ final class PersistentSubscriber implements Subscriber {
 				services.settings().subscribeTimeout());
 		this.batches = PersistentBatchHandling.of(endpoint, services, this.errorHandler, this.invoker,
 				new BatchSettlement());
+		this.timeouts = new MessageTimeoutWatch(endpoint.id(), endpoint.group(), bufferSize(), concurrency());
 	}
 
 	/** Acks and nacks the events of batches. */
@@ -317,6 +323,8 @@ final class PersistentSubscriber implements Subscriber {
 			created.get(this.services.settings().subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
 			logger.info("Created persistent subscription group '{}' on '{}'", this.endpoint.group(),
 					this.endpoint.stream());
+			Duration declared = this.endpoint.persistentSettings().messageTimeout();
+			this.timeouts.messageTimeout((declared != null) ? declared : DEFAULT_MESSAGE_TIMEOUT);
 		}
 		catch (Exception ex) {
 			// Another instance (or an earlier run) created it first: what we wanted, if it is configured as declared.
@@ -350,6 +358,7 @@ final class PersistentSubscriber implements Subscriber {
 		if (server == null) {
 			return;
 		}
+		this.timeouts.messageTimeout(server.getMessageTimeout());
 		List<String> drift = ClientOptionsMapper.drift(this.endpoint, server);
 		if (drift.isEmpty()) {
 			return;
@@ -372,6 +381,10 @@ final class PersistentSubscriber implements Subscriber {
 						: client.updateToStream(this.endpoint.stream(), this.endpoint.group(), ClientOptionsMapper
 							.updateGroupToStream(this.endpoint, (PersistentSubscriptionToStreamSettings) server));
 				updated.get(timeout, TimeUnit.MILLISECONDS);
+				Duration declared = this.endpoint.persistentSettings().messageTimeout();
+				if (declared != null) {
+					this.timeouts.messageTimeout(declared);
+				}
 				logger.info("Subscription '{}' updated group '{}' to the declared settings: {}", this.endpoint.id(),
 						this.endpoint.group(), drift);
 			}
@@ -452,7 +465,9 @@ final class PersistentSubscriber implements Subscriber {
 		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
 			return Exit.failed(failed.cause());
 		}
-		ack(subscription, event, System.nanoTime() - started);
+		long took = System.nanoTime() - started;
+		ack(subscription, event, took);
+		this.timeouts.handled(took);
 		if (!replayed) {
 			done(event);
 		}

@@ -1,0 +1,110 @@
+package io.github.esdb.subscription;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A persistent consumer whose handlers are too slow for its buffer is reported once: the last event of a full buffer
+ * would wait past the group's message timeout, which the server counts from sending it, and be delivered again. The
+ * timeout is the declared one when the subscription creates the group, and the server's when the group exists.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class MessageTimeoutWarningIntegrationTests {
+
+	private static final String WARNING = "Subscription 'paced' handles an event in";
+
+	@RegisterExtension
+	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
+
+	@Test
+	void handlersTooSlowForTheBufferAreReportedOnceWithTheDeclaredTimeout(CapturedOutput output) {
+		String stream = EmbeddedServerSupport.unique("paced");
+		// 4 events of 300 ms: the last one waits 1.2 s, more than half of the 2 s timeout.
+		run(stream, 300, "2s", output, () -> {
+			assertThat(output).contains(WARNING)
+				.contains("with buffer-size 4 the last event of a full buffer waits about")
+				.contains("group 'paced''s message timeout of 2000 ms")
+				.contains("esdb.subscriptions.persistent.buffer-size");
+			assertThat(output.getAll().split(WARNING, -1)).as("warnings").hasSize(2);
+		});
+	}
+
+	@Test
+	void theTimeoutOfAGroupThatExistsIsTheServers(CapturedOutput output) throws Exception {
+		String stream = EmbeddedServerSupport.unique("paced");
+		esdb.persistentSubscriptions()
+			.createToStream(stream, "paced",
+					CreatePersistentSubscriptionToStreamOptions.get().fromStart().messageTimeout(Duration.ofSeconds(2)))
+			.get(5, TimeUnit.SECONDS);
+		run(stream, 300, "", output,
+				() -> assertThat(output).contains(WARNING).contains("message timeout of 2000 ms"));
+	}
+
+	@Test
+	void handlersWellWithinTheTimeoutAreNotReported(CapturedOutput output) {
+		String stream = EmbeddedServerSupport.unique("paced");
+		// 4 events of 100 ms: 0.4 s, a fifth of the timeout.
+		run(stream, 100, "2s", output, () -> assertThat(output).doesNotContain(WARNING));
+	}
+
+	private void run(String stream, int handlerMillis, String timeout, CapturedOutput output,
+			Runnable then) {
+		esdb.runner()
+			.withUserConfiguration(PacedConfiguration.class)
+			.withPropertyValues("test.stream=" + stream, "test.timeout=" + timeout,
+					"test.handler-millis=" + handlerMillis)
+			.run((context) -> {
+				for (int i = 0; i < 8; i++) {
+					esdb.append(stream, new OrderPlaced("o-" + i, i));
+				}
+				AtomicInteger handled = context.getBean(Paced.class).handled;
+				await().atMost(Duration.ofSeconds(20)).until(() -> handled.get() == 8);
+				then.run();
+			});
+	}
+
+	static class Paced {
+
+		final AtomicInteger handled = new AtomicInteger();
+
+		private final long millis;
+
+		Paced(long millis) {
+			this.millis = millis;
+		}
+
+		@EventSubscription(id = "paced", stream = "${test.stream}", group = "paced", from = "start",
+				messageTimeout = "${test.timeout}", bufferSize = 4)
+		void on(OrderPlaced order) throws InterruptedException {
+			Thread.sleep(this.millis);
+			this.handled.incrementAndGet();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PacedConfiguration {
+
+		@Bean
+		Paced paced(@Value("${test.handler-millis}") long millis) {
+			return new Paced(millis);
+		}
+
+	}
+
+}
