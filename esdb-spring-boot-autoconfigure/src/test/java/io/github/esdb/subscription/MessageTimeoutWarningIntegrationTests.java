@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class MessageTimeoutWarningIntegrationTests {
 
-	private static final String WARNING = "Subscription 'paced' handles an event in";
+	private static final String WARNING = "Subscription 'paced' had an event wait about";
 
 	@RegisterExtension
 	static final EmbeddedServerSupport esdb = EmbeddedServerSupport.perTestClass();
@@ -34,11 +34,12 @@ class MessageTimeoutWarningIntegrationTests {
 	@Test
 	void handlersTooSlowForTheBufferAreReportedOnceWithTheDeclaredTimeout(CapturedOutput output) {
 		String stream = EmbeddedServerSupport.unique("paced");
-		// 4 events of 300 ms: the last one waits 1.2 s, more than half of the 2 s timeout.
-		run(stream, 300, "2s", output, () -> {
+		// 8 events at once, 400 ms each, 4 out at a time: an event waits for the 3 before it and itself, 1.6 s, more
+		// than half of the 2 s timeout.
+		run(stream, 400, "2s", 0, output, () -> {
 			assertThat(output).contains(WARNING)
-				.contains("with buffer-size 4 the last event of a full buffer waits about")
-				.contains("group 'paced''s message timeout of 2000 ms")
+				.contains("of group 'paced''s message timeout of 2000 ms: its handler takes 4")
+				.contains("up to buffer-size 4 events wait for it")
 				.contains("esdb.subscriptions.persistent.buffer-size");
 			assertThat(output.getAll().split(WARNING, -1)).as("warnings").hasSize(2);
 		});
@@ -51,7 +52,7 @@ class MessageTimeoutWarningIntegrationTests {
 			.createToStream(stream, "paced",
 					CreatePersistentSubscriptionToStreamOptions.get().fromStart().messageTimeout(Duration.ofSeconds(2)))
 			.get(5, TimeUnit.SECONDS);
-		run(stream, 300, "", output,
+		run(stream, 400, "", 0, output,
 				() -> assertThat(output).contains(WARNING).contains("message timeout of 2000 ms"));
 	}
 
@@ -59,10 +60,18 @@ class MessageTimeoutWarningIntegrationTests {
 	void handlersWellWithinTheTimeoutAreNotReported(CapturedOutput output) {
 		String stream = EmbeddedServerSupport.unique("paced");
 		// 4 events of 100 ms: 0.4 s, a fifth of the timeout.
-		run(stream, 100, "2s", output, () -> assertThat(output).doesNotContain(WARNING));
+		run(stream, 100, "2s", 0, output, () -> assertThat(output).doesNotContain(WARNING));
 	}
 
-	private void run(String stream, int handlerMillis, String timeout, CapturedOutput output,
+	@Test
+	void aSlowHandlerOnATrickleOfEventsIsNotReportedForTimeNoEventWaited(CapturedOutput output) {
+		String stream = EmbeddedServerSupport.unique("paced");
+		// 400 ms handlers, but each event comes after the last one was handled: none waits for another, though the
+		// handlers of any 4 of them add up to 1.6 s.
+		run(stream, 400, "2s", 700, output, () -> assertThat(output).doesNotContain(WARNING));
+	}
+
+	private void run(String stream, int handlerMillis, String timeout, int appendEveryMillis, CapturedOutput output,
 			Runnable then) {
 		esdb.runner()
 			.withUserConfiguration(PacedConfiguration.class)
@@ -71,6 +80,7 @@ class MessageTimeoutWarningIntegrationTests {
 			.run((context) -> {
 				for (int i = 0; i < 8; i++) {
 					esdb.append(stream, new OrderPlaced("o-" + i, i));
+					Thread.sleep(appendEveryMillis);
 				}
 				AtomicInteger handled = context.getBean(Paced.class).handled;
 				await().atMost(Duration.ofSeconds(20)).until(() -> handled.get() == 8);

@@ -9,33 +9,48 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells the operator, once per subscription, that a persistent consumer's handlers are too slow for its buffer: the
- * server starts an event's message timeout when it sends the event, and the last event of a full buffer waits for the
- * handlers of all the others first. Once that wait passes the group's message timeout, the server delivers handled or
- * waiting events again (to this consumer or another) and parks them after the group's max retry count; the handlers
- * see duplicates and nothing says why. The wait is the handling time of the last {@code bufferSize} events, divided
- * among the handler threads; the warning comes at half the timeout, before the first redelivery.
+ * server starts an event's message timeout when it sends the event, and an event that arrives while the handlers are
+ * busy waits for them. Once that wait passes the group's message timeout, the server delivers handled or waiting
+ * events again (to this consumer or another) and parks them after the group's max retry count; the handlers see
+ * duplicates and nothing says why. The warning comes at half the timeout, before the first redelivery.
  * <p>
- * The watch only knows the timeout when the subscription created the group or read its settings; without it, it
- * stays silent.
+ * The wait of an event, from its delivery to its ack, is estimated from when handlers ran: the server sends an event
+ * only once fewer than {@code bufferSize} are out, so an event cannot have been sent before the ack of the event
+ * {@code bufferSize} places before it, nor (when handlers ran back to back) before the busy stretch it ends began: a
+ * gap between one handler's end and the next one's start means the next event was not there yet. So a slow handler
+ * on a trickle of live events, whose events never queue, is not reported for the others' time.
+ * <p>
+ * It watches subscriptions that handle one event at a time. With partitions the wait depends on how the keys spread
+ * over them, which the handlers' times cannot tell, so a partitioned subscription is not watched rather than warned
+ * about wrongly. The watch only knows the timeout when the subscription created the group or read its settings;
+ * without it, it stays silent.
  */
 final class MessageTimeoutWatch {
 
 	private static final Logger logger = LoggerFactory.getLogger(MessageTimeoutWatch.class);
 
+	/** A pause between two handlers longer than this means the second event had not arrived yet. */
+	private static final long GAP_NANOS = 5_000_000;
+
 	private final String subscriptionId;
 
 	private final String group;
 
-	private final int threads;
+	/** When the handlers of the last buffer's worth of events returned, a ring. */
+	private final long[] ends;
 
-	/** The handling times of the last buffer's worth of events, a ring. */
-	private final long[] recent;
+	/** How long they took, a ring beside it. */
+	private final long[] took;
 
 	private int next;
 
-	private int count;
+	private int seen;
 
 	private long sumNanos;
+
+	private long busySince;
+
+	private long lastEnd;
 
 	private volatile long timeoutNanos;
 
@@ -46,13 +61,12 @@ final class MessageTimeoutWatch {
 	 * @param subscriptionId the subscription, for the message
 	 * @param group the group, for the message
 	 * @param bufferSize how many events the server sends this consumer before it acks
-	 * @param threads how many handlers run at once
 	 */
-	MessageTimeoutWatch(String subscriptionId, String group, int bufferSize, int threads) {
+	MessageTimeoutWatch(String subscriptionId, String group, int bufferSize) {
 		this.subscriptionId = subscriptionId;
 		this.group = group;
-		this.recent = new long[Math.max(1, bufferSize)];
-		this.threads = Math.max(1, threads);
+		this.ends = new long[Math.max(1, bufferSize)];
+		this.took = new long[this.ends.length];
 	}
 
 	/**
@@ -65,9 +79,10 @@ final class MessageTimeoutWatch {
 
 	/**
 	 * An event's handler returned.
-	 * @param nanos how long it took
+	 * @param startNanos when it was called ({@link System#nanoTime()})
+	 * @param endNanos when it returned
 	 */
-	void handled(long nanos) {
+	void handled(long startNanos, long endNanos) {
 		long timeout = this.timeoutNanos;
 		if (this.warned || timeout == 0) {
 			return;
@@ -75,28 +90,32 @@ final class MessageTimeoutWatch {
 		long wait;
 		long average;
 		synchronized (this) {
-			this.sumNanos += nanos - this.recent[this.next];
-			this.recent[this.next] = nanos;
-			this.next = (this.next + 1) % this.recent.length;
-			if (this.count < this.recent.length) {
-				this.count++;
-				// One slow event (a cold start, a pause) is not a pace: judge a full buffer's worth only.
-				return;
+			if (this.seen == 0 || startNanos - this.lastEnd > GAP_NANOS) {
+				this.busySince = startNanos;
 			}
-			wait = this.sumNanos / this.threads;
+			int size = this.ends.length;
+			// Sent no earlier than the ack of the event a buffer before it, nor than the busy stretch began.
+			long sentAfter = (this.seen >= size) ? Math.max(this.busySince, this.ends[this.next]) : this.busySince;
+			wait = endNanos - sentAfter;
+			this.sumNanos += (endNanos - startNanos) - this.took[this.next];
+			this.took[this.next] = endNanos - startNanos;
+			this.ends[this.next] = endNanos;
+			this.next = (this.next + 1) % size;
+			this.seen = Math.min(this.seen + 1, size);
+			this.lastEnd = endNanos;
 			if (this.warned || wait < timeout / 2) {
 				return;
 			}
 			this.warned = true;
-			average = this.sumNanos / this.recent.length;
+			average = this.sumNanos / this.seen;
 		}
-		logger.warn("Subscription '{}' handles an event in {} ms on average: with buffer-size {} the last event of a "
-				+ "full buffer waits about {} ms for its handler, {} % of group '{}''s message timeout of {} ms. Past "
-				+ "the timeout the server delivers events again, and parks them after the group's max retry count. "
-				+ "Lower esdb.subscriptions.persistent.buffer-size (or bufferSize on @EventSubscription), or raise the "
-				+ "group's messageTimeout (logged once)", this.subscriptionId,
-				String.format(Locale.ROOT, "%.1f", average / 1e6), this.recent.length, Duration.ofNanos(wait).toMillis(),
-				wait * 100 / timeout, this.group, Duration.ofNanos(timeout).toMillis());
+		logger.warn("Subscription '{}' had an event wait about {} ms between its delivery and its ack, {} % of group "
+				+ "'{}''s message timeout of {} ms: its handler takes {} ms on average and up to buffer-size {} events "
+				+ "wait for it. Past the timeout the server delivers events again, and parks them after the group's max "
+				+ "retry count. Lower esdb.subscriptions.persistent.buffer-size (or bufferSize on @EventSubscription), "
+				+ "or raise the group's messageTimeout (logged once)", this.subscriptionId,
+				Duration.ofNanos(wait).toMillis(), wait * 100 / timeout, this.group, Duration.ofNanos(timeout).toMillis(),
+				String.format(Locale.ROOT, "%.1f", average / 1e6), this.ends.length);
 	}
 
 }

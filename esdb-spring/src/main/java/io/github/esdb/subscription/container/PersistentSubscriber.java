@@ -103,7 +103,7 @@ final class PersistentSubscriber implements Subscriber {
 				services.settings().subscribeTimeout());
 		this.batches = PersistentBatchHandling.of(endpoint, services, this.errorHandler, this.invoker,
 				new BatchSettlement());
-		this.timeouts = new MessageTimeoutWatch(endpoint.id(), endpoint.group(), bufferSize(), concurrency());
+		this.timeouts = new MessageTimeoutWatch(endpoint.id(), endpoint.group(), bufferSize());
 	}
 
 	/** Acks and nacks the events of batches. */
@@ -465,9 +465,11 @@ final class PersistentSubscriber implements Subscriber {
 		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
 			return Exit.failed(failed.cause());
 		}
-		long took = System.nanoTime() - started;
-		ack(subscription, event, took);
-		this.timeouts.handled(took);
+		long ended = System.nanoTime();
+		ack(subscription, event, ended - started);
+		if (!this.partitions.enabled()) {
+			this.timeouts.handled(started, ended);
+		}
 		if (!replayed) {
 			done(event);
 		}
