@@ -1,7 +1,9 @@
 package io.github.esdb.benchmarks;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,19 +22,26 @@ import java.util.stream.Collectors;
  * @param backlogMillis how long a slow handler runs behind the long stream before the heap is measured
  * @param startupSubscriptions how many subscriptions the start-up measure starts at once
  * @param runs measured runs per variant
- * @param warmUp whether to run every variant once with a tenth of the counts first
+ * @param warmUpRounds rounds run before the measured ones and not reported ({@code --warm-up-rounds}, 0 with
+ * {@code --no-warm-up}): the first with a tenth of the counts, the others with the full counts, so that the JIT has
+ * compiled the starter's paths before the first measured round
  * @param bufferSize the raw persistent consumer's buffer size (the client's default); the starter uses its own
  * default ({@code esdb.subscriptions.persistent.buffer-size})
  * @param sections which groups of variants run (all by default): a run of some only, e.g. the long history alone
  * or the persistent variants under a profiler, takes minutes rather than most of an hour
+ * @param forks how many JVMs run the benchmark one after the other ({@code --forks}); 1 runs it in this JVM. The JIT
+ * and the scheduler decide differently in each JVM, enough to move a ratio by a fifth, so figures from several JVMs
+ * show how far one JVM's figures can be trusted
+ * @param resultsFile where a fork writes its measured figures for the JVM that started it ({@code --results-file},
+ * internal: the forking JVM passes it), {@code null} to write none
  */
 public record BenchmarkOptions(int events, int longEvents, int concurrentEvents, int persistentEvents, int appends,
-		int liveEvents, int backlogMillis, int startupSubscriptions, int runs, boolean warmUp, int bufferSize,
-		Set<Section> sections) {
+		int liveEvents, int backlogMillis, int startupSubscriptions, int runs, int warmUpRounds, int bufferSize,
+		Set<Section> sections, int forks, Path resultsFile) {
 
-	/** The defaults: 100k and 1M catch-up events, 20k per concurrent subscription, 3 runs with a warm-up. */
+	/** The defaults: 100k and 1M catch-up events, 20k per concurrent subscription, 3 runs after a warm-up, one JVM. */
 	public static final BenchmarkOptions DEFAULTS = new BenchmarkOptions(100_000, 1_000_000, 20_000, 50_000, 3_000,
-			2_000, 3_000, 100, 3, true, 10, EnumSet.allOf(Section.class));
+			2_000, 3_000, 100, 3, 1, 10, EnumSet.allOf(Section.class), 1, null);
 
 	/**
 	 * Validate the options.
@@ -41,6 +50,16 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 		if (events < 1 || longEvents < 1 || concurrentEvents < 1 || persistentEvents < 1 || appends < 1
 				|| liveEvents < 1 || backlogMillis < 1 || startupSubscriptions < 1 || runs < 1 || bufferSize < 1) {
 			throw new IllegalArgumentException("Counts, durations, runs and buffer size must be positive");
+		}
+		if (warmUpRounds < 0) {
+			throw new IllegalArgumentException("--warm-up-rounds must be 0 (no warm-up) or more, not " + warmUpRounds);
+		}
+		if (forks < 1) {
+			throw new IllegalArgumentException("--forks must be 1 (no child JVM) or more, not " + forks);
+		}
+		if (forks > 1 && resultsFile != null) {
+			// A fork never forks again: the forking JVM passes --results-file and leaves --forks out.
+			throw new IllegalArgumentException("--results-file is for the forks themselves, not with --forks=" + forks);
 		}
 		if (sections.isEmpty()) {
 			throw new IllegalArgumentException("At least one section must run");
@@ -100,6 +119,9 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 
 	}
 
+	/** The internal option by which the forking JVM tells a fork where to write its figures. */
+	static final String RESULTS_FILE = "results-file";
+
 	/**
 	 * Read options from {@code --name=value} arguments; missing ones keep their {@link #DEFAULTS defaults}.
 	 * @param args the arguments
@@ -119,11 +141,15 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 		values.put("startup-subscriptions", d.startupSubscriptions);
 		values.put("runs", d.runs);
 		values.put("buffer-size", d.bufferSize);
-		boolean warmUp = d.warmUp;
+		values.put("warm-up-rounds", d.warmUpRounds);
+		values.put("forks", d.forks);
+		Set<String> given = new HashSet<>();
+		boolean noWarmUp = false;
 		Set<Section> sections = d.sections;
+		Path resultsFile = d.resultsFile;
 		for (String arg : args) {
 			if (arg.equals("--no-warm-up")) {
-				warmUp = false;
+				noWarmUp = true;
 				continue;
 			}
 			int equals = arg.indexOf('=');
@@ -131,26 +157,43 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 				throw new IllegalArgumentException("Bad argument '" + arg + "'. " + usage());
 			}
 			String name = arg.substring(2, equals);
+			String value = arg.substring(equals + 1);
 			if (name.equals("only")) {
-				sections = Arrays.stream(arg.substring(equals + 1).split(","))
+				sections = Arrays.stream(value.split(","))
 					.map(Section::of)
 					.collect(Collectors.toCollection(() -> EnumSet.noneOf(Section.class)));
+				continue;
+			}
+			if (name.equals(RESULTS_FILE)) {
+				if (value.isBlank()) {
+					throw new IllegalArgumentException("No path in '" + arg + "'");
+				}
+				resultsFile = Path.of(value);
 				continue;
 			}
 			if (!values.containsKey(name)) {
 				throw new IllegalArgumentException("Unknown option '" + name + "'. " + usage());
 			}
 			try {
-				values.put(name, Integer.parseInt(arg.substring(equals + 1).replace("_", "")));
+				values.put(name, Integer.parseInt(value.replace("_", "")));
 			}
 			catch (NumberFormatException ex) {
 				throw new IllegalArgumentException("Not a number in '" + arg + "'. " + usage());
 			}
+			given.add(name);
+		}
+		if (noWarmUp) {
+			// Either order would otherwise silently win; the two say different things, so neither does.
+			if (given.contains("warm-up-rounds") && values.get("warm-up-rounds") != 0) {
+				throw new IllegalArgumentException("--no-warm-up contradicts --warm-up-rounds="
+						+ values.get("warm-up-rounds") + "; give one of them");
+			}
+			values.put("warm-up-rounds", 0);
 		}
 		return new BenchmarkOptions(values.get("events"), values.get("long-events"), values.get("concurrent-events"),
 				values.get("persistent-events"), values.get("appends"), values.get("live-events"),
-				values.get("backlog-millis"), values.get("startup-subscriptions"), values.get("runs"), warmUp,
-				values.get("buffer-size"), sections);
+				values.get("backlog-millis"), values.get("startup-subscriptions"), values.get("runs"),
+				values.get("warm-up-rounds"), values.get("buffer-size"), sections, values.get("forks"), resultsFile);
 	}
 
 	/**
@@ -160,7 +203,7 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 	public static String usage() {
 		return "Options: --events=100000 --long-events=1000000 --concurrent-events=20000 --persistent-events=50000 "
 				+ "--appends=3000 --live-events=2000 --backlog-millis=3000 --startup-subscriptions=100 --runs=3 "
-				+ "--buffer-size=10 --no-warm-up "
+				+ "--buffer-size=10 --warm-up-rounds=1 --no-warm-up (same as --warm-up-rounds=0) --forks=1 "
 				+ "--only=catch-up,long,concurrent,persistent,append,live,startup,backlog (all when not given)";
 	}
 

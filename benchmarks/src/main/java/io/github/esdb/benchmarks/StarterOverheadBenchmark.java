@@ -41,8 +41,11 @@ import io.github.esdb.subscription.SubscriptionState;
  * same run: catch-up delivery (a stream and a long history), several subscriptions at once, persistent delivery,
  * sequential appends and live latency; and, for the starter alone, heap growth behind a slow handler and the start-up
  * of many subscriptions. Each round runs every variant once, raw and starter interleaved, so that changes in the
- * load of a shared machine hit both sides alike; the first round is a warm-up with a tenth of the counts and is not
- * reported. Prints a Markdown table of the medians.
+ * load of a shared machine hit both sides alike. Warm-up rounds come first and are not reported
+ * ({@code --warm-up-rounds}, 1 by default): the first with a tenth of the counts, any further ones with the full
+ * counts. Prints a Markdown table of the medians. With {@code --forks=N} this JVM measures nothing itself: it runs the
+ * benchmark in N child JVMs one after the other ({@link BenchmarkForks}) and prints each one's table and their ratios
+ * side by side.
  * <p>
  * Run it with the command in {@code docs/performance.md}; arguments are listed by {@link BenchmarkOptions#usage()}.
  */
@@ -104,7 +107,16 @@ public final class StarterOverheadBenchmark {
 		Runtime runtime = Runtime.getRuntime();
 		log("%s; Java %s, %d CPUs, max heap %,d MiB", options, System.getProperty("java.version"),
 				runtime.availableProcessors(), runtime.maxMemory() >> 20);
+		if (options.forks() > 1) {
+			List<BenchmarkReport> forks = BenchmarkForks.run(options, List.of(args), System.out);
+			System.out.println();
+			System.out.print(BenchmarkForks.toMarkdown(forks));
+			return;
+		}
 		BenchmarkReport report = run(options);
+		if (options.resultsFile() != null) {
+			report.writeTsv(options.resultsFile());
+		}
 		System.out.println();
 		System.out.println(report.toMarkdown());
 	}
@@ -146,23 +158,30 @@ public final class StarterOverheadBenchmark {
 		fillStream(STARTUP_STREAM, 10);
 		log("filled the streams (%,d + %,d + %,d + %,d events) in %,d ms; sections %s", events, longEvents,
 				concurrentEvents, persistentEvents, (System.nanoTime() - fill) / 1_000_000, this.options.sections());
-		int first = this.options.warmUp() ? 0 : 1;
-		for (int round = first; round <= this.options.runs(); round++) {
-			runRound(round);
+		for (int warmUp = 1; warmUp <= this.options.warmUpRounds(); warmUp++) {
+			runRound(new Round(warmUp, true));
+		}
+		for (int run = 1; run <= this.options.runs(); run++) {
+			runRound(new Round(run, false));
 		}
 	}
 
-	/** Round 0 is the warm-up: a tenth of the counts, not reported. */
-	private void runRound(int round) throws Exception {
-		boolean warmUp = round == 0;
-		int events = scaled(this.options.events(), warmUp);
-		int longEvents = scaled(this.options.longEvents(), warmUp);
-		int concurrentEvents = scaled(this.options.concurrentEvents(), warmUp);
-		int persistentEvents = scaled(this.options.persistentEvents(), warmUp);
-		int appends = scaled(this.options.appends(), warmUp);
-		int liveEvents = scaled(this.options.liveEvents(), warmUp);
-		String tag = "r" + round + "-" + UUID.randomUUID().toString().substring(0, 6);
-		log("round %d%s", round, warmUp ? " (warm-up)" : "");
+	private void runRound(Round round) throws Exception {
+		boolean scaledDown = round.scaledDown();
+		int events = scaled(this.options.events(), scaledDown);
+		int longEvents = scaled(this.options.longEvents(), scaledDown);
+		int concurrentEvents = scaled(this.options.concurrentEvents(), scaledDown);
+		int persistentEvents = scaled(this.options.persistentEvents(), scaledDown);
+		int appends = scaled(this.options.appends(), scaledDown);
+		int liveEvents = scaled(this.options.liveEvents(), scaledDown);
+		String tag = (round.warmUp() ? "w" : "r") + round.number() + "-"
+				+ UUID.randomUUID().toString().substring(0, 6);
+		if (round.warmUp()) {
+			log("round w%d (warm-up)%s", round.number(), scaledDown ? " with a tenth of the counts" : "");
+		}
+		else {
+			log("round %d", round.number());
+		}
 
 		// The application context's start-up is outside every timing; only registry start to last event counts.
 		try (StarterApp app = starter(tag + "-default", Map.of())) {
@@ -235,7 +254,7 @@ public final class StarterOverheadBenchmark {
 			}
 			if (this.options.runs(Section.BACKLOG)) {
 				record(round, Variant.BACKLOG_HEAP, backlogHeapGrowth(app, tag,
-						warmUp ? Math.max(1, this.options.backlogMillis() / 10) : this.options.backlogMillis()));
+						scaledDown ? Math.max(1, this.options.backlogMillis() / 10) : this.options.backlogMillis()));
 			}
 		}
 	}
@@ -556,15 +575,15 @@ public final class StarterOverheadBenchmark {
 		return new double[] { count / (rawNanos / 1e9), count / (starterNanos / 1e9) };
 	}
 
-	private void record(int round, Variant variant, double value) {
+	private void record(Round round, Variant variant, double value) {
 		// CPU of the whole process (server included) since the previous variant: on a shared machine the rates
 		// swing with the load, the CPU a variant needed much less.
 		long cpu = processCpuNanos();
-		log("  %-10s %-90s %,12.0f %s  (cpu %,d ms)", (round == 0) ? "warm-up" : "run " + round,
-				variant.measure().label() + ": " + variant.label(), value, variant.measure().unit(),
-				(cpu - this.cpuAtLastRecord) / 1_000_000);
+		log("  %-10s %-90s %,12.0f %s  (cpu %,d ms)", round.warmUp() ? "warm-up " + round.number()
+				: "run " + round.number(), variant.measure().label() + ": " + variant.label(), value,
+				variant.measure().unit(), (cpu - this.cpuAtLastRecord) / 1_000_000);
 		this.cpuAtLastRecord = cpu;
-		if (round > 0) {
+		if (!round.warmUp()) {
 			this.report.add(variant, value);
 		}
 	}
@@ -574,8 +593,8 @@ public final class StarterOverheadBenchmark {
 				? os.getProcessCpuTime() : 0;
 	}
 
-	private static int scaled(int count, boolean warmUp) {
-		return warmUp ? Math.max(1, count / 10) : count;
+	private static int scaled(int count, boolean scaledDown) {
+		return scaledDown ? Math.max(1, count / 10) : count;
 	}
 
 	/** Generous: a run that takes this long is broken, not slow. */
@@ -585,6 +604,26 @@ public final class StarterOverheadBenchmark {
 
 	static double rate(long count, long startNanos) {
 		return count / ((System.nanoTime() - startNanos) / 1e9);
+	}
+
+	/**
+	 * One round: every selected variant once.
+	 *
+	 * @param number from 1, among the warm-up rounds or among the measured ones
+	 * @param warmUp whether it is a warm-up round, logged but not reported
+	 */
+	private record Round(int number, boolean warmUp) {
+
+		/**
+		 * Whether the round runs a tenth of the counts: the first warm-up round does, so that the JIT sees every
+		 * path soon; further warm-up rounds run the full counts, as the measured ones, so that what the JIT compiles
+		 * last is what is measured (a tenth-size round alone often left the starter compiling in the first measured
+		 * round).
+		 */
+		boolean scaledDown() {
+			return this.warmUp && this.number == 1;
+		}
+
 	}
 
 	private static void log(String format, Object... args) {
