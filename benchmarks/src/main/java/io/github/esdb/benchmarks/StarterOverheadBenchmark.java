@@ -62,7 +62,7 @@ public final class StarterOverheadBenchmark {
 	private static final String STARTUP_STREAM = "bench-startup";
 
 	/** The persistent buffer size of the variant with settings other than the defaults. */
-	static final int OTHER_BUFFER_SIZE = 32;
+	static final int OTHER_BUFFER_SIZE = 10;
 
 	private final BenchmarkOptions options;
 

@@ -54,8 +54,8 @@ public enum Variant {
 	/** The starter's persistent subscription with a {@code byte[]} handler, default settings. */
 	PERSISTENT_STARTER_BYTES(Measure.PERSISTENT, "starter, `byte[]` handler"),
 
-	/** The starter's persistent subscription with a record handler and a larger buffer. */
-	PERSISTENT_STARTER_RECORD_BUFFER(Measure.PERSISTENT, "starter, record handler, `persistent.buffer-size=32`"),
+	/** The starter's persistent subscription with a record handler and the client's default buffer (10). */
+	PERSISTENT_STARTER_RECORD_BUFFER(Measure.PERSISTENT, "starter, record handler, `persistent.buffer-size=10`"),
 
 	/** The raw client's {@code appendToStream} of a pre-serialized event. */
 	APPEND_RAW(Measure.APPEND, "raw client `appendToStream(stream, EventData)`"),
