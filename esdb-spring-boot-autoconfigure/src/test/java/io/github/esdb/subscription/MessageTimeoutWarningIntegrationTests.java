@@ -1,6 +1,8 @@
 package io.github.esdb.subscription;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,6 +41,7 @@ class MessageTimeoutWarningIntegrationTests {
 		run(stream, 400, "2s", 0, output, () -> {
 			assertThat(output).contains(WARNING)
 				.contains("of group 'paced''s message timeout of 2000 ms: its handler takes 4")
+				.contains("ms on average (with retry back-offs)")
 				.contains("up to buffer-size 4 events wait for it")
 				.contains("esdb.subscriptions.persistent.buffer-size");
 			assertThat(output.getAll().split(WARNING, -1)).as("warnings").hasSize(2);
@@ -69,6 +72,27 @@ class MessageTimeoutWarningIntegrationTests {
 		// 400 ms handlers, but each event comes after the last one was handled: none waits for another, though the
 		// handlers of any 4 of them add up to 1.6 s.
 		run(stream, 400, "2s", 700, output, () -> assertThat(output).doesNotContain(WARNING));
+	}
+
+	@Test
+	void retryBackOffsThatKeepEventsWaitingAreReported(CapturedOutput output) {
+		String stream = EmbeddedServerSupport.unique("retried");
+		// Each event fails once: the consumer sleeps the 500 ms back-off before its retry nack while the others wait
+		// in the buffer, so the third of a full buffer waits about 1.5 s and the fourth about 2 s, half and two thirds
+		// of the 3 s timeout (a third below it, so that the server does not time events out on a loaded machine). The
+		// handler itself is quick: only the back-offs keep the events waiting.
+		esdb.runner()
+			.withUserConfiguration(RetriedConfiguration.class)
+			.withPropertyValues("test.stream=" + stream, "esdb.subscriptions.persistent.retry.initial-interval=500ms")
+			.run((context) -> {
+				for (int i = 0; i < 8; i++) {
+					esdb.append(stream, new OrderPlaced("o-" + i, i));
+				}
+				Set<String> handled = context.getBean(Retried.class).handled;
+				await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 8);
+				assertThat(output).contains("Subscription 'retried' had an event wait about")
+					.contains("of group 'retried''s message timeout of 3000 ms");
+			});
 	}
 
 	private void run(String stream, int handlerMillis, String timeout, int appendEveryMillis, CapturedOutput output,
@@ -103,6 +127,33 @@ class MessageTimeoutWarningIntegrationTests {
 		void on(OrderPlaced order) throws InterruptedException {
 			Thread.sleep(this.millis);
 			this.handled.incrementAndGet();
+		}
+
+	}
+
+	static class Retried {
+
+		final Set<String> failed = ConcurrentHashMap.newKeySet();
+
+		final Set<String> handled = ConcurrentHashMap.newKeySet();
+
+		@EventSubscription(id = "retried", stream = "${test.stream}", group = "retried", from = "start",
+				messageTimeout = "3s", bufferSize = 4)
+		void on(OrderPlaced order) {
+			if (this.failed.add(order.orderId())) {
+				throw new IllegalStateException("fails once: " + order.orderId());
+			}
+			this.handled.add(order.orderId());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RetriedConfiguration {
+
+		@Bean
+		Retried retried() {
+			return new Retried();
 		}
 
 	}

@@ -78,9 +78,9 @@ final class MessageTimeoutWatch {
 	}
 
 	/**
-	 * An event's handler returned.
-	 * @param startNanos when it was called ({@link System#nanoTime()})
-	 * @param endNanos when it returned
+	 * An event left the buffer: its handler returned, or it was nacked (after its retry back-off, if any).
+	 * @param startNanos when its handler was called ({@link System#nanoTime()})
+	 * @param endNanos when it was acked or nacked
 	 */
 	void handled(long startNanos, long endNanos) {
 		long timeout = this.timeoutNanos;
@@ -110,10 +110,10 @@ final class MessageTimeoutWatch {
 			average = this.sumNanos / this.seen;
 		}
 		logger.warn("Subscription '{}' had an event wait about {} ms between its delivery and its ack, {} % of group "
-				+ "'{}''s message timeout of {} ms: its handler takes {} ms on average and up to buffer-size {} events "
-				+ "wait for it. Past the timeout the server delivers events again, and parks them after the group's max "
-				+ "retry count. Lower esdb.subscriptions.persistent.buffer-size (or bufferSize on @EventSubscription), "
-				+ "or raise the group's messageTimeout (logged once)", this.subscriptionId,
+				+ "'{}''s message timeout of {} ms: its handler takes {} ms on average (with retry back-offs) and up to "
+				+ "buffer-size {} events wait for it. Past the timeout the server delivers events again, and parks them "
+				+ "after the group's max retry count. Lower esdb.subscriptions.persistent.buffer-size (or bufferSize on "
+				+ "@EventSubscription), or raise the group's messageTimeout (logged once)", this.subscriptionId,
 				Duration.ofNanos(wait).toMillis(), wait * 100 / timeout, this.group, Duration.ofNanos(timeout).toMillis(),
 				String.format(Locale.ROOT, "%.1f", average / 1e6), this.ends.length);
 	}

@@ -457,6 +457,11 @@ final class PersistentSubscriber implements Subscriber {
 		if (outcome instanceof SubscriptionErrorHandler.Nack nack) {
 			Exit exit = nack(subscription, event, context, nack.nack());
 			NackException.Action action = nack.nack().getAction();
+			if (action != NackException.Action.STOP && !this.partitions.enabled()) {
+				// The others waited in the buffer for this event's handler and its retry back-off as for any handler:
+				// left out, a failing event's back-off would look like a pause between events and hide their wait.
+				this.timeouts.handled(started, System.nanoTime());
+			}
 			if (!replayed && (action == NackException.Action.PARK || action == NackException.Action.SKIP)) {
 				done(event);
 			}
