@@ -60,6 +60,19 @@ class MessageTimeoutWarningIntegrationTests {
 	}
 
 	@Test
+	void theTimeoutOfAGroupThatTheApplicationDoesNotCreateIsTheServers(CapturedOutput output) throws Exception {
+		String stream = EmbeddedServerSupport.unique("paced");
+		// With auto-create off the group is someone else's, and its timeout applies all the same.
+		esdb.persistentSubscriptions()
+			.createToStream(stream, "paced",
+					CreatePersistentSubscriptionToStreamOptions.get().fromStart().messageTimeout(Duration.ofSeconds(2)))
+			.get(5, TimeUnit.SECONDS);
+		run(stream, 400, "", 0, output,
+				() -> assertThat(output).contains(WARNING).contains("message timeout of 2000 ms"),
+				"esdb.subscriptions.persistent.auto-create=false");
+	}
+
+	@Test
 	void handlersWellWithinTheTimeoutAreNotReported(CapturedOutput output) {
 		String stream = EmbeddedServerSupport.unique("paced");
 		// 4 events of 100 ms: 0.4 s, a fifth of the timeout.
@@ -96,11 +109,12 @@ class MessageTimeoutWarningIntegrationTests {
 	}
 
 	private void run(String stream, int handlerMillis, String timeout, int appendEveryMillis, CapturedOutput output,
-			Runnable then) {
+			Runnable then, String... properties) {
 		esdb.runner()
 			.withUserConfiguration(PacedConfiguration.class)
 			.withPropertyValues("test.stream=" + stream, "test.timeout=" + timeout,
 					"test.handler-millis=" + handlerMillis)
+			.withPropertyValues(properties)
 			.run((context) -> {
 				for (int i = 0; i < 8; i++) {
 					esdb.append(stream, new OrderPlaced("o-" + i, i));

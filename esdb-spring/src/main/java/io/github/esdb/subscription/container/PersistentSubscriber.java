@@ -80,6 +80,9 @@ final class PersistentSubscriber implements Subscriber {
 
 	private boolean groupEnsured;
 
+	/** Whether the {@link MessageTimeoutWatch} was told the group's message timeout. */
+	private boolean timeoutKnown;
+
 	private final AckBatcher acks;
 
 	private final MessageTimeoutWatch timeouts;
@@ -272,6 +275,9 @@ final class PersistentSubscriber implements Subscriber {
 		if (autoCreate && !this.groupEnsured) {
 			createGroupIfMissing();
 		}
+		else if (!autoCreate && !this.timeoutKnown) {
+			learnMessageTimeout();
+		}
 		try {
 			subscribeToGroup(session);
 		}
@@ -325,6 +331,7 @@ final class PersistentSubscriber implements Subscriber {
 					this.endpoint.stream());
 			Duration declared = this.endpoint.persistentSettings().messageTimeout();
 			this.timeouts.messageTimeout((declared != null) ? declared : DEFAULT_MESSAGE_TIMEOUT);
+			this.timeoutKnown = true;
 		}
 		catch (Exception ex) {
 			// Another instance (or an earlier run) created it first: what we wanted, if it is configured as declared.
@@ -337,28 +344,57 @@ final class PersistentSubscriber implements Subscriber {
 	}
 
 	/**
-	 * Compare an existing group with the declaration and act on the drift policy.
+	 * The settings of the existing group.
+	 * @return them, or {@code null} when the server knows no such group
 	 */
-	private void reconcileExistingGroup(KurrentDBPersistentSubscriptionsClient client) throws Exception {
+	private @Nullable PersistentSubscriptionSettings groupSettings(KurrentDBPersistentSubscriptionsClient client)
+			throws Exception {
 		long timeout = this.services.settings().subscribeTimeout().toMillis();
-		PersistentSubscriptionSettings server;
 		if (this.endpoint.isAll()) {
 			PersistentSubscriptionToAllInfo info = client.getInfoToAll(this.endpoint.group())
 				.get(timeout, TimeUnit.MILLISECONDS)
 				.orElse(null);
-			server = (info != null) ? info.getSettings() : null;
+			return (info != null) ? info.getSettings() : null;
 		}
-		else {
-			PersistentSubscriptionToStreamInfo info = client
-				.getInfoToStream(this.endpoint.stream(), this.endpoint.group())
-				.get(timeout, TimeUnit.MILLISECONDS)
-				.orElse(null);
-			server = (info != null) ? info.getSettings() : null;
+		PersistentSubscriptionToStreamInfo info = client.getInfoToStream(this.endpoint.stream(), this.endpoint.group())
+			.get(timeout, TimeUnit.MILLISECONDS)
+			.orElse(null);
+		return (info != null) ? info.getSettings() : null;
+	}
+
+	/**
+	 * Read the message timeout of a group this subscription neither creates nor checks (auto-create off), for the
+	 * {@link MessageTimeoutWatch}: someone else's group times events out just the same. Best effort: the watch only
+	 * stays silent when the server does not say.
+	 */
+	private void learnMessageTimeout() {
+		try {
+			PersistentSubscriptionSettings server = groupSettings(this.services.clients().persistentSubscriptions());
+			if (server != null) {
+				this.timeouts.messageTimeout(server.getMessageTimeout());
+				this.timeoutKnown = true;
+			}
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			logger.debug("Subscription '{}' could not read the message timeout of group '{}': {}", this.endpoint.id(),
+					this.endpoint.group(), ex.toString());
+		}
+	}
+
+	/**
+	 * Compare an existing group with the declaration and act on the drift policy.
+	 */
+	private void reconcileExistingGroup(KurrentDBPersistentSubscriptionsClient client) throws Exception {
+		long timeout = this.services.settings().subscribeTimeout().toMillis();
+		PersistentSubscriptionSettings server = groupSettings(client);
 		if (server == null) {
 			return;
 		}
 		this.timeouts.messageTimeout(server.getMessageTimeout());
+		this.timeoutKnown = true;
 		List<String> drift = ClientOptionsMapper.drift(this.endpoint, server);
 		if (drift.isEmpty()) {
 			return;
