@@ -73,6 +73,23 @@ class MessageTimeoutWarningIntegrationTests {
 	}
 
 	@Test
+	void aHandlerTooSlowOnItsOwnIsNotBlamedOnTheBuffer(CapturedOutput output) {
+		String stream = EmbeddedServerSupport.unique("paced");
+		// One event whose handler alone takes 1.2 s of the 2 s timeout: no other event waits, so a smaller buffer
+		// would change nothing, and the warning must not send the operator there.
+		esdb.runner()
+			.withUserConfiguration(PacedConfiguration.class)
+			.withPropertyValues("test.stream=" + stream, "test.timeout=2s", "test.handler-millis=1200")
+			.run((context) -> {
+				esdb.append(stream, new OrderPlaced("o-0", 0));
+				// The warning follows the handler's return: wait for it rather than for the handler.
+				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(output).contains(WARNING));
+				assertThat(output).contains("a smaller buffer cannot help: raise the group's messageTimeout or make the handler faster")
+					.doesNotContain("Lower esdb.subscriptions.persistent.buffer-size");
+			});
+	}
+
+	@Test
 	void handlersWellWithinTheTimeoutAreNotReported(CapturedOutput output) {
 		String stream = EmbeddedServerSupport.unique("paced");
 		// 4 events of 100 ms: 0.4 s, a fifth of the timeout.

@@ -109,13 +109,20 @@ final class MessageTimeoutWatch {
 			this.warned = true;
 			average = this.sumNanos / this.seen;
 		}
+		long own = endNanos - startNanos;
+		// When the event's own handling is already half the timeout, fewer events waiting in front of it would not
+		// bring it under: pointing at the buffer would send the operator the wrong way.
+		String remedy = (own >= timeout / 2)
+				? "This event alone took " + Duration.ofNanos(own).toMillis() + " ms, so a smaller buffer cannot help: "
+						+ "raise the group's messageTimeout or make the handler faster"
+				: "Lower esdb.subscriptions.persistent.buffer-size (or bufferSize on @EventSubscription), or raise the "
+						+ "group's messageTimeout";
 		logger.warn("Subscription '{}' had an event wait about {} ms between its delivery and its ack, {} % of group "
 				+ "'{}''s message timeout of {} ms: its handler takes {} ms on average (with retry back-offs) and up to "
 				+ "buffer-size {} events wait for it. Past the timeout the server delivers events again, and parks them "
-				+ "after the group's max retry count. Lower esdb.subscriptions.persistent.buffer-size (or bufferSize on "
-				+ "@EventSubscription), or raise the group's messageTimeout (logged once)", this.subscriptionId,
+				+ "after the group's max retry count. {} (logged once)", this.subscriptionId,
 				Duration.ofNanos(wait).toMillis(), wait * 100 / timeout, this.group, Duration.ofNanos(timeout).toMillis(),
-				String.format(Locale.ROOT, "%.1f", average / 1e6), this.ends.length);
+				String.format(Locale.ROOT, "%.1f", average / 1e6), this.ends.length, remedy);
 	}
 
 }
