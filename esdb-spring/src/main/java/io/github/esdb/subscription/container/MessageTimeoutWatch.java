@@ -29,8 +29,11 @@ final class MessageTimeoutWatch {
 
 	private static final Logger logger = LoggerFactory.getLogger(MessageTimeoutWatch.class);
 
-	/** A pause between two handlers longer than this means the second event had not arrived yet. */
-	private static final long GAP_NANOS = 5_000_000;
+	/**
+	 * A pause between two handlers longer than this means the second event had not arrived yet. Long enough that a
+	 * loaded machine's scheduling or a young GC between two waiting events does not pass for one.
+	 */
+	private static final long GAP_NANOS = 20_000_000;
 
 	private final String subscriptionId;
 

@@ -275,11 +275,13 @@ final class PersistentSubscriber implements Subscriber {
 		if (autoCreate && !this.groupEnsured) {
 			createGroupIfMissing();
 		}
-		else if (!autoCreate && !this.timeoutKnown) {
-			learnMessageTimeout();
-		}
 		try {
 			subscribeToGroup(session);
+			if (!autoCreate && !this.timeoutKnown) {
+				// After the subscribe, when the server just answered: before it, during an outage, each attempt to
+				// reconnect would first wait for this read to time out.
+				learnMessageTimeout();
+			}
 		}
 		catch (Exception ex) {
 			if (autoCreate && GrpcErrors.hasCode(ex, Status.Code.NOT_FOUND)) {
