@@ -459,8 +459,13 @@ final class PersistentSubscriber implements Subscriber {
 		ResolvedEvent event = delivered.event();
 		PersistentSubscription subscription = delivered.subscription();
 		if (event.getEvent() == null) {
-			// A link whose target was deleted: nothing to hand over, nothing to retry.
+			// A link whose target was deleted: nothing to hand over, nothing to retry. It held a place in the buffer
+			// all the same: the watch counts it, so that its ring stays one buffer of deliveries.
 			ack(subscription, event, 0);
+			if (!this.partitions.enabled()) {
+				long now = System.nanoTime();
+				this.timeouts.handled(now, now);
+			}
 			this.invoker.skipUnresolvedLink(event);
 			done(event);
 			return null;
