@@ -10,6 +10,8 @@ import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -48,28 +50,19 @@ class MessageTimeoutWarningIntegrationTests {
 		});
 	}
 
-	@Test
-	void theTimeoutOfAGroupThatExistsIsTheServers(CapturedOutput output) throws Exception {
+	@ParameterizedTest(name = "auto-create={0}")
+	@ValueSource(booleans = { true, false })
+	void theTimeoutOfAGroupThatExistsIsTheServers(boolean autoCreate, CapturedOutput output) throws Exception {
 		String stream = EmbeddedServerSupport.unique("paced");
-		esdb.persistentSubscriptions()
-			.createToStream(stream, "paced",
-					CreatePersistentSubscriptionToStreamOptions.get().fromStart().messageTimeout(Duration.ofSeconds(2)))
-			.get(5, TimeUnit.SECONDS);
-		run(stream, 400, "", 0, output,
-				() -> assertThat(output).contains(WARNING).contains("message timeout of 2000 ms"));
-	}
-
-	@Test
-	void theTimeoutOfAGroupThatTheApplicationDoesNotCreateIsTheServers(CapturedOutput output) throws Exception {
-		String stream = EmbeddedServerSupport.unique("paced");
-		// With auto-create off the group is someone else's, and its timeout applies all the same.
+		// Created by someone else, with a timeout the application does not declare: with auto-create on the
+		// subscription finds it existing, with auto-create off it only subscribes, and the timeout applies either way.
 		esdb.persistentSubscriptions()
 			.createToStream(stream, "paced",
 					CreatePersistentSubscriptionToStreamOptions.get().fromStart().messageTimeout(Duration.ofSeconds(2)))
 			.get(5, TimeUnit.SECONDS);
 		run(stream, 400, "", 0, output,
 				() -> assertThat(output).contains(WARNING).contains("message timeout of 2000 ms"),
-				"esdb.subscriptions.persistent.auto-create=false");
+				"esdb.subscriptions.persistent.auto-create=" + autoCreate);
 	}
 
 	@Test
