@@ -462,10 +462,8 @@ final class PersistentSubscriber implements Subscriber {
 			// A link whose target was deleted: nothing to hand over, nothing to retry. It held a place in the buffer
 			// all the same: the watch counts it, so that its ring stays one buffer of deliveries.
 			ack(subscription, event, 0);
-			if (!this.partitions.enabled()) {
-				long now = System.nanoTime();
-				this.timeouts.handled(now, now);
-			}
+			long now = System.nanoTime();
+			leftBuffer(now, now);
 			this.invoker.skipUnresolvedLink(event);
 			done(event);
 			return null;
@@ -500,10 +498,10 @@ final class PersistentSubscriber implements Subscriber {
 		if (outcome instanceof SubscriptionErrorHandler.Nack nack) {
 			Exit exit = nack(subscription, event, context, nack.nack());
 			NackException.Action action = nack.nack().getAction();
-			if (action != NackException.Action.STOP && !this.partitions.enabled()) {
+			if (action != NackException.Action.STOP) {
 				// The others waited in the buffer for this event's handler and its retry back-off as for any handler:
 				// left out, a failing event's back-off would look like a pause between events and hide their wait.
-				this.timeouts.handled(started, System.nanoTime());
+				leftBuffer(started, System.nanoTime());
 			}
 			if (!replayed && (action == NackException.Action.PARK || action == NackException.Action.SKIP)) {
 				done(event);
@@ -515,13 +513,20 @@ final class PersistentSubscriber implements Subscriber {
 		}
 		long ended = System.nanoTime();
 		ack(subscription, event, ended - started);
-		if (!this.partitions.enabled()) {
-			this.timeouts.handled(started, ended);
-		}
+		leftBuffer(started, ended);
 		if (!replayed) {
 			done(event);
 		}
 		return null;
+	}
+
+	/**
+	 * Tell the {@link MessageTimeoutWatch} that an event left the buffer; partitions are not watched (see there).
+	 */
+	private void leftBuffer(long startNanos, long endNanos) {
+		if (!this.partitions.enabled()) {
+			this.timeouts.handled(startNanos, endNanos);
+		}
 	}
 
 	/**
