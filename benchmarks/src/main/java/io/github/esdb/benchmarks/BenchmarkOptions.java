@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,9 @@ import java.util.stream.Collectors;
  * @param warmUpRounds rounds run before the measured ones and not reported ({@code --warm-up-rounds}, 0 with
  * {@code --no-warm-up}): the first with a tenth of the counts, the others with the full counts, so that the JIT has
  * compiled the starter's paths before the first measured round
+ * @param settleRounds at most how many more full-size warm-up rounds run, after {@code warmUpRounds}, while the JIT
+ * is still compiling ({@code --settle-rounds}, see {@link WarmUp}): on two cores, a hundred busy threads leave the
+ * compiler threads little CPU, and a fixed warm-up left it compiling through the measured rounds
  * @param bufferSize the raw persistent consumer's buffer size (the client's default); the starter uses its own
  * default ({@code esdb.subscriptions.persistent.buffer-size})
  * @param sections which groups of variants run (all by default): a run of some only, e.g. the long history alone
@@ -36,12 +40,15 @@ import java.util.stream.Collectors;
  * internal: the forking JVM passes it), {@code null} to write none
  */
 public record BenchmarkOptions(int events, int longEvents, int concurrentEvents, int persistentEvents, int appends,
-		int liveEvents, int backlogMillis, int startupSubscriptions, int runs, int warmUpRounds, int bufferSize,
-		Set<Section> sections, int forks, Path resultsFile) {
+		int liveEvents, int backlogMillis, int startupSubscriptions, int runs, int warmUpRounds, int settleRounds,
+		int bufferSize, Set<Section> sections, int forks, Path resultsFile) {
 
-	/** The defaults: 100k and 1M catch-up events, 20k per concurrent subscription, 3 runs after a warm-up, one JVM. */
+	/**
+	 * The defaults: 100k and 1M catch-up events, 20k per concurrent subscription, 3 runs after a warm-up that lasts
+	 * until the JIT settles (at most 8 more rounds), one JVM.
+	 */
 	public static final BenchmarkOptions DEFAULTS = new BenchmarkOptions(100_000, 1_000_000, 20_000, 50_000, 3_000,
-			2_000, 3_000, 100, 3, 1, 10, EnumSet.allOf(Section.class), 1, null);
+			2_000, 3_000, 100, 3, 1, 8, 10, EnumSet.allOf(Section.class), 1, null);
 
 	/**
 	 * Validate the options.
@@ -53,6 +60,10 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 		}
 		if (warmUpRounds < 0) {
 			throw new IllegalArgumentException("--warm-up-rounds must be 0 (no warm-up) or more, not " + warmUpRounds);
+		}
+		if (settleRounds < 0) {
+			throw new IllegalArgumentException("--settle-rounds must be 0 (a fixed warm-up) or more, not "
+					+ settleRounds);
 		}
 		if (forks < 1) {
 			throw new IllegalArgumentException("--forks must be 1 (no child JVM) or more, not " + forks);
@@ -142,6 +153,7 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 		values.put("runs", d.runs);
 		values.put("buffer-size", d.bufferSize);
 		values.put("warm-up-rounds", d.warmUpRounds);
+		values.put("settle-rounds", d.settleRounds);
 		values.put("forks", d.forks);
 		Set<String> given = new HashSet<>();
 		boolean noWarmUp = false;
@@ -184,16 +196,19 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 		}
 		if (noWarmUp) {
 			// Either order would otherwise silently win; the two say different things, so neither does.
-			if (given.contains("warm-up-rounds") && values.get("warm-up-rounds") != 0) {
-				throw new IllegalArgumentException("--no-warm-up contradicts --warm-up-rounds="
-						+ values.get("warm-up-rounds") + "; give one of them");
+			for (String option : List.of("warm-up-rounds", "settle-rounds")) {
+				if (given.contains(option) && values.get(option) != 0) {
+					throw new IllegalArgumentException("--no-warm-up contradicts --" + option + "="
+							+ values.get(option) + "; give one of them");
+				}
+				values.put(option, 0);
 			}
-			values.put("warm-up-rounds", 0);
 		}
 		return new BenchmarkOptions(values.get("events"), values.get("long-events"), values.get("concurrent-events"),
 				values.get("persistent-events"), values.get("appends"), values.get("live-events"),
 				values.get("backlog-millis"), values.get("startup-subscriptions"), values.get("runs"),
-				values.get("warm-up-rounds"), values.get("buffer-size"), sections, values.get("forks"), resultsFile);
+				values.get("warm-up-rounds"), values.get("settle-rounds"), values.get("buffer-size"), sections,
+				values.get("forks"), resultsFile);
 	}
 
 	/**
@@ -203,7 +218,8 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 	public static String usage() {
 		return "Options: --events=100000 --long-events=1000000 --concurrent-events=20000 --persistent-events=50000 "
 				+ "--appends=3000 --live-events=2000 --backlog-millis=3000 --startup-subscriptions=100 --runs=3 "
-				+ "--buffer-size=10 --warm-up-rounds=1 --no-warm-up (same as --warm-up-rounds=0) --forks=1 "
+				+ "--buffer-size=10 --warm-up-rounds=1 --settle-rounds=8 --no-warm-up (no warm-up round at all) "
+				+ "--forks=1 "
 				+ "--only=catch-up,long,concurrent,persistent,append,live,startup,backlog (all when not given)";
 	}
 

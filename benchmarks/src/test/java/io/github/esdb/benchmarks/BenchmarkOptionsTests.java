@@ -16,6 +16,7 @@ class BenchmarkOptionsTests {
 	void oneWarmUpRoundAndNoForkByDefault() {
 		BenchmarkOptions options = BenchmarkOptions.parse();
 		assertThat(options.warmUpRounds()).isEqualTo(1);
+		assertThat(options.settleRounds()).isEqualTo(8);
 		assertThat(options.forks()).isEqualTo(1);
 		assertThat(options.resultsFile()).isNull();
 	}
@@ -37,6 +38,18 @@ class BenchmarkOptionsTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> BenchmarkOptions.parse("--warm-up-rounds=2", "--no-warm-up"))
 			.withMessage("--no-warm-up contradicts --warm-up-rounds=2; give one of them");
+	}
+
+	@Test
+	void parsesSettleRounds() {
+		assertThat(BenchmarkOptions.parse("--settle-rounds=3").settleRounds()).isEqualTo(3);
+		assertThat(BenchmarkOptions.parse("--settle-rounds=0").settleRounds()).isZero();
+		assertThat(BenchmarkOptions.parse("--no-warm-up").settleRounds()).isZero();
+		assertThatIllegalArgumentException().isThrownBy(() -> BenchmarkOptions.parse("--settle-rounds=-1"))
+			.withMessage("--settle-rounds must be 0 (a fixed warm-up) or more, not -1");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> BenchmarkOptions.parse("--no-warm-up", "--settle-rounds=2"))
+			.withMessage("--no-warm-up contradicts --settle-rounds=2; give one of them");
 	}
 
 	@Test
@@ -70,7 +83,7 @@ class BenchmarkOptionsTests {
 
 	@Test
 	void theUsageListsTheNewOptions() {
-		assertThat(BenchmarkOptions.usage()).contains("--warm-up-rounds=1", "--forks=1")
+		assertThat(BenchmarkOptions.usage()).contains("--warm-up-rounds=1", "--settle-rounds=8", "--forks=1")
 			.doesNotContain("--results-file");
 	}
 

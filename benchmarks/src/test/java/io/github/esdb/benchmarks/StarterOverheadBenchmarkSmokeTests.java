@@ -26,7 +26,7 @@ class StarterOverheadBenchmarkSmokeTests {
 	@Timeout(value = 120, unit = TimeUnit.SECONDS)
 	void everyVariantRunsAndIsReported() throws Exception {
 		BenchmarkReport report = StarterOverheadBenchmark
-			.run(new BenchmarkOptions(300, 600, 100, 100, 10, 10, 100, 5, 1, 0, 10,
+			.run(new BenchmarkOptions(300, 600, 100, 100, 10, 10, 100, 5, 1, 0, 0, 10,
 					EnumSet.allOf(BenchmarkOptions.Section.class), 1, null));
 		for (Variant variant : Variant.values()) {
 			BenchmarkReport.Summary summary = report.summary(variant);
@@ -46,7 +46,8 @@ class StarterOverheadBenchmarkSmokeTests {
 	@Timeout(value = 60, unit = TimeUnit.SECONDS)
 	void warmUpRoundsAreNotReported() throws Exception {
 		BenchmarkReport report = StarterOverheadBenchmark
-			.run(BenchmarkOptions.parse("--only=append", "--appends=10", "--runs=1", "--warm-up-rounds=2"));
+			.run(BenchmarkOptions.parse("--only=append", "--appends=10", "--runs=1", "--warm-up-rounds=2",
+					"--settle-rounds=1"));
 		assertThat(report.summary(Variant.APPEND_STARTER).runs()).isEqualTo(1);
 		assertThat(report.summary(Variant.APPEND_RAW).runs()).isEqualTo(1);
 	}
