@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  * {@code --no-warm-up}): the first with a tenth of the counts, the others with the full counts, so that the JIT has
  * compiled the starter's paths before the first measured round
  * @param settleRounds at most how many more full-size warm-up rounds run, after {@code warmUpRounds}, while the JIT
- * is still compiling ({@code --settle-rounds}, see {@link WarmUp}): on two cores, a hundred busy threads leave the
+ * is still compiling ({@code --settle-rounds}, see {@link WarmUp}; 0 with {@code --no-warm-up} or
+ * {@code --warm-up-rounds=0}, since settling only extends a warm-up): on two cores, a hundred busy threads leave the
  * compiler threads little CPU, and a fixed warm-up left it compiling through the measured rounds
  * @param bufferSize the raw persistent consumer's buffer size (the client's default); the starter uses its own
  * default ({@code esdb.subscriptions.persistent.buffer-size})
@@ -64,6 +65,10 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 		if (settleRounds < 0) {
 			throw new IllegalArgumentException("--settle-rounds must be 0 (a fixed warm-up) or more, not "
 					+ settleRounds);
+		}
+		if (warmUpRounds == 0 && settleRounds > 0) {
+			throw new IllegalArgumentException("--settle-rounds=" + settleRounds + " extends a warm-up, and "
+					+ "--warm-up-rounds=0 runs none; give --warm-up-rounds=1 or more");
 		}
 		if (forks < 1) {
 			throw new IllegalArgumentException("--forks must be 1 (no child JVM) or more, not " + forks);
@@ -203,6 +208,10 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 				}
 				values.put(option, 0);
 			}
+		}
+		if (values.get("warm-up-rounds") == 0 && !given.contains("settle-rounds")) {
+			// No warm-up at all: the default settling has nothing to extend.
+			values.put("settle-rounds", 0);
 		}
 		return new BenchmarkOptions(values.get("events"), values.get("long-events"), values.get("concurrent-events"),
 				values.get("persistent-events"), values.get("appends"), values.get("live-events"),

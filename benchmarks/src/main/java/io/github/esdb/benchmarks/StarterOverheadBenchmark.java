@@ -43,7 +43,8 @@ import io.github.esdb.subscription.SubscriptionState;
  * of many subscriptions. Each round runs every variant once, raw and starter interleaved, so that changes in the
  * load of a shared machine hit both sides alike. Warm-up rounds come first and are not reported
  * ({@code --warm-up-rounds}, 1 by default): the first with a tenth of the counts, any further ones with the full
- * counts, and more full-size ones while the JIT is still compiling ({@code --settle-rounds}, {@link WarmUp}). Prints a Markdown table of the medians. With {@code --forks=N} this JVM measures nothing itself: it runs the
+ * counts, and more full-size ones while the JIT is still compiling ({@code --settle-rounds}, {@link WarmUp}). Prints
+ * a Markdown table of the medians. With {@code --forks=N} this JVM measures nothing itself: it runs the
  * benchmark in N child JVMs one after the other ({@link BenchmarkForks}) and prints each one's table and their ratios
  * side by side.
  * <p>
@@ -158,22 +159,19 @@ public final class StarterOverheadBenchmark {
 		fillStream(STARTUP_STREAM, 10);
 		log("filled the streams (%,d + %,d + %,d + %,d events) in %,d ms; sections %s", events, longEvents,
 				concurrentEvents, persistentEvents, (System.nanoTime() - fill) / 1_000_000, this.options.sections());
-		WarmUp warmUp = WarmUp.of(this.options);
-		warmUp.run((number) -> runRound(new Round(number, true)), (line) -> log("%s", line));
-		long compileMillis = 0;
-		long cpuMillis = 0;
+		JitMeter meter = JitMeter.ofThisJvm();
+		new WarmUp(this.options.warmUpRounds(), this.options.settleRounds(), meter)
+			.run((number) -> runRound(new Round(number, true)), (line) -> log("%s", line));
+		JitMeter.Activity measured = null;
 		for (int run = 1; run <= this.options.runs(); run++) {
 			int number = run;
-			WarmUp.Activity jit = warmUp.measure(() -> runRound(new Round(number, false)));
+			JitMeter.Activity jit = meter.measure(() -> runRound(new Round(number, false)));
 			log("run %d: %s", run, jit);
-			if (jit.compileMillis() >= 0) {
-				compileMillis += jit.compileMillis();
-				cpuMillis += jit.wallMillis() * jit.processors();
-			}
+			measured = (measured != null) ? measured.plus(jit) : jit;
 		}
-		if (cpuMillis > 0) {
+		if (measured != null && measured.compileMillis() >= 0) {
 			// The figure to read the table with: a large share means the JIT, not the code, made the differences.
-			log("the JIT compiled for %.1f%% of the measured rounds' CPU", 100.0 * compileMillis / cpuMillis);
+			log("the JIT compiled for %.1f%% of the measured rounds' CPU", measured.share() * 100);
 		}
 	}
 

@@ -50,6 +50,19 @@ class BenchmarkOptionsTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> BenchmarkOptions.parse("--no-warm-up", "--settle-rounds=2"))
 			.withMessage("--no-warm-up contradicts --settle-rounds=2; give one of them");
+		assertThat(BenchmarkOptions.parse("--no-warm-up", "--settle-rounds=0").settleRounds()).isZero();
+		assertThat(BenchmarkOptions.parse("--settle-rounds=0", "--no-warm-up").settleRounds()).isZero();
+	}
+
+	@Test
+	void settlingNeedsAWarmUpToExtend() {
+		BenchmarkOptions none = BenchmarkOptions.parse("--warm-up-rounds=0");
+		assertThat(none.warmUpRounds()).isZero();
+		assertThat(none.settleRounds()).isZero();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> BenchmarkOptions.parse("--warm-up-rounds=0", "--settle-rounds=3"))
+			.withMessage("--settle-rounds=3 extends a warm-up, and --warm-up-rounds=0 runs none; give "
+					+ "--warm-up-rounds=1 or more");
 	}
 
 	@Test
