@@ -17,6 +17,9 @@ public class BenchmarkHandlers {
 	/** Subscription id suffix of {@link #catchUpBytes(byte[])}. */
 	static final String CATCH_UP_BYTES = "catch-up-bytes";
 
+	/** Subscription id suffix of {@link #metadataRecord(BenchmarkEvent)}. */
+	static final String METADATA_RECORD = "metadata-record";
+
 	/** Subscription id suffix of {@link #longRecord(BenchmarkEvent)}. */
 	static final String LONG_RECORD = "long-record";
 
@@ -30,6 +33,8 @@ public class BenchmarkHandlers {
 
 	final Probe catchUpBytes = new Probe();
 
+	final Probe metadataRecord = new Probe();
+
 	final Probe longRecord = new Probe();
 
 	final Probe persistentRecord = new Probe();
@@ -40,6 +45,8 @@ public class BenchmarkHandlers {
 	private long recordSink;
 
 	private long bytesSink;
+
+	private long metadataSink;
 
 	private long longSink;
 
@@ -59,6 +66,13 @@ public class BenchmarkHandlers {
 	void catchUpBytes(byte[] data) {
 		this.bytesSink += data.length;
 		this.catchUpBytes.hit();
+	}
+
+	@EventSubscription(id = "${bench.prefix}-" + METADATA_RECORD, stream = "${bench.metadata-stream}",
+			autoStartup = "false")
+	void metadataRecord(BenchmarkEvent event) {
+		this.metadataSink += event.amountCents();
+		this.metadataRecord.hit();
 	}
 
 	@EventSubscription(id = "${bench.prefix}-" + LONG_RECORD, stream = "${bench.long-stream}", autoStartup = "false")

@@ -41,13 +41,14 @@ final class StarterApp implements AutoCloseable {
 	 * @param connectionString the embedded server's connection string
 	 * @param prefix the prefix of subscription ids and group names, unique per context
 	 * @param catchUpStream the stream of the catch-up variants
+	 * @param metadataStream the stream of the catch-up variants whose events carry metadata
 	 * @param longStream the stream of the long-history variants
 	 * @param persistentStream the stream of the persistent variants
 	 * @param extra further properties (the variant's settings)
 	 * @return the running context
 	 */
-	static StarterApp start(String connectionString, String prefix, String catchUpStream, String longStream,
-			String persistentStream, Map<String, Object> extra) {
+	static StarterApp start(String connectionString, String prefix, String catchUpStream, String metadataStream,
+			String longStream, String persistentStream, Map<String, Object> extra) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		// Pointing the starter at our server keeps it from starting an embedded server of its own.
 		properties.put("esdb.connection-string", connectionString);
@@ -56,6 +57,7 @@ final class StarterApp implements AutoCloseable {
 				"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
 		properties.put("bench.prefix", prefix);
 		properties.put("bench.catch-up-stream", catchUpStream);
+		properties.put("bench.metadata-stream", metadataStream);
 		properties.put("bench.long-stream", longStream);
 		properties.put("bench.persistent-stream", persistentStream);
 		properties.putAll(extra);

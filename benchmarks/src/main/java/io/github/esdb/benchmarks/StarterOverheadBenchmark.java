@@ -2,6 +2,7 @@ package io.github.esdb.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,6 +55,8 @@ public final class StarterOverheadBenchmark {
 
 	private static final String CATCH_UP_STREAM = "bench-catch-up";
 
+	private static final String METADATA_STREAM = "bench-catch-up-metadata";
+
 	private static final String LONG_STREAM = "bench-long";
 
 	private static final String CONCURRENT_STREAM = "bench-concurrent";
@@ -79,7 +82,7 @@ public final class StarterOverheadBenchmark {
 
 	private final BenchmarkReport report = new BenchmarkReport();
 
-	private long cpuAtLastRecord = processCpuNanos();
+	private ThreadCpu atLastRecord = ThreadCpu.now();
 
 	private StarterOverheadBenchmark(BenchmarkOptions options, EmbeddedEsdbServer server) {
 		this.options = options;
@@ -153,11 +156,13 @@ public final class StarterOverheadBenchmark {
 		int concurrentEvents = this.options.runs(Section.CONCURRENT) ? this.options.concurrentEvents() : 0;
 		int persistentEvents = this.options.runs(Section.PERSISTENT) ? this.options.persistentEvents() : 0;
 		fillStream(CATCH_UP_STREAM, events);
+		fillStream(METADATA_STREAM, events, true);
 		fillStream(LONG_STREAM, longEvents);
 		fillStream(CONCURRENT_STREAM, concurrentEvents);
 		fillStream(PERSISTENT_STREAM, persistentEvents);
 		fillStream(STARTUP_STREAM, 10);
-		log("filled the streams (%,d + %,d + %,d + %,d events) in %,d ms; sections %s", events, longEvents,
+		log("filled the streams (%,d + %,d with metadata + %,d + %,d + %,d events) in %,d ms; sections %s", events,
+				events, longEvents,
 				concurrentEvents, persistentEvents, (System.nanoTime() - fill) / 1_000_000, this.options.sections());
 		JitMeter meter = JitMeter.ofThisJvm();
 		new WarmUp(this.options.warmUpRounds(), this.options.settleRounds(), meter)
@@ -201,6 +206,9 @@ public final class StarterOverheadBenchmark {
 						app.handlers.catchUpRecord, events, timeout(events)));
 				record(round, Variant.CATCH_UP_STARTER_BYTES, app.deliver(BenchmarkHandlers.CATCH_UP_BYTES,
 						app.handlers.catchUpBytes, events, timeout(events)));
+				record(round, Variant.CATCH_UP_METADATA_RAW_JACKSON, rawCatchUp(METADATA_STREAM, events, true));
+				record(round, Variant.CATCH_UP_METADATA_STARTER_RECORD, app.deliver(
+						BenchmarkHandlers.METADATA_RECORD, app.handlers.metadataRecord, events, timeout(events)));
 			}
 			if (this.options.runs(Section.LONG)) {
 				record(round, Variant.LONG_RAW_JACKSON, rawCatchUp(LONG_STREAM, longEvents, true));
@@ -269,7 +277,7 @@ public final class StarterOverheadBenchmark {
 	}
 
 	private StarterApp starter(String prefix, Map<String, Object> extra) {
-		return StarterApp.start(this.server.connectionString(), prefix, CATCH_UP_STREAM, LONG_STREAM,
+		return StarterApp.start(this.server.connectionString(), prefix, CATCH_UP_STREAM, METADATA_STREAM, LONG_STREAM,
 				PERSISTENT_STREAM, extra);
 	}
 
@@ -478,13 +486,24 @@ public final class StarterOverheadBenchmark {
 	}
 
 	private void fillStream(String stream, int count) {
+		fillStream(stream, count, false);
+	}
+
+	/**
+	 * Write events straight into the store.
+	 * @param metadata whether each event carries the metadata the template writes (a correlation and a causation
+	 * id), which the client and the starter both see as bytes to parse or not
+	 */
+	private void fillStream(String stream, int count, boolean metadata) {
 		if (count == 0) {
 			return;
 		}
 		List<ProposedEvent> batch = new ArrayList<>(1_000);
 		for (int i = 0; i < count; i++) {
+			byte[] meta = metadata ? ("{\"$correlationId\":\"" + UUID.randomUUID() + "\",\"$causationId\":\""
+					+ UUID.randomUUID() + "\"}").getBytes(StandardCharsets.UTF_8) : new byte[0];
 			// A fresh array per event, as an append over gRPC would store it.
-			batch.add(new ProposedEvent(UUID.randomUUID(), BenchmarkEvent.TYPE, true, this.payload.clone(), new byte[0]));
+			batch.add(new ProposedEvent(UUID.randomUUID(), BenchmarkEvent.TYPE, true, this.payload.clone(), meta));
 			if (batch.size() == 1_000 || i == count - 1) {
 				this.server.store().append(stream, ExpectedRevision.ANY, batch);
 				batch = new ArrayList<>(1_000);
@@ -587,17 +606,18 @@ public final class StarterOverheadBenchmark {
 	private void record(Round round, Variant variant, double value) {
 		// CPU of the whole process (server included) since the previous variant: on a shared machine the rates
 		// swing with the load, the CPU a variant needed much less.
-		long cpu = processCpuNanos();
-		log("  %-10s %-90s %,12.0f %s  (cpu %,d ms)", round.warmUp() ? "warm-up " + round.number()
+		ThreadCpu now = ThreadCpu.now();
+		log("  %-10s %-90s %,12.0f %s  (cpu %,d ms: %s)", round.warmUp() ? "warm-up " + round.number()
 				: "run " + round.number(), variant.measure().label() + ": " + variant.label(), value,
-				variant.measure().unit(), (cpu - this.cpuAtLastRecord) / 1_000_000);
-		this.cpuAtLastRecord = cpu;
+				variant.measure().unit(), (now.processCpuNanos() - this.atLastRecord.processCpuNanos()) / 1_000_000,
+				now.since(this.atLastRecord));
+		this.atLastRecord = now;
 		if (!round.warmUp()) {
 			this.report.add(variant, value);
 		}
 	}
 
-	private static long processCpuNanos() {
+	static long processCpuNanos() {
 		return (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
 				? os.getProcessCpuTime() : 0;
 	}

@@ -21,6 +21,12 @@ public enum Variant {
 	/** The starter with a {@code byte[]} handler and in-memory checkpoints. */
 	CATCH_UP_STARTER_BYTES_MEMORY(Measure.CATCH_UP, "starter, `byte[]`, `checkpoint.store=memory`"),
 
+	/** Events carrying metadata as the template writes it: the raw client with Jackson. */
+	CATCH_UP_METADATA_RAW_JACKSON(Measure.CATCH_UP_METADATA, "raw client + Jackson `readValue` in the listener"),
+
+	/** Events carrying metadata: the starter with a record handler that does not read the metadata. */
+	CATCH_UP_METADATA_STARTER_RECORD(Measure.CATCH_UP_METADATA, "starter, record handler"),
+
 	/** The long history: the raw client with Jackson. */
 	LONG_RAW_JACKSON(Measure.CATCH_UP_LONG, "raw client + Jackson `readValue` in the listener"),
 
@@ -124,6 +130,9 @@ public enum Variant {
 
 		/** Catch-up delivery of a pre-written stream. */
 		CATCH_UP("catch-up", "events/s"),
+
+		/** Catch-up delivery of a pre-written stream whose events carry metadata (a correlation and a causation id). */
+		CATCH_UP_METADATA("catch-up, events with metadata", "events/s"),
 
 		/** Catch-up delivery of a long pre-written stream. */
 		CATCH_UP_LONG("catch-up, long history", "events/s"),

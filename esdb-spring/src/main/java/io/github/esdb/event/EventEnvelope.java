@@ -18,8 +18,12 @@ import org.jspecify.annotations.Nullable;
  * @param eventId the event's id
  * @param eventType the event's type name
  * @param created when the event was written
- * @param metadata the user metadata parsed as a JSON object; empty when absent or not a JSON object
- * @param rawMetadata the user metadata bytes as stored
+ * @param metadata the user metadata parsed as a JSON object; empty when absent or not a JSON object. Read-only;
+ * an envelope of a delivered or read event parses {@code rawMetadata} on the first use of this map, not before, so
+ * that a handler that never looks at the metadata does not pay for it (with tracing on, the tracing reads it for
+ * every event)
+ * @param rawMetadata the user metadata bytes as stored; not to be changed, since {@code metadata} may not have read
+ * them yet
  */
 public record EventEnvelope(String stream, long revision, @Nullable LogPosition position, UUID eventId,
 		String eventType, Instant created, Map<String, Object> metadata, byte[] rawMetadata) {

@@ -1,5 +1,8 @@
 package io.github.esdb.event;
 
+import java.util.Map;
+import java.util.function.Function;
+
 import io.kurrent.dbclient.Position;
 import io.kurrent.dbclient.RecordedEvent;
 import io.kurrent.dbclient.ResolvedEvent;
@@ -12,14 +15,15 @@ import io.github.esdb.serialization.EventSerializer;
  */
 public class EventEnvelopeFactory {
 
-	private final EventSerializer serializer;
+	// Made once: a method reference per event would be an allocation per event.
+	private final Function<byte[], Map<String, Object>> metadataReader;
 
 	/**
 	 * Create a factory.
-	 * @param serializer reads the user metadata
+	 * @param serializer reads the user metadata, when a handler first uses it
 	 */
 	public EventEnvelopeFactory(EventSerializer serializer) {
-		this.serializer = serializer;
+		this.metadataReader = serializer::readMetadata;
 	}
 
 	/**
@@ -42,7 +46,8 @@ public class EventEnvelopeFactory {
 		byte[] metadata = recorded.getUserMetadata();
 		return new EventEnvelope(recorded.getStreamId(), recorded.getRevision(),
 				(position != null) ? LogPosition.fromClient(position) : null, recorded.getEventId(),
-				recorded.getEventType(), recorded.getCreated(), this.serializer.readMetadata(metadata), metadata);
+				recorded.getEventType(), recorded.getCreated(), ParsedMetadata.of(metadata, this.metadataReader),
+				metadata);
 	}
 
 }

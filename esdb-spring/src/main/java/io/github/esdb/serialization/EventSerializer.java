@@ -25,7 +25,10 @@ public interface EventSerializer {
 	<T> T deserialize(String eventType, byte[] data, Class<T> target);
 
 	/**
-	 * Parse event metadata (the user metadata of a stored event) as a JSON object.
+	 * Parse event metadata (the user metadata of a stored event) as a JSON object. For the envelopes of delivered and
+	 * read events this is called when the metadata map is first used (by a handler, an interceptor or the template
+	 * appending on a handler's behalf), on that thread, not for every event: what it throws reaches that caller
+	 * (tracing ignores it). Events without metadata bytes get an empty map without a call.
 	 * @param metadata the metadata bytes, may be empty
 	 * @return the keys and values, empty when there is no metadata or it is not a JSON object
 	 */

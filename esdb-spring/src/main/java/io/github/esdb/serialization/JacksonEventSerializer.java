@@ -62,7 +62,9 @@ public class JacksonEventSerializer implements EventSerializer {
 			return Collections.emptyMap();
 		}
 		try {
-			return Collections.unmodifiableMap(this.jsonMapper.readValue(metadata, MAP));
+			Map<String, Object> parsed = this.jsonMapper.readValue(metadata, MAP);
+			// The JSON literal null reads as no map at all.
+			return (parsed != null) ? Collections.unmodifiableMap(parsed) : Collections.emptyMap();
 		}
 		catch (JacksonException ex) {
 			// Metadata written by other tools need not be a JSON object; it stays available as raw bytes.

@@ -65,6 +65,8 @@ class JacksonEventSerializerTests {
 		assertThat(serializer.readMetadata(metadata)).containsEntry("tenant", "acme").containsEntry("attempt", 2);
 		assertThat(serializer.readMetadata(json("[1,2]"))).isEmpty();
 		assertThat(serializer.readMetadata(new byte[0])).isEmpty();
+		// The JSON literal null is no object either.
+		assertThat(serializer.readMetadata(json("null"))).isEmpty();
 	}
 
 }

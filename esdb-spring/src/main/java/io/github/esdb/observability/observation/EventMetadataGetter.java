@@ -1,6 +1,7 @@
 package io.github.esdb.observability.observation;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.micrometer.observation.transport.Propagator;
@@ -28,12 +29,23 @@ public class EventMetadataGetter implements Propagator.Getter<EventContext> {
 
 	@Override
 	public String get(EventContext carrier, String key) {
-		Object direct = carrier.metadata().get(key);
+		try {
+			return read(carrier.metadata(), key);
+		}
+		catch (RuntimeException ex) {
+			// The metadata is parsed on first use, here when tracing is on: a serializer that cannot read it must
+			// not fail the handling, nor leave the observation it is starting open. No parent, then.
+			return null;
+		}
+	}
+
+	private String read(Map<String, Object> metadata, String key) {
+		Object direct = metadata.get(key);
 		if (direct != null) {
 			return direct.toString();
 		}
-		Object traceId = carrier.metadata().get(TRACE_ID);
-		Object spanId = carrier.metadata().get(SPAN_ID);
+		Object traceId = metadata.get(TRACE_ID);
+		Object spanId = metadata.get(SPAN_ID);
 		if (traceId == null || spanId == null) {
 			return null;
 		}

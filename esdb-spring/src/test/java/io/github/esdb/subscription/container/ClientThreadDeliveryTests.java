@@ -2,7 +2,6 @@ package io.github.esdb.subscription.container;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,14 +17,20 @@ import tools.jackson.databind.json.JsonMapper;
 import io.github.esdb.connection.KurrentDBClientProvider;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.serialization.JacksonEventSerializer;
+import io.github.esdb.subscription.CatchUpErrorPolicy;
 import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.HandlerThread;
+import io.github.esdb.subscription.NackException;
 import io.github.esdb.subscription.SubscriptionContainer;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionHandler;
 import io.github.esdb.subscription.SubscriptionState;
 import io.github.esdb.subscription.checkpoint.InMemoryCheckpointStore;
 import io.github.esdb.test.EmbeddedServerExtension;
+
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.FixedBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -136,24 +142,37 @@ class ClientThreadDeliveryTests {
 			String stream = id + "-" + System.nanoTime();
 			esdb.appendTicks(stream, 3);
 			List<Long> handled = new CopyOnWriteArrayList<>();
-			// A serializer that cannot read the metadata: it throws before the handler and its error handling run.
-			JacksonEventSerializer unreadable = new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()) {
-
-				@Override
-				public Map<String, Object> readMetadata(byte[] metadata) {
-					throw new IllegalStateException("unreadable metadata");
-				}
-
-			};
+			// An error policy that fails while deciding about a failed event: the error escapes the handler's error
+			// handling, as any failure of the container's own code would.
 			SubscriptionContainer container = DefaultSubscriptionContainerFactory.builder()
 				.clients(KurrentDBClientProvider.of(esdb.client()))
-				.serializer(unreadable)
+				.serializer(new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()))
 				.checkpointStores((name) -> this.store)
 				.catchUpHandlerThread(handlerThread)
+				.catchUpErrorPolicy(new CatchUpErrorPolicy() {
+
+					@Override
+					public BackOff retryBackOff(SubscriptionEndpoint endpoint) {
+						return new FixedBackOff(0, 0);
+					}
+
+					@Override
+					public NackException.@Nullable Action actionFor(SubscriptionEndpoint endpoint, Throwable error) {
+						throw new IllegalStateException("broken error policy");
+					}
+
+					@Override
+					public Outcome onRetriesExhausted(SubscriptionEndpoint endpoint, EventContext event,
+							Throwable error) {
+						return Outcome.STOP;
+					}
+
+				})
 				.build()
-				.create(SubscriptionEndpoint.toStream(id, stream)
-					.handler((event, context) -> handled.add(context.revision()))
-					.build());
+				.create(SubscriptionEndpoint.toStream(id, stream).handler((event, context) -> {
+					handled.add(context.revision());
+					throw new IllegalArgumentException("handler failed");
+				}).build());
 			container.start();
 			try {
 				// Not a drop: resubscribing would meet the same event again, without end.
@@ -163,9 +182,10 @@ class ClientThreadDeliveryTests {
 			finally {
 				container.stop(Duration.ofSeconds(10));
 			}
-			assertThat(container.snapshot().lastError()).as(handlerThread.name()).contains("unreadable metadata");
+			assertThat(container.snapshot().lastError()).as(handlerThread.name()).contains("broken error policy");
 			assertThat(container.snapshot().reconnects()).as(handlerThread.name()).isZero();
-			assertThat(handled).as(handlerThread.name()).isEmpty();
+			// Handled once: the policy failed on the first error, before any retry.
+			assertThat(handled).as(handlerThread.name()).containsExactly(0L);
 		}
 	}
 
