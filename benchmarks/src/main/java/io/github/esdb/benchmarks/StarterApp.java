@@ -10,6 +10,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.github.esdb.core.EsdbOperations;
+import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.SubscriptionRegistry;
 
 /**
@@ -28,12 +29,15 @@ final class StarterApp implements AutoCloseable {
 
 	final EsdbOperations operations;
 
+	final CheckpointStore checkpoints;
+
 	private StarterApp(ConfigurableApplicationContext context, String prefix) {
 		this.context = context;
 		this.prefix = prefix;
 		this.registry = context.getBean(SubscriptionRegistry.class);
 		this.handlers = context.getBean(BenchmarkHandlers.class);
 		this.operations = context.getBean(EsdbOperations.class);
+		this.checkpoints = context.getBean(CheckpointStore.class);
 	}
 
 	/**

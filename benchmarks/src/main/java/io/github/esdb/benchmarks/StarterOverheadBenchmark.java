@@ -32,6 +32,8 @@ import io.github.esdb.benchmarks.BenchmarkOptions.Section;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
 import io.github.esdb.embedded.store.ExpectedRevision;
 import io.github.esdb.embedded.store.ProposedEvent;
+import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 import io.github.esdb.subscription.SubscriptionSnapshot;
@@ -64,6 +66,12 @@ public final class StarterOverheadBenchmark {
 	private static final String PERSISTENT_STREAM = "bench-persistent";
 
 	private static final String STARTUP_STREAM = "bench-startup";
+
+	/** Checkpoints each full-size warm-up round writes through the starter's store (a tenth in the first). */
+	static final int CHECKPOINT_WARM_UP_WRITES = 20_000;
+
+	/** How many subscriptions' checkpoints the warm-up writes at once, as the 50 concurrent subscriptions do. */
+	static final int CHECKPOINT_WARM_UP_IDS = 50;
 
 	/** The persistent buffer size of the variant with settings other than the defaults. */
 	static final int OTHER_BUFFER_SIZE = 10;
@@ -199,6 +207,10 @@ public final class StarterOverheadBenchmark {
 
 		// The application context's start-up is outside every timing; only registry start to last event counts.
 		try (StarterApp app = starter(tag + "-default", Map.of())) {
+			if (round.warmUp() && (this.options.runs(Section.CATCH_UP) || this.options.runs(Section.LONG)
+					|| this.options.runs(Section.CONCURRENT))) {
+				warmCheckpointWrites(app, tag, scaled(CHECKPOINT_WARM_UP_WRITES, scaledDown));
+			}
 			if (this.options.runs(Section.CATCH_UP)) {
 				record(round, Variant.CATCH_UP_RAW, rawCatchUp(CATCH_UP_STREAM, events, false));
 				record(round, Variant.CATCH_UP_RAW_JACKSON, rawCatchUp(CATCH_UP_STREAM, events, true));
@@ -272,6 +284,41 @@ public final class StarterOverheadBenchmark {
 			if (this.options.runs(Section.BACKLOG)) {
 				record(round, Variant.BACKLOG_HEAP, backlogHeapGrowth(app, tag,
 						scaledDown ? Math.max(1, this.options.backlogMillis() / 10) : this.options.backlogMillis()));
+			}
+		}
+	}
+
+	/**
+	 * Warm-up only: write checkpoints through the starter's store, as its subscriptions do. The measured variants
+	 * write about one a second per subscription, so without this the write path (the store's writer, the client's
+	 * append call, gRPC's call set-up, the server's write path) reaches the JIT's thresholds only after dozens of
+	 * rounds, a few methods at a time, and the compiler takes CPU from the starter's variants in every measured round,
+	 * never from the raw ones, which write nothing. An application compiles that path once, in its first minutes.
+	 */
+	private void warmCheckpointWrites(StarterApp app, String tag, int writes) {
+		long start = System.nanoTime();
+		writeCheckpoints(app.checkpoints, tag + "-warm-checkpoint-", writes);
+		log("  wrote %,d checkpoints to warm the write path in %,d ms", writes,
+				(System.nanoTime() - start) / 1_000_000);
+		// Not the first variant's CPU.
+		this.atLastRecord = ThreadCpu.now();
+	}
+
+	/**
+	 * Write checkpoints for {@value #CHECKPOINT_WARM_UP_IDS} subscriptions at once, each write an append: a store per
+	 * id, then a flush per id that waits for its write, so that no two stores of one id collapse into one write.
+	 * @param store the starter's checkpoint store
+	 * @param idPrefix the subscription ids' prefix; the ids end in 0 to 49
+	 * @param writes how many checkpoints in all; id {@code i} ends at revision {@code (writes - 1) / 50} or one less
+	 */
+	static void writeCheckpoints(CheckpointStore store, String idPrefix, int writes) {
+		for (int done = 0; done < writes; done += CHECKPOINT_WARM_UP_IDS) {
+			int ids = Math.min(CHECKPOINT_WARM_UP_IDS, writes - done);
+			for (int i = 0; i < ids; i++) {
+				store.store(idPrefix + i, Checkpoint.ofRevision(done / CHECKPOINT_WARM_UP_IDS));
+			}
+			for (int i = 0; i < ids; i++) {
+				store.flush(idPrefix + i);
 			}
 		}
 	}

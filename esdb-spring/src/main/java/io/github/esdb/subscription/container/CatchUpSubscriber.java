@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.Position;
@@ -42,6 +43,9 @@ final class CatchUpSubscriber implements Subscriber {
 
 	/** How many parked events a replay reads at once. */
 	private static final int REPLAY_BATCH = 100;
+
+	/** The longest the worker waits between idle passes when partitions and batches do not ask for less. */
+	static final long MAX_IDLE_MILLIS = 1000;
 
 	/** A replay runs on the caller's thread and waits out its retries; interrupting that thread ends it. */
 	private static final SubscriptionErrorHandler.Sleeper REPLAY_SLEEPER = (delay) -> {
@@ -82,6 +86,12 @@ final class CatchUpSubscriber implements Subscriber {
 	 * events (on the caller's thread) never runs the handler alongside the subscription's own worker.
 	 */
 	private final Object handlerLock = new Object();
+
+	/** The session whose handler runs on the client's thread, {@code null} when the worker handles events. */
+	private volatile @Nullable Session direct;
+
+	/** Whether the worker's last idle pass found a handler running; the worker's own. */
+	private boolean handlerWasRunning;
 
 	private final @Nullable CatchUpBatchHandling batches;
 
@@ -193,6 +203,7 @@ final class CatchUpSubscriber implements Subscriber {
 			this.batches.clear();
 		}
 		this.committer.discardUnfinished();
+		this.direct = session.isDirect() ? session : null;
 		SubscriptionListener listener = new SubscriptionListener() {
 
 			@Override
@@ -309,6 +320,9 @@ final class CatchUpSubscriber implements Subscriber {
 		if (message instanceof Session.ServerCheckpoint checkpoint) {
 			this.committer.pass(Checkpoint.ofPosition(checkpoint.position()));
 			this.committer.commitUnlessRecent();
+			if (this.direct != null) {
+				wakeWorkerBy(this.committer.commitIfDue());
+			}
 			return null;
 		}
 		if (message instanceof Session.CaughtUp caughtUp) {
@@ -367,17 +381,17 @@ final class CatchUpSubscriber implements Subscriber {
 		}
 		if (event.getEvent() == null) {
 			this.invoker.skipUnresolvedLink(event);
-			this.committer.pass(checkpoint);
+			passed(checkpoint);
 			return null;
 		}
 		if (isSystem(event)) {
-			this.committer.pass(checkpoint);
+			passed(checkpoint);
 			return null;
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, null);
 		if (!this.partitions.inSegment(event, context)) {
 			// Another segment's event: another instance (or another segment here) handles it.
-			this.committer.pass(checkpoint);
+			passed(checkpoint);
 			return null;
 		}
 		if (this.batches != null) {
@@ -404,8 +418,31 @@ final class CatchUpSubscriber implements Subscriber {
 			return notParked;
 		}
 		this.committer.finish(checkpoint);
-		this.committer.commitIfDue();
+		wakeWorkerBy(this.committer.commitIfDue());
 		return null;
+	}
+
+	/**
+	 * Move the position past an event no handler takes. On the client's thread, commit if that is due, or wake the
+	 * worker for when it will be, as after a handled event; a worker handling the events does its own idle passes.
+	 */
+	private void passed(Checkpoint checkpoint) {
+		this.committer.pass(checkpoint);
+		if (this.direct != null) {
+			wakeWorkerBy(this.committer.commitIfDue());
+		}
+	}
+
+	/**
+	 * A handler on the client's thread that left a commit due at a time the worker was not told of wakes it, once
+	 * or twice between two commits (see {@link CheckpointCommitter#commitIfDue}): the worker sleeps until a commit
+	 * is due, not in short naps.
+	 */
+	private void wakeWorkerBy(long dueNanos) {
+		Session session = this.direct;
+		if (dueNanos != CheckpointCommitter.NO_NEWS && session != null) {
+			session.wakeBy(dueNanos);
+		}
 	}
 
 	/**
@@ -438,7 +475,7 @@ final class CatchUpSubscriber implements Subscriber {
 			}
 			this.committer.committedInTransaction(checkpoint);
 		}
-		this.committer.commitIfDue();
+		wakeWorkerBy(this.committer.commitIfDue());
 		return null;
 	}
 
@@ -622,9 +659,41 @@ final class CatchUpSubscriber implements Subscriber {
 		return this.partitions.exit();
 	}
 
+	/**
+	 * The worker's wait before its next idle pass: a batch's max wait, the usual wait while partitions run (a failed
+	 * one is found at the next pass), else until the next commit falls due, and at most {@link #MAX_IDLE_MILLIS}.
+	 * Commits are the only idle work of such a subscription; a handler that brings one forward wakes the worker, and
+	 * a stop or a drop wakes it by itself. So a quiet subscription's worker wakes about once a second, not ten times.
+	 * After a pass that found a handler running, the usual wait: the commit waits for that handler, which commits
+	 * itself once it returns, and a worker asking again at once would only spin.
+	 */
 	@Override
 	public long pollMillis(long idle) {
-		return (this.batches != null) ? this.batches.pollMillis(idle) : idle;
+		if (this.batches != null) {
+			return this.batches.pollMillis(idle);
+		}
+		if (this.partitions.enabled()) {
+			return idle;
+		}
+		long floor = this.handlerWasRunning ? idle : 1;
+		this.handlerWasRunning = false;
+		long nanos = this.committer.nanosUntilDue();
+		if (nanos < 0 || nanos >= TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_MILLIS)) {
+			return MAX_IDLE_MILLIS;
+		}
+		// Rounded up: waking a little before it is due would find nothing to do and wait again.
+		long millis = TimeUnit.NANOSECONDS.toMillis(nanos + 999_999);
+		return Math.min(Math.max(floor, millis), MAX_IDLE_MILLIS);
+	}
+
+	/**
+	 * The worker found a handler running. If a commit was due, it waits for that handler, which commits once it
+	 * returns; the worker's next wait is then the usual one, not a millisecond. A worker woken early (a handler told
+	 * it of a commit due later) just waits for that time.
+	 */
+	@Override
+	public void whileHandlerRuns() {
+		this.handlerWasRunning = this.committer.nanosUntilDue() == 0;
 	}
 
 	@Override

@@ -30,6 +30,9 @@ final class CheckpointCommitter {
 
 	private static final Logger logger = LoggerFactory.getLogger(CheckpointCommitter.class);
 
+	/** What {@link #commitIfDue} returns when there is nothing new to tell a sleeping worker. */
+	static final long NO_NEWS = Long.MIN_VALUE;
+
 	private final String subscriptionId;
 
 	private final CheckpointStore store;
@@ -64,6 +67,12 @@ final class CheckpointCommitter {
 	private int finishedSinceCommit;
 
 	private long lastCommitNanos;
+
+	/** Whether {@link #announcedDueNanos} was told since the last commit. */
+	private boolean dueAnnounced;
+
+	/** The due time last told to the worker or by {@link #commitIfDue}. */
+	private long announcedDueNanos;
 
 	private static final class Slot {
 
@@ -100,6 +109,7 @@ final class CheckpointCommitter {
 	 * @param checkpoint the checkpoint loaded from the store
 	 */
 	synchronized void restore(@Nullable Checkpoint checkpoint) {
+		this.dueAnnounced = false;
 		this.alone = null;
 		this.inFlight.clear();
 		this.unfinished.clear();
@@ -138,7 +148,8 @@ final class CheckpointCommitter {
 	 * @param position a position given to {@link #start}
 	 */
 	synchronized void finish(Checkpoint position) {
-		if (position.equals(this.alone)) {
+		// The caller passes the instance it started with: identity settles the usual case without the record's equals.
+		if (position == this.alone || position.equals(this.alone)) {
 			// Nothing else was in flight: it is the safe point now.
 			this.alone = null;
 			if (position.isAfter(this.safe)) {
@@ -193,17 +204,59 @@ final class CheckpointCommitter {
 
 	/**
 	 * Commit if N events finished (and the minimum interval passed) or T passed since the last commit.
+	 * @return when the next commit falls due ({@code nanoClock}) if no commit was due now and that time is news:
+	 * something waits to be committed, and neither {@link #nanosUntilDue} (the worker computing its wait) nor an
+	 * earlier call returned that time since the last commit; else {@link #NO_NEWS}. At most twice between two commits
+	 * (the first event after one, and the N-th, which brings the time forward to the minimum interval), so that a
+	 * handler wakes a sleeping worker that rarely.
 	 */
-	void commitIfDue() {
+	long commitIfDue() {
 		boolean due;
+		long news = NO_NEWS;
 		synchronized (this) {
 			long sinceCommit = this.nanoClock.getAsLong() - this.lastCommitNanos;
 			due = (this.finishedSinceCommit >= this.everyEvents && sinceCommit >= this.minIntervalNanos)
 					|| sinceCommit >= this.everyNanos;
+			if (!due && hasUncommitted()) {
+				long at = dueNanos();
+				if (!this.dueAnnounced || at != this.announcedDueNanos) {
+					this.dueAnnounced = true;
+					this.announcedDueNanos = at;
+					news = at;
+				}
+			}
 		}
 		if (due) {
 			commit();
 		}
+		return news;
+	}
+
+	/**
+	 * How long until the next commit falls due, for the worker's wait; the time counts as told (see
+	 * {@link #commitIfDue}).
+	 * @return nanoseconds, 0 if it is due now, or a negative value when nothing waits to be committed
+	 */
+	synchronized long nanosUntilDue() {
+		if (!hasUncommitted()) {
+			return -1;
+		}
+		long at = dueNanos();
+		this.dueAnnounced = true;
+		this.announcedDueNanos = at;
+		return Math.max(0, at - this.nanoClock.getAsLong());
+	}
+
+	private boolean hasUncommitted() {
+		Checkpoint current = this.safe;
+		return current != null && current.isAfter(this.committed);
+	}
+
+	/** When the commit rule fires next if nothing else finishes: the same rule as {@link #commitIfDue}. */
+	private long dueNanos() {
+		long after = (this.finishedSinceCommit >= this.everyEvents) ? Math.min(this.minIntervalNanos, this.everyNanos)
+				: this.everyNanos;
+		return this.lastCommitNanos + after;
 	}
 
 	/**
@@ -229,6 +282,7 @@ final class CheckpointCommitter {
 		synchronized (this) {
 			current = this.safe;
 			this.lastCommitNanos = this.nanoClock.getAsLong();
+			this.dueAnnounced = false;
 			if (current == null || !current.isAfter(this.committed)) {
 				return;
 			}
@@ -262,6 +316,7 @@ final class CheckpointCommitter {
 			}
 			this.finishedSinceCommit = 0;
 			this.lastCommitNanos = this.nanoClock.getAsLong();
+			this.dueAnnounced = false;
 		}
 		this.observer.checkpointCommitted(this.subscriptionId, position);
 	}

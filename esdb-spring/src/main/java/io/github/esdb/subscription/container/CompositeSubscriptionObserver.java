@@ -2,6 +2,7 @@ package io.github.esdb.subscription.container;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -22,10 +23,13 @@ final class CompositeSubscriptionObserver implements SubscriptionObserver {
 
 	private static final Logger logger = LoggerFactory.getLogger(CompositeSubscriptionObserver.class);
 
-	private final List<SubscriptionObserver> observers;
+	private final SubscriptionObserver[] observers;
 
 	CompositeSubscriptionObserver(List<SubscriptionObserver> observers) {
-		this.observers = List.copyOf(observers);
+		this.observers = observers.toArray(new SubscriptionObserver[0]);
+		for (SubscriptionObserver observer : this.observers) {
+			Objects.requireNonNull(observer, "observers must not contain null");
+		}
 	}
 
 	private void each(Consumer<SubscriptionObserver> call) {
@@ -34,9 +38,13 @@ final class CompositeSubscriptionObserver implements SubscriptionObserver {
 				call.accept(observer);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Subscription observer {} failed; ignoring it", observer, ex);
+				ignore(observer, ex);
 			}
 		}
+	}
+
+	private static void ignore(SubscriptionObserver observer, RuntimeException ex) {
+		logger.warn("Subscription observer {} failed; ignoring it", observer, ex);
 	}
 
 	@Override
@@ -66,7 +74,15 @@ final class CompositeSubscriptionObserver implements SubscriptionObserver {
 
 	@Override
 	public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
-		each((o) -> o.eventHandled(subscriptionId, event, duration));
+		// Called for every event: a plain loop, not a capturing lambda allocated per call.
+		for (SubscriptionObserver observer : this.observers) {
+			try {
+				observer.eventHandled(subscriptionId, event, duration);
+			}
+			catch (RuntimeException ex) {
+				ignore(observer, ex);
+			}
+		}
 	}
 
 	@Override

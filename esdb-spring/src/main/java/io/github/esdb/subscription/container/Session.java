@@ -317,8 +317,9 @@ final class Session {
 
 	/**
 	 * Called by a handler of a direct session that made idle work due at {@code dueNanos} (an ack that waits for
-	 * others to share its message): wakes the worker if it would sleep past that. Once per batch of acks, not per
-	 * event: a worker already waking in time is left alone.
+	 * others to share its message, a checkpoint commit that falls due sooner than the worker's wait): wakes the worker
+	 * if it would sleep past that, and it computes its wait again. Once per batch of acks or per change of the next
+	 * commit's time, not per event: a worker already waking in time is left alone.
 	 * @param dueNanos when the work is due ({@code System.nanoTime})
 	 */
 	void wakeBy(long dueNanos) {

@@ -43,6 +43,42 @@ class CheckpointCommitterTests {
 	}
 
 	@Test
+	void tellsWhenTheNextCommitFallsDueOnlyWhenThatTimeIsNews() {
+		long second = Duration.ofSeconds(1).toNanos();
+		CheckpointCommitter committer = new CheckpointCommitter("s", this.store, 3, Duration.ofSeconds(5),
+				Duration.ofSeconds(1), this.observer, this.now::get);
+		// Nothing to commit: no time for the worker, and nothing to tell it.
+		assertThat(committer.nanosUntilDue()).isNegative();
+		assertThat(committer.commitIfDue()).isEqualTo(CheckpointCommitter.NO_NEWS);
+
+		this.now.set(second / 10);
+		committer.start(at(0));
+		committer.finish(at(0));
+		// The first finished event since the last commit: due by the time rule, T after the last commit.
+		assertThat(committer.commitIfDue()).isEqualTo(5 * second);
+		committer.start(at(1));
+		committer.finish(at(1));
+		assertThat(committer.commitIfDue()).isEqualTo(CheckpointCommitter.NO_NEWS);
+		committer.start(at(2));
+		committer.finish(at(2));
+		// The N-th brings it forward to the minimum interval.
+		assertThat(committer.commitIfDue()).isEqualTo(second);
+		assertThat(committer.nanosUntilDue()).isEqualTo(second - second / 10);
+
+		this.now.set(second);
+		assertThat(committer.nanosUntilDue()).isZero();
+		assertThat(committer.commitIfDue()).isEqualTo(CheckpointCommitter.NO_NEWS);
+		assertThat(this.store.stored).containsExactly(at(2));
+		assertThat(committer.nanosUntilDue()).isNegative();
+
+		// After a commit the time is news again; the worker asking for it counts as told.
+		committer.start(at(3));
+		committer.finish(at(3));
+		assertThat(committer.nanosUntilDue()).isEqualTo(5 * second);
+		assertThat(committer.commitIfDue()).isEqualTo(CheckpointCommitter.NO_NEWS);
+	}
+
+	@Test
 	void commitsOnlyBelowTheOldestUnfinishedPosition() {
 		CheckpointCommitter committer = committer(1000, Duration.ofHours(1));
 		committer.start(at(1));

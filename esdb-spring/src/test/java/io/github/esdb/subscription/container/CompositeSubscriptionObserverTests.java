@@ -1,0 +1,67 @@
+package io.github.esdb.subscription.container;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.esdb.event.EventEnvelope;
+import io.github.esdb.subscription.Checkpoint;
+import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.SubscriptionObserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A failing observer never keeps the others from hearing about an event, on the per-event path (handled) or any
+ * other.
+ */
+class CompositeSubscriptionObserverTests {
+
+	private static final EventContext EVENT = new EventContext("s", new EventEnvelope("orders", 3, null,
+			UUID.randomUUID(), "OrderPlaced", Instant.now(), Map.of(), new byte[0]), null);
+
+	@Test
+	void aFailingObserverDoesNotStopTheOthers() {
+		List<String> heard = new ArrayList<>();
+		SubscriptionObserver failing = new SubscriptionObserver() {
+
+			@Override
+			public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
+				heard.add("failing handled");
+				throw new IllegalStateException("observer broke");
+			}
+
+			@Override
+			public void checkpointCommitted(String subscriptionId, Checkpoint checkpoint) {
+				heard.add("failing committed");
+				throw new IllegalStateException("observer broke");
+			}
+
+		};
+		SubscriptionObserver recording = new SubscriptionObserver() {
+
+			@Override
+			public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
+				heard.add("handled " + subscriptionId + " " + event.event().revision() + " " + duration.toMillis());
+			}
+
+			@Override
+			public void checkpointCommitted(String subscriptionId, Checkpoint checkpoint) {
+				heard.add("committed " + subscriptionId + " " + checkpoint.revision());
+			}
+
+		};
+		CompositeSubscriptionObserver composite = new CompositeSubscriptionObserver(List.of(failing, recording));
+
+		composite.eventHandled("s", EVENT, Duration.ofMillis(7));
+		composite.checkpointCommitted("s", Checkpoint.ofRevision(3));
+
+		assertThat(heard).containsExactly("failing handled", "handled s 3 7", "failing committed", "committed s 3");
+	}
+
+}
