@@ -90,7 +90,7 @@ final class CatchUpSubscriber implements Subscriber {
 	/** The session whose handler runs on the client's thread, {@code null} when the worker handles events. */
 	private volatile @Nullable Session direct;
 
-	/** Whether the worker's last idle pass found a handler running; the worker's own. */
+	/** Whether the worker's last idle pass found a handler running while a commit was due; the worker's own. */
 	private boolean handlerWasRunning;
 
 	private final @Nullable CatchUpBatchHandling batches;
@@ -335,6 +335,10 @@ final class CatchUpSubscriber implements Subscriber {
 			}
 			rememberEnd(caughtUp);
 			this.committer.commit();
+			if (this.direct != null) {
+				// A store that failed is due again one interval on.
+				wakeWorkerBy(this.committer.commitIfDue());
+			}
 		}
 		return null;
 	}
@@ -660,36 +664,39 @@ final class CatchUpSubscriber implements Subscriber {
 	}
 
 	/**
-	 * The worker's wait before its next idle pass: a batch's max wait, the usual wait while partitions run (a failed
-	 * one is found at the next pass), else until the next commit falls due, and at most {@link #MAX_IDLE_MILLIS}.
-	 * Commits are the only idle work of such a subscription; a handler that brings one forward wakes the worker, and
-	 * a stop or a drop wakes it by itself. So a quiet subscription's worker wakes about once a second, not ten times.
-	 * After a pass that found a handler running, the usual wait: the commit waits for that handler, which commits
-	 * itself once it returns, and a worker asking again at once would only spin.
+	 * The worker's wait before its next idle pass: a batch's max wait; the usual wait while partitions run (a failed
+	 * one is found at the next pass) or while the worker handles the events itself (every event wakes it anyway);
+	 * else, with the handler on the client's thread, until the next commit falls due, and at most
+	 * {@link #MAX_IDLE_MILLIS}. Commits are then the worker's only idle work: a handler that brings one forward wakes
+	 * it, and a stop or a drop wakes it by itself (checked under the session's lock), so a quiet subscription's
+	 * worker wakes about once a second, not ten times. After a pass that found a handler running when a commit was
+	 * due, the usual wait: that commit waits for the handler, which commits once it returns, and a worker asking
+	 * again at once would only spin.
 	 */
 	@Override
 	public long pollMillis(long idle) {
 		if (this.batches != null) {
 			return this.batches.pollMillis(idle);
 		}
-		if (this.partitions.enabled()) {
+		if (this.partitions.enabled() || this.direct == null) {
 			return idle;
 		}
-		long floor = this.handlerWasRunning ? idle : 1;
-		this.handlerWasRunning = false;
 		long nanos = this.committer.nanosUntilDue();
+		boolean waitForHandler = this.handlerWasRunning;
+		this.handlerWasRunning = false;
 		if (nanos < 0 || nanos >= TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_MILLIS)) {
 			return MAX_IDLE_MILLIS;
 		}
+		if (nanos == 0 && waitForHandler) {
+			return idle;
+		}
 		// Rounded up: waking a little before it is due would find nothing to do and wait again.
-		long millis = TimeUnit.NANOSECONDS.toMillis(nanos + 999_999);
-		return Math.min(Math.max(floor, millis), MAX_IDLE_MILLIS);
+		return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
 	}
 
 	/**
-	 * The worker found a handler running. If a commit was due, it waits for that handler, which commits once it
-	 * returns; the worker's next wait is then the usual one, not a millisecond. A worker woken early (a handler told
-	 * it of a commit due later) just waits for that time.
+	 * The worker found a handler running. If a commit was due, it waits for that handler (see {@link #pollMillis}); a
+	 * worker woken early (a handler told it of a commit due later) just waits for that time.
 	 */
 	@Override
 	public void whileHandlerRuns() {

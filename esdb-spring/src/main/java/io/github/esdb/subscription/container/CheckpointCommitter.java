@@ -212,24 +212,32 @@ final class CheckpointCommitter {
 	 */
 	long commitIfDue() {
 		boolean due;
-		long news = NO_NEWS;
 		synchronized (this) {
 			long sinceCommit = this.nanoClock.getAsLong() - this.lastCommitNanos;
 			due = (this.finishedSinceCommit >= this.everyEvents && sinceCommit >= this.minIntervalNanos)
 					|| sinceCommit >= this.everyNanos;
-			if (!due && hasUncommitted()) {
-				long at = dueNanos();
-				if (!this.dueAnnounced || at != this.announcedDueNanos) {
-					this.dueAnnounced = true;
-					this.announcedDueNanos = at;
-					news = at;
-				}
+			if (!due) {
+				return news();
 			}
 		}
-		if (due) {
-			commit();
+		commit();
+		// A store that failed leaves the position to commit again, one interval on.
+		synchronized (this) {
+			return news();
 		}
-		return news;
+	}
+
+	private long news() {
+		if (!hasUncommitted()) {
+			return NO_NEWS;
+		}
+		long at = dueNanos();
+		if (this.dueAnnounced && at == this.announcedDueNanos) {
+			return NO_NEWS;
+		}
+		this.dueAnnounced = true;
+		this.announcedDueNanos = at;
+		return at;
 	}
 
 	/**

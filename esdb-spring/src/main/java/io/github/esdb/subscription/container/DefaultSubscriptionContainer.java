@@ -468,7 +468,8 @@ final class DefaultSubscriptionContainer implements SubscriptionContainer {
 	/**
 	 * A session whose messages are handled on the client's threads: the worker only waits for it to end, and does
 	 * the idle work (time-based checkpoint commits, acks that waited long enough) in between, never while a handler
-	 * runs; while one runs, only what is safe alongside it ({@link Subscriber#whileHandlerRuns}: acks that are due).
+	 * runs; while one runs, only what is safe alongside it ({@link Subscriber#whileHandlerRuns}: acks that are due, or
+	 * noting that a due commit waits for the handler).
 	 */
 	private Subscriber.Exit awaitEnd(Run run, Session session) {
 		while (true) {

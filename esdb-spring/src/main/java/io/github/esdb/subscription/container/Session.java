@@ -278,7 +278,8 @@ final class Session {
 		// queueing behind it would have every one of its unlocks wake this thread only to lose the lock again.
 		if (!this.handling.tryLock()) {
 			// A handler may run for long: what is due alongside it (acks of the events before it) goes now, and
-			// is no longer due when the worker computes its next wait, which would otherwise be a millisecond.
+			// is no longer due when the worker computes its next wait, which would otherwise be a millisecond;
+			// what must wait for the handler (a catch-up commit) makes the next wait the usual one.
 			whileHandling.run();
 			return null;
 		}

@@ -76,7 +76,7 @@ interface Subscriber {
 
 	/**
 	 * How long the worker waits for the next message before it calls {@link #onIdle}: shorter while a batch waits
-	 * for its max wait to pass.
+	 * for its max wait to pass; a catch-up subscription on the client's thread waits until its next commit is due.
 	 * @param idle the container's usual wait
 	 * @return the wait in milliseconds
 	 */

@@ -79,6 +79,25 @@ class CheckpointCommitterTests {
 	}
 
 	@Test
+	void aCommitWhoseStoreFailedIsNewsForTheNextTry() {
+		long second = Duration.ofSeconds(1).toNanos();
+		CheckpointCommitter committer = new CheckpointCommitter("s", this.store, 1, Duration.ofSeconds(5),
+				Duration.ofSeconds(1), this.observer, this.now::get);
+		this.now.set(2 * second);
+		this.store.failing = true;
+		committer.start(at(0));
+		committer.finish(at(0));
+		// Due and tried: the store failed, and the count starts again, so the next try is T after this one.
+		assertThat(committer.commitIfDue()).isEqualTo(7 * second);
+		assertThat(committer.commitIfDue()).isEqualTo(CheckpointCommitter.NO_NEWS);
+
+		this.store.failing = false;
+		this.now.set(7 * second);
+		assertThat(committer.commitIfDue()).isEqualTo(CheckpointCommitter.NO_NEWS);
+		assertThat(this.store.stored).containsExactly(at(0));
+	}
+
+	@Test
 	void commitsOnlyBelowTheOldestUnfinishedPosition() {
 		CheckpointCommitter committer = committer(1000, Duration.ofHours(1));
 		committer.start(at(1));
