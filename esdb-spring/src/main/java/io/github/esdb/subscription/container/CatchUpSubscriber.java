@@ -44,7 +44,7 @@ final class CatchUpSubscriber implements Subscriber {
 	/** How many parked events a replay reads at once. */
 	private static final int REPLAY_BATCH = 100;
 
-	/** The longest the worker waits between idle passes when partitions and batches do not ask for less. */
+	/** The longest a worker waits between idle passes while the handler runs on the client's thread. */
 	static final long MAX_IDLE_MILLIS = 1000;
 
 	/** A replay runs on the caller's thread and waits out its retries; interrupting that thread ends it. */
