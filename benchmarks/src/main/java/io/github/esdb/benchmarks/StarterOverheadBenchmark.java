@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -211,30 +212,38 @@ public final class StarterOverheadBenchmark {
 					|| this.options.runs(Section.CONCURRENT))) {
 				warmCheckpointWrites(app, tag, scaled(CHECKPOINT_WARM_UP_WRITES, scaledDown));
 			}
+			// The delivery variants, in the order of the measures; every second measured round runs them in reverse,
+			// so that neither side of a pair always follows the other (see measureInTurn).
+			List<Step> steps = new ArrayList<>();
 			if (this.options.runs(Section.CATCH_UP)) {
-				record(round, Variant.CATCH_UP_RAW, rawCatchUp(CATCH_UP_STREAM, events, false));
-				record(round, Variant.CATCH_UP_RAW_JACKSON, rawCatchUp(CATCH_UP_STREAM, events, true));
-				record(round, Variant.CATCH_UP_STARTER_RECORD, app.deliver(BenchmarkHandlers.CATCH_UP_RECORD,
-						app.handlers.catchUpRecord, events, timeout(events)));
-				record(round, Variant.CATCH_UP_STARTER_BYTES, app.deliver(BenchmarkHandlers.CATCH_UP_BYTES,
-						app.handlers.catchUpBytes, events, timeout(events)));
-				record(round, Variant.CATCH_UP_METADATA_RAW_JACKSON, rawCatchUp(METADATA_STREAM, events, true));
-				record(round, Variant.CATCH_UP_METADATA_STARTER_RECORD, app.deliver(
-						BenchmarkHandlers.METADATA_RECORD, app.handlers.metadataRecord, events, timeout(events)));
+				steps.add(new Step(Variant.CATCH_UP_RAW, () -> rawCatchUp(CATCH_UP_STREAM, events, false)));
+				steps.add(new Step(Variant.CATCH_UP_RAW_JACKSON, () -> rawCatchUp(CATCH_UP_STREAM, events, true)));
+				steps.add(new Step(Variant.CATCH_UP_STARTER_RECORD, () -> app.deliver(
+						BenchmarkHandlers.CATCH_UP_RECORD, app.handlers.catchUpRecord, events, timeout(events))));
+				steps.add(new Step(Variant.CATCH_UP_STARTER_BYTES, () -> app.deliver(
+						BenchmarkHandlers.CATCH_UP_BYTES, app.handlers.catchUpBytes, events, timeout(events))));
+				steps.add(new Step(Variant.CATCH_UP_METADATA_RAW_JACKSON,
+						() -> rawCatchUp(METADATA_STREAM, events, true)));
+				steps.add(new Step(Variant.CATCH_UP_METADATA_STARTER_RECORD, () -> app.deliver(
+						BenchmarkHandlers.METADATA_RECORD, app.handlers.metadataRecord, events, timeout(events))));
 			}
 			if (this.options.runs(Section.LONG)) {
-				record(round, Variant.LONG_RAW_JACKSON, rawCatchUp(LONG_STREAM, longEvents, true));
-				record(round, Variant.LONG_STARTER_RECORD, app.deliver(BenchmarkHandlers.LONG_RECORD,
-						app.handlers.longRecord, longEvents, timeout(longEvents)));
+				steps.add(new Step(Variant.LONG_RAW_JACKSON, () -> rawCatchUp(LONG_STREAM, longEvents, true)));
+				steps.add(new Step(Variant.LONG_STARTER_RECORD, () -> app.deliver(BenchmarkHandlers.LONG_RECORD,
+						app.handlers.longRecord, longEvents, timeout(longEvents))));
 			}
 			if (this.options.runs(Section.CONCURRENT)) {
-				record(round, Variant.CONCURRENT_1_RAW, rawConcurrent(1, concurrentEvents));
-				record(round, Variant.CONCURRENT_1_STARTER, starterConcurrent(app, tag, 1, concurrentEvents));
-				record(round, Variant.CONCURRENT_10_RAW, rawConcurrent(10, concurrentEvents));
-				record(round, Variant.CONCURRENT_10_STARTER, starterConcurrent(app, tag, 10, concurrentEvents));
-				record(round, Variant.CONCURRENT_50_RAW, rawConcurrent(50, concurrentEvents));
-				record(round, Variant.CONCURRENT_50_STARTER, starterConcurrent(app, tag, 50, concurrentEvents));
+				steps.add(new Step(Variant.CONCURRENT_1_RAW, () -> rawConcurrent(1, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_1_STARTER,
+						() -> starterConcurrent(app, tag, 1, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_10_RAW, () -> rawConcurrent(10, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_10_STARTER,
+						() -> starterConcurrent(app, tag, 10, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_50_RAW, () -> rawConcurrent(50, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_50_STARTER,
+						() -> starterConcurrent(app, tag, 50, concurrentEvents)));
 			}
+			measureInTurn(round, steps);
 			if (this.options.runs(Section.PERSISTENT)) {
 				record(round, Variant.PERSISTENT_RAW, rawPersistent(tag + "-raw", persistentEvents));
 				// The groups exist before the timing starts, as for the raw client; the starter then uses them as
@@ -648,6 +657,40 @@ public final class StarterOverheadBenchmark {
 			starterNanos += System.nanoTime() - middle;
 		}
 		return new double[] { count / (rawNanos / 1e9), count / (starterNanos / 1e9) };
+	}
+
+	/**
+	 * Run a round's delivery variants one after the other, in reverse order in every second measured round. Each
+	 * variant leaves work behind for the next: the garbage of a million events, which the collector's concurrent
+	 * threads may still be marking when the next variant starts (up to two seconds of CPU per million events in run
+	 * 9's progress lines), and code the JIT compiles late. In a fixed order the same side of a pair always pays for
+	 * the other; alternating shares it out. (A full collection before each variant, tried instead, shrank the heap
+	 * and unloaded the previous round's classes, which slowed every variant by a third.)
+	 */
+	private void measureInTurn(Round round, List<Step> steps) throws Exception {
+		List<Step> ordered = new ArrayList<>(steps);
+		if (!round.warmUp() && round.number() % 2 == 0) {
+			Collections.reverse(ordered);
+		}
+		for (Step step : ordered) {
+			record(round, step.variant(), step.measurement().run());
+		}
+	}
+
+	/**
+	 * One delivery variant of a round.
+	 * @param variant what it measures
+	 * @param measurement runs it and returns its figure
+	 */
+	private record Step(Variant variant, Measurement measurement) {
+	}
+
+	/** One variant's run, returning its figure. */
+	@FunctionalInterface
+	private interface Measurement {
+
+		double run() throws Exception;
+
 	}
 
 	private void record(Round round, Variant variant, double value) {

@@ -28,10 +28,13 @@ import java.util.stream.Stream;
  * threads (other {@code esdb-} names), and other Java threads. What the process used beyond its Java threads is the
  * JVM's own: the JIT's compiler threads and the garbage collector, printed with the JIT's elapsed compile time
  * ({@code CompilationMXBean}; elapsed, not CPU, so a compiler thread waiting for a core still counts) and the
- * collections ({@code GarbageCollectorMXBean}). A Java thread that ended between two readings takes its CPU since the
- * first with it, which then counts as the JVM's.
+ * collections ({@code GarbageCollectorMXBean}; pauses only: the concurrent marking threads' CPU shows in the JVM's
+ * share). A Java thread that ended between two readings takes its CPU since the first with it, which then counts as
+ * the JVM's. Also printed: what the Java threads live at both readings allocated on the heap (HotSpot's
+ * {@code com.sun.management.ThreadMXBean}; a thread that ended in between takes its allocation with it), since two
+ * sides that allocate alike give the collector the same work.
  *
- * @param threads CPU so far by live Java thread id, with the thread's group
+ * @param threads CPU and allocation so far by live Java thread id, with the thread's group
  * @param switches context switches so far by Linux task id (every thread of the process, the JVM's own too), empty
  * where {@code /proc} is not there
  * @param processCpuNanos the process's CPU so far, read last
@@ -76,7 +79,7 @@ record ThreadCpu(Map<Long, Used> threads, Map<String, Switches> switches, long p
 			}
 			long cpu = bean.getThreadCpuTime(info.getThreadId());
 			if (cpu >= 0) {
-				threads.put(info.getThreadId(), new Used(group, cpu));
+				threads.put(info.getThreadId(), new Used(group, cpu, allocatedBytes(bean, info.getThreadId())));
 			}
 		}
 		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -91,6 +94,15 @@ record ThreadCpu(Map<Long, Used> threads, Map<String, Switches> switches, long p
 		Map<String, Switches> switches = contextSwitches();
 		return new ThreadCpu(threads, switches, StarterOverheadBenchmark.processCpuNanos(), jitMillis, gcCount,
 				gcMillis, executorThreads);
+	}
+
+	/** What a thread allocated so far (HotSpot's extension), 0 where the JVM does not say. */
+	private static long allocatedBytes(ThreadMXBean bean, long threadId) {
+		if (bean instanceof com.sun.management.ThreadMXBean hotSpot && hotSpot.isThreadAllocatedMemorySupported()
+				&& hotSpot.isThreadAllocatedMemoryEnabled()) {
+			return Math.max(0, hotSpot.getThreadAllocatedBytes(threadId));
+		}
+		return 0;
 	}
 
 	/**
@@ -121,28 +133,31 @@ record ThreadCpu(Map<Long, Used> threads, Map<String, Switches> switches, long p
 	 * What happened between an earlier reading and this one, as printed after a variant's rate.
 	 * @param before the earlier reading
 	 * @return e.g. {@code executor 9,120 | transport 2,310 | client loop 3 | server 2,100 | starter 12 | other 40 |
-	 * jvm 700 ms (jit 400 ms elapsed, 12 gcs 90 ms); 57 executor threads; switches 120k waiting, 30k preempted; JVM
-	 * uptime 81.2 s}
+	 * jvm 700 ms (jit 400 ms elapsed, 12 gcs 90 ms); 1,240 MB allocated; 57 executor threads; switches 120k
+	 * waiting, 30k preempted; JVM uptime 81.2 s}
 	 */
 	String since(ThreadCpu before) {
 		Map<String, Long> groups = new LinkedHashMap<>();
 		GROUPS.forEach((group) -> groups.put(group, 0L));
 		long java = 0;
+		long allocated = 0;
 		for (Map.Entry<Long, Used> thread : this.threads.entrySet()) {
 			Used earlier = before.threads.get(thread.getKey());
 			long used = thread.getValue().cpuNanos() - ((earlier != null) ? earlier.cpuNanos() : 0);
 			groups.merge(thread.getValue().group(), used, Long::sum);
 			java += used;
+			allocated += thread.getValue().allocatedBytes() - ((earlier != null) ? earlier.allocatedBytes() : 0);
 		}
 		long jvm = Math.max(0, this.processCpuNanos - before.processCpuNanos - java);
 		StringBuilder text = new StringBuilder();
 		groups.forEach((group, used) -> text.append(group)
 			.append(String.format(Locale.ROOT, " %,d | ", used / 1_000_000)));
-		text.append(String.format(Locale.ROOT, "jvm %,d ms (jit %s elapsed, %d gcs %,d ms); %d executor threads",
-				jvm / 1_000_000,
+		text.append(String.format(Locale.ROOT,
+				"jvm %,d ms (jit %s elapsed, %d gcs %,d ms); %,d MB allocated; %d executor threads", jvm / 1_000_000,
 				(this.jitMillis >= 0 && before.jitMillis >= 0)
 						? String.format(Locale.ROOT, "%,d ms", this.jitMillis - before.jitMillis) : "unknown",
-				this.gcCount - before.gcCount, this.gcMillis - before.gcMillis, this.executorThreads));
+				this.gcCount - before.gcCount, this.gcMillis - before.gcMillis, allocated / (1024 * 1024),
+				this.executorThreads));
 		if (!this.switches.isEmpty()) {
 			long waiting = 0;
 			long preempted = 0;
@@ -197,11 +212,12 @@ record ThreadCpu(Map<Long, Used> threads, Map<String, Switches> switches, long p
 	}
 
 	/**
-	 * One thread's CPU so far.
+	 * One thread's CPU and allocation so far.
 	 * @param group its group
 	 * @param cpuNanos its CPU
+	 * @param allocatedBytes what it allocated on the heap, 0 where the JVM does not say
 	 */
-	record Used(String group, long cpuNanos) {
+	record Used(String group, long cpuNanos, long allocatedBytes) {
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.kurrent.dbclient.ResolvedEvent;
+import org.jspecify.annotations.Nullable;
 
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventDispatcher;
@@ -21,6 +22,14 @@ public final class MethodEventDispatcher implements EventDispatcher {
 	private final Map<String, HandlerMethodInvoker> byType = new LinkedHashMap<>();
 
 	private final HandlerMethodInvoker catchAll;
+
+	/**
+	 * The type of the only typed method, {@code null} unless there is exactly one: the usual handler takes one type,
+	 * and comparing the event's type with it spares hashing that type, a new string for every event, in the map.
+	 */
+	private final @Nullable String onlyType;
+
+	private final @Nullable HandlerMethodInvoker onlyTyped;
 
 	/**
 	 * Create a dispatcher.
@@ -45,11 +54,17 @@ public final class MethodEventDispatcher implements EventDispatcher {
 			}
 		}
 		this.catchAll = any;
+		Map.@Nullable Entry<String, HandlerMethodInvoker> only = (this.byType.size() == 1)
+				? this.byType.entrySet().iterator().next() : null;
+		this.onlyType = (only != null) ? only.getKey() : null;
+		this.onlyTyped = (only != null) ? only.getValue() : null;
 	}
 
 	@Override
 	public boolean dispatch(ResolvedEvent event, EventContext context) throws Exception {
-		HandlerMethodInvoker invoker = this.byType.get(context.eventType());
+		String type = context.eventType();
+		HandlerMethodInvoker invoker = (this.onlyType != null) ? (this.onlyType.equals(type) ? this.onlyTyped : null)
+				: this.byType.get(type);
 		if (invoker == null) {
 			invoker = this.catchAll;
 		}

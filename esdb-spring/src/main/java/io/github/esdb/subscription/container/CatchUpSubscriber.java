@@ -87,6 +87,12 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	private final Object handlerLock = new Object();
 
+	/**
+	 * When the last handler call of {@link #invokeAlone} returned ({@link System#nanoTime}). Read right after it by
+	 * the thread that made it; a replay of parked events may write it meanwhile, with a time as recent.
+	 */
+	private long handlerReturnedNanos = System.nanoTime();
+
 	/** The session whose handler runs on the client's thread, {@code null} when the worker handles events. */
 	private volatile @Nullable Session direct;
 
@@ -421,8 +427,11 @@ final class CatchUpSubscriber implements Subscriber {
 		if (notParked != null) {
 			return notParked;
 		}
-		this.committer.finish(checkpoint);
-		wakeWorkerBy(this.committer.commitIfDue());
+		// The clock as the handler returned serves the observers' duration and the commit rule alike. An event the
+		// handler failed on (skipped or parked, after a log line and perhaps a write to the database) reads it anew.
+		long now = (outcome instanceof SubscriptionErrorHandler.Handled) ? this.handlerReturnedNanos
+				: System.nanoTime();
+		wakeWorkerBy(this.committer.finishAndCommitIfDue(checkpoint, now));
 		return null;
 	}
 
@@ -528,7 +537,7 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private void invokeAlone(ResolvedEvent event, EventContext context) throws Exception {
 		synchronized (this.handlerLock) {
-			this.invoker.invoke(event, context);
+			this.handlerReturnedNanos = this.invoker.invoke(event, context);
 		}
 	}
 

@@ -148,6 +148,10 @@ final class CheckpointCommitter {
 	 * @param position a position given to {@link #start}
 	 */
 	synchronized void finish(Checkpoint position) {
+		finished(position);
+	}
+
+	private void finished(Checkpoint position) {
 		// The caller passes the instance it started with: identity settles the usual case without the record's equals.
 		if (position == this.alone || position.equals(this.alone)) {
 			// Nothing else was in flight: it is the safe point now.
@@ -211,15 +215,40 @@ final class CheckpointCommitter {
 	 * handler wakes a sleeping worker that rarely.
 	 */
 	long commitIfDue() {
-		boolean due;
 		synchronized (this) {
-			long sinceCommit = this.nanoClock.getAsLong() - this.lastCommitNanos;
-			due = (this.finishedSinceCommit >= this.everyEvents && sinceCommit >= this.minIntervalNanos)
-					|| sinceCommit >= this.everyNanos;
-			if (!due) {
+			if (!isDue(this.nanoClock.getAsLong())) {
 				return news();
 			}
 		}
+		return commitAndTell();
+	}
+
+	/**
+	 * {@link #finish} and {@link #commitIfDue} in one: what a subscription handling one event at a time calls after
+	 * each, with the clock reading it already took when the handler returned, so that an event costs one lock and no
+	 * clock read here.
+	 * @param position a position given to {@link #start}
+	 * @param nowNanos the time now, or a moment ago, read from the committer's own {@code nanoClock}
+	 * @return as {@link #commitIfDue}
+	 */
+	long finishAndCommitIfDue(Checkpoint position, long nowNanos) {
+		synchronized (this) {
+			finished(position);
+			if (!isDue(nowNanos)) {
+				return news();
+			}
+		}
+		return commitAndTell();
+	}
+
+	/** The commit rule: N events finished and the minimum interval passed, or T passed. */
+	private boolean isDue(long nowNanos) {
+		long sinceCommit = nowNanos - this.lastCommitNanos;
+		return (this.finishedSinceCommit >= this.everyEvents && sinceCommit >= this.minIntervalNanos)
+				|| sinceCommit >= this.everyNanos;
+	}
+
+	private long commitAndTell() {
 		commit();
 		// A store that failed leaves the position to commit again, one interval on.
 		synchronized (this) {

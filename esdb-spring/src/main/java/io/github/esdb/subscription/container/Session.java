@@ -1,5 +1,7 @@
 package io.github.esdb.subscription.container;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
@@ -90,12 +92,36 @@ final class Session {
 	/** How the direct session ended; guarded by {@link #lock}. */
 	private Subscriber.@Nullable Exit exit;
 
-	/** The client thread handling a message right now; guarded by {@link #handlerMonitor}. */
-	private @Nullable Thread handler;
+	/**
+	 * Who handles a message right now: {@code null}, the client's {@link Thread}, or an {@link Interrupting} once a
+	 * stop that timed out claimed that thread to interrupt it. Set and cleared without a lock, once per message: a
+	 * write, and a compare-and-set that fails only when a stop claimed the thread (see {@link #receive}).
+	 */
+	private volatile @Nullable Object handler;
 
-	private boolean handlerInterrupted;
+	private static final VarHandle HANDLER;
 
-	private final Object handlerMonitor = new Object();
+	static {
+		try {
+			HANDLER = MethodHandles.lookup().findVarHandle(Session.class, "handler", Object.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	/** A stop's claim on the handling thread: it interrupts it, then says so with {@link #done}. */
+	private static final class Interrupting {
+
+		final Thread thread;
+
+		volatile boolean done;
+
+		Interrupting(Thread thread) {
+			this.thread = thread;
+		}
+
+	}
 
 	/** Handles one message on the thread the client delivered it on. */
 	@FunctionalInterface
@@ -176,22 +202,17 @@ final class Session {
 			if (this.closed || this.exit != null) {
 				return;
 			}
-			synchronized (this.handlerMonitor) {
-				this.handler = Thread.currentThread();
-			}
+			Thread current = Thread.currentThread();
+			// A release store, not a full fence: a stop that looks a moment too early and misses this handler is
+			// as timing-dependent as one that comes a moment before it started.
+			HANDLER.setRelease(this, current);
 			Subscriber.Exit ended;
 			try {
 				ended = receiver.receive(message);
 			}
 			finally {
-				synchronized (this.handlerMonitor) {
-					this.handler = null;
-					if (this.handlerInterrupted) {
-						// A stop that timed out interrupted the handler; the thread is the client's and goes back
-						// to its pool, which must not find it interrupted.
-						this.handlerInterrupted = false;
-						Thread.interrupted();
-					}
+				if (!HANDLER.compareAndSet(this, current, null)) {
+					releaseClaimed();
 				}
 			}
 			if (ended != null) {
@@ -350,20 +371,51 @@ final class Session {
 	 * Whether the given thread is handling a message of this direct session right now.
 	 */
 	boolean isHandler(Thread thread) {
-		synchronized (this.handlerMonitor) {
-			return this.handler == thread;
+		Object current = this.handler;
+		return current == thread || (current instanceof Interrupting claim && claim.thread == thread);
+	}
+
+	/**
+	 * A stop timed out: interrupt the client thread that is handling a message, if any. The thread is claimed first,
+	 * so that a handler returning meanwhile waits for the interrupt and clears it, instead of taking it back to the
+	 * client's pool.
+	 */
+	void interruptHandler() {
+		Object current = this.handler;
+		// A handler that swallowed an earlier stop's interrupt is interrupted again by the next one.
+		Thread thread = (current instanceof Thread running) ? running
+				: (current instanceof Interrupting earlier && earlier.done) ? earlier.thread : null;
+		if (thread == null) {
+			return;
+		}
+		Interrupting claim = new Interrupting(thread);
+		if (HANDLER.compareAndSet(this, current, claim)) {
+			try {
+				thread.interrupt();
+			}
+			finally {
+				claim.done = true;
+			}
 		}
 	}
 
-	/** A stop timed out: interrupt the client thread that is handling a message, if any. */
-	void interruptHandler() {
-		synchronized (this.handlerMonitor) {
-			Thread current = this.handler;
-			if (current != null) {
-				this.handlerInterrupted = true;
-				current.interrupt();
+	/**
+	 * The handler returns after a stop claimed its thread to interrupt it. The thread is the client's and goes back
+	 * to its pool, which must not find it interrupted: wait until no claim is under way, let go of the thread, and
+	 * only then clear the interrupt, so that no claim made meanwhile can still interrupt it.
+	 */
+	private void releaseClaimed() {
+		while (true) {
+			Object current = this.handler;
+			if (current instanceof Interrupting claim && !claim.done) {
+				Thread.onSpinWait();
+				continue;
+			}
+			if (HANDLER.compareAndSet(this, current, null)) {
+				break;
 			}
 		}
+		Thread.interrupted();
 	}
 
 	/**

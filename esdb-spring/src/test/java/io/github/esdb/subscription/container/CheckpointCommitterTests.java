@@ -184,6 +184,31 @@ class CheckpointCommitterTests {
 	}
 
 	@Test
+	void finishingAndCommittingInOneCallUsesTheTimeItIsGivenNotTheClock() {
+		long second = Duration.ofSeconds(1).toNanos();
+		CheckpointCommitter committer = new CheckpointCommitter("s", this.store, 2, Duration.ofSeconds(5),
+				Duration.ofSeconds(1), this.observer, this.now::get);
+		// The clock says a commit is long due; the handler's own reading, a moment ago, says not yet.
+		this.now.set(60 * second);
+		committer.start(at(0));
+		assertThat(committer.finishAndCommitIfDue(at(0), second / 2)).isEqualTo(5 * second);
+		assertThat(committer.safePoint()).isEqualTo(at(0));
+		assertThat(this.store.stored).isEmpty();
+		// The N-th event, past the minimum interval by the time given: committed, nothing more to tell.
+		committer.start(at(1));
+		assertThat(committer.finishAndCommitIfDue(at(1), second)).isEqualTo(CheckpointCommitter.NO_NEWS);
+		assertThat(this.store.stored).containsExactly(at(1));
+		// Finished behind unfinished work: the safe point waits for it, and nothing is committed past it.
+		committer.start(at(2));
+		committer.start(at(3));
+		committer.finishAndCommitIfDue(at(3), 100 * second);
+		assertThat(committer.safePoint()).isEqualTo(at(1));
+		assertThat(this.store.stored).containsExactly(at(1));
+		committer.finishAndCommitIfDue(at(2), 200 * second);
+		assertThat(this.store.stored).containsExactly(at(1), at(3));
+	}
+
+	@Test
 	void commitsNothingTwiceAndKeepsAFailedCommitPending() {
 		CheckpointCommitter committer = committer(1, Duration.ofHours(1));
 		committer.start(at(0));

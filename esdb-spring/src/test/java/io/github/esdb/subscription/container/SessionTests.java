@@ -143,6 +143,85 @@ class SessionTests {
 		assertThat(worker.isAlive()).isFalse();
 	}
 
+	@Test
+	void aStopInterruptsOnlyARunningHandlerAndTheClientsThreadNeverKeepsTheInterrupt() throws Exception {
+		AtomicInteger interruptedWhileHandling = new AtomicInteger();
+		Session session = new Session(1, (message) -> {
+			// A few microseconds of work, so that the stop's interrupts land both inside and around the handler.
+			long until = System.nanoTime() + 3_000;
+			while (System.nanoTime() < until) {
+				Thread.onSpinWait();
+			}
+			if (Thread.currentThread().isInterrupted()) {
+				interruptedWhileHandling.incrementAndGet();
+			}
+			return null;
+		});
+		AtomicBoolean done = new AtomicBoolean();
+		AtomicInteger leftInterrupted = new AtomicInteger();
+		AtomicInteger delivered = new AtomicInteger();
+		Thread client = new Thread(() -> {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+			while ((delivered.get() < 20_000 || interruptedWhileHandling.get() < 50) && System.nanoTime() < deadline) {
+				session.put(new Session.Dropped(null));
+				delivered.incrementAndGet();
+				// The thread goes back to the client's pool here: it must not carry a stop's interrupt with it.
+				if (Thread.interrupted()) {
+					leftInterrupted.incrementAndGet();
+				}
+			}
+			done.set(true);
+		}, "test-client");
+		Thread stopper = new Thread(() -> {
+			while (!done.get()) {
+				session.interruptHandler();
+				Thread.onSpinWait();
+			}
+		}, "test-stop-timeout");
+		client.start();
+		stopper.start();
+		client.join(30_000);
+		done.set(true);
+		stopper.join(10_000);
+		assertThat(client.isAlive()).isFalse();
+		assertThat(interruptedWhileHandling.get()).as("interrupts that reached a running handler").isPositive();
+		assertThat(leftInterrupted.get()).as("deliveries after which the client's thread stayed interrupted")
+			.isZero();
+		assertThat(session.isHandler(client)).isFalse();
+	}
+
+	@Test
+	void aSecondStopInterruptsAHandlerThatSwallowedTheFirstInterrupt() throws Exception {
+		CountDownLatch running = new CountDownLatch(1);
+		AtomicInteger interrupts = new AtomicInteger();
+		Session session = new Session(1, (message) -> {
+			running.countDown();
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (interrupts.get() < 2 && System.nanoTime() < deadline) {
+				// Swallows each interrupt, as a handler that catches InterruptedException and goes on would.
+				if (Thread.interrupted()) {
+					interrupts.incrementAndGet();
+				}
+				Thread.onSpinWait();
+			}
+			return null;
+		});
+		AtomicBoolean leftInterrupted = new AtomicBoolean();
+		Thread client = new Thread(() -> {
+			session.put(new Session.Dropped(null));
+			leftInterrupted.set(Thread.currentThread().isInterrupted());
+		}, "test-client");
+		client.start();
+		assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+		session.interruptHandler();
+		await().atMost(Duration.ofSeconds(5)).until(() -> interrupts.get() == 1);
+		session.interruptHandler();
+		client.join(30_000);
+		assertThat(interrupts.get()).isEqualTo(2);
+		assertThat(leftInterrupted.get()).isFalse();
+		assertThat(session.isHandler(client)).isFalse();
+	}
+
 	/** The worker's wait for the session's end; what it throws is kept for the test to report. */
 	private static void endOrReport(Session session, BooleanSupplier stopRequested,
 			AtomicReference<Subscriber.Exit> ended, AtomicReference<Exception> failure) {
