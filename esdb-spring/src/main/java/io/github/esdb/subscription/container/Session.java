@@ -383,7 +383,7 @@ final class Session {
 	void interruptHandler() {
 		Object current = this.handler;
 		// A handler that swallowed an earlier stop's interrupt is interrupted again by the next one.
-		Thread thread = (current instanceof Thread running) ? running
+		@Nullable Thread thread = (current instanceof Thread running) ? running
 				: (current instanceof Interrupting earlier && earlier.done) ? earlier.thread : null;
 		if (thread == null) {
 			return;
@@ -405,10 +405,18 @@ final class Session {
 	 * only then clear the interrupt, so that no claim made meanwhile can still interrupt it.
 	 */
 	private void releaseClaimed() {
+		int spins = 0;
 		while (true) {
 			Object current = this.handler;
 			if (current instanceof Interrupting claim && !claim.done) {
-				Thread.onSpinWait();
+				// The stop is between its claim and its interrupt, a few microseconds unless it lost its core: then
+				// this thread lets it have one.
+				if (++spins % 64 == 0) {
+					Thread.yield();
+				}
+				else {
+					Thread.onSpinWait();
+				}
 				continue;
 			}
 			if (HANDLER.compareAndSet(this, current, null)) {
