@@ -662,17 +662,16 @@ public final class StarterOverheadBenchmark {
 	/**
 	 * Run a round's delivery variants one after the other, in reverse order in every second measured round. Each
 	 * variant leaves work behind for the next: the garbage of a million events, which the collector's concurrent
-	 * threads may still be marking when the next variant starts (up to two seconds of CPU per million events in run
-	 * 9's progress lines), and code the JIT compiles late. In a fixed order the same side of a pair always pays for
+	 * threads may still be marking when the next variant starts (up to two and a half seconds of CPU per million
+	 * events in the progress lines of run 10's first measurement), and code the JIT compiles late. In a fixed order the same side of a pair always pays for
 	 * the other; alternating shares it out. (A full collection before each variant, tried instead, shrank the heap
 	 * and unloaded the previous round's classes, which slowed every variant by a third.)
 	 */
 	private void measureInTurn(Round round, List<Step> steps) throws Exception {
-		List<Step> ordered = new ArrayList<>(steps);
 		if (!round.warmUp() && round.number() % 2 == 0) {
-			Collections.reverse(ordered);
+			Collections.reverse(steps);
 		}
-		for (Step step : ordered) {
+		for (Step step : steps) {
 			record(round, step.variant(), step.measurement().run());
 		}
 	}
