@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -92,6 +93,8 @@ public final class StarterOverheadBenchmark {
 	private final BenchmarkReport report = new BenchmarkReport();
 
 	private ThreadCpu atLastRecord = ThreadCpu.now();
+
+	private final ProcessRest rest = ProcessRest.ofThisJvm();
 
 	private StarterOverheadBenchmark(BenchmarkOptions options, EmbeddedEsdbServer server) {
 		this.options = options;
@@ -338,7 +341,10 @@ public final class StarterOverheadBenchmark {
 	}
 
 	/**
-	 * Several raw subscriptions at once, each reading the whole concurrent stream with Jackson in its listener.
+	 * Several raw subscriptions at once, each reading the whole concurrent stream with Jackson in its listener. All
+	 * are requested before any confirmation is awaited, as the starter's registry starts its subscriptions: waiting
+	 * for each in turn staggered fifty of them over two to five seconds (the first had finished before the last
+	 * began), so that far fewer than fifty ran at once (see "What changed in run 11" in docs/performance.md).
 	 * @return the aggregate rate
 	 */
 	private double rawConcurrent(int subscriptions, int count) throws Exception {
@@ -346,12 +352,12 @@ public final class StarterOverheadBenchmark {
 		long total = (long) subscriptions * count;
 		probe.arm(total);
 		long[] sinks = new long[subscriptions];
-		List<Subscription> running = new ArrayList<>();
+		List<CompletableFuture<Subscription>> requested = new ArrayList<>();
 		long start = System.nanoTime();
 		try {
 			for (int i = 0; i < subscriptions; i++) {
 				int index = i;
-				running.add(this.client.subscribeToStream(CONCURRENT_STREAM, new SubscriptionListener() {
+				requested.add(this.client.subscribeToStream(CONCURRENT_STREAM, new SubscriptionListener() {
 
 					@Override
 					public void onEvent(Subscription subscription, ResolvedEvent event) {
@@ -361,13 +367,19 @@ public final class StarterOverheadBenchmark {
 						probe.hit();
 					}
 
-				}, SubscribeToStreamOptions.get().fromStart()).get());
+				}, SubscribeToStreamOptions.get().fromStart()));
+			}
+			for (CompletableFuture<Subscription> subscription : requested) {
+				subscription.get();
 			}
 			probe.await(timeout(total), subscriptions + " raw subscriptions");
 			return rate(total, start);
 		}
 		finally {
-			running.forEach(Subscription::stop);
+			// Each one that was confirmed; a failed request has nothing to stop.
+			for (CompletableFuture<Subscription> subscription : requested) {
+				subscription.thenAccept(Subscription::stop);
+			}
 		}
 	}
 
@@ -660,18 +672,27 @@ public final class StarterOverheadBenchmark {
 	}
 
 	/**
-	 * Run a round's delivery variants one after the other, in reverse order in every second measured round. Each
-	 * variant leaves work behind for the next: the garbage of a million events, which the collector's concurrent
-	 * threads may still be marking when the next variant starts (up to two and a half seconds of CPU per million
-	 * events in the progress lines of run 10's first measurement), and code the JIT compiles late. In a fixed order the same side of a pair always pays for
-	 * the other; alternating shares it out. (A full collection before each variant, tried instead, shrank the heap
-	 * and unloaded the previous round's classes, which slowed every variant by a third.)
+	 * Run a round's delivery variants one after the other, in reverse order in every second measured round, each
+	 * once the process is at rest ({@link ProcessRest}). Each variant leaves work behind for the next: the garbage of
+	 * a million events, which the collector's concurrent threads may still be marking when the next variant starts
+	 * (up to two and a half seconds of CPU per million events in the progress lines of run 10's first measurement),
+	 * and code the JIT compiles late. The wait takes what still runs out of the next variant's time; what a variant
+	 * leaves in the heap, the next one still meets, so in a fixed order the same side of a pair would always pay for
+	 * the other, and alternating shares it out. (A full collection before each variant, tried instead, shrank the
+	 * heap and unloaded the previous round's classes, which slowed every variant by a third.)
 	 */
 	private void measureInTurn(Round round, List<Step> steps) throws Exception {
 		if (!round.warmUp() && round.number() % 2 == 0) {
 			Collections.reverse(steps);
 		}
 		for (Step step : steps) {
+			ProcessRest.Outcome rest = this.rest.await();
+			if (!rest.rested()) {
+				log("  the process did not come to rest within %d ms before %s", rest.waited().toMillis(),
+						step.variant().label());
+			}
+			// The variant's CPU is its own: not what the wait, or the round's start-up before it, used.
+			this.atLastRecord = ThreadCpu.now();
 			record(round, step.variant(), step.measurement().run());
 		}
 	}

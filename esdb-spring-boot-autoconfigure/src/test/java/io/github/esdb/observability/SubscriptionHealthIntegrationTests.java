@@ -1,12 +1,14 @@
 package io.github.esdb.observability;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.kurrent.dbclient.EventData;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -188,6 +190,64 @@ class SubscriptionHealthIntegrationTests {
 	}
 
 	@Test
+	void aStuckPartitionIsReportedStalledWhileTheOtherPartitionGoesOn() {
+		String stream = ObservabilityTestSupport.unique("shifts");
+		esdb.append(stream, event("Deposited", deposit(2)));
+		esdb.runner()
+			.withUserConfiguration(ShiftsConfiguration.class)
+			.withPropertyValues("test.stream=" + stream, "esdb.subscriptions.observability.stall-timeout=1s",
+					"test.block-on=2")
+			.run((context) -> {
+				Shifts shifts = context.getBean(Shifts.class);
+				try {
+					await().atMost(WAIT).until(() -> shifts.blocked);
+					long odd = 1;
+					// The odd partition handles an event every 100 ms while the even one stays stuck.
+					while (health(context, "shifts").getStatus() != Status.DOWN) {
+						assertThat(odd).as("stalled within %s", WAIT).isLessThan(WAIT.toMillis() / 100);
+						esdb.append(stream, event("Deposited", deposit(odd)));
+						odd += 2;
+						Thread.sleep(100);
+					}
+					assertThat(health(context, "shifts").getDetails()).containsEntry("stalled", true);
+					assertThat(shifts.amounts).contains(1L, 3L);
+				}
+				finally {
+					shifts.release.countDown();
+				}
+				await().atMost(WAIT).until(() -> health(context, "shifts").getStatus() == Status.UP);
+			});
+	}
+
+	@Test
+	void partitionsBusyWithCallAfterCallAreNotReportedStalled() {
+		String stream = ObservabilityTestSupport.unique("shifts");
+		// Each handler call sleeps a tenth of the amount in milliseconds. The even partition starts with a 200 ms
+		// call and the odd one with 400 ms ones, so the two stay half a call apart and some call runs at every moment
+		// for over three seconds, three stall timeouts, while events keep finishing.
+		List<EventData> events = new ArrayList<>();
+		events.add(event("Deposited", deposit(2000)));
+		events.add(event("Deposited", deposit(4001)));
+		for (int i = 0; i < 7; i++) {
+			events.add(event("Deposited", deposit(4000)));
+			events.add(event("Deposited", deposit(4001)));
+		}
+		esdb.append(stream, events.toArray(EventData[]::new));
+		esdb.runner()
+			.withUserConfiguration(ShiftsConfiguration.class)
+			.withPropertyValues("test.stream=" + stream, "esdb.subscriptions.observability.stall-timeout=1s")
+			.run((context) -> {
+				Shifts shifts = context.getBean(Shifts.class);
+				await().atMost(WAIT).until(() -> !shifts.amounts.isEmpty());
+				while (shifts.amounts.size() < events.size()) {
+					assertThat(health(context, "shifts").getStatus()).as("after %d events", shifts.amounts.size())
+						.isEqualTo(Status.UP);
+					Thread.sleep(50);
+				}
+			});
+	}
+
+	@Test
 	void aSubscriptionBehindThatDoesNotMoveIsReportedStalled() {
 		String stream = ObservabilityTestSupport.unique("ledger");
 		esdb.append(stream, event("Deposited", deposit(1)), event("Deposited", deposit(-1)),
@@ -274,6 +334,46 @@ class SubscriptionHealthIntegrationTests {
 			}
 			if (deposited.amount() < 0 && !this.acceptNegative) {
 				throw new IllegalStateException("negative deposit");
+			}
+			this.amounts.add(deposited.amount());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ShiftsConfiguration {
+
+		@Bean
+		Shifts shifts(org.springframework.core.env.Environment environment) {
+			return new Shifts(environment.getProperty("test.block-on", Long.class, Long.MIN_VALUE));
+		}
+
+	}
+
+	/** Two partitions by the amount's parity; each call sleeps a tenth of the amount in milliseconds. */
+	@EventSubscription(id = "shifts", stream = "${test.stream}", concurrency = "2", partitionBy = "payload.amount % 2")
+	static class Shifts {
+
+		final List<Long> amounts = new CopyOnWriteArrayList<>();
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final long blockOn;
+
+		volatile boolean blocked;
+
+		Shifts(long blockOn) {
+			this.blockOn = blockOn;
+		}
+
+		@EventHandler
+		void on(Deposited deposited) throws InterruptedException {
+			if (deposited.amount() == this.blockOn) {
+				this.blocked = true;
+				this.release.await(30, TimeUnit.SECONDS);
+			}
+			else {
+				Thread.sleep(deposited.amount() / 10);
 			}
 			this.amounts.add(deposited.amount());
 		}

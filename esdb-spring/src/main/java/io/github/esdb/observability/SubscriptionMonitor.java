@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -60,6 +61,9 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	/** How many of the newest {@code $all} events each poll reads to count a filtered subscription's lag. */
 	static final int ALL_WINDOW = 1000;
 
+	/** Slots of the recent tracks, a power of two: few collisions with a few dozen subscriptions in one slot each. */
+	private static final int RECENT_SLOTS = 256;
+
 	private final Supplier<SubscriptionRegistry> registry;
 
 	// Asked on every poll, so that lag is read again once a client that shut itself down has been replaced.
@@ -72,6 +76,14 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	private final Supplier<List<Listener>> listeners;
 
 	private final Map<String, Track> tracks = new ConcurrentHashMap<>();
+
+	/**
+	 * The tracks looked up last, by the identity of the id string they were looked up with (a container passes its
+	 * endpoint's on every event; other callers may pass an equal copy, which takes the slot until the next event);
+	 * a slot shared by two subscriptions holds the later one. A removed track is never returned from here (see
+	 * {@link Track#removed}).
+	 */
+	private final AtomicReferenceArray<Recent> recent = new AtomicReferenceArray<>(RECENT_SLOTS);
 
 	private final Map<EventFilterSpec, Pattern> patterns = new ConcurrentHashMap<>();
 
@@ -183,9 +195,18 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	}
 
 	private Track track(String id) {
-		// Looked up first: called for every event, and the creating lambda (it captures this) costs an allocation.
+		// Called twice for every event, with the id string of the subscription's endpoint: found by that string's
+		// identity in the recent tracks, it costs neither hashing the id nor a walk of the map.
+		int slot = System.identityHashCode(id) & (RECENT_SLOTS - 1);
+		Recent recent = this.recent.get(slot);
+		if (recent != null && recent.id() == id && !recent.track().removed) {
+			return recent.track();
+		}
+		// Looked up first: the creating lambda (it captures this) costs an allocation.
 		Track existing = this.tracks.get(id);
-		return (existing != null) ? existing : this.tracks.computeIfAbsent(id, (key) -> new Track());
+		Track track = (existing != null) ? existing : this.tracks.computeIfAbsent(id, (key) -> new Track());
+		this.recent.set(slot, new Recent(id, track));
+		return track;
 	}
 
 	// Observer callbacks: worker threads, in-memory only.
@@ -229,7 +250,7 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	public boolean intercept(SubscriptionEndpoint endpoint, EventContext event, Invocation invocation)
 			throws Exception {
 		Track track = track(endpoint.id());
-		track.handlerStarted(System.nanoTime());
+		track.handlerStarted();
 		try {
 			return invocation.proceed();
 		}
@@ -274,6 +295,7 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			Track track = this.tracks.get(id);
 			if (!seen.contains(id) && track != null && track.announced) {
 				this.tracks.remove(id);
+				track.removed = true;
 				for (Listener listener : this.activeListeners) {
 					safely(() -> listener.subscriptionRemoved(id));
 				}
@@ -419,11 +441,22 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 	}
 
+	/**
+	 * A recent lookup.
+	 * @param id the id string it was looked up with, compared by identity
+	 * @param track what it found
+	 */
+	private record Recent(String id, Track track) {
+	}
+
 	/** What the monitor remembers about one subscription. */
 	private final class Track {
 
-		/** No handler call runs. */
-		private static final long IDLE = Long.MIN_VALUE;
+		/**
+		 * Set once the track left the map (its subscription was unregistered): a lookup that finds it among the recent
+		 * tracks goes to the map, where a subscription registered again under the same id gets a new track.
+		 */
+		volatile boolean removed;
 
 		volatile SubscriptionKind kind;
 
@@ -435,8 +468,13 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 		private final AtomicInteger inFlight = new AtomicInteger();
 
-		/** When the oldest running handler call started ({@link System#nanoTime}); {@link #IDLE} when none runs. */
-		private volatile long handlerSinceNanos = IDLE;
+		/**
+		 * What the looks (see {@link #status}) found unfinished while handler calls ran, and since when; both
+		 * {@code null} when the last look found no call running.
+		 */
+		private Object unfinishedKey;
+
+		private Instant unfinishedSince;
 
 		private Head head;
 
@@ -452,22 +490,21 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 		private Instant behindSince;
 
-		// Called around every handler call: a clock read and no allocation.
-		void handlerStarted(long nowNanos) {
-			if (this.inFlight.getAndIncrement() == 0) {
-				this.handlerSinceNanos = nowNanos;
-			}
+		// Called around every handler call: an atomic count, no clock read and no allocation. The stuck-handler
+		// watchdog compares what its looks find instead (see stuck).
+		void handlerStarted() {
+			this.inFlight.getAndIncrement();
 		}
 
 		void handlerFinished() {
-			if (this.inFlight.decrementAndGet() == 0) {
-				this.handlerSinceNanos = IDLE;
-			}
+			this.inFlight.decrementAndGet();
 		}
 
 		synchronized void restarted(Instant now) {
 			this.lastProgressAt = now;
 			this.behindSince = null;
+			this.unfinishedKey = null;
+			this.unfinishedSince = null;
 		}
 
 		synchronized void head(Head head, Instant now) {
@@ -514,9 +551,13 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			else if (behind && this.lastEventCreated != null) {
 				lagSeconds = Math.max(0, Duration.between(this.lastEventCreated, now).toMillis() / 1000.0);
 			}
-			boolean stalled = snapshot.state().isActive() && (stalledBehind(snapshot, behind, now) || stuck(now));
+			int running = this.inFlight.get();
+			// Asked at every look, whatever the state: it must see the calls stop.
+			boolean stuck = stuck(running, (snapshot.oldestUnfinished() != null) ? snapshot.oldestUnfinished() : key,
+					now);
+			boolean stalled = snapshot.state().isActive() && (stalledBehind(snapshot, behind, now) || stuck);
 			return new SubscriptionStatus(snapshot, (this.head != null) ? this.head.checkpoint() : null,
-					this.headReadAt, this.headStaleSince, lag, lagSeconds, behind, stalled, this.caughtUpOnce, this.inFlight.get(),
+					this.headReadAt, this.headStaleSince, lag, lagSeconds, behind, stalled, this.caughtUpOnce, running,
 					this.lastProgressAt);
 		}
 
@@ -532,9 +573,25 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			return Duration.between(since, now).compareTo(SubscriptionMonitor.this.stallTimeout) >= 0;
 		}
 
-		private boolean stuck(Instant now) {
-			long since = this.handlerSinceNanos;
-			return since != IDLE && System.nanoTime() - since >= SubscriptionMonitor.this.stallTimeout.toNanos();
+		/**
+		 * Handler calls running and the oldest unfinished event the same (a catch-up subscription's, with partitions
+		 * too), or no event finished (the position and the counts the same, for persistent subscriptions), for the
+		 * stall timeout, as far as the looks tell (the poll's, every lag-poll interval, and those of health and the
+		 * endpoint): a handler stuck on a lock or a remote call is reported by the first look at least one stall
+		 * timeout after the look that first found it running. Partitions busy with call after call are not stuck,
+		 * however long some call is always running.
+		 */
+		private boolean stuck(int running, Object unfinished, Instant now) {
+			if (running == 0) {
+				this.unfinishedKey = null;
+				this.unfinishedSince = null;
+				return false;
+			}
+			if (!unfinished.equals(this.unfinishedKey)) {
+				this.unfinishedKey = unfinished;
+				this.unfinishedSince = now;
+			}
+			return Duration.between(this.unfinishedSince, now).compareTo(SubscriptionMonitor.this.stallTimeout) >= 0;
 		}
 
 		private Long lag(SubscriptionSnapshot snapshot) {
