@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kurrent.dbclient.EventData;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -191,31 +192,41 @@ class SubscriptionHealthIntegrationTests {
 
 	@Test
 	void aStuckPartitionIsReportedStalledWhileTheOtherPartitionGoesOn() {
+		stuckPartitionIsReportedStalled(ShiftsConfiguration.class, "shifts");
+	}
+
+	@Test
+	void aStuckPartitionOfAPersistentSubscriptionIsReportedStalledWhileTheOtherPartitionGoesOn() {
+		stuckPartitionIsReportedStalled(PersistentShiftsConfiguration.class, "persistent-shifts");
+	}
+
+	private void stuckPartitionIsReportedStalled(Class<?> configuration, String id) {
 		String stream = ObservabilityTestSupport.unique("shifts");
 		esdb.append(stream, event("Deposited", deposit(2)));
 		esdb.runner()
-			.withUserConfiguration(ShiftsConfiguration.class)
+			.withUserConfiguration(configuration)
 			.withPropertyValues("test.stream=" + stream, "esdb.subscriptions.observability.stall-timeout=1s",
 					"test.block-on=2")
 			.run((context) -> {
-				Shifts shifts = context.getBean(Shifts.class);
+				ShiftLog shifts = context.getBean(ShiftLog.class);
 				try {
 					await().atMost(WAIT).until(() -> shifts.blocked);
+					long deadline = System.nanoTime() + WAIT.toNanos();
 					long odd = 1;
 					// The odd partition handles an event every 100 ms while the even one stays stuck.
-					while (health(context, "shifts").getStatus() != Status.DOWN) {
-						assertThat(odd).as("stalled within %s", WAIT).isLessThan(WAIT.toMillis() / 100);
+					while (health(context, id).getStatus() != Status.DOWN) {
+						assertThat(System.nanoTime() - deadline).as("stalled within %s", WAIT).isNegative();
 						esdb.append(stream, event("Deposited", deposit(odd)));
 						odd += 2;
 						Thread.sleep(100);
 					}
-					assertThat(health(context, "shifts").getDetails()).containsEntry("stalled", true);
-					assertThat(shifts.amounts).contains(1L, 3L);
+					assertThat(health(context, id).getDetails()).containsEntry("stalled", true);
+					await().atMost(WAIT).until(() -> shifts.amounts.containsAll(List.of(1L, 3L)));
 				}
 				finally {
 					shifts.release.countDown();
 				}
-				await().atMost(WAIT).until(() -> health(context, "shifts").getStatus() == Status.UP);
+				await().atMost(WAIT).until(() -> health(context, id).getStatus() == Status.UP);
 			});
 	}
 
@@ -237,7 +248,7 @@ class SubscriptionHealthIntegrationTests {
 			.withUserConfiguration(ShiftsConfiguration.class)
 			.withPropertyValues("test.stream=" + stream, "esdb.subscriptions.observability.stall-timeout=1s")
 			.run((context) -> {
-				Shifts shifts = context.getBean(Shifts.class);
+				ShiftLog shifts = context.getBean(ShiftLog.class);
 				await().atMost(WAIT).until(() -> !shifts.amounts.isEmpty());
 				while (shifts.amounts.size() < events.size()) {
 					assertThat(health(context, "shifts").getStatus()).as("after %d events", shifts.amounts.size())
@@ -245,6 +256,40 @@ class SubscriptionHealthIntegrationTests {
 					Thread.sleep(50);
 				}
 			});
+	}
+
+	@Test
+	void aSubscriptionRegisteredAgainUnderTheSameIdIsWatchedAfresh() {
+		String stream = ObservabilityTestSupport.unique("again");
+		esdb.append(stream, event("Deposited", deposit(1)));
+		esdb.runner().withPropertyValues("esdb.subscriptions.observability.stall-timeout=1s").run((context) -> {
+			SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+			SubscriptionMonitor monitor = context.getBean(SubscriptionMonitor.class);
+			AtomicInteger handled = new AtomicInteger();
+			registry.subscribeToStream("again", stream, (event, details) -> handled.incrementAndGet());
+			await().atMost(WAIT).until(() -> handled.get() == 1);
+			monitor.poll();
+			registry.unsubscribe("again", WAIT);
+			// The monitor forgets the subscription; the same id (the same string) comes back with a handler that
+			// blocks, and its calls must count for the new registration, not the forgotten one.
+			monitor.poll();
+			CountDownLatch release = new CountDownLatch(1);
+			registry.subscribeToStream("again", stream, (event, details) -> release.await(30, TimeUnit.SECONDS));
+			// It resumes after the first event, from its checkpoint.
+			esdb.append(stream, event("Deposited", deposit(2)));
+			try {
+				await().atMost(WAIT)
+					.until(() -> monitor.status("again").map(SubscriptionStatus::inFlight).orElse(0) == 1);
+				await().atMost(WAIT).until(() -> monitor.status("again").get().stalled());
+				// Announced again: the meters the removal took away are back.
+				monitor.poll();
+				assertThat(value(context.getBean(MeterRegistry.class), "esdb.subscription.in.flight", "again"))
+					.isEqualTo(1);
+			}
+			finally {
+				release.countDown();
+			}
+		});
 	}
 
 	@Test
@@ -344,15 +389,57 @@ class SubscriptionHealthIntegrationTests {
 	static class ShiftsConfiguration {
 
 		@Bean
-		Shifts shifts(org.springframework.core.env.Environment environment) {
-			return new Shifts(environment.getProperty("test.block-on", Long.class, Long.MIN_VALUE));
+		ShiftLog shiftLog(org.springframework.core.env.Environment environment) {
+			return new ShiftLog(environment.getProperty("test.block-on", Long.class, Long.MIN_VALUE));
+		}
+
+		@Bean
+		Shifts shifts(ShiftLog log) {
+			return new Shifts(log);
 		}
 
 	}
 
-	/** Two partitions by the amount's parity; each call sleeps a tenth of the amount in milliseconds. */
+	@Configuration(proxyBeanMethods = false)
+	static class PersistentShiftsConfiguration {
+
+		@Bean
+		ShiftLog shiftLog(org.springframework.core.env.Environment environment) {
+			return new ShiftLog(environment.getProperty("test.block-on", Long.class, Long.MIN_VALUE));
+		}
+
+		@Bean
+		PersistentShifts persistentShifts(ShiftLog log) {
+			return new PersistentShifts(log);
+		}
+
+	}
+
+	/** Two partitions by the amount's parity. */
 	@EventSubscription(id = "shifts", stream = "${test.stream}", concurrency = "2", partitionBy = "payload.amount % 2")
-	static class Shifts {
+	record Shifts(ShiftLog log) {
+
+		@EventHandler
+		void on(Deposited deposited) throws InterruptedException {
+			this.log.handle(deposited.amount());
+		}
+
+	}
+
+	/** The same as a consumer of a persistent group. */
+	@EventSubscription(id = "persistent-shifts", stream = "${test.stream}", group = "shifts", from = "start",
+			concurrency = "2", partitionBy = "payload.amount % 2")
+	record PersistentShifts(ShiftLog log) {
+
+		@EventHandler
+		void on(Deposited deposited) throws InterruptedException {
+			this.log.handle(deposited.amount());
+		}
+
+	}
+
+	/** What the shifts handled; each call sleeps a tenth of the amount in milliseconds, or blocks on one amount. */
+	static class ShiftLog {
 
 		final List<Long> amounts = new CopyOnWriteArrayList<>();
 
@@ -362,20 +449,19 @@ class SubscriptionHealthIntegrationTests {
 
 		volatile boolean blocked;
 
-		Shifts(long blockOn) {
+		ShiftLog(long blockOn) {
 			this.blockOn = blockOn;
 		}
 
-		@EventHandler
-		void on(Deposited deposited) throws InterruptedException {
-			if (deposited.amount() == this.blockOn) {
+		void handle(long amount) throws InterruptedException {
+			if (amount == this.blockOn) {
 				this.blocked = true;
 				this.release.await(30, TimeUnit.SECONDS);
 			}
 			else {
-				Thread.sleep(deposited.amount() / 10);
+				Thread.sleep(amount / 10);
 			}
-			this.amounts.add(deposited.amount());
+			this.amounts.add(amount);
 		}
 
 	}

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -61,8 +63,17 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	/** How many of the newest {@code $all} events each poll reads to count a filtered subscription's lag. */
 	static final int ALL_WINDOW = 1000;
 
-	/** Slots of the recent tracks, a power of two: few collisions with a few dozen subscriptions in one slot each. */
-	private static final int RECENT_SLOTS = 256;
+	/**
+	 * Slots of the recent tracks, a power of two. A lookup tries a pair of slots, so that only three subscriptions
+	 * whose ids share a pair take turns (and the map's path); with a few dozen subscriptions that is rare.
+	 */
+	private static final int RECENT_SLOTS = 1024;
+
+	/**
+	 * How many handler calls of one subscription the stall watchdog watches at once; a call beyond them (a
+	 * {@code concurrency} above this) counts in flight without being watched.
+	 */
+	private static final int RUNNING_SLOTS = 64;
 
 	private final Supplier<SubscriptionRegistry> registry;
 
@@ -197,15 +208,19 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	private Track track(String id) {
 		// Called twice for every event, with the id string of the subscription's endpoint: found by that string's
 		// identity in the recent tracks, it costs neither hashing the id nor a walk of the map.
-		int slot = System.identityHashCode(id) & (RECENT_SLOTS - 1);
-		Recent recent = this.recent.get(slot);
-		if (recent != null && recent.id() == id && !recent.track().removed) {
-			return recent.track();
+		int slot = System.identityHashCode(id) & (RECENT_SLOTS - 2);
+		Recent first = this.recent.get(slot);
+		if (first != null && first.id() == id && !first.track().removed) {
+			return first.track();
+		}
+		Recent second = this.recent.get(slot + 1);
+		if (second != null && second.id() == id && !second.track().removed) {
+			return second.track();
 		}
 		// Looked up first: the creating lambda (it captures this) costs an allocation.
 		Track existing = this.tracks.get(id);
 		Track track = (existing != null) ? existing : this.tracks.computeIfAbsent(id, (key) -> new Track());
-		this.recent.set(slot, new Recent(id, track));
+		this.recent.set((first == null || second != null) ? slot : slot + 1, new Recent(id, track));
 		return track;
 	}
 
@@ -250,12 +265,12 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	public boolean intercept(SubscriptionEndpoint endpoint, EventContext event, Invocation invocation)
 			throws Exception {
 		Track track = track(endpoint.id());
-		track.handlerStarted();
+		int slot = track.handlerStarted();
 		try {
 			return invocation.proceed();
 		}
 		finally {
-			track.handlerFinished();
+			track.handlerFinished(slot);
 		}
 	}
 
@@ -296,9 +311,20 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			if (!seen.contains(id) && track != null && track.announced) {
 				this.tracks.remove(id);
 				track.removed = true;
+				forgetRecent(track);
 				for (Listener listener : this.activeListeners) {
 					safely(() -> listener.subscriptionRemoved(id));
 				}
+			}
+		}
+	}
+
+	/** A removed subscription's track (with its last head) is not kept reachable from the recent lookups. */
+	private void forgetRecent(Track track) {
+		for (int slot = 0; slot < RECENT_SLOTS; slot++) {
+			Recent recent = this.recent.get(slot);
+			if (recent != null && recent.track() == track) {
+				this.recent.compareAndSet(slot, recent, null);
 			}
 		}
 	}
@@ -466,15 +492,22 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 		volatile Instant lastEventCreated;
 
-		private final AtomicInteger inFlight = new AtomicInteger();
-
 		/**
-		 * What the looks (see {@link #status}) found unfinished while handler calls ran, and since when; both
-		 * {@code null} when the last look found no call running.
+		 * The running handler calls: each holds a slot with its stamp (the calls' start order, from 1) while it runs;
+		 * 0 marks a free slot. A look reads how many run and which started first.
 		 */
-		private Object unfinishedKey;
+		private final AtomicLongArray running = new AtomicLongArray(RUNNING_SLOTS);
 
-		private Instant unfinishedSince;
+		private final AtomicLong stamps = new AtomicLong();
+
+		/** Calls that found every slot taken: counted in flight, not watched. */
+		private final AtomicInteger unwatched = new AtomicInteger();
+
+		/** The stamp of the oldest call running at the last look; 0 when none ran. */
+		private long oldestRunning;
+
+		/** Since the look that first found {@link #oldestRunning} running. */
+		private Instant oldestRunningSince;
 
 		private Head head;
 
@@ -490,21 +523,37 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 		private Instant behindSince;
 
-		// Called around every handler call: an atomic count, no clock read and no allocation. The stuck-handler
-		// watchdog compares what its looks find instead (see stuck).
-		void handlerStarted() {
-			this.inFlight.getAndIncrement();
+		/**
+		 * Called as every handler call starts: an atomic count and a compare-and-set, no clock read and no
+		 * allocation. The stuck-handler watchdog compares what its looks find instead (see {@link #stuck}).
+		 * @return the slot the call holds, or -1 when every slot is taken
+		 */
+		int handlerStarted() {
+			long stamp = this.stamps.incrementAndGet();
+			// From the first slot: one call at a time (concurrency 1) always finds it free.
+			for (int slot = 0; slot < RUNNING_SLOTS; slot++) {
+				if (this.running.get(slot) == 0 && this.running.compareAndSet(slot, 0, stamp)) {
+					return slot;
+				}
+			}
+			this.unwatched.incrementAndGet();
+			return -1;
 		}
 
-		void handlerFinished() {
-			this.inFlight.decrementAndGet();
+		void handlerFinished(int slot) {
+			if (slot < 0) {
+				this.unwatched.decrementAndGet();
+			}
+			else {
+				this.running.setRelease(slot, 0);
+			}
 		}
 
 		synchronized void restarted(Instant now) {
 			this.lastProgressAt = now;
 			this.behindSince = null;
-			this.unfinishedKey = null;
-			this.unfinishedSince = null;
+			this.oldestRunning = 0;
+			this.oldestRunningSince = null;
 		}
 
 		synchronized void head(Head head, Instant now) {
@@ -551,10 +600,17 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			else if (behind && this.lastEventCreated != null) {
 				lagSeconds = Math.max(0, Duration.between(this.lastEventCreated, now).toMillis() / 1000.0);
 			}
-			int running = this.inFlight.get();
+			int running = this.unwatched.get();
+			long oldest = 0;
+			for (int slot = 0; slot < RUNNING_SLOTS; slot++) {
+				long stamp = this.running.get(slot);
+				if (stamp != 0) {
+					running++;
+					oldest = (oldest == 0) ? stamp : Math.min(oldest, stamp);
+				}
+			}
 			// Asked at every look, whatever the state: it must see the calls stop.
-			boolean stuck = stuck(running, (snapshot.oldestUnfinished() != null) ? snapshot.oldestUnfinished() : key,
-					now);
+			boolean stuck = stuck(oldest, now);
 			boolean stalled = snapshot.state().isActive() && (stalledBehind(snapshot, behind, now) || stuck);
 			return new SubscriptionStatus(snapshot, (this.head != null) ? this.head.checkpoint() : null,
 					this.headReadAt, this.headStaleSince, lag, lagSeconds, behind, stalled, this.caughtUpOnce, running,
@@ -574,24 +630,20 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 		}
 
 		/**
-		 * Handler calls running and the oldest unfinished event the same (a catch-up subscription's, with partitions
-		 * too), or no event finished (the position and the counts the same, for persistent subscriptions), for the
-		 * stall timeout, as far as the looks tell (the poll's, every lag-poll interval, and those of health and the
-		 * endpoint): a handler stuck on a lock or a remote call is reported by the first look at least one stall
-		 * timeout after the look that first found it running. Partitions busy with call after call are not stuck,
-		 * however long some call is always running.
+		 * The same handler call found running, the oldest of those running, for the stall timeout, as far as the
+		 * looks tell (the poll's, every lag-poll interval, and those of health, the metrics and the endpoint): a
+		 * handler stuck on a lock or a remote call is reported by the first look at least one stall timeout after the
+		 * look that first found it running. One stuck partition is enough while the others go on; partitions busy
+		 * with call after call are not stuck, however long some call is always running.
+		 * @param oldest the stamp of the oldest call running now, 0 when none runs
 		 */
-		private boolean stuck(int running, Object unfinished, Instant now) {
-			if (running == 0) {
-				this.unfinishedKey = null;
-				this.unfinishedSince = null;
-				return false;
+		private boolean stuck(long oldest, Instant now) {
+			if (oldest != this.oldestRunning || this.oldestRunningSince == null) {
+				this.oldestRunning = oldest;
+				this.oldestRunningSince = now;
 			}
-			if (!unfinished.equals(this.unfinishedKey)) {
-				this.unfinishedKey = unfinished;
-				this.unfinishedSince = now;
-			}
-			return Duration.between(this.unfinishedSince, now).compareTo(SubscriptionMonitor.this.stallTimeout) >= 0;
+			return oldest != 0
+					&& Duration.between(this.oldestRunningSince, now).compareTo(SubscriptionMonitor.this.stallTimeout) >= 0;
 		}
 
 		private Long lag(SubscriptionSnapshot snapshot) {
