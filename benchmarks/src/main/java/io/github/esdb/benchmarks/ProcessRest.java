@@ -27,6 +27,7 @@ final class ProcessRest {
 	private final Duration limit;
 
 	/**
+	 * Create a rest with its own clocks, for tests; {@link #ofThisJvm()} gives this JVM's.
 	 * @param processCpuNanos the CPU the whole process used so far
 	 * @param nanoTime the clock
 	 * @param sleeper waits one window
@@ -82,6 +83,11 @@ final class ProcessRest {
 	@FunctionalInterface
 	interface Sleeper {
 
+		/**
+		 * Wait.
+		 * @param millis how long
+		 * @throws InterruptedException if interrupted while waiting
+		 */
 		void sleep(long millis) throws InterruptedException;
 
 	}

@@ -21,6 +21,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import io.github.esdb.autoconfigure.health.SubscriptionsHealthContributor;
 import io.github.esdb.subscription.EventHandler;
@@ -386,32 +387,24 @@ class SubscriptionHealthIntegrationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class ShiftsConfiguration {
+	static class ShiftLogConfiguration {
 
 		@Bean
 		ShiftLog shiftLog(org.springframework.core.env.Environment environment) {
 			return new ShiftLog(environment.getProperty("test.block-on", Long.class, Long.MIN_VALUE));
-		}
-
-		@Bean
-		Shifts shifts(ShiftLog log) {
-			return new Shifts(log);
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@Import({ ShiftLogConfiguration.class, Shifts.class })
+	static class ShiftsConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Import({ ShiftLogConfiguration.class, PersistentShifts.class })
 	static class PersistentShiftsConfiguration {
-
-		@Bean
-		ShiftLog shiftLog(org.springframework.core.env.Environment environment) {
-			return new ShiftLog(environment.getProperty("test.block-on", Long.class, Long.MIN_VALUE));
-		}
-
-		@Bean
-		PersistentShifts persistentShifts(ShiftLog log) {
-			return new PersistentShifts(log);
-		}
 
 	}
 
