@@ -203,7 +203,9 @@ class SubscriptionHealthIntegrationTests {
 
 	private void stuckPartitionIsReportedStalled(Class<?> configuration, String id) {
 		String stream = ObservabilityTestSupport.unique("shifts");
-		esdb.append(stream, event("Deposited", deposit(2)));
+		// A 600 ms call of the odd partition first, so that the call that then blocks is not the only one running
+		// when it starts: the watchdog must watch every running call, not the first.
+		esdb.append(stream, event("Deposited", deposit(6001)));
 		esdb.runner()
 			.withUserConfiguration(configuration)
 			.withPropertyValues("test.stream=" + stream, "esdb.subscriptions.observability.stall-timeout=1s",
@@ -211,6 +213,8 @@ class SubscriptionHealthIntegrationTests {
 			.run((context) -> {
 				ShiftLog shifts = context.getBean(ShiftLog.class);
 				try {
+					await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> shifts.lastStarted == 6001);
+					esdb.append(stream, event("Deposited", deposit(2)));
 					await().atMost(WAIT).until(() -> shifts.blocked);
 					long deadline = System.nanoTime() + WAIT.toNanos();
 					long odd = 1;
@@ -442,11 +446,14 @@ class SubscriptionHealthIntegrationTests {
 
 		volatile boolean blocked;
 
+		volatile long lastStarted;
+
 		ShiftLog(long blockOn) {
 			this.blockOn = blockOn;
 		}
 
 		void handle(long amount) throws InterruptedException {
+			this.lastStarted = amount;
 			if (amount == this.blockOn) {
 				this.blocked = true;
 				this.release.await(30, TimeUnit.SECONDS);

@@ -91,8 +91,8 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	/**
 	 * The tracks looked up last, by the identity of the id string they were looked up with (a container passes its
 	 * endpoint's on every event; other callers may pass an equal copy, which takes the slot until the next event);
-	 * a slot shared by two subscriptions holds the later one. A removed track is never returned from here (see
-	 * {@link Track#removed}).
+	 * each id has a pair of slots, and a third id sharing the pair takes the first slot's place. A removed track is
+	 * never returned from here (see {@link Track#removed}).
 	 */
 	private final AtomicReferenceArray<Recent> recent = new AtomicReferenceArray<>(RECENT_SLOTS);
 
@@ -109,7 +109,7 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	 * @param registry the registry, looked up lazily (the registry's containers need this observer first)
 	 * @param clients supplies the client to read heads with
 	 * @param pollInterval how often heads are read
-	 * @param stallTimeout how long a subscription may be behind without moving
+	 * @param stallTimeout how long a subscription may be behind without moving, or a handler call may run
 	 * @param listeners told when subscriptions appear and disappear, looked up at start
 	 */
 	public SubscriptionMonitor(Supplier<SubscriptionRegistry> registry, KurrentDBClientProvider clients,
@@ -220,7 +220,10 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 		// Looked up first: the creating lambda (it captures this) costs an allocation.
 		Track existing = this.tracks.get(id);
 		Track track = (existing != null) ? existing : this.tracks.computeIfAbsent(id, (key) -> new Track());
-		this.recent.set((first == null || second != null) ? slot : slot + 1, new Recent(id, track));
+		// A slot holding a removed track counts as free, so that no slot keeps a forgotten subscription reachable.
+		boolean firstFree = first == null || first.track().removed;
+		boolean secondFree = second == null || second.track().removed;
+		this.recent.set((firstFree || !secondFree) ? slot : slot + 1, new Recent(id, track));
 		return track;
 	}
 
@@ -633,8 +636,9 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 		 * The same handler call found running, the oldest of those running, for the stall timeout, as far as the
 		 * looks tell (the poll's, every lag-poll interval, and those of health, the metrics and the endpoint): a
 		 * handler stuck on a lock or a remote call is reported by the first look at least one stall timeout after the
-		 * look that first found it running. One stuck partition is enough while the others go on; partitions busy
-		 * with call after call are not stuck, however long some call is always running.
+		 * look that first found it the oldest call running (at once with one call at a time; with partitions, once
+		 * the calls that started before it ended). One stuck partition is enough while the others go on; partitions
+		 * busy with call after call are not stuck, however long some call is always running.
 		 * @param oldest the stamp of the oldest call running now, 0 when none runs
 		 */
 		private boolean stuck(long oldest, Instant now) {
