@@ -13,6 +13,7 @@ import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBConnectionString;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.ResolvedEvent;
+import io.kurrent.dbclient.StreamMetadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,28 @@ class KurrentDBCheckpointStoreIntegrationTests {
 		assertThat(new String(written.get(written.size() - 1).getOriginalEvent().getEventData()))
 			.contains("\"revision\":499");
 		assertThat(this.store.load(id)).contains(Checkpoint.ofRevision(499));
+	}
+
+	@Test
+	void theFirstWriteCapsTheStreamAsTheClientReadsItsMetadata() throws Exception {
+		String id = "projection-" + UUID.randomUUID();
+		this.store.store(id, Checkpoint.ofRevision(3));
+		this.store.flush(id);
+		// The store writes the metadata event itself; the client's own reading of it must see the cap.
+		StreamMetadata metadata = this.client.getStreamMetadata(this.store.streamOf(id)).get(10, TimeUnit.SECONDS);
+		assertThat(metadata.getMaxCount()).isEqualTo(5L);
+		assertThat(metadata.getMaxAge()).isNull();
+		assertThat(metadata.getCustomProperties()).isNullOrEmpty();
+		for (long revision = 4; revision < 20; revision++) {
+			this.store.store(id, Checkpoint.ofRevision(revision));
+			this.store.flush(id);
+		}
+		List<ResolvedEvent> kept = this.client
+			.readStream(this.store.streamOf(id), ReadStreamOptions.get().fromStart())
+			.get(10, TimeUnit.SECONDS)
+			.getEvents();
+		assertThat(kept).hasSize(5);
+		assertThat(new String(kept.get(4).getOriginalEvent().getEventData())).contains("\"revision\":19");
 	}
 
 	@Test

@@ -17,7 +17,6 @@ import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.ReadResult;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.RecordedEvent;
-import io.kurrent.dbclient.StreamMetadata;
 import io.kurrent.dbclient.StreamNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,11 +153,8 @@ public class KurrentDBCheckpointStore implements CheckpointStore {
 			return appended;
 		}
 		// Only the latest checkpoint matters; cap the stream so it does not grow with every commit.
-		return appended.thenCompose((result) -> {
-			StreamMetadata metadata = new StreamMetadata();
-			metadata.setMaxCount(this.maxCount);
-			return this.client.get().setStreamMetadata(stream, metadata);
-		}).thenRun(() -> this.cappedStreams.add(stream));
+		return appended.thenCompose((result) -> ClientCalls.capStream(this.client.get(), stream, this.maxCount))
+			.thenRun(() -> this.cappedStreams.add(stream));
 	}
 
 	/** Sends one subscription's checkpoints one at a time, keeping only the newest while a write is out. */

@@ -21,7 +21,6 @@ import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.ReadResult;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.ResolvedEvent;
-import io.kurrent.dbclient.StreamMetadata;
 import io.kurrent.dbclient.StreamNotFoundException;
 import io.kurrent.dbclient.StreamState;
 import io.kurrent.dbclient.WrongExpectedVersionException;
@@ -280,10 +279,8 @@ public class KurrentDBLeaseStore implements LeaseStore {
 
 	private void cap(String stream, long maxCount) {
 		if (this.cappedStreams.add(stream)) {
-			StreamMetadata metadata = new StreamMetadata();
-			metadata.setMaxCount(maxCount);
 			try {
-				await(this.client.get().setStreamMetadata(stream, metadata));
+				await(ClientCalls.capStream(this.client.get(), stream, maxCount));
 			}
 			catch (RuntimeException ex) {
 				this.cappedStreams.remove(stream);
