@@ -14,7 +14,7 @@ import io.kurrent.dbclient.WriteResult;
 /**
  * Waits for the client's asynchronous calls where the caller needs the answer now (checkpoints, leases), with one
  * translation of what can go wrong: the client's own runtime exception as it is, anything else wrapped with what was
- * being done. Also the one way the starter caps its own streams.
+ * being done. Also how the checkpoint and lease stores cap their streams.
  */
 public final class ClientCalls {
 

@@ -77,6 +77,7 @@ class KurrentDBCheckpointStoreIntegrationTests {
 		assertThat(metadata.getMaxCount()).isEqualTo(5L);
 		assertThat(metadata.getMaxAge()).isNull();
 		assertThat(metadata.getCustomProperties()).isNullOrEmpty();
+		MetadataEvents.assertOnlyMaxCount(this.client, this.store.streamOf(id), 5);
 		for (long revision = 4; revision < 20; revision++) {
 			this.store.store(id, Checkpoint.ofRevision(revision));
 			this.store.flush(id);

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.esdb.embedded.EmbeddedEsdbServer;
 import io.github.esdb.serialization.EventTypeRegistry;
 import io.github.esdb.serialization.JacksonEventSerializer;
+import io.github.esdb.subscription.checkpoint.MetadataEvents;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBConnectionString;
 import io.kurrent.dbclient.ReadStreamOptions;
@@ -52,6 +53,7 @@ class KurrentDBLeaseStoreIntegrationTests {
 		SubscriptionLease lease = this.store.tryAcquire(id, "replica-a", Duration.ofMinutes(1)).orElseThrow();
 		assertThat(this.client.getStreamMetadata(this.store.streamOf(id)).get(10, TimeUnit.SECONDS).getMaxCount())
 			.isEqualTo(5L);
+		MetadataEvents.assertOnlyMaxCount(this.client, this.store.streamOf(id), 5);
 		for (int i = 0; i < 12; i++) {
 			lease = this.store.renew(lease, Duration.ofMinutes(1)).orElseThrow();
 		}
@@ -73,6 +75,7 @@ class KurrentDBLeaseStoreIntegrationTests {
 		assertThat(this.client.getStreamMetadata(this.store.streamOf(group + "/members"))
 			.get(10, TimeUnit.SECONDS)
 			.getMaxCount()).isEqualTo(300L);
+		MetadataEvents.assertOnlyMaxCount(this.client, this.store.streamOf(group + "/members"), 300);
 	}
 
 }
