@@ -248,6 +248,11 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	}
 
 	@Override
+	public boolean usesHandlerDuration() {
+		return false;
+	}
+
+	@Override
 	public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
 		track(subscriptionId).lastEventCreated = event.created();
 	}

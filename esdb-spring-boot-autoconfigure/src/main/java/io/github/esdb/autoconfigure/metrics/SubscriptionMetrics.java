@@ -55,6 +55,12 @@ public class SubscriptionMetrics implements SubscriptionObserver, SubscriptionMo
 	}
 
 	@Override
+	public boolean usesHandlerDuration() {
+		// The handler timer comes from the handler observation (esdb.subscription.handler), not from here.
+		return false;
+	}
+
+	@Override
 	public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
 		countersOf(subscriptionId).handled.increment();
 	}

@@ -87,12 +87,6 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	private final Object handlerLock = new Object();
 
-	/**
-	 * When the last handler call of {@link #invokeAlone} returned ({@link System#nanoTime}). Read right after it by
-	 * the thread that made it; a replay of parked events may write it meanwhile, with a time as recent.
-	 */
-	private long handlerReturnedNanos = System.nanoTime();
-
 	/** The session whose handler runs on the client's thread, {@code null} when the worker handles events. */
 	private volatile @Nullable Session direct;
 
@@ -427,22 +421,27 @@ final class CatchUpSubscriber implements Subscriber {
 		if (notParked != null) {
 			return notParked;
 		}
-		// The clock as the handler returned serves the observers' duration and the commit rule alike. An event the
-		// handler failed on (skipped or parked, after a log line and perhaps a write to the database) reads it anew.
-		long now = (outcome instanceof SubscriptionErrorHandler.Handled) ? this.handlerReturnedNanos
-				: System.nanoTime();
-		wakeWorkerBy(this.committer.finishAndCommitIfDue(checkpoint, now));
+		if (this.direct != null) {
+			// No clock read per event on the client's thread: the worker sleeps until the next commit falls due.
+			wakeWorkerBy(this.committer.finishAndCommitIfDue(checkpoint));
+		}
+		else {
+			this.committer.finishAndCommitIfDue(checkpoint, System.nanoTime());
+		}
 		return null;
 	}
 
 	/**
-	 * Move the position past an event no handler takes. On the client's thread, commit if that is due, or wake the
-	 * worker for when it will be, as after a handled event; a worker handling the events does its own idle passes.
+	 * Move the position past an event no handler takes. On the client's thread, as after a handled event: commit if
+	 * the worker asked, or wake it for when a commit will be due; a worker handling the events does its own idle
+	 * passes.
 	 */
 	private void passed(Checkpoint checkpoint) {
-		this.committer.pass(checkpoint);
 		if (this.direct != null) {
-			wakeWorkerBy(this.committer.commitIfDue());
+			wakeWorkerBy(this.committer.passAndCommitIfRequested(checkpoint));
+		}
+		else {
+			this.committer.pass(checkpoint);
 		}
 	}
 
@@ -537,7 +536,7 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private void invokeAlone(ResolvedEvent event, EventContext context) throws Exception {
 		synchronized (this.handlerLock) {
-			this.handlerReturnedNanos = this.invoker.invoke(event, context);
+			this.invoker.invoke(event, context);
 		}
 	}
 
@@ -704,12 +703,17 @@ final class CatchUpSubscriber implements Subscriber {
 	}
 
 	/**
-	 * The worker found a handler running. If a commit was due, it waits for that handler (see {@link #pollMillis}); a
-	 * worker woken early (a handler told it of a commit due later) just waits for that time.
+	 * The worker found a handler running. If a commit was due, the handler makes it once it returns, and the worker
+	 * waits the usual time (see {@link #pollMillis}); a worker woken early (a handler told it of a commit due later)
+	 * just waits for that time.
 	 */
 	@Override
 	public void whileHandlerRuns() {
 		this.handlerWasRunning = this.committer.nanosUntilDue() == 0;
+		if (this.handlerWasRunning) {
+			// The handler reads no clock per event: it makes the commit once it returns.
+			this.committer.requestCommit();
+		}
 	}
 
 	@Override

@@ -74,6 +74,12 @@ final class CheckpointCommitter {
 	/** The due time last told to the worker or by {@link #commitIfDue}. */
 	private long announcedDueNanos;
 
+	/**
+	 * Whether the worker found a commit due while a handler ran, which {@link #finishAndCommitIfDue(Checkpoint)}
+	 * then makes; cleared by every commit.
+	 */
+	private boolean commitRequested;
+
 	private static final class Slot {
 
 		final Checkpoint position;
@@ -110,6 +116,7 @@ final class CheckpointCommitter {
 	 */
 	synchronized void restore(@Nullable Checkpoint checkpoint) {
 		this.dueAnnounced = false;
+		this.commitRequested = false;
 		this.alone = null;
 		this.inFlight.clear();
 		this.unfinished.clear();
@@ -224,9 +231,8 @@ final class CheckpointCommitter {
 	}
 
 	/**
-	 * {@link #finish} and {@link #commitIfDue} in one: what a subscription handling one event at a time calls after
-	 * each, with the clock reading it already took when the handler returned, so that an event costs one lock and no
-	 * clock read here.
+	 * {@link #finish} and {@link #commitIfDue} in one, with the time read by the caller: what a worker handling one
+	 * event at a time calls after each, so that an event costs one lock.
 	 * @param position a position given to {@link #start}
 	 * @param nowNanos the time now, or a moment ago, read from the committer's own {@code nanoClock}
 	 * @return as {@link #commitIfDue}
@@ -239,6 +245,49 @@ final class CheckpointCommitter {
 			}
 		}
 		return commitAndTell();
+	}
+
+	/**
+	 * {@link #finish} and the commit rule without a clock read for most events: for a handler on the client's thread,
+	 * whose worker sleeps until the next commit falls due (each change of that time is returned for it, as by
+	 * {@link #commitIfDue}). The clock is read only when the N-th event since the last commit finishes, or after the
+	 * worker {@link #requestCommit asked}: a time that passed while the handler was busy is the worker's to notice.
+	 * @param position a position given to {@link #start}
+	 * @return as {@link #commitIfDue}
+	 */
+	long finishAndCommitIfDue(Checkpoint position) {
+		synchronized (this) {
+			finished(position);
+			boolean look = this.commitRequested || this.finishedSinceCommit == this.everyEvents;
+			if (!look || !isDue(this.nanoClock.getAsLong())) {
+				return news();
+			}
+		}
+		return commitAndTell();
+	}
+
+	/**
+	 * {@link #pass} for a handler on the client's thread: commits only if the worker {@link #requestCommit asked}
+	 * (passed events do not count towards N).
+	 * @param position the position, after every position started before
+	 * @return as {@link #commitIfDue}
+	 */
+	long passAndCommitIfRequested(Checkpoint position) {
+		synchronized (this) {
+			pass(position);
+			if (!this.commitRequested || !isDue(this.nanoClock.getAsLong())) {
+				return news();
+			}
+		}
+		return commitAndTell();
+	}
+
+	/**
+	 * The worker found a commit due while a handler ran and could not make it itself: the handler's next
+	 * {@link #finishAndCommitIfDue(Checkpoint)} makes it.
+	 */
+	synchronized void requestCommit() {
+		this.commitRequested = true;
 	}
 
 	/** The commit rule: N events finished and the minimum interval passed, or T passed. */
@@ -320,6 +369,7 @@ final class CheckpointCommitter {
 			current = this.safe;
 			this.lastCommitNanos = this.nanoClock.getAsLong();
 			this.dueAnnounced = false;
+			this.commitRequested = false;
 			if (current == null || !current.isAfter(this.committed)) {
 				return;
 			}
@@ -354,6 +404,7 @@ final class CheckpointCommitter {
 			this.finishedSinceCommit = 0;
 			this.lastCommitNanos = this.nanoClock.getAsLong();
 			this.dueAnnounced = false;
+			this.commitRequested = false;
 		}
 		this.observer.checkpointCommitted(this.subscriptionId, position);
 	}

@@ -86,6 +86,16 @@ final class CompositeSubscriptionObserver implements SubscriptionObserver {
 	}
 
 	@Override
+	public boolean usesHandlerDuration() {
+		for (SubscriptionObserver observer : this.observers) {
+			if (observer.usesHandlerDuration()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
 	public void eventSkipped(String subscriptionId, EventContext event, String reason) {
 		each((o) -> o.eventSkipped(subscriptionId, event, reason));
 	}

@@ -18,6 +18,11 @@ public class ApplicationEventSubscriptionObserver implements SubscriptionObserve
 	}
 
 	@Override
+	public boolean usesHandlerDuration() {
+		return false;
+	}
+
+	@Override
 	public void stateChanged(SubscriptionSnapshot snapshot, SubscriptionState previous) {
 		if (previous == SubscriptionState.STARTING
 				&& (snapshot.state() == SubscriptionState.CATCHING_UP || snapshot.state() == SubscriptionState.LIVE)) {

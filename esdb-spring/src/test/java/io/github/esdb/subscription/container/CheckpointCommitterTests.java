@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,55 @@ class CheckpointCommitterTests {
 		assertThat(this.store.stored).containsExactly(at(1));
 		committer.finishAndCommitIfDue(at(2), 200 * second);
 		assertThat(this.store.stored).containsExactly(at(1), at(3));
+	}
+
+	@Test
+	void aHandlerOnTheClientsThreadReadsTheClockOnlyAtTheNthEventOrWhenTheWorkerAsks() {
+		long second = Duration.ofSeconds(1).toNanos();
+		AtomicInteger reads = new AtomicInteger();
+		CheckpointCommitter committer = new CheckpointCommitter("s", this.store, 3, Duration.ofSeconds(5),
+				Duration.ofSeconds(1), this.observer, () -> {
+					reads.incrementAndGet();
+					return this.now.get();
+				});
+		int atStart = reads.get();
+		// Long past the interval T, yet no clock is read and nothing committed: only the time is told, once.
+		this.now.set(60 * second);
+		committer.start(at(0));
+		assertThat(committer.finishAndCommitIfDue(at(0))).isEqualTo(5 * second);
+		committer.start(at(1));
+		assertThat(committer.finishAndCommitIfDue(at(1))).isEqualTo(CheckpointCommitter.NO_NEWS);
+		assertThat(reads.get()).isEqualTo(atStart);
+		assertThat(this.store.stored).isEmpty();
+		// The N-th reads the clock, and commits since the minimum interval passed.
+		committer.start(at(2));
+		assertThat(committer.finishAndCommitIfDue(at(2))).isEqualTo(CheckpointCommitter.NO_NEWS);
+		assertThat(this.store.stored).containsExactly(at(2));
+		// The N-th before the minimum interval passed: the new due time is told, for the worker to wake then.
+		int afterCommit = reads.get();
+		for (long revision = 3; revision < 5; revision++) {
+			committer.start(at(revision));
+			committer.finishAndCommitIfDue(at(revision));
+		}
+		committer.start(at(5));
+		assertThat(committer.finishAndCommitIfDue(at(5))).isEqualTo(61 * second);
+		assertThat(reads.get()).isEqualTo(afterCommit + 1);
+		// The worker found it due while the handler ran and asked: the handler's next event commits, even one that
+		// passes (a position no handler sees).
+		this.now.set(61 * second);
+		committer.requestCommit();
+		committer.start(at(6));
+		committer.finishAndCommitIfDue(at(6));
+		assertThat(this.store.stored).containsExactly(at(2), at(6));
+		// A request answered by a commit is gone: the next events read no clock again.
+		int answered = reads.get();
+		committer.start(at(7));
+		committer.finishAndCommitIfDue(at(7));
+		assertThat(reads.get()).isEqualTo(answered);
+		this.now.set(70 * second);
+		committer.requestCommit();
+		committer.passAndCommitIfRequested(at(8));
+		assertThat(this.store.stored).containsExactly(at(2), at(6), at(8));
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,6 +90,59 @@ class CommitTimingTests {
 		}
 		finally {
 			assertThat(container.stop(Duration.ofSeconds(10))).isTrue();
+		}
+	}
+
+	@Test
+	void aHandlerBusyWithoutPauseCommitsByTimeAsWellAsByCount() throws Exception {
+		// The handler reads no clock per event: a commit that falls due by time while it is busy is the worker's to
+		// notice, and the worker cannot take the handling lock from a handler that holds it all the time, so it asks
+		// the handler to commit once it returns. Each handler call takes 10 ms and the next follows at once.
+		// By time: every 300 ms, a count that is never reached.
+		assertCommitsWhileBusy(1_000_000, Duration.ofMillis(300), Duration.ZERO);
+		// By count: 10 events, no more often than every 300 ms. The count is reached long before, and the commit
+		// then falls due by time.
+		assertCommitsWhileBusy(10, Duration.ofHours(1), Duration.ofMillis(300));
+	}
+
+	private void assertCommitsWhileBusy(int everyEvents, Duration every, Duration minInterval) throws Exception {
+		this.stored.clear();
+		String stream = "commit-busy-" + System.nanoTime();
+		int events = 200;
+		esdb.appendTicks(stream, events);
+		AtomicInteger handled = new AtomicInteger();
+		SubscriptionContainer container = DefaultSubscriptionContainerFactory.builder()
+			.clients(KurrentDBClientProvider.of(esdb.client()))
+			.serializer(new JacksonEventSerializer(new JsonMapper(), new EventTypeRegistry()))
+			.checkpointStores((name) -> this.store)
+			.checkpointEvery(everyEvents, every)
+			.checkpointMinInterval(minInterval)
+			.build()
+			.create(SubscriptionEndpoint.toStream("commit-busy-" + everyEvents, stream).handler((event, context) -> {
+				Thread.sleep(10);
+				handled.incrementAndGet();
+			}).build());
+		long started = System.nanoTime();
+		container.start();
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> handled.get() == events);
+		}
+		finally {
+			assertThat(container.stop(Duration.ofSeconds(10))).isTrue();
+		}
+		long handledFor = System.nanoTime() - started;
+		// The commits made while the handler was busy: those before the last event (the stop commits the rest).
+		List<Stored> whileBusy = this.stored.stream()
+			.filter((s) -> s.checkpoint().revision() != null && s.checkpoint().revision() < events - 1)
+			.toList();
+		// About one every 300 ms over at least 2 s of handling (200 calls of 10 ms): at least three, and none
+		// much sooner than 300 ms after the one before (each is timed as it reaches the store, a moment after the
+		// committer took its time).
+		assertThat(handledFor).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(2_000));
+		assertThat(whileBusy).as("commits while the handler was busy").hasSizeGreaterThanOrEqualTo(3);
+		for (int i = 1; i < whileBusy.size(); i++) {
+			assertThat(whileBusy.get(i).nanos() - whileBusy.get(i - 1).nanos())
+				.isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(290));
 		}
 	}
 
