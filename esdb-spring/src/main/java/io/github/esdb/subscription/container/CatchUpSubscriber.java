@@ -709,11 +709,8 @@ final class CatchUpSubscriber implements Subscriber {
 	 */
 	@Override
 	public void whileHandlerRuns() {
-		this.handlerWasRunning = this.committer.nanosUntilDue() == 0;
-		if (this.handlerWasRunning) {
-			// The handler reads no clock per event: it makes the commit once it returns.
-			this.committer.requestCommit();
-		}
+		// The handler reads no clock per event: asked, it makes the commit once it returns.
+		this.handlerWasRunning = this.committer.requestCommitIfDue();
 	}
 
 	@Override

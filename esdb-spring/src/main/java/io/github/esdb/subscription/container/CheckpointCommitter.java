@@ -75,8 +75,8 @@ final class CheckpointCommitter {
 	private long announcedDueNanos;
 
 	/**
-	 * Whether the worker found a commit due while a handler ran, which {@link #finishAndCommitIfDue(Checkpoint)}
-	 * then makes; cleared by every commit.
+	 * Whether the worker found a commit due while a handler ran, which {@link #finishAndCommitIfDue(Checkpoint)} or
+	 * {@link #passAndCommitIfRequested} then makes; cleared by every commit and every look at the clock it causes.
 	 */
 	private boolean commitRequested;
 
@@ -259,6 +259,7 @@ final class CheckpointCommitter {
 		synchronized (this) {
 			finished(position);
 			boolean look = this.commitRequested || this.finishedSinceCommit == this.everyEvents;
+			this.commitRequested = false;
 			if (!look || !isDue(this.nanoClock.getAsLong())) {
 				return news();
 			}
@@ -275,7 +276,9 @@ final class CheckpointCommitter {
 	long passAndCommitIfRequested(Checkpoint position) {
 		synchronized (this) {
 			pass(position);
-			if (!this.commitRequested || !isDue(this.nanoClock.getAsLong())) {
+			boolean look = this.commitRequested;
+			this.commitRequested = false;
+			if (!look || !isDue(this.nanoClock.getAsLong())) {
 				return news();
 			}
 		}
@@ -283,11 +286,17 @@ final class CheckpointCommitter {
 	}
 
 	/**
-	 * The worker found a commit due while a handler ran and could not make it itself: the handler's next
-	 * {@link #finishAndCommitIfDue(Checkpoint)} makes it.
+	 * What the worker calls when it finds a handler running: if a commit is due, the handler's next
+	 * {@link #finishAndCommitIfDue(Checkpoint)} or {@link #passAndCommitIfRequested} makes it. Looked at and asked
+	 * under one lock, so that a commit the handler makes in between leaves no request behind.
+	 * @return whether a commit was due
 	 */
-	synchronized void requestCommit() {
+	synchronized boolean requestCommitIfDue() {
+		if (nanosUntilDue() != 0) {
+			return false;
+		}
 		this.commitRequested = true;
+		return true;
 	}
 
 	/** The commit rule: N events finished and the minimum interval passed, or T passed. */

@@ -88,7 +88,14 @@ final class CompositeSubscriptionObserver implements SubscriptionObserver {
 	@Override
 	public boolean usesHandlerDuration() {
 		for (SubscriptionObserver observer : this.observers) {
-			if (observer.usesHandlerDuration()) {
+			try {
+				if (observer.usesHandlerDuration()) {
+					return true;
+				}
+			}
+			catch (RuntimeException ex) {
+				// As if it did: an observer that cannot say is given what it may need.
+				ignore(observer, ex);
 				return true;
 			}
 		}

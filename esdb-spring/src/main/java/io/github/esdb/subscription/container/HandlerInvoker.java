@@ -88,14 +88,14 @@ final class HandlerInvoker {
 	 * @throws Exception what the handler threw
 	 */
 	void invokeBatch(BatchEventDispatcher dispatcher, List<EventBatcher.Item> items) throws Exception {
-		long started = System.nanoTime();
+		long started = this.timed ? System.nanoTime() : 0;
 		List<ResolvedEvent> events = items.stream().map(EventBatcher.Item::event).toList();
 		List<EventContext> contexts = items.stream().map(EventBatcher.Item::context).toList();
 		this.services.interceptor().intercept(this.endpoint, contexts.get(contexts.size() - 1), () -> {
 			dispatcher.dispatchBatch(events, contexts);
 			return true;
 		});
-		handled(items, Duration.ofNanos(System.nanoTime() - started));
+		handled(items, this.timed ? Duration.ofNanos(System.nanoTime() - started) : Duration.ZERO);
 	}
 
 	/**

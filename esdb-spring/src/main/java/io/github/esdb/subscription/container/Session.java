@@ -295,8 +295,9 @@ final class Session {
 				}
 			}
 		}
-		// Idle work only when no handler runs: a handler busy with events commits by itself after each, and
-		// queueing behind it would have every one of its unlocks wake this thread only to lose the lock again.
+		// Idle work only when no handler runs: a handler busy with events makes the commits that fall due by count
+		// itself, and those due by time when asked (whileHandling), and queueing behind it would have every one of its
+		// unlocks wake this thread only to lose the lock again.
 		if (!this.handling.tryLock()) {
 			// A handler may run for long: what is due alongside it (acks of the events before it) goes now, and
 			// is no longer due when the worker computes its next wait, which would otherwise be a millisecond;

@@ -189,7 +189,7 @@ class CheckpointCommitterTests {
 		long second = Duration.ofSeconds(1).toNanos();
 		CheckpointCommitter committer = new CheckpointCommitter("s", this.store, 2, Duration.ofSeconds(5),
 				Duration.ofSeconds(1), this.observer, this.now::get);
-		// The clock says a commit is long due; the handler's own reading, a moment ago, says not yet.
+		// The clock says a commit is long due; the caller's own reading, a moment ago, says not yet.
 		this.now.set(60 * second);
 		committer.start(at(0));
 		assertThat(committer.finishAndCommitIfDue(at(0), second / 2)).isEqualTo(5 * second);
@@ -243,7 +243,7 @@ class CheckpointCommitterTests {
 		// The worker found it due while the handler ran and asked: the handler's next event commits, even one that
 		// passes (a position no handler sees).
 		this.now.set(61 * second);
-		committer.requestCommit();
+		assertThat(committer.requestCommitIfDue()).isTrue();
 		committer.start(at(6));
 		committer.finishAndCommitIfDue(at(6));
 		assertThat(this.store.stored).containsExactly(at(2), at(6));
@@ -252,10 +252,14 @@ class CheckpointCommitterTests {
 		committer.start(at(7));
 		committer.finishAndCommitIfDue(at(7));
 		assertThat(reads.get()).isEqualTo(answered);
-		this.now.set(70 * second);
-		committer.requestCommit();
+		// Not due: nothing is asked. Due (T passed): a passed position makes it.
+		assertThat(committer.requestCommitIfDue()).isFalse();
 		committer.passAndCommitIfRequested(at(8));
-		assertThat(this.store.stored).containsExactly(at(2), at(6), at(8));
+		assertThat(this.store.stored).containsExactly(at(2), at(6));
+		this.now.set(70 * second);
+		assertThat(committer.requestCommitIfDue()).isTrue();
+		committer.passAndCommitIfRequested(at(9));
+		assertThat(this.store.stored).containsExactly(at(2), at(6), at(9));
 	}
 
 	@Test

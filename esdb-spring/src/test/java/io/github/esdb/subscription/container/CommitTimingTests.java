@@ -142,7 +142,7 @@ class CommitTimingTests {
 		assertThat(whileBusy).as("commits while the handler was busy").hasSizeGreaterThanOrEqualTo(3);
 		for (int i = 1; i < whileBusy.size(); i++) {
 			assertThat(whileBusy.get(i).nanos() - whileBusy.get(i - 1).nanos())
-				.isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(290));
+				.isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(250));
 		}
 	}
 

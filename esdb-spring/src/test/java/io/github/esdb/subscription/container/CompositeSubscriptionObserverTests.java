@@ -64,4 +64,30 @@ class CompositeSubscriptionObserverTests {
 		assertThat(heard).containsExactly("failing handled", "handled s 3 7", "failing committed", "committed s 3");
 	}
 
+	@Test
+	void handlersAreTimedWhenAnyObserverUsesTheDurationOrCannotSay() {
+		SubscriptionObserver untimed = new SubscriptionObserver() {
+
+			@Override
+			public boolean usesHandlerDuration() {
+				return false;
+			}
+
+		};
+		SubscriptionObserver broken = new SubscriptionObserver() {
+
+			@Override
+			public boolean usesHandlerDuration() {
+				throw new IllegalStateException("observer broke");
+			}
+
+		};
+		assertThat(new CompositeSubscriptionObserver(List.of()).usesHandlerDuration()).isFalse();
+		assertThat(new CompositeSubscriptionObserver(List.of(untimed, untimed)).usesHandlerDuration()).isFalse();
+		// The interface's default: an observer written before the method existed still gets durations.
+		assertThat(new CompositeSubscriptionObserver(List.of(untimed, new SubscriptionObserver() {
+		})).usesHandlerDuration()).isTrue();
+		assertThat(new CompositeSubscriptionObserver(List.of(untimed, broken)).usesHandlerDuration()).isTrue();
+	}
+
 }
