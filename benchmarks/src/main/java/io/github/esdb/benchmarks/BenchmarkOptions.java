@@ -39,17 +39,19 @@ import java.util.stream.Collectors;
  * show how far one JVM's figures can be trusted
  * @param resultsFile where a fork writes its measured figures for the JVM that started it ({@code --results-file},
  * internal: the forking JVM passes it), {@code null} to write none
+ * @param profileDir where each delivery variant of each measured round writes the CPU profile taken while it ran
+ * ({@code --profile}, see {@link VariantProfiler}), {@code null} to profile nothing
  */
 public record BenchmarkOptions(int events, int longEvents, int concurrentEvents, int persistentEvents, int appends,
 		int liveEvents, int backlogMillis, int startupSubscriptions, int runs, int warmUpRounds, int settleRounds,
-		int bufferSize, Set<Section> sections, int forks, Path resultsFile) {
+		int bufferSize, Set<Section> sections, int forks, Path resultsFile, Path profileDir) {
 
 	/**
 	 * The defaults: 100k and 1M catch-up events, 20k per concurrent subscription, 3 runs after a warm-up that lasts
 	 * until the JIT settles (at most 8 more rounds), one JVM.
 	 */
 	public static final BenchmarkOptions DEFAULTS = new BenchmarkOptions(100_000, 1_000_000, 20_000, 50_000, 3_000,
-			2_000, 3_000, 100, 3, 1, 8, 10, EnumSet.allOf(Section.class), 1, null);
+			2_000, 3_000, 100, 3, 1, 8, 10, EnumSet.allOf(Section.class), 1, null, null);
 
 	/**
 	 * Validate the options.
@@ -164,6 +166,7 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 		boolean noWarmUp = false;
 		Set<Section> sections = d.sections;
 		Path resultsFile = d.resultsFile;
+		Path profileDir = d.profileDir;
 		for (String arg : args) {
 			if (arg.equals("--no-warm-up")) {
 				noWarmUp = true;
@@ -186,6 +189,13 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 					throw new IllegalArgumentException("No path in '" + arg + "'");
 				}
 				resultsFile = Path.of(value);
+				continue;
+			}
+			if (name.equals("profile")) {
+				if (value.isBlank()) {
+					throw new IllegalArgumentException("No directory in '" + arg + "'");
+				}
+				profileDir = Path.of(value);
 				continue;
 			}
 			if (!values.containsKey(name)) {
@@ -217,7 +227,7 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 				values.get("persistent-events"), values.get("appends"), values.get("live-events"),
 				values.get("backlog-millis"), values.get("startup-subscriptions"), values.get("runs"),
 				values.get("warm-up-rounds"), values.get("settle-rounds"), values.get("buffer-size"), sections,
-				values.get("forks"), resultsFile);
+				values.get("forks"), resultsFile, profileDir);
 	}
 
 	/**
@@ -228,7 +238,8 @@ public record BenchmarkOptions(int events, int longEvents, int concurrentEvents,
 		return "Options: --events=100000 --long-events=1000000 --concurrent-events=20000 --persistent-events=50000 "
 				+ "--appends=3000 --live-events=2000 --backlog-millis=3000 --startup-subscriptions=100 --runs=3 "
 				+ "--buffer-size=10 --warm-up-rounds=1 --settle-rounds=8 --no-warm-up (no warm-up round at all) "
-				+ "--forks=1 "
+				+ "--forks=1 --profile=<directory> (a CPU profile per delivery variant and round, async-profiler's "
+				+ "jar on the class path) "
 				+ "--only=catch-up,long,concurrent,persistent,append,live,startup,backlog (all when not given)";
 	}
 

@@ -96,6 +96,9 @@ public final class StarterOverheadBenchmark {
 
 	private final ProcessRest rest = ProcessRest.ofThisJvm();
 
+	/** Profiles each delivery variant of the measured rounds ({@code --profile}), {@code null} when not asked. */
+	private final VariantProfiler profiler;
+
 	private StarterOverheadBenchmark(BenchmarkOptions options, EmbeddedEsdbServer server) {
 		this.options = options;
 		this.server = server;
@@ -103,6 +106,7 @@ public final class StarterOverheadBenchmark {
 		this.client = KurrentDBClient.create(settings);
 		this.persistentClient = KurrentDBPersistentSubscriptionsClient.create(settings);
 		this.payload = this.json.writeValueAsBytes(BenchmarkEvent.sample(42));
+		this.profiler = (options.profileDir() != null) ? VariantProfiler.to(options.profileDir()) : null;
 	}
 
 	/**
@@ -190,6 +194,9 @@ public final class StarterOverheadBenchmark {
 			// The figure to read the table with: a large share means the JIT, not the code, made the differences.
 			log("the JIT compiled for %.1f%% of the measured rounds' CPU", measured.share() * 100);
 		}
+		if (this.profiler != null) {
+			this.profiler.printMedians((line) -> log("%s", line));
+		}
 	}
 
 	private void runRound(Round round) throws Exception {
@@ -219,31 +226,31 @@ public final class StarterOverheadBenchmark {
 			// so that neither side of a pair always follows the other (see measureInTurn).
 			List<Step> steps = new ArrayList<>();
 			if (this.options.runs(Section.CATCH_UP)) {
-				steps.add(new Step(Variant.CATCH_UP_RAW, () -> rawCatchUp(CATCH_UP_STREAM, events, false)));
-				steps.add(new Step(Variant.CATCH_UP_RAW_JACKSON, () -> rawCatchUp(CATCH_UP_STREAM, events, true)));
-				steps.add(new Step(Variant.CATCH_UP_STARTER_RECORD, () -> app.deliver(
+				steps.add(new Step(Variant.CATCH_UP_RAW, events, () -> rawCatchUp(CATCH_UP_STREAM, events, false)));
+				steps.add(new Step(Variant.CATCH_UP_RAW_JACKSON, events, () -> rawCatchUp(CATCH_UP_STREAM, events, true)));
+				steps.add(new Step(Variant.CATCH_UP_STARTER_RECORD, events, () -> app.deliver(
 						BenchmarkHandlers.CATCH_UP_RECORD, app.handlers.catchUpRecord, events, timeout(events))));
-				steps.add(new Step(Variant.CATCH_UP_STARTER_BYTES, () -> app.deliver(
+				steps.add(new Step(Variant.CATCH_UP_STARTER_BYTES, events, () -> app.deliver(
 						BenchmarkHandlers.CATCH_UP_BYTES, app.handlers.catchUpBytes, events, timeout(events))));
-				steps.add(new Step(Variant.CATCH_UP_METADATA_RAW_JACKSON,
+				steps.add(new Step(Variant.CATCH_UP_METADATA_RAW_JACKSON, events,
 						() -> rawCatchUp(METADATA_STREAM, events, true)));
-				steps.add(new Step(Variant.CATCH_UP_METADATA_STARTER_RECORD, () -> app.deliver(
+				steps.add(new Step(Variant.CATCH_UP_METADATA_STARTER_RECORD, events, () -> app.deliver(
 						BenchmarkHandlers.METADATA_RECORD, app.handlers.metadataRecord, events, timeout(events))));
 			}
 			if (this.options.runs(Section.LONG)) {
-				steps.add(new Step(Variant.LONG_RAW_JACKSON, () -> rawCatchUp(LONG_STREAM, longEvents, true)));
-				steps.add(new Step(Variant.LONG_STARTER_RECORD, () -> app.deliver(BenchmarkHandlers.LONG_RECORD,
+				steps.add(new Step(Variant.LONG_RAW_JACKSON, longEvents, () -> rawCatchUp(LONG_STREAM, longEvents, true)));
+				steps.add(new Step(Variant.LONG_STARTER_RECORD, longEvents, () -> app.deliver(BenchmarkHandlers.LONG_RECORD,
 						app.handlers.longRecord, longEvents, timeout(longEvents))));
 			}
 			if (this.options.runs(Section.CONCURRENT)) {
-				steps.add(new Step(Variant.CONCURRENT_1_RAW, () -> rawConcurrent(1, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_1_STARTER,
+				steps.add(new Step(Variant.CONCURRENT_1_RAW, concurrentEvents, () -> rawConcurrent(1, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_1_STARTER, concurrentEvents,
 						() -> starterConcurrent(app, tag, 1, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_10_RAW, () -> rawConcurrent(10, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_10_STARTER,
+				steps.add(new Step(Variant.CONCURRENT_10_RAW, 10L * concurrentEvents, () -> rawConcurrent(10, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_10_STARTER, 10L * concurrentEvents,
 						() -> starterConcurrent(app, tag, 10, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_50_RAW, () -> rawConcurrent(50, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_50_STARTER,
+				steps.add(new Step(Variant.CONCURRENT_50_RAW, 50L * concurrentEvents, () -> rawConcurrent(50, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_50_STARTER, 50L * concurrentEvents,
 						() -> starterConcurrent(app, tag, 50, concurrentEvents)));
 			}
 			measureInTurn(round, steps);
@@ -693,7 +700,19 @@ public final class StarterOverheadBenchmark {
 			}
 			// The variant's CPU is its own: not what the wait, or the round's start-up before it, used.
 			this.atLastRecord = ThreadCpu.now();
-			record(round, step.variant(), step.measurement().run());
+			boolean profiled = this.profiler != null && !round.warmUp();
+			if (profiled) {
+				this.profiler.start();
+			}
+			double value = step.measurement().run();
+			VariantProfiler.Split split = profiled
+					? this.profiler.stop(step.variant(), round.number(), step.events()) : null;
+			record(round, step.variant(), value);
+			if (split != null) {
+				log("  profile    %-95s consumer %.3f µs/event, outside Jackson %.3f; whole process %.2f",
+						step.variant().label(), split.consumerMicros(), split.outsideJacksonMicros(),
+						split.processMicros());
+			}
 		}
 	}
 
@@ -702,7 +721,13 @@ public final class StarterOverheadBenchmark {
 	 * @param variant what it measures
 	 * @param measurement runs it and returns its figure
 	 */
-	private record Step(Variant variant, Measurement measurement) {
+	/**
+	 * A delivery variant of a round.
+	 * @param variant which
+	 * @param events how many events it delivers, for the profile's figures per event
+	 * @param measurement runs it
+	 */
+	private record Step(Variant variant, long events, Measurement measurement) {
 	}
 
 	/** One variant's run, returning its figure. */

@@ -22,6 +22,14 @@ class BenchmarkOptionsTests {
 	}
 
 	@Test
+	void parsesTheProfileDirectory() {
+		assertThat(BenchmarkOptions.parse().profileDir()).isNull();
+		assertThat(BenchmarkOptions.parse("--profile=/tmp/profiles").profileDir()).isEqualTo(Path.of("/tmp/profiles"));
+		assertThatIllegalArgumentException().isThrownBy(() -> BenchmarkOptions.parse("--profile="))
+			.withMessage("No directory in '--profile='");
+	}
+
+	@Test
 	void parsesWarmUpRounds() {
 		assertThat(BenchmarkOptions.parse("--warm-up-rounds=3").warmUpRounds()).isEqualTo(3);
 		assertThat(BenchmarkOptions.parse("--warm-up-rounds=0").warmUpRounds()).isZero();

@@ -27,7 +27,7 @@ class StarterOverheadBenchmarkSmokeTests {
 	void everyVariantRunsAndIsReported() throws Exception {
 		BenchmarkReport report = StarterOverheadBenchmark
 			.run(new BenchmarkOptions(300, 600, 100, 100, 10, 10, 100, 5, 1, 0, 0, 10,
-					EnumSet.allOf(BenchmarkOptions.Section.class), 1, null));
+					EnumSet.allOf(BenchmarkOptions.Section.class), 1, null, null));
 		for (Variant variant : Variant.values()) {
 			BenchmarkReport.Summary summary = report.summary(variant);
 			assertThat(summary.runs()).as(variant.name()).isEqualTo(1);
