@@ -710,7 +710,8 @@ public final class StarterOverheadBenchmark {
 			record(round, step.variant(), value);
 			if (split != null) {
 				log("  profile    %-95s consumer %.3f µs/event, outside Jackson %.3f; whole process %.2f",
-						step.variant().label(), split.consumerMicros(), split.outsideJacksonMicros(),
+						step.variant().measure().label() + ": " + step.variant().label(), split.consumerMicros(),
+						split.outsideJacksonMicros(),
 						split.processMicros());
 			}
 		}

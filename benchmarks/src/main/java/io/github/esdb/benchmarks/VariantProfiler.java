@@ -111,7 +111,8 @@ final class VariantProfiler {
 		out.accept("profiles in " + this.directory + " (" + INTERVAL_MICROS
 				+ " µs samples); medians over the rounds, µs of CPU per event:");
 		this.splits.forEach((variant, rounds) -> out.accept(String.format("  %-95s consumer %.3f, outside Jackson "
-				+ "%.3f; whole process %.2f", variant.label(), median(rounds, Split::consumerMicros),
+				+ "%.3f; whole process %.2f", variant.measure().label() + ": " + variant.label(),
+				median(rounds, Split::consumerMicros),
 				median(rounds, Split::outsideJacksonMicros), median(rounds, Split::processMicros))));
 	}
 
