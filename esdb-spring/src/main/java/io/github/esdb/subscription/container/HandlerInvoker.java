@@ -49,8 +49,8 @@ final class HandlerInvoker {
 	 * @throws Exception what the handler threw
 	 */
 	void invoke(ResolvedEvent event, EventContext context) throws Exception {
-		// Two clock reads cost about as much as the rest of the starter's work per event: only for an observer that
-		// reads the duration.
+		// Two clock reads were about a sixth of the starter's own work per event in a fast catch-up: only for an
+		// observer that reads the duration.
 		long started = this.timed ? System.nanoTime() : 0;
 		boolean taken = this.services.interceptor()
 			.intercept(this.endpoint, context, () -> this.services.currentEvent()
