@@ -227,7 +227,8 @@ public final class StarterOverheadBenchmark {
 			List<Step> steps = new ArrayList<>();
 			if (this.options.runs(Section.CATCH_UP)) {
 				steps.add(new Step(Variant.CATCH_UP_RAW, events, () -> rawCatchUp(CATCH_UP_STREAM, events, false)));
-				steps.add(new Step(Variant.CATCH_UP_RAW_JACKSON, events, () -> rawCatchUp(CATCH_UP_STREAM, events, true)));
+				steps.add(new Step(Variant.CATCH_UP_RAW_JACKSON, events,
+						() -> rawCatchUp(CATCH_UP_STREAM, events, true)));
 				steps.add(new Step(Variant.CATCH_UP_STARTER_RECORD, events, () -> app.deliver(
 						BenchmarkHandlers.CATCH_UP_RECORD, app.handlers.catchUpRecord, events, timeout(events))));
 				steps.add(new Step(Variant.CATCH_UP_STARTER_BYTES, events, () -> app.deliver(
@@ -238,18 +239,22 @@ public final class StarterOverheadBenchmark {
 						BenchmarkHandlers.METADATA_RECORD, app.handlers.metadataRecord, events, timeout(events))));
 			}
 			if (this.options.runs(Section.LONG)) {
-				steps.add(new Step(Variant.LONG_RAW_JACKSON, longEvents, () -> rawCatchUp(LONG_STREAM, longEvents, true)));
-				steps.add(new Step(Variant.LONG_STARTER_RECORD, longEvents, () -> app.deliver(BenchmarkHandlers.LONG_RECORD,
-						app.handlers.longRecord, longEvents, timeout(longEvents))));
+				steps.add(new Step(Variant.LONG_RAW_JACKSON, longEvents,
+						() -> rawCatchUp(LONG_STREAM, longEvents, true)));
+				steps.add(new Step(Variant.LONG_STARTER_RECORD, longEvents, () -> app
+					.deliver(BenchmarkHandlers.LONG_RECORD, app.handlers.longRecord, longEvents, timeout(longEvents))));
 			}
 			if (this.options.runs(Section.CONCURRENT)) {
-				steps.add(new Step(Variant.CONCURRENT_1_RAW, concurrentEvents, () -> rawConcurrent(1, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_1_RAW, concurrentEvents,
+						() -> rawConcurrent(1, concurrentEvents)));
 				steps.add(new Step(Variant.CONCURRENT_1_STARTER, concurrentEvents,
 						() -> starterConcurrent(app, tag, 1, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_10_RAW, 10L * concurrentEvents, () -> rawConcurrent(10, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_10_RAW, 10L * concurrentEvents,
+						() -> rawConcurrent(10, concurrentEvents)));
 				steps.add(new Step(Variant.CONCURRENT_10_STARTER, 10L * concurrentEvents,
 						() -> starterConcurrent(app, tag, 10, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_50_RAW, 50L * concurrentEvents, () -> rawConcurrent(50, concurrentEvents)));
+				steps.add(new Step(Variant.CONCURRENT_50_RAW, 50L * concurrentEvents,
+						() -> rawConcurrent(50, concurrentEvents)));
 				steps.add(new Step(Variant.CONCURRENT_50_STARTER, 50L * concurrentEvents,
 						() -> starterConcurrent(app, tag, 50, concurrentEvents)));
 			}
@@ -720,13 +725,8 @@ public final class StarterOverheadBenchmark {
 	/**
 	 * One delivery variant of a round.
 	 * @param variant what it measures
-	 * @param measurement runs it and returns its figure
-	 */
-	/**
-	 * A delivery variant of a round.
-	 * @param variant which
 	 * @param events how many events it delivers, for the profile's figures per event
-	 * @param measurement runs it
+	 * @param measurement runs it and returns its figure
 	 */
 	private record Step(Variant variant, long events, Measurement measurement) {
 	}
