@@ -250,8 +250,9 @@ final class CheckpointCommitter {
 	/**
 	 * {@link #finish} and the commit rule without a clock read for most events: for a handler on the client's thread,
 	 * whose worker sleeps until the next commit falls due (each change of that time is returned for it, as by
-	 * {@link #commitIfDue}). The clock is read only when the N-th event since the last commit finishes, or after the
-	 * worker {@link #requestCommitIfDue asked}: a time that passed while the handler was busy is the worker's to notice.
+	 * {@link #commitIfDue}). The clock is read only when the N-th event since the last commit finishes, or after
+	 * the worker {@link #requestCommitIfDue asked}: a time that passed while the handler was busy is the worker's to
+	 * notice.
 	 * @param position a position given to {@link #start}
 	 * @return as {@link #commitIfDue}
 	 */
