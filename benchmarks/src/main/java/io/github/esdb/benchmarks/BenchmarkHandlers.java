@@ -6,8 +6,9 @@ import io.github.esdb.subscription.EventSubscription;
  * The starter's side of the delivery benchmarks: annotated handlers that do no more than the raw listeners (count,
  * and touch the payload so that its deserialization cannot be optimised away). None starts with the context: the
  * benchmark starts each one through the registry and times it from there, so context start-up is not measured.
- * Ids, streams and groups carry {@code bench.prefix}, new for every application context, so no run resumes from
- * another's checkpoint or shares its persistent group.
+ * Ids and groups carry {@code bench.prefix}, one per application context, so that two contexts of a run share no
+ * checkpoint and no persistent group; within a context, each round resets the catch-up subscriptions to the start
+ * and creates the groups anew.
  */
 public class BenchmarkHandlers {
 

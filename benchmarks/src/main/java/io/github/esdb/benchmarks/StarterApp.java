@@ -11,11 +11,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.github.esdb.core.EsdbOperations;
 import io.github.esdb.subscription.CheckpointStore;
+import io.github.esdb.subscription.StartPosition;
 import io.github.esdb.subscription.SubscriptionRegistry;
 
 /**
- * One Spring Boot application context of the starter's side, connected to the benchmark's embedded server. A new
- * context (with a new {@code bench.prefix}) per round keeps subscription ids, checkpoints and groups apart.
+ * One Spring Boot application context of the starter's side, connected to the benchmark's embedded server. It lives
+ * for the whole run, as the raw client does: each round replays its subscriptions from the start through
+ * {@link SubscriptionRegistry#reset}, as an application rebuilds a read model, and gives its persistent groups a new
+ * start on the server. Its {@code bench.prefix} keeps its ids and groups apart from another context's.
  */
 final class StarterApp implements AutoCloseable {
 
@@ -43,7 +46,7 @@ final class StarterApp implements AutoCloseable {
 	/**
 	 * Start a context.
 	 * @param connectionString the embedded server's connection string
-	 * @param prefix the prefix of subscription ids and group names, unique per context
+	 * @param prefix the prefix of subscription ids and group names, unique per context in the run
 	 * @param catchUpStream the stream of the catch-up variants
 	 * @param metadataStream the stream of the catch-up variants whose events carry metadata
 	 * @param longStream the stream of the long-history variants
@@ -82,6 +85,21 @@ final class StarterApp implements AutoCloseable {
 	 */
 	String id(String suffix) {
 		return this.prefix + "-" + suffix;
+	}
+
+	/**
+	 * Replay a catch-up subscription from the first event: move it back to the start (not timed), then
+	 * {@linkplain #deliver deliver}.
+	 * @param suffix the handler's id suffix
+	 * @param probe the handler's probe
+	 * @param count how many events to wait for
+	 * @param timeout how long to wait at most
+	 * @return events per second from the start call until the last event was handled
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	double replay(String suffix, Probe probe, long count, Duration timeout) throws InterruptedException {
+		this.registry.reset(id(suffix), StartPosition.START);
+		return deliver(suffix, probe, count, timeout);
 	}
 
 	/**

@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -99,6 +101,9 @@ public final class StarterOverheadBenchmark {
 	/** Profiles each delivery variant of the measured rounds ({@code --profile}), {@code null} when not asked. */
 	private final VariantProfiler profiler;
 
+	/** The persistent groups of the starter's contexts that exist on the server, from an earlier round. */
+	private final Set<String> starterGroups = new HashSet<>();
+
 	private StarterOverheadBenchmark(BenchmarkOptions options, EmbeddedEsdbServer server) {
 		this.options = options;
 		this.server = server;
@@ -180,15 +185,25 @@ public final class StarterOverheadBenchmark {
 		log("filled the streams (%,d + %,d with metadata + %,d + %,d + %,d events) in %,d ms; sections %s", events,
 				events, longEvents,
 				concurrentEvents, persistentEvents, (System.nanoTime() - fill) / 1_000_000, this.options.sections());
-		JitMeter meter = JitMeter.ofThisJvm();
-		new WarmUp(this.options.warmUpRounds(), this.options.settleRounds(), meter)
-			.run((number) -> runRound(new Round(number, true)), (line) -> log("%s", line));
+		// The starter's contexts live for the whole run, as the raw client does, and start before the first round:
+		// an application starts once and then rebuilds its read models, and a context started within a round left
+		// Spring's start-up code for the JIT to compile while the starter's variants ran (run 13's flight recording).
+		String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 6);
 		JitMeter.Activity measured = null;
-		for (int run = 1; run <= this.options.runs(); run++) {
-			int number = run;
-			JitMeter.Activity jit = meter.measure(() -> runRound(new Round(number, false)));
-			log("run %d: %s", run, jit);
-			measured = (measured != null) ? measured.plus(jit) : jit;
+		try (StarterApp app = starter(prefix + "-default", Map.of());
+				// Settings other than the defaults: in-memory checkpoints (catch-up), another buffer size
+				// (persistent).
+				StarterApp other = starter(prefix + "-other", Map.of("esdb.subscriptions.checkpoint.store", "memory",
+						"esdb.subscriptions.persistent.buffer-size", OTHER_BUFFER_SIZE))) {
+			JitMeter meter = JitMeter.ofThisJvm();
+			new WarmUp(this.options.warmUpRounds(), this.options.settleRounds(), meter)
+				.run((number) -> runRound(new Round(number, true), app, other), (line) -> log("%s", line));
+			for (int run = 1; run <= this.options.runs(); run++) {
+				int number = run;
+				JitMeter.Activity jit = meter.measure(() -> runRound(new Round(number, false), app, other));
+				log("run %d: %s", run, jit);
+				measured = (measured != null) ? measured.plus(jit) : jit;
+			}
 		}
 		if (measured != null && measured.compileMillis() >= 0) {
 			// The figure to read the table with: a large share means the JIT, not the code, made the differences.
@@ -199,7 +214,7 @@ public final class StarterOverheadBenchmark {
 		}
 	}
 
-	private void runRound(Round round) throws Exception {
+	private void runRound(Round round, StarterApp app, StarterApp other) throws Exception {
 		boolean scaledDown = round.scaledDown();
 		int events = scaled(this.options.events(), scaledDown);
 		int longEvents = scaled(this.options.longEvents(), scaledDown);
@@ -216,99 +231,90 @@ public final class StarterOverheadBenchmark {
 			log("round %d", round.number());
 		}
 
-		// The application context's start-up is outside every timing; only registry start to last event counts.
-		try (StarterApp app = starter(tag + "-default", Map.of())) {
-			if (round.warmUp() && (this.options.runs(Section.CATCH_UP) || this.options.runs(Section.LONG)
-					|| this.options.runs(Section.CONCURRENT))) {
-				warmCheckpointWrites(app, tag, scaled(CHECKPOINT_WARM_UP_WRITES, scaledDown));
-			}
-			// The delivery variants, in the order of the measures; every second measured round runs them in reverse,
-			// so that neither side of a pair always follows the other (see measureInTurn).
-			List<Step> steps = new ArrayList<>();
-			if (this.options.runs(Section.CATCH_UP)) {
-				steps.add(new Step(Variant.CATCH_UP_RAW, events, () -> rawCatchUp(CATCH_UP_STREAM, events, false)));
-				steps.add(new Step(Variant.CATCH_UP_RAW_JACKSON, events,
-						() -> rawCatchUp(CATCH_UP_STREAM, events, true)));
-				steps.add(new Step(Variant.CATCH_UP_STARTER_RECORD, events, () -> app.deliver(
-						BenchmarkHandlers.CATCH_UP_RECORD, app.handlers.catchUpRecord, events, timeout(events))));
-				steps.add(new Step(Variant.CATCH_UP_STARTER_BYTES, events, () -> app.deliver(
-						BenchmarkHandlers.CATCH_UP_BYTES, app.handlers.catchUpBytes, events, timeout(events))));
-				steps.add(new Step(Variant.CATCH_UP_METADATA_RAW_JACKSON, events,
-						() -> rawCatchUp(METADATA_STREAM, events, true)));
-				steps.add(new Step(Variant.CATCH_UP_METADATA_STARTER_RECORD, events, () -> app.deliver(
-						BenchmarkHandlers.METADATA_RECORD, app.handlers.metadataRecord, events, timeout(events))));
-			}
-			if (this.options.runs(Section.LONG)) {
-				steps.add(new Step(Variant.LONG_RAW_JACKSON, longEvents,
-						() -> rawCatchUp(LONG_STREAM, longEvents, true)));
-				steps.add(new Step(Variant.LONG_STARTER_RECORD, longEvents, () -> app
-					.deliver(BenchmarkHandlers.LONG_RECORD, app.handlers.longRecord, longEvents, timeout(longEvents))));
-			}
-			if (this.options.runs(Section.CONCURRENT)) {
-				steps.add(new Step(Variant.CONCURRENT_1_RAW, concurrentEvents,
-						() -> rawConcurrent(1, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_1_STARTER, concurrentEvents,
-						() -> starterConcurrent(app, tag, 1, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_10_RAW, 10L * concurrentEvents,
-						() -> rawConcurrent(10, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_10_STARTER, 10L * concurrentEvents,
-						() -> starterConcurrent(app, tag, 10, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_50_RAW, 50L * concurrentEvents,
-						() -> rawConcurrent(50, concurrentEvents)));
-				steps.add(new Step(Variant.CONCURRENT_50_STARTER, 50L * concurrentEvents,
-						() -> starterConcurrent(app, tag, 50, concurrentEvents)));
-			}
-			measureInTurn(round, steps);
-			if (this.options.runs(Section.PERSISTENT)) {
-				record(round, Variant.PERSISTENT_RAW, rawPersistent(tag + "-raw", persistentEvents));
-				// The groups exist before the timing starts, as for the raw client; the starter then uses them as
-				// they are.
-				createGroup(app.id(BenchmarkHandlers.PERSISTENT_RECORD));
-				record(round, Variant.PERSISTENT_STARTER_RECORD, app.deliver(BenchmarkHandlers.PERSISTENT_RECORD,
-						app.handlers.persistentRecord, persistentEvents, timeout(persistentEvents)));
-				createGroup(app.id(BenchmarkHandlers.PERSISTENT_BYTES));
-				record(round, Variant.PERSISTENT_STARTER_BYTES, app.deliver(BenchmarkHandlers.PERSISTENT_BYTES,
-						app.handlers.persistentBytes, persistentEvents, timeout(persistentEvents)));
-			}
+		if (round.warmUp() && (this.options.runs(Section.CATCH_UP) || this.options.runs(Section.LONG)
+				|| this.options.runs(Section.CONCURRENT))) {
+			warmCheckpointWrites(app, tag, scaled(CHECKPOINT_WARM_UP_WRITES, scaledDown));
+		}
+		// The delivery variants, in the order of the measures; every second measured round runs them in reverse,
+		// so that neither side of a pair always follows the other (see measureInTurn). Only the registry's start to
+		// the last event counts: not the reset before it, nor the stop after it.
+		List<Step> steps = new ArrayList<>();
+		if (this.options.runs(Section.CATCH_UP)) {
+			steps.add(new Step(Variant.CATCH_UP_RAW, events, () -> rawCatchUp(CATCH_UP_STREAM, events, false)));
+			steps.add(new Step(Variant.CATCH_UP_RAW_JACKSON, events,
+					() -> rawCatchUp(CATCH_UP_STREAM, events, true)));
+			steps.add(new Step(Variant.CATCH_UP_STARTER_RECORD, events, () -> app.replay(
+					BenchmarkHandlers.CATCH_UP_RECORD, app.handlers.catchUpRecord, events, timeout(events))));
+			steps.add(new Step(Variant.CATCH_UP_STARTER_BYTES, events, () -> app.replay(
+					BenchmarkHandlers.CATCH_UP_BYTES, app.handlers.catchUpBytes, events, timeout(events))));
+			steps.add(new Step(Variant.CATCH_UP_METADATA_RAW_JACKSON, events,
+					() -> rawCatchUp(METADATA_STREAM, events, true)));
+			steps.add(new Step(Variant.CATCH_UP_METADATA_STARTER_RECORD, events, () -> app.replay(
+					BenchmarkHandlers.METADATA_RECORD, app.handlers.metadataRecord, events, timeout(events))));
+		}
+		if (this.options.runs(Section.LONG)) {
+			steps.add(new Step(Variant.LONG_RAW_JACKSON, longEvents,
+					() -> rawCatchUp(LONG_STREAM, longEvents, true)));
+			steps.add(new Step(Variant.LONG_STARTER_RECORD, longEvents, () -> app
+				.replay(BenchmarkHandlers.LONG_RECORD, app.handlers.longRecord, longEvents, timeout(longEvents))));
+		}
+		if (this.options.runs(Section.CONCURRENT)) {
+			steps.add(new Step(Variant.CONCURRENT_1_RAW, concurrentEvents,
+					() -> rawConcurrent(1, concurrentEvents)));
+			steps.add(new Step(Variant.CONCURRENT_1_STARTER, concurrentEvents,
+					() -> starterConcurrent(app, tag, 1, concurrentEvents)));
+			steps.add(new Step(Variant.CONCURRENT_10_RAW, 10L * concurrentEvents,
+					() -> rawConcurrent(10, concurrentEvents)));
+			steps.add(new Step(Variant.CONCURRENT_10_STARTER, 10L * concurrentEvents,
+					() -> starterConcurrent(app, tag, 10, concurrentEvents)));
+			steps.add(new Step(Variant.CONCURRENT_50_RAW, 50L * concurrentEvents,
+					() -> rawConcurrent(50, concurrentEvents)));
+			steps.add(new Step(Variant.CONCURRENT_50_STARTER, 50L * concurrentEvents,
+					() -> starterConcurrent(app, tag, 50, concurrentEvents)));
+		}
+		measureInTurn(round, steps);
+		if (this.options.runs(Section.PERSISTENT)) {
+			record(round, Variant.PERSISTENT_RAW, rawPersistent(tag + "-raw", persistentEvents));
+			// The groups exist, from the start, before the timing starts, as for the raw client; the starter then
+			// uses them as they are.
+			freshGroup(app, BenchmarkHandlers.PERSISTENT_RECORD);
+			record(round, Variant.PERSISTENT_STARTER_RECORD, app.deliver(BenchmarkHandlers.PERSISTENT_RECORD,
+					app.handlers.persistentRecord, persistentEvents, timeout(persistentEvents)));
+			freshGroup(app, BenchmarkHandlers.PERSISTENT_BYTES);
+			record(round, Variant.PERSISTENT_STARTER_BYTES, app.deliver(BenchmarkHandlers.PERSISTENT_BYTES,
+					app.handlers.persistentBytes, persistentEvents, timeout(persistentEvents)));
+		}
 
-			if (this.options.runs(Section.CATCH_UP) || this.options.runs(Section.PERSISTENT)) {
-				// Settings other than the defaults: in-memory checkpoints (catch-up), another buffer size (persistent).
-				try (StarterApp other = starter(tag + "-other", Map.of("esdb.subscriptions.checkpoint.store",
-						"memory", "esdb.subscriptions.persistent.buffer-size", OTHER_BUFFER_SIZE))) {
-					if (this.options.runs(Section.CATCH_UP)) {
-						record(round, Variant.CATCH_UP_STARTER_BYTES_MEMORY, other.deliver(
-								BenchmarkHandlers.CATCH_UP_BYTES, other.handlers.catchUpBytes, events,
-								timeout(events)));
-					}
-					if (this.options.runs(Section.PERSISTENT)) {
-						createGroup(other.id(BenchmarkHandlers.PERSISTENT_RECORD));
-						record(round, Variant.PERSISTENT_STARTER_RECORD_BUFFER, other.deliver(
-								BenchmarkHandlers.PERSISTENT_RECORD, other.handlers.persistentRecord,
-								persistentEvents, timeout(persistentEvents)));
-					}
-				}
-			}
+		if (this.options.runs(Section.CATCH_UP)) {
+			record(round, Variant.CATCH_UP_STARTER_BYTES_MEMORY, other.replay(BenchmarkHandlers.CATCH_UP_BYTES,
+					other.handlers.catchUpBytes, events, timeout(events)));
+		}
+		if (this.options.runs(Section.PERSISTENT)) {
+			freshGroup(other, BenchmarkHandlers.PERSISTENT_RECORD);
+			record(round, Variant.PERSISTENT_STARTER_RECORD_BUFFER, other.deliver(
+					BenchmarkHandlers.PERSISTENT_RECORD, other.handlers.persistentRecord, persistentEvents,
+					timeout(persistentEvents)));
+		}
 
-			if (this.options.runs(Section.APPEND)) {
-				double[] appendRates = appends(app, "bench-append-raw-" + tag, "bench-append-starter-" + tag,
-						appends);
-				record(round, Variant.APPEND_RAW, appendRates[0]);
-				record(round, Variant.APPEND_STARTER, appendRates[1]);
-			}
-			if (this.options.runs(Section.LIVE)) {
-				double[] latencies = liveLatency(app, tag, liveEvents);
-				record(round, Variant.LIVE_P50_RAW, latencies[0]);
-				record(round, Variant.LIVE_P50_STARTER, latencies[1]);
-				record(round, Variant.LIVE_P99_RAW, latencies[2]);
-				record(round, Variant.LIVE_P99_STARTER, latencies[3]);
-			}
-			if (this.options.runs(Section.STARTUP)) {
-				record(round, Variant.STARTUP, startUp(app, tag, this.options.startupSubscriptions()));
-			}
-			if (this.options.runs(Section.BACKLOG)) {
-				record(round, Variant.BACKLOG_HEAP, backlogHeapGrowth(app, tag,
-						scaledDown ? Math.max(1, this.options.backlogMillis() / 10) : this.options.backlogMillis()));
-			}
+		if (this.options.runs(Section.APPEND)) {
+			double[] appendRates = appends(app, "bench-append-raw-" + tag, "bench-append-starter-" + tag,
+					appends);
+			record(round, Variant.APPEND_RAW, appendRates[0]);
+			record(round, Variant.APPEND_STARTER, appendRates[1]);
+		}
+		if (this.options.runs(Section.LIVE)) {
+			double[] latencies = liveLatency(app, tag, liveEvents);
+			record(round, Variant.LIVE_P50_RAW, latencies[0]);
+			record(round, Variant.LIVE_P50_STARTER, latencies[1]);
+			record(round, Variant.LIVE_P99_RAW, latencies[2]);
+			record(round, Variant.LIVE_P99_STARTER, latencies[3]);
+		}
+		if (this.options.runs(Section.STARTUP)) {
+			record(round, Variant.STARTUP, startUp(app, tag, this.options.startupSubscriptions()));
+		}
+		if (this.options.runs(Section.BACKLOG)) {
+			record(round, Variant.BACKLOG_HEAP, backlogHeapGrowth(app, tag,
+					scaledDown ? Math.max(1, this.options.backlogMillis() / 10) : this.options.backlogMillis()));
 		}
 	}
 
@@ -646,6 +652,18 @@ public final class StarterOverheadBenchmark {
 		finally {
 			subscription.stop();
 		}
+	}
+
+	/**
+	 * Give a starter subscription's group a new start: delete the group an earlier round used (the registry stops the
+	 * subscription first), then create it again from the first event.
+	 */
+	private void freshGroup(StarterApp app, String suffix) throws ExecutionException, InterruptedException {
+		String id = app.id(suffix);
+		if (!this.starterGroups.add(id)) {
+			app.registry.deleteGroup(id);
+		}
+		createGroup(id);
 	}
 
 	private void createGroup(String group) throws ExecutionException, InterruptedException {
