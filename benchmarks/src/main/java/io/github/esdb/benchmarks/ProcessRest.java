@@ -6,9 +6,9 @@ import java.util.function.LongSupplier;
 /**
  * Waits before a measured variant until the process is at rest: the CPU the whole process used over a short window
  * stays under a tenth of one core. What the previous step left running would otherwise be charged to whichever
- * variant comes next: the JIT compiling what an application context's start-up queued (two to three seconds of
- * compilation in the first variant of a round, whichever side it was), the collector's concurrent work on the
- * previous variant's garbage, subscriptions still stopping.
+ * variant comes next: the JIT compiling what the step before ran for the first time (up to run 13, when each round
+ * started new application contexts, two to three seconds of compilation in the first variant of a round, whichever
+ * side it was), the collector's concurrent work on the previous variant's garbage, subscriptions still stopping.
  */
 final class ProcessRest {
 

@@ -721,7 +721,8 @@ public final class StarterOverheadBenchmark {
 				log("  the process did not come to rest within %d ms before %s", rest.waited().toMillis(),
 						step.variant().label());
 			}
-			// The variant's CPU is its own: not what the wait, or the round's start-up before it, used.
+			// The variant's CPU is its own: not what the wait, or the step before it, used. (It does include a
+			// starter variant's reset before its start and its stop after its last event.)
 			this.atLastRecord = ThreadCpu.now();
 			boolean profiled = this.profiler != null && !round.warmUp();
 			if (profiled) {
