@@ -1,5 +1,7 @@
 package io.github.esdb.observability;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,6 +76,25 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	 * {@code concurrency} above this) counts in flight without being watched.
 	 */
 	private static final int RUNNING_SLOTS = 64;
+
+	/** {@link Track#lastEventCreatedMillis} before the first event. */
+	private static final long NO_EVENT = Long.MIN_VALUE;
+
+	/**
+	 * Release stores of {@link Track#lastEventCreatedMillis}, written once per event: a volatile store would cost a
+	 * full fence each time, and the poller only needs a recent value.
+	 */
+	private static final VarHandle LAST_EVENT_CREATED;
+
+	static {
+		try {
+			LAST_EVENT_CREATED = MethodHandles.lookup()
+				.findVarHandle(Track.class, "lastEventCreatedMillis", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final Supplier<SubscriptionRegistry> registry;
 
@@ -254,17 +275,17 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 	@Override
 	public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
-		track(subscriptionId).lastEventCreated = event.created();
+		track(subscriptionId).eventSeen(event.created());
 	}
 
 	@Override
 	public void eventSkipped(String subscriptionId, EventContext event, String reason) {
-		track(subscriptionId).lastEventCreated = event.created();
+		track(subscriptionId).eventSeen(event.created());
 	}
 
 	@Override
 	public void eventNacked(String subscriptionId, EventContext event, NackException.Action action, String reason) {
-		track(subscriptionId).lastEventCreated = event.created();
+		track(subscriptionId).eventSeen(event.created());
 	}
 
 	// Interceptor: counts the events inside handlers, for the in-flight gauge and the stuck-handler watchdog.
@@ -498,7 +519,12 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 		volatile boolean caughtUpOnce;
 
-		volatile Instant lastEventCreated;
+		/**
+		 * When the last event seen was written, in milliseconds since the epoch: a number, not the event's
+		 * {@code Instant}, since storing a reference to a new object in this long-lived one costs the collector's
+		 * write barrier a fence per event.
+		 */
+		volatile long lastEventCreatedMillis = NO_EVENT;
 
 		/**
 		 * The running handler calls: each holds a slot with its stamp (the calls' start order, from 1) while it runs;
@@ -530,6 +556,14 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 		private Instant lastProgressAt = Instant.now();
 
 		private Instant behindSince;
+
+		/**
+		 * The creation time of the event just handled, skipped or nacked, for the lag in seconds.
+		 * @param created when the event was written
+		 */
+		void eventSeen(Instant created) {
+			LAST_EVENT_CREATED.setRelease(this, created.toEpochMilli());
+		}
 
 		/**
 		 * Called as every handler call starts: an atomic count and a compare-and-set, no clock read and no
@@ -605,8 +639,8 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			if (lag != null && !behind) {
 				lagSeconds = 0.0;
 			}
-			else if (behind && this.lastEventCreated != null) {
-				lagSeconds = Math.max(0, Duration.between(this.lastEventCreated, now).toMillis() / 1000.0);
+			else if (behind && this.lastEventCreatedMillis != NO_EVENT) {
+				lagSeconds = Math.max(0, (now.toEpochMilli() - this.lastEventCreatedMillis) / 1000.0);
 			}
 			int running = this.unwatched.get();
 			long oldest = 0;

@@ -90,6 +90,12 @@ final class CatchUpSubscriber implements Subscriber {
 	/** The session whose handler runs on the client's thread, {@code null} when the worker handles events. */
 	private volatile @Nullable Session direct;
 
+	/**
+	 * Where the current session resumed: an event at or before it was handled already (a resubscription can repeat
+	 * the boundary event on some servers). Set before the session delivers anything.
+	 */
+	private volatile @Nullable Checkpoint resumedAfter;
+
 	/** Whether the worker's last idle pass found a handler running while a commit was due; the worker's own. */
 	private boolean handlerWasRunning;
 
@@ -227,6 +233,7 @@ final class CatchUpSubscriber implements Subscriber {
 		};
 		int batchSize = this.services.settings().catchUpBatchSize();
 		Checkpoint resumeAfter = this.committer.safePoint();
+		this.resumedAfter = resumeAfter;
 		KurrentDBClient client = this.services.clients().client();
 		CompletableFuture<Subscription> future;
 		if (this.endpoint.isAll()) {
@@ -371,10 +378,21 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private @Nullable Exit handleEvent(ResolvedEvent event, SubscriptionErrorHandler.Sleeper control) {
 		RecordedEvent original = event.getOriginalEvent();
-		Checkpoint checkpoint = this.endpoint.isAll()
-				? Checkpoint.ofPosition(LogPosition.fromClient(event.getPosition().orElse(original.getPosition())))
-				: Checkpoint.ofRevision(original.getRevision());
-		if (!checkpoint.isAfter(this.committer.safePoint())) {
+		// The position as numbers: a checkpoint is made only where one is kept, not for an event handled alone.
+		boolean inAll = this.endpoint.isAll();
+		long first;
+		long second;
+		if (inAll) {
+			Position inLog = Objects.requireNonNull(event.getPosition().orElse(original.getPosition()),
+					"an event read from $all without its position");
+			first = inLog.getCommitUnsigned();
+			second = inLog.getPrepareUnsigned();
+		}
+		else {
+			first = original.getRevision();
+			second = 0;
+		}
+		if (!Positions.isAfter(inAll, first, second, this.resumedAfter)) {
 			// Already handled: a resubscription can repeat the boundary event on some servers.
 			return null;
 		}
@@ -385,29 +403,35 @@ final class CatchUpSubscriber implements Subscriber {
 		}
 		if (event.getEvent() == null) {
 			this.invoker.skipUnresolvedLink(event);
-			passed(checkpoint);
+			passed(Positions.toCheckpoint(inAll, first, second));
 			return null;
 		}
 		if (isSystem(event)) {
-			passed(checkpoint);
+			passed(Positions.toCheckpoint(inAll, first, second));
 			return null;
 		}
 		EventContext context = this.services.contexts().create(this.endpoint.id(), event, null);
 		if (!this.partitions.inSegment(event, context)) {
 			// Another segment's event: another instance (or another segment here) handles it.
-			passed(checkpoint);
+			passed(Positions.toCheckpoint(inAll, first, second));
 			return null;
 		}
 		if (this.batches != null) {
-			return this.batches.add(new EventBatcher.Item(event, context, checkpoint, null, false), control);
+			return this.batches.add(new EventBatcher.Item(event, context, Positions.toCheckpoint(inAll, first, second),
+					null, false), control);
 		}
-		this.committer.start(checkpoint);
 		if (this.partitions.enabled()) {
+			Checkpoint checkpoint = Positions.toCheckpoint(inAll, first, second);
+			this.committer.start(checkpoint);
 			return handleInPartition(event, context, checkpoint, control);
 		}
 		if (this.transactional != null) {
+			Checkpoint checkpoint = Positions.toCheckpoint(inAll, first, second);
+			this.committer.start(checkpoint);
 			return handleInTransaction(event, context, checkpoint, control);
 		}
+		// One event at a time, and nothing else in flight: no lock and no checkpoint object per event.
+		this.committer.startAlone(inAll, first, second);
 		SubscriptionErrorHandler.Outcome outcome = this.errorHandler
 			.handleInPlace(() -> invokeAlone(event, context), context, control);
 		if (outcome instanceof SubscriptionErrorHandler.Failed failed) {
@@ -423,10 +447,10 @@ final class CatchUpSubscriber implements Subscriber {
 		}
 		if (this.direct != null) {
 			// No clock read per event on the client's thread: the worker sleeps until the next commit falls due.
-			wakeWorkerBy(this.committer.finishAndCommitIfDue(checkpoint));
+			wakeWorkerBy(this.committer.finishAloneAndCommitIfDue(inAll, first, second));
 		}
 		else {
-			this.committer.finishAndCommitIfDue(checkpoint, System.nanoTime());
+			this.committer.finishAloneAndCommitIfDue(inAll, first, second, System.nanoTime());
 		}
 		return null;
 	}

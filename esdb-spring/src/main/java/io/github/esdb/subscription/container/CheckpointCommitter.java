@@ -1,5 +1,7 @@
 package io.github.esdb.subscription.container;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -33,6 +35,30 @@ final class CheckpointCommitter {
 	/** What {@link #commitIfDue} returns when there is nothing new to tell a sleeping worker. */
 	static final long NO_NEWS = Long.MIN_VALUE;
 
+	/** No position, for {@link #pendingKind} and {@link #aloneKind}. */
+	private static final int NONE = 0;
+
+	/** A stream revision, as {@link Positions} give it. */
+	private static final int REVISION = 1;
+
+	/** A position in {@code $all}, as {@link Positions} give it. */
+	private static final int LOG_POSITION = 2;
+
+	/**
+	 * {@link #aloneKind}, written last with a release store by {@link #startAlone}, which takes no lock: a reader
+	 * holding the lock that finds it set finds the numbers written before it.
+	 */
+	private static final VarHandle ALONE_KIND;
+
+	static {
+		try {
+			ALONE_KIND = MethodHandles.lookup().findVarHandle(CheckpointCommitter.class, "aloneKind", int.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private final String subscriptionId;
 
 	private final CheckpointStore store;
@@ -53,14 +79,34 @@ final class CheckpointCommitter {
 	/** The unfinished slots by position, so that a finish costs the same however many events are out. */
 	private final Map<Checkpoint, Slot> unfinished = new HashMap<>();
 
-	private volatile @Nullable Checkpoint safe;
+	/** The safe point, unless {@link #pendingKind} holds a newer one; read through {@link #safe()}. */
+	private @Nullable Checkpoint safe;
+
+	/**
+	 * The safe point as numbers when the last event finished alone ({@link #finishAloneAndCommitIfDue}) moved it:
+	 * made a checkpoint only when one is needed ({@link #safe()}), at a commit or a look, not once per event.
+	 * {@link #NONE} when {@link #safe} is current.
+	 */
+	private int pendingKind;
+
+	private long pendingFirst;
+
+	private long pendingSecond;
+
+	/** The event started by {@link #startAlone} and not finished, as numbers; {@link #NONE} when none. */
+	private int aloneKind;
+
+	private long aloneFirst;
+
+	private long aloneSecond;
 
 	private volatile @Nullable Checkpoint committed;
 
 	/**
-	 * The one position started while nothing else was in flight, kept out of {@link #inFlight} and
-	 * {@link #unfinished}: a subscription handling one event at a time starts and finishes each alone, and then
-	 * costs no allocation and no map per event. A second start (partitions) moves it to the head of the queue.
+	 * The one position {@link #start started} while nothing else was in flight, kept out of {@link #inFlight} and
+	 * {@link #unfinished}: a transactional subscription starts and finishes each event alone, and then costs no
+	 * allocation and no map per event. A second start (partitions, batches) moves it to the head of the queue. (A
+	 * subscription handling one event at a time without a transaction uses {@link #startAlone}.)
 	 */
 	private @Nullable Checkpoint alone;
 
@@ -75,7 +121,7 @@ final class CheckpointCommitter {
 	private long announcedDueNanos;
 
 	/**
-	 * Whether the worker found a commit due while a handler ran, which {@link #finishAndCommitIfDue(Checkpoint)} or
+	 * Whether the worker found a commit due while a handler ran, which {@link #finishAloneAndCommitIfDue} or
 	 * {@link #passAndCommitIfRequested} then makes; cleared by every commit and every look at the clock it causes.
 	 */
 	private boolean commitRequested;
@@ -118,9 +164,11 @@ final class CheckpointCommitter {
 		this.dueAnnounced = false;
 		this.commitRequested = false;
 		this.alone = null;
+		this.aloneKind = NONE;
 		this.inFlight.clear();
 		this.unfinished.clear();
 		this.safe = checkpoint;
+		this.pendingKind = NONE;
 		this.committed = checkpoint;
 	}
 
@@ -130,6 +178,7 @@ final class CheckpointCommitter {
 	 */
 	synchronized void discardUnfinished() {
 		this.alone = null;
+		this.aloneKind = NONE;
 		this.inFlight.clear();
 		this.unfinished.clear();
 	}
@@ -150,6 +199,91 @@ final class CheckpointCommitter {
 	}
 
 	/**
+	 * {@link #start} for a subscription that handles one event at a time, where nothing else is in flight when an
+	 * event starts and the same thread, or one that took over from it under a lock, finishes it with
+	 * {@link #finishAloneAndCommitIfDue}. It takes no lock (whose entry and exit are two atomic operations per event)
+	 * and makes no checkpoint (two objects): the position still shows as unfinished, for a handler that hangs.
+	 * @param inAll whether the position is in {@code $all}
+	 * @param first the event's revision, or its commit position, after every position started before
+	 * @param second 0, or its prepare position
+	 */
+	void startAlone(boolean inAll, long first, long second) {
+		this.aloneFirst = first;
+		this.aloneSecond = second;
+		ALONE_KIND.setRelease(this, inAll ? LOG_POSITION : REVISION);
+	}
+
+	/**
+	 * Finish the event of {@link #startAlone} and apply the commit rule without a clock read for most events: for a
+	 * handler on the client's thread, whose worker sleeps until the next commit falls due (each change of that time
+	 * is returned for it, as by {@link #commitIfDue}). The clock is read only when the N-th event since the last
+	 * commit finishes, or after the worker {@link #requestCommitIfDue asked}: a time that passed while the handler was
+	 * busy is the worker's to notice. One lock per event.
+	 * @param inAll whether the position is in {@code $all}
+	 * @param first the event's revision, or its commit position
+	 * @param second 0, or its prepare position
+	 * @return as {@link #commitIfDue}
+	 */
+	long finishAloneAndCommitIfDue(boolean inAll, long first, long second) {
+		synchronized (this) {
+			finishedAlone(inAll, first, second);
+			if (!isDueOnClientThread()) {
+				return news();
+			}
+		}
+		return commitAndTell();
+	}
+
+	/**
+	 * Finish the event of {@link #startAlone} and commit if due, with the time read by the caller: what a worker
+	 * handling one event at a time calls after each. One lock per event.
+	 * @param inAll whether the position is in {@code $all}
+	 * @param first the event's revision, or its commit position
+	 * @param second 0, or its prepare position
+	 * @param nowNanos the time now, or a moment ago, read from the committer's own {@code nanoClock}
+	 * @return as {@link #commitIfDue}
+	 */
+	long finishAloneAndCommitIfDue(boolean inAll, long first, long second, long nowNanos) {
+		synchronized (this) {
+			finishedAlone(inAll, first, second);
+			if (!isDue(nowNanos)) {
+				return news();
+			}
+		}
+		return commitAndTell();
+	}
+
+	private void finishedAlone(boolean inAll, long first, long second) {
+		if (this.aloneKind == NONE) {
+			// Discarded since it started (a new session): counted, as any finish, but it moves nothing.
+			this.finishedSinceCommit++;
+			return;
+		}
+		this.aloneKind = NONE;
+		int kind = inAll ? LOG_POSITION : REVISION;
+		boolean moves = (this.pendingKind == kind)
+				? Positions.isAfter(inAll, first, second, this.pendingFirst, this.pendingSecond)
+				: Positions.isAfter(inAll, first, second, safe());
+		if (moves) {
+			this.pendingKind = kind;
+			this.pendingFirst = first;
+			this.pendingSecond = second;
+		}
+		this.finishedSinceCommit++;
+	}
+
+	/**
+	 * The safe point, made a checkpoint if the last event finished alone moved it. Under the lock.
+	 */
+	private @Nullable Checkpoint safe() {
+		if (this.pendingKind != NONE) {
+			this.safe = Positions.toCheckpoint(this.pendingKind == LOG_POSITION, this.pendingFirst, this.pendingSecond);
+			this.pendingKind = NONE;
+		}
+		return this.safe;
+	}
+
+	/**
 	 * Work on a position finished (handled, skipped or given up on): the safe point moves past it once everything
 	 * started before it finished too.
 	 * @param position a position given to {@link #start}
@@ -163,7 +297,7 @@ final class CheckpointCommitter {
 		if (position == this.alone || position.equals(this.alone)) {
 			// Nothing else was in flight: it is the safe point now.
 			this.alone = null;
-			if (position.isAfter(this.safe)) {
+			if (position.isAfter(safe())) {
 				this.safe = position;
 			}
 			this.finishedSinceCommit++;
@@ -184,7 +318,7 @@ final class CheckpointCommitter {
 	 */
 	synchronized void pass(Checkpoint position) {
 		if (this.alone == null && this.inFlight.isEmpty()) {
-			if (position.isAfter(this.safe)) {
+			if (position.isAfter(safe())) {
 				this.safe = position;
 			}
 			return;
@@ -207,7 +341,7 @@ final class CheckpointCommitter {
 	private void advanceSafePoint() {
 		while (!this.inFlight.isEmpty() && this.inFlight.peekFirst().finished) {
 			Checkpoint next = this.inFlight.removeFirst().position;
-			if (next.isAfter(this.safe)) {
+			if (next.isAfter(safe())) {
 				this.safe = next;
 			}
 		}
@@ -231,41 +365,13 @@ final class CheckpointCommitter {
 	}
 
 	/**
-	 * {@link #finish} and {@link #commitIfDue} in one, with the time read by the caller: what a worker handling one
-	 * event at a time calls after each, so that an event costs one lock.
-	 * @param position a position given to {@link #start}
-	 * @param nowNanos the time now, or a moment ago, read from the committer's own {@code nanoClock}
-	 * @return as {@link #commitIfDue}
+	 * The commit rule after a finish on the client's thread, under the lock: the clock is read only for the N-th
+	 * event since the last commit or when the worker asked.
 	 */
-	long finishAndCommitIfDue(Checkpoint position, long nowNanos) {
-		synchronized (this) {
-			finished(position);
-			if (!isDue(nowNanos)) {
-				return news();
-			}
-		}
-		return commitAndTell();
-	}
-
-	/**
-	 * {@link #finish} and the commit rule without a clock read for most events: for a handler on the client's thread,
-	 * whose worker sleeps until the next commit falls due (each change of that time is returned for it, as by
-	 * {@link #commitIfDue}). The clock is read only when the N-th event since the last commit finishes, or after
-	 * the worker {@link #requestCommitIfDue asked}: a time that passed while the handler was busy is the worker's to
-	 * notice.
-	 * @param position a position given to {@link #start}
-	 * @return as {@link #commitIfDue}
-	 */
-	long finishAndCommitIfDue(Checkpoint position) {
-		synchronized (this) {
-			finished(position);
-			boolean look = this.commitRequested || this.finishedSinceCommit == this.everyEvents;
-			this.commitRequested = false;
-			if (!look || !isDue(this.nanoClock.getAsLong())) {
-				return news();
-			}
-		}
-		return commitAndTell();
+	private boolean isDueOnClientThread() {
+		boolean look = this.commitRequested || this.finishedSinceCommit == this.everyEvents;
+		this.commitRequested = false;
+		return look && isDue(this.nanoClock.getAsLong());
 	}
 
 	/**
@@ -288,7 +394,7 @@ final class CheckpointCommitter {
 
 	/**
 	 * What the worker calls when it finds a handler running: if a commit is due, the handler's next
-	 * {@link #finishAndCommitIfDue(Checkpoint)} or {@link #passAndCommitIfRequested} makes it. Looked at and asked
+	 * {@link #finishAloneAndCommitIfDue} or {@link #passAndCommitIfRequested} makes it. Looked at and asked
 	 * under one lock, so that a commit the handler makes in between leaves no request behind.
 	 * @return whether a commit was due
 	 */
@@ -344,6 +450,11 @@ final class CheckpointCommitter {
 	}
 
 	private boolean hasUncommitted() {
+		if (this.pendingKind != NONE) {
+			// Once per event: compared as numbers, not made a checkpoint.
+			return Positions.isAfter(this.pendingKind == LOG_POSITION, this.pendingFirst, this.pendingSecond,
+					this.committed);
+		}
 		Checkpoint current = this.safe;
 		return current != null && current.isAfter(this.committed);
 	}
@@ -376,7 +487,7 @@ final class CheckpointCommitter {
 	void commit() {
 		Checkpoint current;
 		synchronized (this) {
-			current = this.safe;
+			current = safe();
 			this.lastCommitNanos = this.nanoClock.getAsLong();
 			this.dueAnnounced = false;
 			this.commitRequested = false;
@@ -437,8 +548,8 @@ final class CheckpointCommitter {
 	 * The newest position before which every event is finished; where the subscription resumes after a drop.
 	 * @return the position, {@code null} before the first
 	 */
-	@Nullable Checkpoint safePoint() {
-		return this.safe;
+	synchronized @Nullable Checkpoint safePoint() {
+		return safe();
 	}
 
 	/**
@@ -457,6 +568,10 @@ final class CheckpointCommitter {
 		if (this.alone != null) {
 			return this.alone;
 		}
+		int kind = (int) ALONE_KIND.getAcquire(this);
+		if (kind != NONE) {
+			return Positions.toCheckpoint(kind == LOG_POSITION, this.aloneFirst, this.aloneSecond);
+		}
 		for (Slot slot : this.inFlight) {
 			if (!slot.finished) {
 				return slot.position;
@@ -470,7 +585,8 @@ final class CheckpointCommitter {
 	 * @return the count
 	 */
 	synchronized int inFlight() {
-		return this.inFlight.size() + ((this.alone != null) ? 1 : 0);
+		boolean alone = this.alone != null || (int) ALONE_KIND.getAcquire(this) != NONE;
+		return this.inFlight.size() + (alone ? 1 : 0);
 	}
 
 }

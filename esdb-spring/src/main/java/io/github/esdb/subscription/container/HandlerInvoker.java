@@ -3,6 +3,7 @@ package io.github.esdb.subscription.container;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.kurrent.dbclient.ResolvedEvent;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.esdb.subscription.BatchEventDispatcher;
 import io.github.esdb.subscription.EventContext;
+import io.github.esdb.subscription.EventHandlerInterceptor;
 import io.github.esdb.subscription.SubscriptionEndpoint;
 
 /**
@@ -52,9 +54,7 @@ final class HandlerInvoker {
 		// Two clock reads were about a sixth of the starter's own work per event in a fast catch-up: only for an
 		// observer that reads the duration.
 		long started = this.timed ? System.nanoTime() : 0;
-		boolean taken = this.services.interceptor()
-			.intercept(this.endpoint, context, () -> this.services.currentEvent()
-				.callWith(context.event(), () -> this.endpoint.dispatcher().dispatch(event, context)));
+		boolean taken = this.services.interceptor().intercept(this.endpoint, context, new Call(event, context));
 		if (taken) {
 			this.statistics.handled();
 			this.services.observer()
@@ -64,6 +64,33 @@ final class HandlerInvoker {
 		else {
 			skipNoHandler(context);
 		}
+	}
+
+	/**
+	 * The rest of the interceptor chain for one event and the handler call with the event as the
+	 * {@code CurrentEvent}: one object for both steps rather than a lambda for each, as this runs for every event.
+	 */
+	private final class Call implements EventHandlerInterceptor.Invocation, Callable<Boolean> {
+
+		private final ResolvedEvent event;
+
+		private final EventContext context;
+
+		Call(ResolvedEvent event, EventContext context) {
+			this.event = event;
+			this.context = context;
+		}
+
+		@Override
+		public boolean proceed() throws Exception {
+			return HandlerInvoker.this.services.currentEvent().callWith(this.context.event(), this);
+		}
+
+		@Override
+		public Boolean call() throws Exception {
+			return HandlerInvoker.this.endpoint.dispatcher().dispatch(this.event, this.context);
+		}
+
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.esdb.event.LogPosition;
 import io.github.esdb.subscription.Checkpoint;
 import io.github.esdb.subscription.CheckpointStore;
 import io.github.esdb.subscription.SubscriptionObserver;
@@ -37,6 +38,12 @@ class CheckpointCommitterTests {
 
 	private CheckpointCommitter committer(int everyEvents, Duration every) {
 		return new CheckpointCommitter("s", this.store, everyEvents, every, this.observer, this.now::get);
+	}
+
+	/** One event handled alone, as a subscription without partitions does. */
+	private static long alone(CheckpointCommitter committer, long revision) {
+		committer.startAlone(false, revision, 0);
+		return committer.finishAloneAndCommitIfDue(false, revision, 0);
 	}
 
 	private static Checkpoint at(long revision) {
@@ -150,6 +157,68 @@ class CheckpointCommitterTests {
 	}
 
 	@Test
+	void anEventStartedAloneShowsAsUnfinishedUntilItFinishesAndIsAPositionOnlyWhenAskedFor() {
+		CheckpointCommitter committer = committer(2, Duration.ofHours(1));
+		committer.startAlone(false, 1, 0);
+		assertThat(committer.oldestUnfinished()).isEqualTo(at(1));
+		assertThat(committer.inFlight()).isEqualTo(1);
+		assertThat(committer.safePoint()).isNull();
+		committer.finishAloneAndCommitIfDue(false, 1, 0);
+		assertThat(committer.safePoint()).isEqualTo(at(1));
+		assertThat(committer.oldestUnfinished()).isNull();
+		assertThat(committer.inFlight()).isZero();
+		assertThat(this.store.stored).isEmpty();
+		// The N-th finished event commits, as after a locked start.
+		committer.startAlone(false, 2, 0);
+		committer.finishAloneAndCommitIfDue(false, 2, 0);
+		assertThat(this.store.stored).containsExactly(at(2));
+		// A position that does not come after the safe point leaves it where it is.
+		committer.startAlone(false, 1, 0);
+		committer.finishAloneAndCommitIfDue(false, 1, 0);
+		assertThat(committer.safePoint()).isEqualTo(at(2));
+		// Positions passed and started the usual way follow one finished alone.
+		committer.startAlone(false, 3, 0);
+		committer.finishAloneAndCommitIfDue(false, 3, 0);
+		committer.start(at(4));
+		committer.pass(at(5));
+		assertThat(committer.safePoint()).isEqualTo(at(3));
+		committer.finish(at(4));
+		assertThat(committer.safePoint()).isEqualTo(at(5));
+		// Discarded at the next session, as any unfinished work; finished after that, it moves nothing.
+		committer.startAlone(false, 6, 0);
+		committer.discardUnfinished();
+		assertThat(committer.oldestUnfinished()).isNull();
+		assertThat(committer.inFlight()).isZero();
+		committer.finishAloneAndCommitIfDue(false, 6, 0);
+		assertThat(committer.safePoint()).isEqualTo(at(5));
+	}
+
+	@Test
+	void positionsInAllFinishedAloneCompareUnsignedAsLogPositionsDo() {
+		CheckpointCommitter committer = committer(1000, Duration.ofHours(1));
+		committer.restore(Checkpoint.ofPosition(new LogPosition(100, 100)));
+		// Same commit, later prepare: after.
+		committer.startAlone(true, 100, 101);
+		assertThat(committer.oldestUnfinished()).isEqualTo(Checkpoint.ofPosition(new LogPosition(100, 101)));
+		committer.finishAloneAndCommitIfDue(true, 100, 101);
+		assertThat(committer.safePoint()).isEqualTo(Checkpoint.ofPosition(new LogPosition(100, 101)));
+		// A commit position past the signed range is still later, compared with the checkpoint and, with no look in
+		// between, with the numbers the last finish left.
+		committer.startAlone(true, -2, -2);
+		committer.finishAloneAndCommitIfDue(true, -2, -2);
+		committer.startAlone(true, 200, 200);
+		committer.finishAloneAndCommitIfDue(true, 200, 200);
+		committer.startAlone(true, -2, -3);
+		committer.finishAloneAndCommitIfDue(true, -2, -3);
+		assertThat(committer.safePoint()).isEqualTo(Checkpoint.ofPosition(new LogPosition(-2, -2)));
+		committer.startAlone(true, -2, -1);
+		committer.finishAloneAndCommitIfDue(true, -2, -1);
+		assertThat(committer.safePoint()).isEqualTo(Checkpoint.ofPosition(new LogPosition(-2, -1)));
+		committer.commit();
+		assertThat(this.store.stored).containsExactly(Checkpoint.ofPosition(new LogPosition(-2, -1)));
+	}
+
+	@Test
 	void passedPositionsWaitBehindUnfinishedWork() {
 		CheckpointCommitter committer = committer(1000, Duration.ofHours(1));
 		committer.pass(at(1));
@@ -191,22 +260,18 @@ class CheckpointCommitterTests {
 				Duration.ofSeconds(1), this.observer, this.now::get);
 		// The clock says a commit is long due; the caller's own reading, a moment ago, says not yet.
 		this.now.set(60 * second);
-		committer.start(at(0));
-		assertThat(committer.finishAndCommitIfDue(at(0), second / 2)).isEqualTo(5 * second);
+		committer.startAlone(false, 0, 0);
+		assertThat(committer.finishAloneAndCommitIfDue(false, 0, 0, second / 2)).isEqualTo(5 * second);
 		assertThat(committer.safePoint()).isEqualTo(at(0));
 		assertThat(this.store.stored).isEmpty();
 		// The N-th event, past the minimum interval by the time given: committed, nothing more to tell.
-		committer.start(at(1));
-		assertThat(committer.finishAndCommitIfDue(at(1), second)).isEqualTo(CheckpointCommitter.NO_NEWS);
+		committer.startAlone(false, 1, 0);
+		assertThat(committer.finishAloneAndCommitIfDue(false, 1, 0, second)).isEqualTo(CheckpointCommitter.NO_NEWS);
 		assertThat(this.store.stored).containsExactly(at(1));
-		// Finished behind unfinished work: the safe point waits for it, and nothing is committed past it.
-		committer.start(at(2));
-		committer.start(at(3));
-		committer.finishAndCommitIfDue(at(3), 100 * second);
-		assertThat(committer.safePoint()).isEqualTo(at(1));
-		assertThat(this.store.stored).containsExactly(at(1));
-		committer.finishAndCommitIfDue(at(2), 200 * second);
-		assertThat(this.store.stored).containsExactly(at(1), at(3));
+		// Past T by the time given.
+		committer.startAlone(false, 2, 0);
+		committer.finishAloneAndCommitIfDue(false, 2, 0, 100 * second);
+		assertThat(this.store.stored).containsExactly(at(1), at(2));
 	}
 
 	@Test
@@ -221,36 +286,29 @@ class CheckpointCommitterTests {
 		int atStart = reads.get();
 		// Long past the interval T, yet no clock is read and nothing committed: only the time is told, once.
 		this.now.set(60 * second);
-		committer.start(at(0));
-		assertThat(committer.finishAndCommitIfDue(at(0))).isEqualTo(5 * second);
-		committer.start(at(1));
-		assertThat(committer.finishAndCommitIfDue(at(1))).isEqualTo(CheckpointCommitter.NO_NEWS);
+		assertThat(alone(committer, 0)).isEqualTo(5 * second);
+		assertThat(alone(committer, 1)).isEqualTo(CheckpointCommitter.NO_NEWS);
 		assertThat(reads.get()).isEqualTo(atStart);
 		assertThat(this.store.stored).isEmpty();
 		// The N-th reads the clock, and commits since the minimum interval passed.
-		committer.start(at(2));
-		assertThat(committer.finishAndCommitIfDue(at(2))).isEqualTo(CheckpointCommitter.NO_NEWS);
+		assertThat(alone(committer, 2)).isEqualTo(CheckpointCommitter.NO_NEWS);
 		assertThat(this.store.stored).containsExactly(at(2));
 		// The N-th before the minimum interval passed: the new due time is told, for the worker to wake then.
 		int afterCommit = reads.get();
 		for (long revision = 3; revision < 5; revision++) {
-			committer.start(at(revision));
-			committer.finishAndCommitIfDue(at(revision));
+			alone(committer, revision);
 		}
-		committer.start(at(5));
-		assertThat(committer.finishAndCommitIfDue(at(5))).isEqualTo(61 * second);
+		assertThat(alone(committer, 5)).isEqualTo(61 * second);
 		assertThat(reads.get()).isEqualTo(afterCommit + 1);
 		// The worker found it due while the handler ran and asked: the handler's next event commits, even one that
 		// passes (a position no handler sees).
 		this.now.set(61 * second);
 		assertThat(committer.requestCommitIfDue()).isTrue();
-		committer.start(at(6));
-		committer.finishAndCommitIfDue(at(6));
+		alone(committer, 6);
 		assertThat(this.store.stored).containsExactly(at(2), at(6));
 		// A request answered by a commit is gone: the next events read no clock again.
 		int answered = reads.get();
-		committer.start(at(7));
-		committer.finishAndCommitIfDue(at(7));
+		alone(committer, 7);
 		assertThat(reads.get()).isEqualTo(answered);
 		// Not due: nothing is asked. Due (T passed): a passed position makes it.
 		assertThat(committer.requestCommitIfDue()).isFalse();

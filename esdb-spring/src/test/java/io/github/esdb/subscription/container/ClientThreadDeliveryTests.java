@@ -116,6 +116,8 @@ class ClientThreadDeliveryTests {
 		});
 		container.start();
 		await().atMost(Duration.ofSeconds(10)).until(() -> handlerThread.get() != null);
+		// The event in the handler's hands shows as unfinished, so that an operator sees where it hangs.
+		assertThat(container.snapshot().oldestUnfinished()).isEqualTo(Checkpoint.ofRevision(0));
 		assertThat(container.stop(Duration.ofMillis(300))).isFalse();
 		assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
 		// The thread is the client's: it goes back to its pool, which must not find it interrupted.
