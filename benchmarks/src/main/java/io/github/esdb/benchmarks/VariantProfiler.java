@@ -77,9 +77,13 @@ final class VariantProfiler {
 		return new VariantProfiler(directory, profiler, execute);
 	}
 
-	/** Start sampling, before a variant runs. */
+	/**
+	 * Start sampling, before a variant runs. Each stack starts with its thread's name ({@code threads}), so that a
+	 * profile also tells which thread the rest of the process spent its time on: the client's executor, which runs
+	 * the consumer and decodes the messages, the transport, the embedded server, the JIT and the collector.
+	 */
 	void start() {
-		execute("start,event=cpu,interval=" + INTERVAL_MICROS + "us");
+		execute("start,event=cpu,threads,interval=" + INTERVAL_MICROS + "us");
 	}
 
 	/**

@@ -4,8 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kurrent.dbclient.ResolvedEvent;
 import org.junit.jupiter.api.Test;
@@ -165,6 +169,40 @@ class ParkedEventsIntegrationTests {
 			});
 	}
 
+	@Test
+	void aCatchUpReplayWaitsForTheHandlerRunningOnTheClientThread() throws Exception {
+		String id = EmbeddedServerSupport.unique("parking");
+		String stream = EmbeddedServerSupport.unique("orders");
+		esdb.append(stream, new OrderPlaced("bad-1", 1));
+		esdb.runner()
+			.withUserConfiguration(CatchUpConfiguration.class)
+			.withPropertyValues("test.id=" + id, "test.stream=" + stream)
+			.run((context) -> {
+				SubscriptionRegistry registry = context.getBean(SubscriptionRegistry.class);
+				CatchUpHandler handler = context.getBean(CatchUpHandler.class);
+				await().atMost(Duration.ofSeconds(20)).until(() -> registry.parkedCount(id) == 1);
+				handler.refuse.set(false);
+				// The default handler thread is the client's: this event's handler holds it until released.
+				esdb.append(stream, new OrderPlaced("slow-1", 2));
+				await().atMost(Duration.ofSeconds(20)).until(() -> handler.active.get() == 1);
+				CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(() -> {
+					try {
+						return registry.replayParked(id);
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				});
+				// The replay waits for the subscription's own handler call rather than run the handler alongside it.
+				await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5))
+					.until(() -> !replay.isDone() && handler.handled.isEmpty());
+				handler.release.countDown();
+				assertThat(replay.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+				assertThat(handler.handled).containsExactly("slow-1", "bad-1");
+				assertThat(handler.maxActive.get()).as("handler calls at once").isEqualTo(1);
+			});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class CatchUpConfiguration {
 
@@ -183,12 +221,32 @@ class ParkedEventsIntegrationTests {
 
 		final AtomicBoolean crash = new AtomicBoolean();
 
+		/** Lets a "slow" event's handler call return. */
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final AtomicInteger active = new AtomicInteger();
+
+		final AtomicInteger maxActive = new AtomicInteger();
+
 		CatchUpHandler(boolean refuse) {
 			this.refuse = new AtomicBoolean(refuse);
 		}
 
 		@EventSubscription(id = "${test.id}", stream = "${test.stream}")
-		void on(OrderPlaced order) {
+		void on(OrderPlaced order) throws InterruptedException {
+			this.maxActive.accumulateAndGet(this.active.incrementAndGet(), Math::max);
+			try {
+				handle(order);
+			}
+			finally {
+				this.active.decrementAndGet();
+			}
+		}
+
+		private void handle(OrderPlaced order) throws InterruptedException {
+			if (order.orderId().startsWith("slow") && !this.release.await(20, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("never released");
+			}
 			if (order.orderId().startsWith("bad")) {
 				if (this.crash.get()) {
 					throw new IllegalStateException("crashed on " + order.orderId());

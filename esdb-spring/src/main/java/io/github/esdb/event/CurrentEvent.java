@@ -3,13 +3,20 @@ package io.github.esdb.event;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The event a subscription handler is handling on the current thread. Subscriptions set it around each handler call;
  * the template reads it to carry correlation and causation ids over and to derive idempotent event ids.
  */
 public class CurrentEvent {
 
-	private final ThreadLocal<Invocation> current = new ThreadLocal<>();
+	/**
+	 * The slot of each thread that ran a handler, looked up once per handler call and then read and written directly:
+	 * a thread-local's map is walked on every get and set, and a set also sweeps some of its entries, three times per
+	 * event otherwise. A thread that only reads (a web request using the template) gets no slot.
+	 */
+	private final ThreadLocal<Slot> slots = new ThreadLocal<>();
 
 	/**
 	 * The event being handled on this thread.
@@ -25,7 +32,8 @@ public class CurrentEvent {
 	 * @return the invocation, empty outside a handler
 	 */
 	public Optional<Invocation> invocation() {
-		return Optional.ofNullable(this.current.get());
+		Slot slot = this.slots.get();
+		return (slot != null) ? Optional.ofNullable(slot.invocation) : Optional.empty();
 	}
 
 	/**
@@ -37,16 +45,28 @@ public class CurrentEvent {
 	 * @throws Exception whatever the call throws
 	 */
 	public <T> T callWith(EventEnvelope event, Callable<T> call) throws Exception {
-		Invocation previous = this.current.get();
-		this.current.set(new Invocation(event));
+		Slot slot = this.slots.get();
+		if (slot == null) {
+			slot = new Slot();
+			this.slots.set(slot);
+		}
+		Invocation previous = slot.invocation;
+		slot.invocation = new Invocation(event);
 		try {
 			return call.call();
 		}
 		finally {
-			// Set rather than removed: the handler threads are long-lived (the client's, or the subscription's), and
+			// Kept rather than removed: the handler threads are long-lived (the client's, or the subscription's), and
 			// a removal would cost a new map entry on the next call, once per event.
-			this.current.set(previous);
+			slot.invocation = previous;
 		}
+	}
+
+	/** What one thread is handling: only that thread reads or writes it. */
+	private static final class Slot {
+
+		@Nullable Invocation invocation;
+
 	}
 
 	/**

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -29,6 +28,7 @@ import io.kurrent.dbclient.ReadResult;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.StreamNotFoundException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,12 +64,6 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 
 	/** How many of the newest {@code $all} events each poll reads to count a filtered subscription's lag. */
 	static final int ALL_WINDOW = 1000;
-
-	/**
-	 * Slots of the recent tracks, a power of two. A lookup tries a pair of slots, so that only three subscriptions
-	 * whose ids share a pair take turns (and the map's path); with a few dozen subscriptions that is rare.
-	 */
-	private static final int RECENT_SLOTS = 1024;
 
 	/**
 	 * How many handler calls of one subscription the stall watchdog watches at once; a call beyond them (a
@@ -108,14 +102,6 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	private final Supplier<List<Listener>> listeners;
 
 	private final Map<String, Track> tracks = new ConcurrentHashMap<>();
-
-	/**
-	 * The tracks looked up last, by the identity of the id string they were looked up with (a container passes its
-	 * endpoint's on every event; other callers may pass an equal copy, which takes the slot until the next event);
-	 * each id has a pair of slots, and a third id sharing the pair takes the first slot's place. A removed track is
-	 * never returned from here (see {@link Track#removed}).
-	 */
-	private final AtomicReferenceArray<Recent> recent = new AtomicReferenceArray<>(RECENT_SLOTS);
 
 	private final Map<EventFilterSpec, Pattern> patterns = new ConcurrentHashMap<>();
 
@@ -227,25 +213,29 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	}
 
 	private Track track(String id) {
-		// Called twice for every event, with the id string of the subscription's endpoint: found by that string's
-		// identity in the recent tracks, it costs neither hashing the id nor a walk of the map.
-		int slot = System.identityHashCode(id) & (RECENT_SLOTS - 2);
-		Recent first = this.recent.get(slot);
-		if (first != null && first.id() == id && !first.track().removed) {
-			return first.track();
-		}
-		Recent second = this.recent.get(slot + 1);
-		if (second != null && second.id() == id && !second.track().removed) {
-			return second.track();
-		}
-		// Looked up first: the creating lambda (it captures this) costs an allocation.
 		Track existing = this.tracks.get(id);
-		Track track = (existing != null) ? existing : this.tracks.computeIfAbsent(id, (key) -> new Track());
-		// A slot holding a removed track counts as free, so that no slot keeps a forgotten subscription reachable.
-		boolean firstFree = first == null || first.track().removed;
-		boolean secondFree = second == null || second.track().removed;
-		this.recent.set((firstFree || !secondFree) ? slot : slot + 1, new Recent(id, track));
-		return track;
+		// Looked up first: the creating lambda (it captures this) costs an allocation.
+		return (existing != null) ? existing : this.tracks.computeIfAbsent(id, (key) -> new Track());
+	}
+
+	/**
+	 * The monitor for one subscription's events, which finds its track once rather than for every event.
+	 * @param subscriptionId the subscription
+	 * @return the monitor bound to it
+	 */
+	@Override
+	public SubscriptionObserver forSubscription(String subscriptionId) {
+		return new Bound(subscriptionId);
+	}
+
+	/**
+	 * The monitor for one subscription's handler calls, which finds its track once rather than for every event.
+	 * @param endpoint the subscription
+	 * @return the monitor bound to it
+	 */
+	@Override
+	public EventHandlerInterceptor forSubscription(SubscriptionEndpoint endpoint) {
+		return new Bound(endpoint.id());
 	}
 
 	// Observer callbacks: worker threads, in-memory only.
@@ -269,31 +259,35 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	}
 
 	@Override
-	public boolean usesHandlerDuration() {
+	public final boolean usesHandlerDuration() {
 		return false;
 	}
 
 	@Override
-	public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
+	public final void eventHandled(String subscriptionId, EventContext event, Duration duration) {
 		track(subscriptionId).eventSeen(event.created());
 	}
 
 	@Override
-	public void eventSkipped(String subscriptionId, EventContext event, String reason) {
+	public final void eventSkipped(String subscriptionId, EventContext event, String reason) {
 		track(subscriptionId).eventSeen(event.created());
 	}
 
 	@Override
-	public void eventNacked(String subscriptionId, EventContext event, NackException.Action action, String reason) {
+	public final void eventNacked(String subscriptionId, EventContext event, NackException.Action action,
+			String reason) {
 		track(subscriptionId).eventSeen(event.created());
 	}
 
 	// Interceptor: counts the events inside handlers, for the in-flight gauge and the stuck-handler watchdog.
 
 	@Override
-	public boolean intercept(SubscriptionEndpoint endpoint, EventContext event, Invocation invocation)
+	public final boolean intercept(SubscriptionEndpoint endpoint, EventContext event, Invocation invocation)
 			throws Exception {
-		Track track = track(endpoint.id());
+		return intercept(track(endpoint.id()), invocation);
+	}
+
+	private static boolean intercept(Track track, Invocation invocation) throws Exception {
 		int slot = track.handlerStarted();
 		try {
 			return invocation.proceed();
@@ -340,20 +334,9 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 			if (!seen.contains(id) && track != null && track.announced) {
 				this.tracks.remove(id);
 				track.removed = true;
-				forgetRecent(track);
 				for (Listener listener : this.activeListeners) {
 					safely(() -> listener.subscriptionRemoved(id));
 				}
-			}
-		}
-	}
-
-	/** A removed subscription's track (with its last head) is not kept reachable from the recent lookups. */
-	private void forgetRecent(Track track) {
-		for (int slot = 0; slot < RECENT_SLOTS; slot++) {
-			Recent recent = this.recent.get(slot);
-			if (recent != null && recent.track() == track) {
-				this.recent.compareAndSet(slot, recent, null);
 			}
 		}
 	}
@@ -497,19 +480,75 @@ public class SubscriptionMonitor implements SubscriptionObserver, EventHandlerIn
 	}
 
 	/**
-	 * A recent lookup.
-	 * @param id the id string it was looked up with, compared by identity
-	 * @param track what it found
+	 * The monitor as one subscription's containers call it for every event: its track found once, and again only once
+	 * the subscription was removed from the registry, and its track with it. The other callbacks go to the monitor.
+	 * (The monitor's own per-event methods are final, so that this view and the monitor cannot differ.)
 	 */
-	private record Recent(String id, Track track) {
+	private final class Bound implements SubscriptionObserver, EventHandlerInterceptor {
+
+		private final String id;
+
+		/** {@code null} until the first event; any thread may replace a removed one, each with a current one. */
+		private volatile @Nullable Track track;
+
+		Bound(String id) {
+			this.id = id;
+		}
+
+		private Track track() {
+			Track current = this.track;
+			if (current == null || current.removed) {
+				current = SubscriptionMonitor.this.track(this.id);
+				this.track = current;
+			}
+			return current;
+		}
+
+		@Override
+		public boolean intercept(SubscriptionEndpoint endpoint, EventContext event, Invocation invocation)
+				throws Exception {
+			return SubscriptionMonitor.intercept(track(), invocation);
+		}
+
+		@Override
+		public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
+			track().eventSeen(event.created());
+		}
+
+		@Override
+		public void eventSkipped(String subscriptionId, EventContext event, String reason) {
+			track().eventSeen(event.created());
+		}
+
+		@Override
+		public void eventNacked(String subscriptionId, EventContext event, NackException.Action action,
+				String reason) {
+			track().eventSeen(event.created());
+		}
+
+		@Override
+		public boolean usesHandlerDuration() {
+			return false;
+		}
+
+		@Override
+		public void stateChanged(SubscriptionSnapshot snapshot, SubscriptionState previous) {
+			SubscriptionMonitor.this.stateChanged(snapshot, previous);
+		}
+
+		@Override
+		public void caughtUp(SubscriptionSnapshot snapshot) {
+			SubscriptionMonitor.this.caughtUp(snapshot);
+		}
+
 	}
 
 	/** What the monitor remembers about one subscription. */
 	private final class Track {
 
 		/**
-		 * Set once the track left the map (its subscription was unregistered): a lookup that finds it among the recent
-		 * tracks goes to the map, where a subscription registered again under the same id gets a new track.
+		 * Set once the track left the map (its subscription was unregistered): a {@link Bound} monitor that holds it
+		 * looks in the map again, where a subscription registered again under the same id gets a new track.
 		 */
 		volatile boolean removed;
 

@@ -26,6 +26,19 @@ public interface EventHandlerInterceptor {
 	boolean intercept(SubscriptionEndpoint endpoint, EventContext event, Invocation invocation) throws Exception;
 
 	/**
+	 * This interceptor for one subscription, asked once when its container is built. The container may call the
+	 * returned interceptor, or this one, for that subscription's events, and both must behave alike; what depends
+	 * only on the subscription (a lookup by its id, an observation's static tags) can then be done once rather than
+	 * for every event. The default is this interceptor. What it throws fails the creation of the subscription's
+	 * container, as an interceptor's failure fails a handler call rather than being ignored.
+	 * @param endpoint the subscription
+	 * @return an interceptor equivalent to this one for that subscription's events
+	 */
+	default EventHandlerInterceptor forSubscription(SubscriptionEndpoint endpoint) {
+		return this;
+	}
+
+	/**
 	 * The rest of the interceptor chain, ending with the handler.
 	 */
 	@FunctionalInterface
@@ -61,15 +74,7 @@ public interface EventHandlerInterceptor {
 		if (all.size() == 1) {
 			return all.get(0);
 		}
-		return (endpoint, event, invocation) -> proceed(all, 0, endpoint, event, invocation);
-	}
-
-	private static boolean proceed(List<EventHandlerInterceptor> all, int index, SubscriptionEndpoint endpoint,
-			EventContext event, Invocation handler) throws Exception {
-		if (index == all.size()) {
-			return handler.proceed();
-		}
-		return all.get(index).intercept(endpoint, event, () -> proceed(all, index + 1, endpoint, event, handler));
+		return new InterceptorChain(all);
 	}
 
 }

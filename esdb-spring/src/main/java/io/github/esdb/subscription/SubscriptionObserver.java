@@ -109,4 +109,16 @@ public interface SubscriptionObserver {
 	default void checkpointCommitted(String subscriptionId, Checkpoint checkpoint) {
 	}
 
+	/**
+	 * This observer for one subscription, asked once when its container is built. The container may call the
+	 * returned observer, or this one, for that subscription's callbacks, and both must behave alike; what depends only
+	 * on the subscription (a lookup by its id, a meter with its tags) can then be done once rather than for every
+	 * event. The default is this observer.
+	 * @param subscriptionId the subscription
+	 * @return an observer equivalent to this one for that subscription's callbacks
+	 */
+	default SubscriptionObserver forSubscription(String subscriptionId) {
+		return this;
+	}
+
 }

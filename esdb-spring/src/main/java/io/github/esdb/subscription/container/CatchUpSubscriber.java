@@ -61,6 +61,9 @@ final class CatchUpSubscriber implements Subscriber {
 
 	private final SubscriptionEndpoint endpoint;
 
+	/** Whether the subscription reads {@code $all}: asked for every event, so compared once. */
+	private final boolean inAll;
+
 	private final ContainerServices services;
 
 	private final CheckpointCommitter committer;
@@ -107,6 +110,7 @@ final class CatchUpSubscriber implements Subscriber {
 
 	CatchUpSubscriber(SubscriptionEndpoint endpoint, ContainerServices services, SubscriptionStatistics statistics) {
 		this.endpoint = endpoint;
+		this.inAll = endpoint.isAll();
 		this.partitions = new Partitions(endpoint, services);
 		this.services = services;
 		this.store = services.checkpointStoreOf(endpoint);
@@ -379,7 +383,7 @@ final class CatchUpSubscriber implements Subscriber {
 	private @Nullable Exit handleEvent(ResolvedEvent event, SubscriptionErrorHandler.Sleeper control) {
 		RecordedEvent original = event.getOriginalEvent();
 		// The position as numbers: a checkpoint is made only where one is kept, not for an event handled alone.
-		boolean inAll = this.endpoint.isAll();
+		boolean inAll = this.inAll;
 		long first;
 		long second;
 		if (inAll) {
@@ -664,7 +668,7 @@ final class CatchUpSubscriber implements Subscriber {
 	}
 
 	private boolean isSystem(ResolvedEvent event) {
-		if (!this.endpoint.isAll()) {
+		if (!this.inAll) {
 			return false;
 		}
 		// Unfiltered $all reads include system streams and events: handlers see user events only.
@@ -673,7 +677,7 @@ final class CatchUpSubscriber implements Subscriber {
 	}
 
 	private boolean isOwnCheckpoint(ResolvedEvent event) {
-		return this.endpoint.isAll() && event.getOriginalEvent()
+		return this.inAll && event.getOriginalEvent()
 			.getStreamId()
 			.startsWith(this.services.settings().checkpointStreamPrefix());
 	}

@@ -1,6 +1,7 @@
 package io.github.esdb.subscription.container;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -120,6 +121,22 @@ final class CompositeSubscriptionObserver implements SubscriptionObserver {
 	@Override
 	public void checkpointCommitted(String subscriptionId, Checkpoint checkpoint) {
 		each((o) -> o.checkpointCommitted(subscriptionId, checkpoint));
+	}
+
+	@Override
+	public SubscriptionObserver forSubscription(String subscriptionId) {
+		List<SubscriptionObserver> bound = new ArrayList<>(this.observers.length);
+		for (SubscriptionObserver observer : this.observers) {
+			try {
+				bound.add(observer.forSubscription(subscriptionId));
+			}
+			catch (RuntimeException ex) {
+				// As everywhere else here: the observer is kept, unbound.
+				ignore(observer, ex);
+				bound.add(observer);
+			}
+		}
+		return new CompositeSubscriptionObserver(bound);
 	}
 
 }

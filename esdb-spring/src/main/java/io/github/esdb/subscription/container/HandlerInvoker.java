@@ -14,6 +14,7 @@ import io.github.esdb.subscription.BatchEventDispatcher;
 import io.github.esdb.subscription.EventContext;
 import io.github.esdb.subscription.EventHandlerInterceptor;
 import io.github.esdb.subscription.SubscriptionEndpoint;
+import io.github.esdb.subscription.SubscriptionObserver;
 
 /**
  * Calls a subscription's handler for one event: with the event as the {@code CurrentEvent}, inside the handler
@@ -30,6 +31,12 @@ final class HandlerInvoker {
 
 	private final SubscriptionStatistics statistics;
 
+	/** The observers bound to this subscription: found once, not per event. */
+	private final SubscriptionObserver observer;
+
+	/** The interceptors bound to this subscription. */
+	private final EventHandlerInterceptor interceptor;
+
 	/** Whether an observer reads how long a handler took: if none does, no clock is read around the call. */
 	private final boolean timed;
 
@@ -41,7 +48,9 @@ final class HandlerInvoker {
 		this.endpoint = endpoint;
 		this.services = services;
 		this.statistics = statistics;
-		this.timed = services.observer().usesHandlerDuration();
+		this.observer = services.observer().forSubscription(endpoint.id());
+		this.interceptor = services.interceptor().forSubscription(endpoint);
+		this.timed = this.observer.usesHandlerDuration();
 	}
 
 	/**
@@ -54,10 +63,10 @@ final class HandlerInvoker {
 		// Two clock reads were about a sixth of the starter's own work per event in a fast catch-up: only for an
 		// observer that reads the duration.
 		long started = this.timed ? System.nanoTime() : 0;
-		boolean taken = this.services.interceptor().intercept(this.endpoint, context, new Call(event, context));
+		boolean taken = this.interceptor.intercept(this.endpoint, context, new Call(event, context));
 		if (taken) {
 			this.statistics.handled();
-			this.services.observer()
+			this.observer
 				.eventHandled(this.endpoint.id(), context,
 						this.timed ? Duration.ofNanos(System.nanoTime() - started) : Duration.ZERO);
 		}
@@ -99,7 +108,7 @@ final class HandlerInvoker {
 	 */
 	void skipNoHandler(EventContext context) {
 		this.statistics.skipped();
-		this.services.observer().eventSkipped(this.endpoint.id(), context, "no handler for its type");
+		this.observer.eventSkipped(this.endpoint.id(), context, "no handler for its type");
 		if (this.loggedTypes.add(context.eventType())) {
 			logger.info("Subscription '{}' has no handler for events of type '{}' and skips them (logged once per "
 					+ "type; the snapshot counts them as skipped)", this.endpoint.id(), context.eventType());
@@ -118,7 +127,7 @@ final class HandlerInvoker {
 		long started = this.timed ? System.nanoTime() : 0;
 		List<ResolvedEvent> events = items.stream().map(EventBatcher.Item::event).toList();
 		List<EventContext> contexts = items.stream().map(EventBatcher.Item::context).toList();
-		this.services.interceptor().intercept(this.endpoint, contexts.get(contexts.size() - 1), () -> {
+		this.interceptor.intercept(this.endpoint, contexts.get(contexts.size() - 1), () -> {
 			dispatcher.dispatchBatch(events, contexts);
 			return true;
 		});
@@ -134,7 +143,7 @@ final class HandlerInvoker {
 		Duration each = items.isEmpty() ? took : took.dividedBy(items.size());
 		for (EventBatcher.Item item : items) {
 			this.statistics.handled();
-			this.services.observer().eventHandled(this.endpoint.id(), item.context(), each);
+			this.observer.eventHandled(this.endpoint.id(), item.context(), each);
 		}
 	}
 
@@ -147,7 +156,7 @@ final class HandlerInvoker {
 	void skippedWithBatch(List<EventBatcher.Item> items, String reason) {
 		for (EventBatcher.Item item : items) {
 			this.statistics.skipped();
-			this.services.observer().eventSkipped(this.endpoint.id(), item.context(), reason);
+			this.observer.eventSkipped(this.endpoint.id(), item.context(), reason);
 		}
 	}
 
@@ -160,7 +169,7 @@ final class HandlerInvoker {
 	 */
 	void skipAlreadyCommitted(EventContext context, Object checkpoint) {
 		this.statistics.skipped();
-		this.services.observer().eventSkipped(this.endpoint.id(), context, "its checkpoint was already committed");
+		this.observer.eventSkipped(this.endpoint.id(), context, "its checkpoint was already committed");
 		logger.warn("Subscription '{}' did not handle {} again: the checkpoint store already holds {} or a later "
 				+ "position (a commit it did not see the end of, or another instance running the same subscription)",
 				this.endpoint.id(), context, checkpoint);

@@ -65,6 +65,50 @@ class CompositeSubscriptionObserverTests {
 	}
 
 	@Test
+	void boundToASubscriptionEachObserverIsBoundAndOneThatCannotBeIsKeptAsItIs() {
+		List<String> heard = new ArrayList<>();
+		SubscriptionObserver binding = new SubscriptionObserver() {
+
+			@Override
+			public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
+				heard.add("unbound handled " + subscriptionId);
+			}
+
+			@Override
+			public SubscriptionObserver forSubscription(String subscriptionId) {
+				return new SubscriptionObserver() {
+
+					@Override
+					public void eventHandled(String id, EventContext event, Duration duration) {
+						heard.add("bound to " + subscriptionId + " handled " + id);
+					}
+
+				};
+			}
+
+		};
+		SubscriptionObserver unbindable = new SubscriptionObserver() {
+
+			@Override
+			public void eventHandled(String subscriptionId, EventContext event, Duration duration) {
+				heard.add("kept handled " + subscriptionId);
+			}
+
+			@Override
+			public SubscriptionObserver forSubscription(String subscriptionId) {
+				throw new IllegalStateException("observer broke");
+			}
+
+		};
+		SubscriptionObserver bound = new CompositeSubscriptionObserver(List.of(binding, unbindable))
+			.forSubscription("s");
+
+		bound.eventHandled("s", EVENT, Duration.ZERO);
+
+		assertThat(heard).containsExactly("bound to s handled s", "kept handled s");
+	}
+
+	@Test
 	void handlersAreTimedWhenAnyObserverUsesTheDurationOrCannotSay() {
 		SubscriptionObserver untimed = new SubscriptionObserver() {
 
