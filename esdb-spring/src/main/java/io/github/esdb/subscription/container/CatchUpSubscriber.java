@@ -269,8 +269,10 @@ final class CatchUpSubscriber implements Subscriber {
 		if (this.transactional != null) {
 			this.transactional.checkPartitions(stored);
 		}
-		if (stored == null) {
-			return null;
+		if (stored == null || stored.isBeforeFirst()) {
+			// Nothing to check against the log: no read of its end, which a start after a reset to the start (a
+			// read model rebuilt) would otherwise wait for.
+			return stored;
 		}
 		LogEnd end = LogEnd.of(this.services.clients().client(), this.endpoint,
 				this.services.settings().subscribeTimeout());
