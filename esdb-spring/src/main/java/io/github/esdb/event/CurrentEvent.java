@@ -13,8 +13,8 @@ public class CurrentEvent {
 
 	/**
 	 * The slot of each thread that ran a handler, looked up once per handler call and then read and written directly:
-	 * a thread-local's map is walked on every get and set, and a set also sweeps some of its entries, three times per
-	 * event otherwise. A thread that only reads (a web request using the template) gets no slot.
+	 * every get and set of a thread-local is a lookup in the thread's map, three per event otherwise. A thread that
+	 * only reads (a web request using the template) gets no slot.
 	 */
 	private final ThreadLocal<Slot> slots = new ThreadLocal<>();
 
